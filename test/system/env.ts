@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import Docker from 'dockerode';
+
+/** Where the services the runner started are (test/support/services.ts sets these). */
+export function testEnv(): { runId: string; image: string; registry: string; motoUrl: string } {
+  const { LWB_TEST_RUN_ID, LWB_TEST_IMAGE_NODE, LWB_TEST_REGISTRY, LWB_TEST_MOTO_URL } = process.env;
+  assert.ok(
+    LWB_TEST_RUN_ID && LWB_TEST_IMAGE_NODE && LWB_TEST_REGISTRY && LWB_TEST_MOTO_URL,
+    'system tests run under the test runner (npm test), which starts Docker, the registry and moto',
+  );
+  return { runId: LWB_TEST_RUN_ID, image: LWB_TEST_IMAGE_NODE, registry: LWB_TEST_REGISTRY, motoUrl: LWB_TEST_MOTO_URL };
+}
+
+/** Labels every container a test creates, so the runner removes what a failed test left. */
+export function runLabels(): Record<string, string> {
+  return { 'lambda-workbench.test-run': testEnv().runId };
+}
+
+/** The bridge network's gateway: the host address bridge containers can reach. */
+export async function bridgeGateway(docker: Docker): Promise<string> {
+  const net = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
+  const gw = net.IPAM.Config.find((c) => c.Gateway)?.Gateway;
+  assert.ok(gw, 'the bridge network has a gateway');
+  return gw;
+}
+
+export function motoClientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {
+  return { endpoint: testEnv().motoUrl, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+}

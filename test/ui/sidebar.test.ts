@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { Workbench } from './workbench';
+
+describe('ui: the Lambda sidebar', function () {
+  let wb: Workbench | undefined;
+  after(async () => wb?.close());
+
+  it('opens from the activity bar and lists the sample template', async () => {
+    wb = await Workbench.open();
+    const { page } = wb;
+    await page.getByRole('tab', { name: 'Lambda' }).click();
+    const functions = page.locator('.pane-header', { hasText: 'Functions' });
+    await functions.waitFor({ timeout: 30_000 });
+    const row = page.locator('.monaco-list-row', { hasText: 'template.yaml' });
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.count(), 1);
+    const shot = await wb.screenshot('sidebar');
+    assert.ok(statSync(shot).size > 10_000, 'the screenshot has content');
+  });
+});
