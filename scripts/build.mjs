@@ -2,18 +2,27 @@
 // file by file, so mocha can load them). Type checking is its own step: `npm run typecheck`.
 //   node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-function tsFiles(dir) {
+function filesUnder(dir, ext) {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return tsFiles(p);
-    return p.endsWith('.ts') && !p.endsWith('.d.ts') ? [p] : [];
+    if (statSync(p).isDirectory()) return filesUnder(p, ext);
+    return p.endsWith(ext) && !p.endsWith('.d.ts') ? [p] : [];
   });
+}
+const tsFiles = (dir) => filesUnder(dir, '.ts');
+
+/** Removes compiled files whose source is gone, without emptying out/ under a concurrent run. */
+function pruneOut() {
+  for (const js of filesUnder('out', '.js')) {
+    if (!existsSync(js.slice('out/'.length).replace(/\.js$/, '.ts'))) rmSync(js);
+  }
 }
 
 const common = {
@@ -50,7 +59,8 @@ const configs = [
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {
-  rmSync('out', { recursive: true, force: true });
+  pruneOut();
+  if (production) rmSync('dist', { recursive: true, force: true });
   const started = Date.now();
   await Promise.all(configs.map((c) => esbuild.build(c)));
   console.log(`[build] dist/ and out/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`);

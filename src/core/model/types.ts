@@ -1,0 +1,123 @@
+/**
+ * The typed view of a SAM/CloudFormation template that every feature works from.
+ * Positions are 0-based (VS Code's convention); the CLI adds 1 when it prints them.
+ */
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface SourceRange {
+  start: Position;
+  end: Position;
+}
+
+export interface TemplateProblem {
+  message: string;
+  range: SourceRange;
+  severity: 'error' | 'warning';
+  /** Stable id for tooling and quick fixes, e.g. 'yaml-syntax', 'handler-not-found'. */
+  code: string;
+}
+
+/** A CloudFormation intrinsic kept as written (never guessed): e.g. { fn: 'Sub', args: '${AWS::StackName}-x' }. */
+export interface Intrinsic {
+  fn: string;
+  args: unknown;
+}
+
+export type Architecture = 'x86_64' | 'arm64';
+
+export interface EsbuildProperties {
+  entryPoints?: string[];
+  external?: string[];
+  minify?: boolean;
+  target?: string;
+  sourcemap?: boolean;
+  format?: 'cjs' | 'esm';
+  mainFields?: string[];
+  loader?: string[];
+}
+
+export interface BuildMetadata {
+  /** SAM's Metadata.BuildMethod: 'esbuild', 'makefile', 'go1.x', 'rust-cargolambda', a runtime name... */
+  method: string;
+  /** Metadata.BuildProperties when BuildMethod is esbuild. */
+  esbuild?: EsbuildProperties;
+}
+
+export interface ImageMetadata {
+  /** Absolute path of the Dockerfile. */
+  dockerfile: string;
+  /** Absolute path of the build context. */
+  dockerContext: string;
+  dockerTag?: string;
+  buildArgs?: Record<string, string>;
+}
+
+export type LayerRef =
+  | { kind: 'local'; logicalId: string; layer: LayerSpec }
+  | { kind: 'arn'; arn: string }
+  | { kind: 'unresolved'; expression: Intrinsic | string };
+
+export interface EventSpec {
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+export interface FunctionSpec {
+  logicalId: string;
+  /** Absolute path of the template that declares it. */
+  templatePath: string;
+  resourceType: 'AWS::Serverless::Function' | 'AWS::Lambda::Function';
+  /** FunctionName when it is a literal; an intrinsic stays in functionNameExpression. */
+  functionName?: string;
+  functionNameExpression?: Intrinsic;
+  runtime?: string;
+  handler?: string;
+  /** Absolute path of the code folder (CodeUri resolved against the template's folder). */
+  codeUri?: string;
+  /** AWS::Lambda::Function Code.ZipFile. */
+  inlineCode?: string;
+  /** CodeUri or Code given as an S3 location. */
+  s3Code?: { bucket: string; key: string; version?: string };
+  architecture: Architecture;
+  memorySize: number;
+  timeout: number;
+  environment: Record<string, string>;
+  layers: LayerRef[];
+  role?: string | Intrinsic;
+  packageType: 'Zip' | 'Image';
+  imageUri?: string;
+  image?: ImageMetadata;
+  build?: BuildMetadata;
+  events: EventSpec[];
+  /** Properties whose value came from the first branch of an !If. */
+  conditional: string[];
+  /** Where the resource and each of its (merged) properties stand in the template. */
+  ranges: { resource: SourceRange; logicalId: SourceRange; properties: Record<string, SourceRange> };
+}
+
+export interface LayerSpec {
+  logicalId: string;
+  templatePath: string;
+  resourceType: 'AWS::Serverless::LayerVersion' | 'AWS::Lambda::LayerVersion';
+  layerName?: string;
+  /** Absolute path of the layer's content folder. */
+  contentUri?: string;
+  s3Content?: { bucket: string; key: string; version?: string };
+  compatibleRuntimes: string[];
+  compatibleArchitectures: Architecture[];
+  build?: BuildMetadata;
+  ranges: { resource: SourceRange; logicalId: SourceRange; properties: Record<string, SourceRange> };
+}
+
+export interface TemplateModel {
+  /** Absolute path. */
+  path: string;
+  functions: FunctionSpec[];
+  layers: LayerSpec[];
+  problems: TemplateProblem[];
+}
