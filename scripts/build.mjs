@@ -25,6 +25,34 @@ function pruneOut() {
   }
 }
 
+/**
+ * Heavy dependencies live in their own bundles under dist/vendor/ and load on first use: the
+ * product imports them with `await import(...)`, and this plugin points those imports at the
+ * vendor file instead of inlining the package. Activation then never reads them.
+ */
+const VENDOR = {
+  dockerode: ['docker', null],
+  '@aws-sdk/client-lambda': ['aws', 'clientLambda'],
+  '@aws-sdk/client-s3': ['aws', 'clientS3'],
+  '@aws-sdk/client-ecr': ['aws', 'clientEcr'],
+  '@aws-sdk/client-iam': ['aws', 'clientIam'],
+  '@aws-sdk/client-sts': ['aws', 'clientSts'],
+  '@aws-sdk/credential-providers': ['aws', 'credentialProviders'],
+};
+const vendorSplit = {
+  name: 'vendor-split',
+  setup(build) {
+    const names = Object.keys(VENDOR).map((n) => n.replace(/[/\\-]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'vendor' }));
+    build.onResolve({ filter: /^\.\/vendor\// }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
+      const [file, key] = VENDOR[args.path];
+      const target = `require('./vendor/${file}.js')`;
+      return { contents: `module.exports = ${key ? `${target}.${key}` : target};`, loader: 'js', resolveDir: '.' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -40,8 +68,9 @@ const common = {
 const define = { LWB_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) };
 
 const configs = [
-  { ...common, define, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
-  { ...common, define, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, define, plugins: [vendorSplit], entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
+  { ...common, define, plugins: [vendorSplit], entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { 'vendor/aws': 'src/vendor/aws.ts', 'vendor/docker': 'src/vendor/docker.ts' }, outdir: 'dist' },
   {
     entryPoints: [...tsFiles('src'), ...tsFiles('test')],
     define,

@@ -16,6 +16,11 @@ describe('activation', () => {
     assert.deepEqual(missing, [], 'every contributed command has a handler');
   });
 
+  it('loads no heavy dependency (AWS SDK, dockerode) while activating', () => {
+    const vendor = Object.keys(require.cache).filter((k) => /[\\/]dist[\\/]vendor[\\/]/.test(k));
+    assert.deepEqual(vendor, []);
+  });
+
   it('finds the sample template', async () => {
     const found = await vscode.workspace.findFiles('**/template.{yaml,yml}', '**/node_modules/**');
     assert.deepEqual(found.map((u) => vscode.workspace.asRelativePath(u)), ['template.yaml']);
