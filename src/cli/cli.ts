@@ -1,4 +1,5 @@
 import { VERSION } from '../core/version';
+import { functionsCommand } from './commands/functions';
 import { type Io, UsageError } from './io';
 
 const USAGE = `Usage: lambda-workbench <command> [options]
@@ -55,6 +56,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(USAGE);
     return 0;
   }
+  if (first === 'functions') return functionsCommand(rest, io);
   io.err(`lambda-workbench: '${first}' is not available yet in version ${VERSION}.`);
   return 1;
 }

@@ -64,6 +64,7 @@ export type LayerRef =
 export interface EventSpec {
   name: string;
   type: string;
+  /** The event's Properties as written; intrinsics stay Intrinsic values. */
   properties: Record<string, unknown>;
 }
 
@@ -96,8 +97,20 @@ export interface FunctionSpec {
   events: EventSpec[];
   /** Properties whose value came from the first branch of an !If. */
   conditional: string[];
-  /** Where the resource and each of its (merged) properties stand in the template. */
+  /**
+   * Where the resource and each of its (merged) properties stand in the template. A property's range is
+   * its value's (the Globals entry when the value comes from Globals). Besides top-level names, keys
+   * include `Events.<Name>`, `Layers.<index>`, `Environment.Variables.<NAME>` and `Metadata.<Key>`.
+   */
   ranges: { resource: SourceRange; logicalId: SourceRange; properties: Record<string, SourceRange> };
+  /** The resource's Condition attribute: the function exists only when that condition holds. */
+  condition?: string;
+  /** Environment variables whose value is an intrinsic (not a literal), kept as written. */
+  environmentExpressions?: Record<string, Intrinsic>;
+  /** Properties whose value came from a template Parameter's Default (a `!Ref Param`). */
+  fromParameterDefaults?: string[];
+  /** EphemeralStorage.Size in MB, when set. */
+  ephemeralStorageMb?: number;
 }
 
 export interface LayerSpec {
@@ -112,6 +125,8 @@ export interface LayerSpec {
   compatibleArchitectures: Architecture[];
   build?: BuildMetadata;
   ranges: { resource: SourceRange; logicalId: SourceRange; properties: Record<string, SourceRange> };
+  /** The resource's Condition attribute. */
+  condition?: string;
 }
 
 export interface TemplateModel {

@@ -1,0 +1,64 @@
+import { isIntrinsic, isRef } from './intrinsics';
+import type { NodeReader } from './nodes';
+
+/** `!Ref AWS::NoValue`: the property (or list item, or map entry) is absent. */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+export interface Resolved {
+  /** undefined when the whole value resolved to AWS::NoValue. */
+  value: unknown;
+  /** An !If was replaced by its first branch. */
+  conditional: boolean;
+  /** A !Ref to a template Parameter was replaced by the parameter's Default. */
+  fromParameter: boolean;
+}
+
+/**
+ * Makes a property's value concrete where that can be done without deploying: every !If becomes its
+ * first branch (the value the editor shows and local runs use; the property is then marked
+ * conditional), and, when `parameters` is given, a !Ref to a Parameter with a Default becomes that
+ * default, as SAM CLI does for local runs. Everything else stays as written.
+ */
+export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>): Resolved {
+  const state = { conditional: false, fromParameter: false };
+  const walk = (v: unknown, depth: number): unknown => {
+    if (depth > 100) return v;
+    if (isIntrinsic(v)) {
+      if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
+        state.conditional = true;
+        return walk(v.args[1], depth + 1);
+      }
+      if (isRef(v) && v.args === 'AWS::NoValue') return NO_VALUE;
+      if (isRef(v) && parameters?.has(v.args)) {
+        state.fromParameter = true;
+        return parameters.get(v.args);
+      }
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1)).filter((item) => item !== NO_VALUE);
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v).map(([k, item]) => [k, walk(item, depth + 1)] as const);
+      return Object.fromEntries(entries.filter(([, item]) => item !== NO_VALUE));
+    }
+    return v;
+  };
+  const out = walk(value, 0);
+  return { value: out === NO_VALUE ? undefined : out, ...state };
+}
+
+/**
+ * Parameters that have a Default, as the value a !Ref to them gives: list types split at commas
+ * (CommaDelimitedList, List<...>), everything else as written.
+ */
+export function readParameterDefaults(reader: NodeReader, parametersNode: unknown): Map<string, unknown> {
+  const defaults = new Map<string, unknown>();
+  for (const p of reader.entries(parametersNode)) {
+    const def = reader.get(p.value, 'Default');
+    if (!def) continue;
+    const value = reader.value(def.value);
+    const type = reader.value(reader.get(p.value, 'Type')?.value ?? null);
+    const isList = typeof type === 'string' && (type === 'CommaDelimitedList' || type.startsWith('List<'));
+    defaults.set(p.key, isList && typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value);
+  }
+  return defaults;
+}

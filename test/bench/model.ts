@@ -1,0 +1,189 @@
+/**
+ * Benchmark: discovery + parse (+ handler checks) of a generated workspace of 50 templates and 500
+ * functions, next to a plain `yaml` parse of the same files as the floor.
+ *   npm run bench:model
+ * Prints median times over several runs; asserts only that the model read what was generated.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { checkHandlers, discoverTemplates, loadTemplate, parseTemplate } from '../../src/core/model';
+import { CFN_TAGS } from '../../src/core/model/tags';
+
+const TEMPLATES = 50;
+const FUNCTIONS_PER_TEMPLATE = 10;
+const RUNS = 9;
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** A template shaped like real projects: Globals, comments, layers by !Ref and ARN, events, intrinsics. */
+function templateText(t: number): string {
+  const fns: string[] = [];
+  for (let f = 0; f < FUNCTIONS_PER_TEMPLATE; f++) {
+    const python = f % 2 === 1;
+    fns.push(`  # Function ${f} of service ${t}
+  Fn${f}:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub '\${AWS::StackName}-fn-${f}'
+      CodeUri: functions/fn${f}/
+      Handler: ${python ? 'app.lambda_handler' : 'app.handler'}
+      Runtime: ${python ? 'python3.13' : 'nodejs22.x'}
+      MemorySize: ${128 * (1 + (f % 4))}
+      Layers:
+        - !Ref SharedLayer
+        - arn:aws:lambda:us-east-1:123456789012:layer:vendor:${f + 1}
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          QUEUE_URL: !GetAtt [Queue, QueueUrl]
+          MODE: !If [IsProd, live, test]
+      Events:
+        Api:
+          Type: HttpApi
+          Properties:
+            Path: /s${t}/f${f}/{id}
+            Method: get
+        Messages:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue.Arn
+            BatchSize: 10
+`);
+  }
+  return `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Description: Generated service ${t}
+
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+
+Globals:
+  Function:
+    Timeout: 10
+    Architectures: [arm64]
+    Environment:
+      Variables:
+        STAGE: !Ref Stage
+
+Resources:
+  SharedLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/shared/
+      CompatibleRuntimes: [nodejs22.x, python3.13]
+
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+
+  Queue:
+    Type: AWS::SQS::Queue
+
+${fns.join('\n')}`;
+}
+
+function generate(root: string): void {
+  for (let t = 0; t < TEMPLATES; t++) {
+    // Nested the way monorepos are: services/<group>/<service>.
+    const dir = join(root, 'services', `group${t % 5}`, `service${t}`);
+    write(join(dir, 'template.yaml'), templateText(t));
+    write(join(dir, 'layers', 'shared', 'nodejs', 'package.json'), '{"name":"shared","version":"1.0.0"}\n');
+    for (let f = 0; f < FUNCTIONS_PER_TEMPLATE; f++) {
+      const fnDir = join(dir, 'functions', `fn${f}`);
+      if (f % 2 === 1) write(join(fnDir, 'app.py'), 'import json\n\n\ndef lambda_handler(event, context):\n    return {"statusCode": 200, "body": json.dumps(event)}\n');
+      else write(join(fnDir, 'app.mjs'), "import { randomUUID } from 'node:crypto';\n\nexport const handler = async (event) => ({ statusCode: 200, body: randomUUID() });\n");
+      write(join(fnDir, 'README.md'), `Function ${f}\n`);
+    }
+    // What discovery must not descend into: dependencies and SAM's build output.
+    for (let p = 0; p < 20; p++) write(join(dir, 'node_modules', `pkg${p}`, 'lib', 'index.js'), 'module.exports = {};\n');
+    write(join(dir, '.aws-sam', 'build', 'template.yaml'), 'Resources: {}\n');
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return [Number(process.hrtime.bigint() - started) / 1e6, result];
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'lwb-bench-model-'));
+  try {
+    generate(root);
+    const paths = await discoverTemplates([root]);
+    if (paths.length !== TEMPLATES) throw new Error(`discovered ${paths.length} templates, generated ${TEMPLATES}`);
+    const texts = paths.map((p) => readFileSync(p, 'utf8'));
+
+    const samples = { workspace: [] as number[], discover: [] as number[], parse: [] as number[], check: [] as number[], floorRead: [] as number[], floorParse: [] as number[] };
+    for (let run = 0; run <= RUNS; run++) {
+      // The whole pipeline as the extension and CLI run it: discover, read, parse, check handlers.
+      const [workspace, models] = await timed(async () => {
+        const found = await discoverTemplates([root]);
+        return Promise.all(found.map((p) => loadTemplate(p)));
+      });
+      const functions = models.reduce((n, m) => n + m.functions.length, 0);
+      const problems = models.reduce((n, m) => n + m.problems.length, 0);
+      if (functions !== TEMPLATES * FUNCTIONS_PER_TEMPLATE || problems !== 0) {
+        throw new Error(`read ${functions} functions with ${problems} problems: ${JSON.stringify(models.flatMap((m) => m.problems).slice(0, 3))}`);
+      }
+      const [discover] = await timed(() => discoverTemplates([root]));
+      const [parse, parsed] = await timed(async () => texts.map((text, i) => parseTemplate(paths[i], text)));
+      const [check] = await timed(() => Promise.all(parsed.map((m) => checkHandlers(m))));
+      // The floor: the same files read in this process and parsed by yaml alone.
+      const [floorRead] = await timed(async () => (await Promise.all(paths.map((p) => readFile(p, 'utf8')))).map((t) => parseYaml(t, { customTags: CFN_TAGS })));
+      const [floorParse] = await timed(async () => texts.map((t) => parseYaml(t, { customTags: CFN_TAGS })));
+      if (run === 0) continue; // warm-up: JIT and file cache
+      samples.workspace.push(workspace);
+      samples.discover.push(discover);
+      samples.parse.push(parse);
+      samples.check.push(check);
+      samples.floorRead.push(floorRead);
+      samples.floorParse.push(floorParse);
+    }
+
+    const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<keyof typeof samples, number>;
+    const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
+    const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+    process.stdout.write(
+      [
+        `model benchmark: ${TEMPLATES} templates, ${TEMPLATES * FUNCTIONS_PER_TEMPLATE} functions, ${(bytes / 1024).toFixed(0)} KiB of YAML; median of ${RUNS} runs`,
+        `  discover + read + parse + check handlers ${ms(m.workspace)}`,
+        `    discover only                         ${ms(m.discover)}`,
+        `    parse only (text in memory)           ${ms(m.parse)}`,
+        `    check handlers only                   ${ms(m.check)}`,
+        `  floor: read + yaml parse               ${ms(m.floorRead)}`,
+        `  floor: yaml parse only (text in memory) ${ms(m.floorParse)}`,
+        `  ratio, whole pipeline / floor (read + parse): ${(m.workspace / m.floorRead).toFixed(2)}x`,
+        `  ratio, parse / yaml parse (same text):        ${(m.parse / m.floorParse).toFixed(2)}x`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
