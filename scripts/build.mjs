@@ -72,7 +72,8 @@ const configs = [
   { ...common, define, plugins: [vendorSplit], entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { 'vendor/aws': 'src/vendor/aws.ts', 'vendor/docker': 'src/vendor/docker.ts' }, outdir: 'dist' },
   {
-    entryPoints: [...tsFiles('src'), ...tsFiles('test')],
+    // test/fixtures holds users' sample code (templates and handlers), not tests.
+    entryPoints: [...tsFiles('src'), ...tsFiles('test').filter((f) => !f.startsWith(join('test', 'fixtures')))],
     define,
     outbase: '.',
     outdir: 'out',

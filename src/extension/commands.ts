@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { Workbench } from './workbench';
+import type { ModelStore } from './model/store';
 import type { FunctionsTree } from './views/functionsTree';
 
 interface Views {
+  store: ModelStore;
   functions: FunctionsTree;
 }
 
@@ -11,7 +13,10 @@ type Handler = (...args: unknown[]) => unknown;
 /** Every command the manifest contributes, in one table: id -> handler. */
 export function registerCommands(wb: Workbench, views: Views): void {
   const table: Record<string, Handler> = {
-    'lambdaWorkbench.refresh': () => views.functions.refresh(),
+    'lambdaWorkbench.refresh': async () => {
+      await views.store.reload();
+      views.functions.refreshNow();
+    },
     'lambdaWorkbench.showLog': () => wb.log.show(),
     'lambdaWorkbench.newFunction': notYet('New Function'),
     'lambdaWorkbench.newSampleEvent': notYet('New Sample Event'),

@@ -25,5 +25,6 @@ describe('activation', () => {
     const found = await vscode.workspace.findFiles('**/template.{yaml,yml}', '**/node_modules/**');
     assert.deepEqual(found.map((u) => vscode.workspace.asRelativePath(u)), ['template.yaml']);
     await vscode.commands.executeCommand('lambdaWorkbench.refresh');
+    assert.ok(vscode.languages.getDiagnostics(found[0]).length === 0, 'the sample template has no problems');
   });
 });

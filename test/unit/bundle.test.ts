@@ -14,15 +14,15 @@ describe('bundles', () => {
     });
   }
 
-  it('the vendor bundles export what the product imports', () => {
-    const aws = require(join(DIST, 'vendor', 'aws.js')) as Record<string, Record<string, unknown>>;
+  it('the vendor bundles export what the product imports', async () => {
+    const aws = (await import(join(DIST, 'vendor', 'aws.js'))) as Record<string, Record<string, unknown>>;
     assert.equal(typeof aws.clientLambda.LambdaClient, 'function');
     assert.equal(typeof aws.clientS3.S3Client, 'function');
     assert.equal(typeof aws.clientEcr.ECRClient, 'function');
     assert.equal(typeof aws.clientIam.IAMClient, 'function');
     assert.equal(typeof aws.clientSts.STSClient, 'function');
     assert.equal(typeof aws.credentialProviders.fromIni, 'function');
-    const docker = require(join(DIST, 'vendor', 'docker.js')) as { default: unknown };
-    assert.equal(typeof docker.default, 'function');
+    const docker = (await import(join(DIST, 'vendor', 'docker.js'))) as { default: { default?: unknown } };
+    assert.equal(typeof docker.default.default, 'function');
   });
 });

@@ -1,39 +1,129 @@
 import * as vscode from 'vscode';
+import type { ModelStore } from '../model/store';
 import type { Workbench } from '../workbench';
+import { type FunctionDecorations, FunctionNode, LayerNode, MessageNode, type Node, TemplateNode } from './nodes';
 
-export const CONTEXT_TEMPLATE = 'lambdaWorkbench.template';
+const AUTO_REFRESH_DELAY_MS = 500;
 
-const TEMPLATE_GLOB = '**/template.{yaml,yml}';
-const EXCLUDE_GLOB = '{**/node_modules/**,**/.aws-sam/**}';
-
-/** Templates in the workspace. Functions under each arrive with the template model. */
-export class FunctionsTree implements vscode.TreeDataProvider<vscode.Uri> {
-  private readonly changed = new vscode.EventEmitter<void>();
+/**
+ * Workspace functions: templates -> functions and layers -> handler, layers, saved events, last
+ * run. Automatic refreshes (model changes, new sizes) are debounced and wait while the view is
+ * hidden; a refresh the user asks for is immediate.
+ */
+export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private templates: vscode.Uri[] = [];
+  private readonly decorations = new Map<string, FunctionDecorations>();
+  private timer: NodeJS.Timeout | undefined;
+  private stale = false;
+  private view: vscode.TreeView<Node> | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly wb: Workbench) {
-    wb.own(this.changed);
+  constructor(
+    private readonly wb: Workbench,
+    private readonly store: ModelStore,
+  ) {
+    this.disposables.push(store.onDidChange(() => this.refreshSoon()));
   }
 
-  async refresh(): Promise<void> {
-    this.templates = (await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB)).sort((a, b) => a.path.localeCompare(b.path));
-    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.hasTemplates', this.templates.length > 0);
-    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.ready', true);
-    this.wb.log.info(`found ${this.templates.length} template(s)`);
-    this.changed.fire();
+  attach(view: vscode.TreeView<Node>): void {
+    this.view = view;
+    this.disposables.push(
+      view.onDidChangeVisibility((e) => {
+        if (e.visible && this.stale) this.refreshNow();
+      }),
+    );
   }
 
-  getChildren(element?: vscode.Uri): vscode.Uri[] {
-    return element ? [] : this.templates;
+  /** Size, last run and such, shown on a function's row. */
+  decorate(templatePath: string, logicalId: string, patch: Partial<FunctionDecorations>): void {
+    const key = `${templatePath}#${logicalId}`;
+    this.decorations.set(key, { ...this.decorations.get(key), ...patch });
+    this.refreshSoon();
   }
 
-  getTreeItem(uri: vscode.Uri): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.workspace.asRelativePath(uri), vscode.TreeItemCollapsibleState.None);
-    item.resourceUri = uri;
-    item.contextValue = CONTEXT_TEMPLATE;
-    item.iconPath = new vscode.ThemeIcon('file-code');
-    item.command = { command: 'vscode.open', title: 'Open Template', arguments: [uri] };
-    return item;
+  decorationsOf(templatePath: string, logicalId: string): FunctionDecorations {
+    return this.decorations.get(`${templatePath}#${logicalId}`) ?? {};
+  }
+
+  refreshNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.stale = false;
+    this.changed.fire(undefined);
+  }
+
+  refreshSoon(): void {
+    if (this.view && !this.view.visible) {
+      this.stale = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refreshNow(), AUTO_REFRESH_DELAY_MS);
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return node;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node) return node.children();
+    await this.store.ready();
+    const templates = this.store.templates();
+    if (templates.length === 0) return [];
+    // One template: skip its level, the functions are what people look for.
+    if (templates.length === 1) return this.templateChildren(templates[0]);
+    return templates.map((t) => new TemplateChildren(t, (m) => this.templateChildren(m)));
+  }
+
+  private templateChildren(model: TemplateNode['model']): Node[] {
+    const media = vscode.Uri.joinPath(this.wb.context.extensionUri, 'media');
+    const nodes: Node[] = [
+      ...model.functions.map((fn) => new FunctionNode(fn, this.decorationsOf(fn.templatePath, fn.logicalId), media)),
+      ...model.layers.map((l) => new LayerNode(l)),
+    ];
+    const errors = model.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      nodes.push(
+        new MessageNode(
+          `${errors.length} problem${errors.length === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(model.path)}`,
+          errors[0].message,
+          { command: 'workbench.actions.view.problems', title: 'Show Problems' },
+          'error',
+        ),
+      );
+    }
+    if (nodes.length === 0) {
+      nodes.push(new MessageNode('No functions in this template', 'New Function…', { command: 'lambdaWorkbench.newFunction', title: 'New Function' }));
+    }
+    return nodes;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+class TemplateChildren extends TemplateNode {
+  constructor(
+    model: TemplateNode['model'],
+    private readonly make: (m: TemplateNode['model']) => Node[],
+  ) {
+    super(model);
+  }
+
+  override children(): Node[] {
+    return this.make(this.model);
+  }
+}
+
+/** Colours a function's row when its package is near (warning colour) or over (error colour) a limit. */
+export class SizeDecorationProvider implements vscode.FileDecorationProvider {
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'lambda-workbench-size') return undefined;
+    if (uri.query === 'over') return new vscode.FileDecoration('!', 'Over a Lambda limit', new vscode.ThemeColor('list.errorForeground'));
+    if (uri.query === 'warn') return new vscode.FileDecoration(undefined, 'Near a Lambda limit', new vscode.ThemeColor('list.warningForeground'));
+    return undefined;
   }
 }

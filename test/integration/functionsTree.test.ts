@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { until, workbenchApi, workspaceRoot } from './api';
+
+async function labels(nodes: vscode.TreeItem[]): Promise<string[]> {
+  return nodes.map((n) => (typeof n.label === 'string' ? n.label : n.label?.label ?? ''));
+}
+
+describe('Functions view', () => {
+  it('shows the sample functions and layer, with handler, layer and saved events under a function', async () => {
+    const { functionsTree } = await workbenchApi();
+    const roots = await functionsTree.getChildren();
+    assert.deepEqual(await labels(roots), ['HelloNode', 'HelloPython', 'SharedLayer']);
+    const helloNode = roots[0];
+    assert.equal(helloNode.contextValue, 'lambdaWorkbench.function');
+    assert.equal(helloNode.description, 'nodejs22.x');
+    const children = await functionsTree.getChildren(helloNode);
+    assert.deepEqual(await labels(children), ['Handler: app.handler', 'SharedLayer', 'Events']);
+    const events = await functionsTree.getChildren(children[2]);
+    assert.deepEqual(await labels(events), ['get-hello']);
+  });
+
+  it('follows edits to the template on disk, and shows located problems for a broken one', async () => {
+    const { model, functionsTree } = await workbenchApi();
+    const template = vscode.Uri.joinPath(workspaceRoot(), 'template.yaml');
+    const original = Buffer.from(await vscode.workspace.fs.readFile(template)).toString('utf8');
+    try {
+      const added = original.replace(
+        '  WorkQueue:\n',
+        '  Extra:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.lambda_handler\n      CodeUri: hello-python/\n\n  WorkQueue:\n',
+      );
+      assert.notEqual(added, original);
+      await vscode.workspace.fs.writeFile(template, Buffer.from(added));
+      await until('the new function', model.onDidChange, () => (model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined));
+      assert.ok((await labels(await functionsTree.getChildren())).includes('Extra'));
+
+      // Broken indentation: a located YAML problem, and the rest of the template still loads.
+      const broken = original.replace('      Handler: app.handler\n', '      Handler: app.handler\n    Bad: [unclosed\n');
+      await vscode.workspace.fs.writeFile(template, Buffer.from(broken));
+      const diagnostics = await until('a diagnostic on template.yaml', vscode.languages.onDidChangeDiagnostics, () => {
+        const d = vscode.languages.getDiagnostics(template);
+        return d.length > 0 ? d : undefined;
+      });
+      assert.equal(diagnostics[0].source, 'Lambda Workbench');
+      assert.ok(diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+      const line = original.split('\n').findIndex((l) => l === '      Handler: app.handler') + 1;
+      assert.ok(diagnostics.some((d) => Math.abs(d.range.start.line - line) <= 2), `a problem is reported near line ${line + 1}`);
+    } finally {
+      await vscode.workspace.fs.writeFile(template, Buffer.from(original));
+      await until('the restored template', vscode.languages.onDidChangeDiagnostics, () =>
+        vscode.languages.getDiagnostics(template).length === 0 && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
+      );
+    }
+  });
+});
