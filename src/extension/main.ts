@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { registerCommands } from './commands/index';
 import { ModelStore } from './model/store';
 import { FunctionsTree, SizeDecorationProvider } from './views/functionsTree';
 import { Workbench } from './workbench';

@@ -79,13 +79,8 @@ async function checkHandler(
     const example = node ? 'app.handler (file app.js, export handler)' : 'app.lambda_handler (file app.py, function lambda_handler)';
     return { code: 'handler-invalid', message: `Handler '${handler}' must name a file and a function, for example ${example}.` };
   }
+  const file = await firstExisting(codeDir, handlerCandidates(fn, parsed.module, node), listings);
   const esbuild = fn.build?.method === 'esbuild';
-  const candidates = node
-    ? esbuild
-      ? [...entryPointsFor(fn, parsed.module), ...ESBUILD_SOURCES.map((ext) => parsed.module + ext)]
-      : NODE_SOURCES.map((ext) => parsed.module + ext)
-    : [`${parsed.module}.py`, `${parsed.module}/__init__.py`];
-  const file = await firstExisting(codeDir, candidates, listings);
   if (!file) {
     const m = parsed.module;
     const names = !node ? `${m}.py` : esbuild ? `${m}.ts or ${m}.js, and no EntryPoints file named ${basename(m)},` : `${m}.js, ${m}.mjs or ${m}.cjs`;
@@ -104,6 +99,34 @@ async function checkHandler(
   const name = parsed.exportName;
   const fix = node ? `Export it (export const ${name} = async (event) => { ... })` : `Define it (def ${name}(event, context): ...)`;
   return { code: 'handler-export-missing', message: `Handler '${handler}': ${shown(file)} does not ${node ? 'export' : 'define'} '${name}'. ${fix} or fix Handler.` };
+}
+
+/** The files, relative to the code folder, that may hold a handler's module, most likely first. */
+function handlerCandidates(fn: FunctionSpec, module: string, node: boolean): string[] {
+  if (!node) return [`${module}.py`, `${module}/__init__.py`];
+  if (fn.build?.method === 'esbuild') return [...entryPointsFor(fn, module), ...ESBUILD_SOURCES.map((ext) => module + ext)];
+  return NODE_SOURCES.map((ext) => module + ext);
+}
+
+/**
+ * Where a Zip function's handler is written: its source file and the export's name and 0-based line
+ * (0 when the definition cannot be pinned down). Undefined when the file does not exist or the
+ * runtime is not Node.js or Python.
+ */
+export async function locateHandler(fn: FunctionSpec): Promise<{ file: string; exportName: string; line: number } | undefined> {
+  const node = fn.runtime?.startsWith('nodejs') ?? false;
+  if (!fn.handler || !fn.codeUri || (!node && !fn.runtime?.startsWith('python'))) return undefined;
+  const parsed = node ? splitNodeHandler(fn.handler) : splitPythonHandler(fn.handler);
+  if (!parsed) return undefined;
+  const file = await firstExisting(fn.codeUri, handlerCandidates(fn, parsed.module, node), new DirCache());
+  if (!file) return undefined;
+  const source = await fs.readFile(file, 'utf8').catch(() => '');
+  const name = parsed.exportName.replace(/[$]/g, '\\$&');
+  const definition = node
+    ? new RegExp(`^\\s*(?:export\\s+(?:async\\s+)?(?:const|let|var|function\\*?|class)\\s+${name}\\b|(?:module\\.)?exports\\.${name}\\s*=)`)
+    : new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`);
+  const line = source.split('\n').findIndex((l) => definition.test(l));
+  return { file, exportName: parsed.exportName, line: Math.max(0, line) };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The template model: SAM/CloudFormation templates -> typed functions and layers with source ranges.
-export { checkHandlers, type CheckOptions } from './handlers';
+export { checkHandlers, type CheckOptions, locateHandler } from './handlers';
 export { discoverTemplates, type DiscoverOptions, SKIPPED_DIRS, TEMPLATE_NAMES } from './discover';
 export { describeValue, isIntrinsic, IntrinsicValue, toCfnJson } from './intrinsics';
 export { parseTemplate } from './template';

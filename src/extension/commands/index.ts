@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
-import type { Workbench } from './workbench';
-import type { ModelStore } from './model/store';
-import type { FunctionsTree } from './views/functionsTree';
+import { CancelledError } from '../../core/cancel';
+import { describeError } from '../../core/errors';
+import type { ModelStore } from '../model/store';
+import type { FunctionsTree } from '../views/functionsTree';
+import type { Workbench } from '../workbench';
+import { openHandler, openInTemplate } from './navigate';
 
 interface Views {
   store: ModelStore;
@@ -28,8 +31,8 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.deployAll': notYet('Deploy All'),
     'lambdaWorkbench.publishLayer': notYet('Publish Layer'),
     'lambdaWorkbench.pruneLayerVersions': notYet('Prune Layer Versions'),
-    'lambdaWorkbench.openHandler': notYet('Open Handler'),
-    'lambdaWorkbench.openInTemplate': notYet('Open in Template'),
+    'lambdaWorkbench.openHandler': (arg) => openHandler(views.store, arg),
+    'lambdaWorkbench.openInTemplate': (arg) => openInTemplate(views.store, arg),
     'lambdaWorkbench.chooseProfile': notYet('Choose AWS Profile'),
     'lambdaWorkbench.chooseRegion': notYet('Choose AWS Region'),
     'lambdaWorkbench.doctor': notYet('Check Docker and AWS Access'),
@@ -42,7 +45,23 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.cloud.openInConsole': notYet('Open in AWS Console'),
   };
   for (const [id, handler] of Object.entries(table)) {
-    wb.own(vscode.commands.registerCommand(id, handler));
+    wb.own(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(wb, id, () => handler(...args))));
+  }
+}
+
+/**
+ * Every command's error boundary: a UserError is shown as it is (what went wrong and what to do),
+ * a cancellation is silent, anything else is shown briefly and logged in full.
+ */
+async function guarded(wb: Workbench, id: string, run: () => unknown): Promise<unknown> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof CancelledError) return undefined;
+    wb.log.error(`${id} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const action = await vscode.window.showErrorMessage(describeError(err), 'Show Log');
+    if (action) wb.log.show();
+    return undefined;
   }
 }
 
