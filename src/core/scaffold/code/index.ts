@@ -1,0 +1,22 @@
+import type { ResolvedFunction } from '../request';
+import { goFolder } from './go/project';
+import { nodeFolder } from './node/project';
+import { pythonFolder } from './python/project';
+import type { CodeContext, CodeFolder } from './types';
+
+/** Where each language keeps its test file, so the sample event's relative path can be computed first. */
+export function testDirFor(fn: ResolvedFunction): string {
+  return fn.language === 'go' ? '' : 'tests';
+}
+
+export function codeFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder {
+  switch (fn.language) {
+    case 'ts':
+    case 'js':
+      return nodeFolder(fn, ctx);
+    case 'python':
+      return pythonFolder(fn, ctx);
+    case 'go':
+      return goFolder(fn, ctx);
+  }
+}
