@@ -1,0 +1,153 @@
+// The per-entry compression rule, written to run both on the main thread and inside worker threads:
+// the functions here take node's modules as parameters and use nothing outside their own bodies,
+// because workers receive them as source text (see workerSource.ts).
+import type * as Fs from 'node:fs';
+import type * as WorkerThreads from 'node:worker_threads';
+import type * as Zlib from 'node:zlib';
+import type { ZipMethod } from './types';
+
+export interface DeflateConfig {
+  level: number;
+  memLevel: number;
+  windowBits: number;
+  strategy: number;
+  /**
+   * Entries longer than this are deflated only when their first `probeBytes` shrink: already
+   * compressed content (images, archives, random data) is then stored without deflating it all.
+   */
+  probeBytes: number;
+}
+
+export interface CompressResult {
+  crc32: number;
+  method: ZipMethod;
+  /** Bytes read: the entry's size. */
+  size: number;
+  compressedSize: number;
+  /** The bytes to write (stored or deflated), when asked for. */
+  data?: Uint8Array;
+}
+
+/**
+ * Stores an entry unless deflate makes it smaller. Deterministic: the same bytes, config and zlib
+ * always give the same result.
+ */
+export function compressSync(zlib: typeof Zlib, data: Uint8Array, cfg: DeflateConfig, keep: boolean): CompressResult {
+  const crc32 = zlib.crc32(data);
+  const stored: CompressResult = { crc32, method: 0, size: data.length, compressedSize: data.length };
+  if (keep) stored.data = data;
+  if (data.length === 0) return stored;
+  const opts = { level: cfg.level, memLevel: cfg.memLevel, windowBits: cfg.windowBits, strategy: cfg.strategy };
+  if (data.length > cfg.probeBytes) {
+    const probe = zlib.deflateRawSync(data.subarray(0, cfg.probeBytes), opts);
+    if (probe.length >= cfg.probeBytes) return stored;
+  }
+  const deflated = zlib.deflateRawSync(data, opts);
+  if (deflated.length >= data.length) return stored;
+  const result: CompressResult = { crc32, method: 8, size: data.length, compressedSize: deflated.length };
+  if (keep) result.data = deflated;
+  return result;
+}
+
+/**
+ * A job for a worker: compress files (read whole: only entries under the streaming threshold), or
+ * stat paths. Stat paths travel as one NUL-separated string (NUL cannot occur in a path): one
+ * string crosses the thread boundary far faster than a thousand.
+ */
+export type WorkerJob =
+  | { kind: 'compress'; paths: string[]; config: DeflateConfig; keep: boolean }
+  | { kind: 'stat'; paths: string };
+
+export type CompressOutcome = CompressResult | { error: string; code: string };
+
+/** Stat results in columns, so they cross the thread boundary as a few typed arrays. */
+export interface StatColumns {
+  /** 0 missing, 1 file, 2 directory, 3 other. Stat follows symlinks. */
+  kind: Uint8Array;
+  size: Float64Array;
+  mode: Uint32Array;
+  mtimeNs: BigInt64Array;
+  ctimeNs: BigInt64Array;
+  ino: BigUint64Array;
+  /**
+   * The same, exactly, as plain numbers (times split into seconds and nanoseconds), so the main
+   * thread compares them with an earlier stat without creating BigInts.
+   */
+  mtimeSec: Float64Array;
+  mtimeNsec: Float64Array;
+  ctimeSec: Float64Array;
+  ctimeNsec: Float64Array;
+  inode: Float64Array;
+  /** Error codes for paths that could not be statted (other than missing), by index. */
+  errors: Record<number, string>;
+}
+
+export interface WorkerModules {
+  fs: typeof Fs;
+  zlib: typeof Zlib;
+}
+
+/** Runs one job; used by workers and, for small jobs, directly on the main thread. */
+export function runJob(mods: WorkerModules, job: WorkerJob, compress: typeof compressSync): CompressOutcome[] | StatColumns {
+  if (job.kind === 'compress') {
+    return job.paths.map((path): CompressOutcome => {
+      try {
+        return compress(mods.zlib, mods.fs.readFileSync(path), job.config, job.keep);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        return { error: e.message, code: e.code ?? 'EIO' };
+      }
+    });
+  }
+  const paths = job.paths.split('\0');
+  const n = paths.length;
+  const cols: StatColumns = {
+    kind: new Uint8Array(n),
+    size: new Float64Array(n),
+    mode: new Uint32Array(n),
+    mtimeNs: new BigInt64Array(n),
+    ctimeNs: new BigInt64Array(n),
+    ino: new BigUint64Array(n),
+    mtimeSec: new Float64Array(n),
+    mtimeNsec: new Float64Array(n),
+    ctimeSec: new Float64Array(n),
+    ctimeNsec: new Float64Array(n),
+    inode: new Float64Array(n),
+    errors: {},
+  };
+  for (let i = 0; i < n; i++) {
+    try {
+      const s = mods.fs.statSync(paths[i], { bigint: true, throwIfNoEntry: false });
+      if (!s) continue;
+      cols.kind[i] = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
+      cols.size[i] = Number(s.size);
+      cols.mode[i] = Number(s.mode);
+      cols.mtimeNs[i] = s.mtimeNs;
+      cols.ctimeNs[i] = s.ctimeNs;
+      cols.ino[i] = s.ino;
+      cols.mtimeSec[i] = Number(s.mtimeNs / 1_000_000_000n);
+      cols.mtimeNsec[i] = Number(s.mtimeNs % 1_000_000_000n);
+      cols.ctimeSec[i] = Number(s.ctimeNs / 1_000_000_000n);
+      cols.ctimeNsec[i] = Number(s.ctimeNs % 1_000_000_000n);
+      cols.inode[i] = Number(s.ino);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      // A dangling or looping link reads as missing (kind 0), like a file deleted mid-walk.
+      if (e.code !== 'ENOENT' && e.code !== 'ELOOP' && e.code !== 'ENOTDIR') cols.errors[i] = e.code ?? 'EIO';
+    }
+  }
+  return cols;
+}
+
+/** A worker's main loop: one job per message, one reply per job. */
+export function workerMain(req: (id: string) => unknown, run: typeof runJob, compress: typeof compressSync): void {
+  const { parentPort } = req('node:worker_threads') as typeof WorkerThreads;
+  const mods = { fs: req('node:fs') as typeof Fs, zlib: req('node:zlib') as typeof Zlib };
+  parentPort?.on('message', (msg: { id: number; job: WorkerJob }) => {
+    try {
+      parentPort.postMessage({ id: msg.id, result: run(mods, msg.job, compress) });
+    } catch (err) {
+      parentPort.postMessage({ id: msg.id, failure: err instanceof Error ? err.message : String(err) });
+    }
+  });
+}

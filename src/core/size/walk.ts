@@ -1,0 +1,367 @@
+import * as fs from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
+import { UserError } from '../errors';
+import type { StatColumns } from '../pack/compressCore';
+import type { PackInput } from '../pack/types';
+import { WorkerPool } from '../pack/workerPool';
+import { type IgnorePattern, isIgnored } from './ignore';
+import { type CompiledRules, matchDir, matchFile, type PackageRule, type ReportCategory } from './rules';
+
+/**
+ * A file that goes into the package: a pack input (name relative to the package root, read from
+ * its path through symlinks) with the report category a rule gave it, if any.
+ */
+export interface WalkedFile extends PackInput {
+  source: { kind: 'file'; path: string };
+  category?: ReportCategory;
+}
+
+/** Something left out, and why: a rule id, 'lambdaignore' (with the pattern) or 'dev-dependency'. */
+export interface Excluded {
+  rel: string;
+  isDir: boolean;
+  by: string;
+  pattern?: string;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  excluded: Excluded[];
+  /** Links whose target is outside the package root: followed, and reported. */
+  symlinksOutside: { rel: string; target: string }[];
+  /** Links to nothing: skipped. */
+  brokenSymlinks: string[];
+  /** Links to a folder that contains them: skipped, or the walk would never end. */
+  symlinkLoops: { rel: string; target: string }[];
+  /** Sockets, pipes, devices: they have no content to pack. */
+  specialFiles: string[];
+}
+
+type EntryType = 'dir' | 'file' | 'link' | 'other';
+
+/** A stat's identity as plain numbers (size, mtime s/ns, ctime s/ns, inode, exec bit): compared without allocating. */
+type StatPrint = [number, number, number, number, number, number, boolean];
+
+/** One entry of a folder listing, with what walks worked out about it, kept while the folder is unchanged. */
+interface ListedEntry {
+  name: string;
+  type: EntryType;
+  rel: string;
+  abs: string;
+  /** The package rule its name matches (null: none). Worked out once: the rules do not change. */
+  rule: PackageRule | null | undefined;
+  /** The file as last packed and the stat it came from: the same object is reused while the stat is. */
+  file: WalkedFile | undefined;
+  print: StatPrint | undefined;
+}
+
+/** A folder's entries as last read, valid while the folder's mtime is unchanged. */
+interface Listing {
+  mtimeNs: bigint;
+  /** Whether the mtime was old enough when read that a later change must show in it. */
+  trusted: boolean;
+  entries: ListedEntry[];
+  /** Set by revalidateListings for the walk it prepares: whether the folder is still as listed. */
+  checked?: { walk: number; unchanged: boolean };
+}
+
+/**
+ * Folder listings of one package root, kept between walks. A folder's mtime changes whenever an
+ * entry is added, removed or renamed in it, so an unchanged mtime means an unchanged listing: one
+ * stat instead of a readdir. Files whose stat is unchanged keep their WalkedFile object, so a
+ * re-walk after one edit allocates almost nothing and downstream lookups hit warm strings.
+ */
+export type ListingCache = Map<string, Listing>;
+
+/**
+ * A listing is reused only when the folder's mtime was this much older than the moment it was
+ * read: on file systems with coarse timestamps a change in the same tick would not move the mtime.
+ */
+const TRUST_AFTER_NS = 2_000_000_000n;
+
+export interface WalkOptions {
+  /** Listings from earlier walks, reused where the folder did not change (and updated). */
+  listings?: ListingCache;
+  /** The number revalidateListings() gave for this walk, if it was called. */
+  walk?: number;
+  rules: CompiledRules;
+  ignore: readonly IgnorePattern[];
+  /** Folders (relative) to leave out as dev-only dependencies. */
+  devOnly: ReadonlySet<string>;
+  /** Stats files in parallel; without one, on this thread. */
+  pool?: WorkerPool;
+  token?: CancellationTokenLike;
+}
+
+interface DirFrame {
+  abs: string;
+  rel: string;
+  /** Real path of this folder. */
+  real: string;
+  /** Real paths where the walk jumped through a folder link on the way here (and the root). */
+  jumps: readonly string[];
+  category?: ReportCategory;
+  /** A rule whose folder keeps only files not ending with its suffixes. */
+  partial?: PackageRule;
+}
+
+interface PendingFile {
+  entry: ListedEntry;
+  category?: ReportCategory;
+}
+
+const STAT_BATCH = 1024;
+const SLICE_MS = 8;
+const ON_THIS_THREAD = new WorkerPool(0);
+
+/**
+ * Lists what goes into the package under `root`, applying the rules.
+ *
+ * Symlinks are followed, as SAM's packager follows them: a link to a file packs the file's bytes
+ * under the link's name, a link to a folder packs the folder's content. Links pointing outside the
+ * root are followed too (workspace and pnpm layouts link dependencies from elsewhere) and listed,
+ * so the report can show them. Links to nothing, and links to a folder that contains the link,
+ * are skipped and listed. Empty folders are not packed: the zip holds files only, like SAM's.
+ *
+ * The walk reads folders on this thread in short slices (so an editor stays responsive) while
+ * the pool's workers stat the files found so far.
+ */
+export async function walkPackage(root: string, opts: WalkOptions): Promise<WalkResult> {
+  const { rules, ignore, devOnly, token } = opts;
+  let rootReal: string;
+  try {
+    rootReal = fs.realpathSync(root);
+    if (!fs.statSync(rootReal).isDirectory()) throw new UserError(`${root} is not a folder.`, 'Point CodeUri at the function\'s code folder.');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`The code folder ${root} does not exist.`, 'Check CodeUri in the template, or create the folder.');
+  }
+  const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [] };
+  const stack: DirFrame[] = [{ abs: root, rel: '', real: rootReal, jumps: [rootReal] }];
+  const statted: Promise<void>[] = [];
+  let pending: PendingFile[] = [];
+  let sentToPool = false;
+  const flush = (final: boolean): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    // A small tree is statted here: starting workers would cost more than the stats.
+    const onPool = opts.pool && opts.pool.size > 0 && (!final || sentToPool);
+    if (onPool) sentToPool = true;
+    const pool = onPool ? (opts.pool as WorkerPool) : ON_THIS_THREAD;
+    statted.push(pool.stat(batch.map((f) => f.entry.abs)).then((cols) => addStatted(result, batch, cols)));
+  };
+
+  let sliceStart = Date.now();
+  while (stack.length > 0) {
+    if (Date.now() - sliceStart > SLICE_MS) {
+      await yieldToLoop();
+      throwIfCancelled(token, 'measuring the package');
+      sliceStart = Date.now();
+    }
+    const dir = stack.pop() as DirFrame;
+    const atRoot = dir.rel === '';
+    for (const e of list(dir, opts.listings, opts.walk)) {
+      const { rel, abs } = e;
+      let kind: 'dir' | 'file';
+      let real: string | undefined;
+      let jumped = false;
+      if (e.type === 'dir') kind = 'dir';
+      else if (e.type === 'file') kind = 'file';
+      else if (e.type === 'link') {
+        const target = followLink(abs);
+        if (!target) {
+          result.brokenSymlinks.push(rel);
+          continue;
+        }
+        real = target.real;
+        const inside = real === rootReal || real.startsWith(`${rootReal}/`);
+        if (target.isDir) {
+          const contains = (p: string): boolean => p === real || p.startsWith(`${real}/`);
+          if (contains(dir.real) || dir.jumps.some(contains)) {
+            result.symlinkLoops.push({ rel, target: real });
+            continue;
+          }
+          jumped = true;
+          kind = 'dir';
+        } else if (target.isFile) {
+          kind = 'file';
+        } else {
+          result.specialFiles.push(rel);
+          continue;
+        }
+        if (!inside) result.symlinksOutside.push({ rel, target: real });
+      } else {
+        result.specialFiles.push(rel);
+        continue;
+      }
+
+      // A link's target can turn from a file into a folder: its rule is worked out each time.
+      const ruleOf = (): PackageRule | null => (kind === 'dir' ? matchDir(rules, e.name, atRoot) : matchFile(rules, e.name, atRoot)) ?? null;
+      if (e.rule === undefined && e.type !== 'link') e.rule = ruleOf();
+      const rule = e.type === 'link' ? ruleOf() : (e.rule as PackageRule | null);
+      if (kind === 'dir') {
+        if (rule?.action === 'exclude' && !rule.onlySuffixes) {
+          result.excluded.push({ rel, isDir: true, by: rule.id });
+          continue;
+        }
+        const ignored = ignore.length > 0 ? isIgnored(ignore, rel, true) : undefined;
+        if (ignored) {
+          result.excluded.push({ rel, isDir: true, by: 'lambdaignore', pattern: ignored.source });
+          continue;
+        }
+        if (devOnly.has(rel)) {
+          result.excluded.push({ rel, isDir: true, by: 'dev-dependency' });
+          continue;
+        }
+        stack.push({
+          abs,
+          rel,
+          real: real ?? `${dir.real}/${e.name}`,
+          jumps: jumped ? [...dir.jumps, real as string] : dir.jumps,
+          category: rule?.action === 'report' ? rule.category : dir.category,
+          partial: rule?.onlySuffixes ? rule : dir.partial,
+        });
+      } else {
+        if (dir.partial?.onlySuffixes?.some((x) => e.name.toLowerCase().endsWith(x))) {
+          result.excluded.push({ rel, isDir: false, by: dir.partial.id });
+          continue;
+        }
+        if (rule?.action === 'exclude') {
+          result.excluded.push({ rel, isDir: false, by: rule.id });
+          continue;
+        }
+        const ignored = ignore.length > 0 ? isIgnored(ignore, rel, false) : undefined;
+        if (ignored) {
+          result.excluded.push({ rel, isDir: false, by: 'lambdaignore', pattern: ignored.source });
+          continue;
+        }
+        pending.push({ entry: e, category: rule?.action === 'report' ? rule.category : dir.category });
+        if (pending.length >= STAT_BATCH) flush(false);
+      }
+    }
+  }
+  flush(true);
+  await Promise.all(statted);
+  throwIfCancelled(token, 'measuring the package');
+  return result;
+}
+
+function list(dir: DirFrame, listings: ListingCache | undefined, walk: number | undefined): ListedEntry[] {
+  const read = (): ListedEntry[] =>
+    fs.readdirSync(dir.abs, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      type: typeOf(e),
+      rel: dir.rel === '' ? e.name : `${dir.rel}/${e.name}`,
+      abs: `${dir.abs}/${e.name}`,
+      rule: undefined,
+      file: undefined,
+      print: undefined,
+    }));
+  try {
+    if (!listings) return read();
+    const known = listings.get(dir.abs);
+    if (known?.checked && known.checked.walk === walk && known.checked.unchanged) return known.entries;
+    // Stat before reading: a change after the stat moves the mtime past what is recorded.
+    const { mtimeNs } = fs.statSync(dir.abs, { bigint: true });
+    if (known && known.trusted && known.mtimeNs === mtimeNs) return known.entries;
+    const entries = read();
+    listings.set(dir.abs, { mtimeNs, trusted: BigInt(Date.now()) * 1_000_000n - mtimeNs > TRUST_AFTER_NS, entries });
+    return entries;
+  } catch (err) {
+    throw readDirError(dir.rel || '.', err);
+  }
+}
+
+let walks = 0;
+
+/**
+ * Stats every folder the listings know, on the pool's workers, before a walk: the walk then reuses
+ * unchanged listings without a stat of its own on this thread. Returns the number to pass as
+ * WalkOptions.walk.
+ */
+export async function revalidateListings(listings: ListingCache, pool: WorkerPool): Promise<number> {
+  const walk = ++walks;
+  const dirs = [...listings.keys()];
+  if (dirs.length === 0 || pool.size === 0) return walk;
+  const parts = Math.min(pool.size, Math.ceil(dirs.length / 256));
+  const per = Math.ceil(dirs.length / parts);
+  await Promise.all(
+    Array.from({ length: parts }, async (_, k) => {
+      const chunk = dirs.slice(k * per, (k + 1) * per);
+      const cols = await pool.stat(chunk);
+      chunk.forEach((dir, i) => {
+        const known = listings.get(dir) as Listing;
+        known.checked = { walk, unchanged: known.trusted && cols.kind[i] === 2 && cols.mtimeNs[i] === known.mtimeNs };
+      });
+    }),
+  );
+  return walk;
+}
+
+function typeOf(e: fs.Dirent): EntryType {
+  if (e.isDirectory()) return 'dir';
+  if (e.isFile()) return 'file';
+  if (e.isSymbolicLink()) return 'link';
+  return 'other';
+}
+
+function followLink(abs: string): { real: string; isDir: boolean; isFile: boolean } | undefined {
+  try {
+    const s = fs.statSync(abs);
+    return { real: fs.realpathSync(abs), isDir: s.isDirectory(), isFile: s.isFile() };
+  } catch {
+    return undefined;
+  }
+}
+
+function addStatted(result: WalkResult, batch: PendingFile[], cols: StatColumns): void {
+  for (let i = 0; i < batch.length; i++) {
+    const { entry, category } = batch[i];
+    const error = cols.errors[i];
+    if (error) throw readDirError(entry.rel, Object.assign(new Error(error), { code: error }));
+    const kind = cols.kind[i];
+    // Gone since the folder was read, or replaced by a folder: not part of this snapshot.
+    if (kind === 0 || kind === 2) continue;
+    if (kind === 3) {
+      result.specialFiles.push(entry.rel);
+      continue;
+    }
+    const size = cols.size[i];
+    const executable = (cols.mode[i] & 0o111) !== 0;
+    const p = entry.print;
+    if (
+      entry.file &&
+      p &&
+      p[0] === size &&
+      p[1] === cols.mtimeSec[i] &&
+      p[2] === cols.mtimeNsec[i] &&
+      p[3] === cols.ctimeSec[i] &&
+      p[4] === cols.ctimeNsec[i] &&
+      p[5] === cols.inode[i] &&
+      p[6] === executable &&
+      entry.file.category === category
+    ) {
+      result.files.push(entry.file);
+      continue;
+    }
+    const file: WalkedFile = {
+      name: entry.rel,
+      source: { kind: 'file', path: entry.abs },
+      size,
+      executable,
+      stamp: { size, mtimeNs: cols.mtimeNs[i], ctimeNs: cols.ctimeNs[i], ino: cols.ino[i] },
+      category,
+    };
+    entry.file = file;
+    entry.print = [size, cols.mtimeSec[i], cols.mtimeNsec[i], cols.ctimeSec[i], cols.ctimeNsec[i], cols.inode[i], executable];
+    result.files.push(file);
+  }
+}
+
+function readDirError(rel: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new UserError(`Cannot read '${rel}' in the code folder: permission denied.`, 'Make it readable, or exclude it in .lambdaignore.');
+  return err instanceof Error ? err : new Error(String(err));
+}

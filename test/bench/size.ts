@@ -1,0 +1,218 @@
+/**
+ * Size engine benchmark: `npm run bench:size`.
+ *
+ * Generates a function of about 20,000 files / 200 MB (compressible source-like text, incompressible
+ * random binaries, and a real installed dependency set copied from this repository's node_modules),
+ * then prints, in one run: the cold measurement next to `zip -qrX` of the same tree and a bare walk
+ * (`du -sb`), their ratios, the warm re-measure after one file changes (same engine, and a fresh
+ * engine loading the cache from disk), and predicted minus written artifact bytes (must be 0).
+ * Each figure is the median of several runs. Everything it creates is removed at the end.
+ *   LWB_BENCH_RUNS=N (default 3)   LWB_BENCH_WORKERS=N (default: one per core)
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readZipDirectory } from '../../src/core/pack';
+import { formatBytes, SizeEngine } from '../../src/core/size';
+import { fnSpec } from '../unit/size/fixtures';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const RUNS = Number(process.env.LWB_BENCH_RUNS ?? 3);
+const WORKERS = process.env.LWB_BENCH_WORKERS === undefined ? undefined : Number(process.env.LWB_BENCH_WORKERS);
+/** Real packages: the AWS SDK and its helpers, a large SDK family with many small files, and common utilities. */
+const DEPENDENCIES = ['@aws-sdk', '@smithy', '@aws-crypto', '@azure', 'lodash', 'underscore', 'yaml', 'ajv', 'cheerio', 'mocha'];
+const TEXT_FILES = 6_000;
+const TEXT_BYTES = 60 * 1024 * 1024;
+const BINARY_FILES = 900;
+const BINARY_BYTES = 80 * 1024 * 1024;
+
+/** A deterministic generator, so every run measures the same tree. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = 'const let return function async await export import from if else for while of new this value result error event context handler request response items index count total name id map filter reduce push length string number object null undefined true false'.split(' ');
+
+function sourceText(rand: () => number, bytes: number): string {
+  const lines: string[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const words = Array.from({ length: 3 + Math.floor(rand() * 9) }, () => WORDS[Math.floor(rand() * WORDS.length)]);
+    const line = `${'  '.repeat(Math.floor(rand() * 4))}${words.join(' ')}${rand() < 0.5 ? ';' : ` = ${Math.floor(rand() * 100000)};`}`;
+    lines.push(line);
+    n += line.length + 1;
+  }
+  return lines.join('\n').slice(0, bytes);
+}
+
+export function generate(dir: string): { files: number; bytes: number } {
+  const rand = prng(42);
+  const deps: Record<string, string> = {};
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  for (const d of DEPENDENCIES) {
+    const from = join(ROOT, 'node_modules', d);
+    if (!existsSync(from)) continue;
+    // The dependency tree as installed, minus .bin links (never packed) and nested symlinks.
+    cpSync(from, join(dir, 'node_modules', d), { recursive: true, dereference: true, filter: (src) => !src.includes('/.bin') });
+    if (d.startsWith('@')) for (const s of readdirSync(from)) deps[`${d}/${s}`] = '*';
+    else deps[d] = '*';
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-function', version: '1.0.0', dependencies: deps }, null, 2));
+  for (let i = 0; i < TEXT_FILES; i++) {
+    // Sizes spread from tiny to large, like real source trees.
+    const size = Math.max(64, Math.floor((TEXT_BYTES / TEXT_FILES) * -Math.log(1 - rand() * 0.999)));
+    const sub = join(dir, 'src', `m${i % 40}`, `d${i % 7}`);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `f${i}.js`), sourceText(rand, size));
+  }
+  for (let i = 0; i < BINARY_FILES; i++) {
+    const size = Math.max(1024, Math.floor((BINARY_BYTES / BINARY_FILES) * -Math.log(1 - rand() * 0.999)));
+    const sub = join(dir, 'assets', `b${i % 12}`);
+    mkdirSync(sub, { recursive: true });
+    const buf = Buffer.alloc(size);
+    for (let o = 0; o < size; o += 32) createHash('sha256').update(`${i}:${o}`).digest().copy(buf, o);
+    writeFileSync(join(sub, `blob${i}.bin`), buf);
+  }
+  writeFileSync(join(dir, 'app.js'), "exports.handler = async () => ({ statusCode: 200 });\n");
+  const du = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
+  const files = spawnSync('sh', ['-c', `find "${dir}" -type f | wc -l`], { encoding: 'utf8' });
+  return { files: Number(files.stdout.trim()), bytes: Number(du.stdout.split('\t')[0]) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The CLI's case: a new process whose engine starts from the cache file. Returns the measurement's own time. */
+function measureInNewProcess(fn: ReturnType<typeof fnSpec>, cacheDir: string): number {
+  const script = `
+    const { SizeEngine } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'size', 'index.js'))});
+    (async () => {
+      const engine = new SizeEngine({ cacheDir: ${JSON.stringify(cacheDir)}${WORKERS === undefined ? '' : `, workers: ${WORKERS}`} });
+      const t = performance.now();
+      const s = await engine.measure(${JSON.stringify(fn)});
+      const ms = performance.now() - t;
+      await engine.dispose();
+      process.stdout.write(JSON.stringify({ ms, compressed: s.stats.compressed }));
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`measuring in a new process failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { ms: number; compressed: number };
+  if (out.compressed !== 1) throw new Error(`a new process compressed ${out.compressed} files after one edit`);
+  return out.ms;
+}
+
+function timeProcess(cmd: string, args: string[], cwd: string): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lwb-bench-size-'));
+  try {
+    const tree = join(work, 'function');
+    mkdirSync(tree);
+    const t0 = performance.now();
+    const shape = generate(tree);
+    console.log(`tree: ${shape.files} files, ${formatBytes(shape.bytes)} (${shape.bytes} bytes), generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const workers = WORKERS ?? Math.min(availableParallelism(), 8);
+    console.log(`machine: ${availableParallelism()} cores, node ${process.version}, zlib ${process.versions.zlib}; ${workers} worker threads; median of ${RUNS} runs\n`);
+    const fn = fnSpec({ logicalId: 'Bench', codeUri: tree, runtime: 'nodejs22.x' });
+
+    // Warm the page cache once so every contender reads from memory.
+    timeProcess('du', ['-sb', '.'], tree);
+    const du: number[] = [];
+    const zip: number[] = [];
+    const cold: number[] = [];
+    let predicted = 0;
+    for (let r = 0; r < RUNS; r++) {
+      du.push(timeProcess('du', ['-sb', '.'], tree));
+      const zipOut = join(work, `zip-${r}.zip`);
+      zip.push(timeProcess('zip', ['-qrX', zipOut, '.'], tree));
+      rmSync(zipOut);
+      const engine = new SizeEngine({ cacheDir: join(work, `cache-cold-${r}`), workers: WORKERS });
+      const t = performance.now();
+      const size = await engine.measure(fn);
+      cold.push(performance.now() - t);
+      predicted = size.zippedBytes as number;
+      if (r === 0) console.log(`measured: ${size.fileCount} files, zip ${size.zippedBytes} bytes, unzipped ${size.unzippedBytes} bytes, status ${size.status}, compressed ${size.stats.compressed} files`);
+      await engine.dispose();
+    }
+
+    // Warm: one engine kept (the editor's case), and a new process reading the cache file (the CLI's).
+    const cacheDir = join(work, 'cache-warm');
+    const engine = new SizeEngine({ cacheDir, workers: WORKERS });
+    await engine.measure(fn);
+    const warmSame: number[] = [];
+    const warmFresh: number[] = [];
+    const edited = join(tree, 'app.js');
+    let compressedOnWarm = 0;
+    for (let r = 0; r < Math.max(RUNS, 5); r++) {
+      appendFileSync(edited, `// edit ${r}\n`);
+      const t = performance.now();
+      const warm = await engine.measure(fn);
+      warmSame.push(performance.now() - t);
+      compressedOnWarm = warm.stats.compressed;
+      await engine.flush();
+      appendFileSync(edited, `// edit ${r}b\n`);
+      warmFresh.push(measureInNewProcess(fn, cacheDir));
+    }
+    const last = await engine.measure(fn);
+    predicted = last.zippedBytes as number;
+    const artifact = join(work, 'artifact.zip');
+    const t = performance.now();
+    const written = await engine.package(fn, artifact);
+    const packageMs = performance.now() - t;
+    await engine.dispose();
+    const onDisk = statSync(artifact).size;
+    const unzipCheck = spawnSync('unzip', ['-tq', artifact], { encoding: 'utf8' });
+    const dir = await readZipDirectory(async (offset, length) => {
+      const { openSync, readSync, closeSync } = await import('node:fs');
+      const fd = openSync(artifact, 'r');
+      const b = Buffer.alloc(length);
+      readSync(fd, b, 0, length, offset);
+      closeSync(fd);
+      return b;
+    }, onDisk);
+
+    const mDu = median(du);
+    const mZip = median(zip);
+    const mCold = median(cold);
+    const row = (label: string, ms: number, extra = ''): string => `${label.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms${extra}`;
+    console.log('');
+    console.log(row('du -sb (bare walk)', mDu));
+    console.log(row('zip -qrX (walk + deflate + write)', mZip));
+    console.log(row('size engine, cold (empty cache)', mCold, `   ratio to zip ${(mCold / mZip).toFixed(2)}, to du ${(mCold / mDu).toFixed(1)}`));
+    console.log(row('size engine, warm after one edit (same engine)', median(warmSame), `   compressed ${compressedOnWarm} file(s)`));
+    console.log(row('size engine, warm after one edit (new process)', median(warmFresh), '   cache file loaded, workers started'));
+    console.log(row('package (write the artifact, warm cache)', packageMs));
+    console.log('');
+    console.log(`runs (ms): du ${du.map((x) => x.toFixed(0)).join(' ')} | zip ${zip.map((x) => x.toFixed(0)).join(' ')} | cold ${cold.map((x) => x.toFixed(0)).join(' ')} | warm ${warmSame.map((x) => x.toFixed(0)).join(' ')} | warm, new process ${warmFresh.map((x) => x.toFixed(0)).join(' ')}`);
+    console.log(`predicted ${predicted} bytes, written ${written.bytes} bytes, on disk ${onDisk} bytes: difference ${onDisk - predicted}`);
+    console.log(`artifact: ${dir.entries.length} entries, CodeSha256 ${written.codeSha256}, unzip -t ${unzipCheck.status === 0 ? 'ok' : `FAILED: ${unzipCheck.stdout}${unzipCheck.stderr}`}`);
+    if (onDisk !== predicted || unzipCheck.status !== 0) process.exitCode = 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

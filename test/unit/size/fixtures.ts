@@ -1,0 +1,61 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FunctionSpec, LayerSpec, SourceRange } from '../../../src/core/model/types';
+
+const NOWHERE: SourceRange = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+
+/** A FunctionSpec as the template model would produce it, with only what a test sets. */
+export function fnSpec(overrides: Partial<FunctionSpec> & { logicalId?: string } = {}): FunctionSpec {
+  return {
+    logicalId: 'Fn',
+    templatePath: '/nowhere/template.yaml',
+    resourceType: 'AWS::Serverless::Function',
+    runtime: 'nodejs22.x',
+    handler: 'app.handler',
+    architecture: 'x86_64',
+    memorySize: 128,
+    timeout: 3,
+    environment: {},
+    layers: [],
+    packageType: 'Zip',
+    events: [],
+    conditional: [],
+    ranges: { resource: NOWHERE, logicalId: NOWHERE, properties: {} },
+    ...overrides,
+  };
+}
+
+export function layerSpec(logicalId: string, contentUri: string): LayerSpec {
+  return {
+    logicalId,
+    templatePath: '/nowhere/template.yaml',
+    resourceType: 'AWS::Serverless::LayerVersion',
+    contentUri,
+    compatibleRuntimes: [],
+    compatibleArchitectures: [],
+    ranges: { resource: NOWHERE, logicalId: NOWHERE, properties: {} },
+  };
+}
+
+/** A temporary folder for one test; `cleanup` removes it. */
+export function tempDir(prefix = 'lwb-size-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes files under `root`: path -> content (string or bytes); a mode after '|' in the key sets permissions. */
+export function writeTree(root: string, files: Record<string, string | Uint8Array>): void {
+  for (const [key, content] of Object.entries(files)) {
+    const [rel, mode] = key.split('|');
+    const path = join(root, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+    if (mode) chmodSync(path, Number.parseInt(mode, 8));
+  }
+}
+
+/** A package.json for a package under node_modules. */
+export function pkgJson(name: string, deps: Record<string, string> = {}, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ name, version: '1.0.0', dependencies: deps, ...extra });
+}
