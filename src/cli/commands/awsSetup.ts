@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { cancellationSource, type CancellationTokenLike } from '../../core/cancel';
+import { type AwsSession, type AwsSessionOptions, connectImageEngine, createAwsSession, type DeployContext, deployContextFrom, type DeployOptions, type DeployProgress } from '../../core/deploy';
+import { sizeEnginePackager } from '../../core/deploy/sizeEnginePackager';
+import { SizeEngine } from '../../core/size';
+import { defaultCacheDir } from '../../core/local/cacheDir';
+import { loadTemplate } from '../../core/model';
+import type { LayerSpec, TemplateModel } from '../../core/model/types';
+import { type Io, UsageError } from '../io';
+import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+
+/** The AWS flags `deploy`, `layers` and `doctor` share (CLI.md). */
+export const AWS_OPTIONS = {
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} as const satisfies OptionSpec;
+
+const str = (values: OptionValues, key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+
+/** Session options from --profile, --region and --endpoint-url. */
+export function awsSessionOptions(values: OptionValues): AwsSessionOptions {
+  const opts: AwsSessionOptions = {};
+  const profile = str(values, 'profile');
+  const region = str(values, 'region');
+  const endpointUrl = str(values, 'endpoint-url');
+  if (profile) opts.profile = profile;
+  if (region) opts.region = region;
+  if (endpointUrl) {
+    try {
+      new URL(endpointUrl);
+    } catch {
+      throw new UsageError(`--endpoint-url wants a URL such as http://127.0.0.1:4566, not '${endpointUrl}'`);
+    }
+    opts.endpointUrl = endpointUrl;
+  }
+  return opts;
+}
+
+export function positiveInt(values: OptionValues, key: string, fallback: number, min = 1): number {
+  const raw = str(values, key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${key} wants a whole number of at least ${min}, not '${raw}'`);
+  return n;
+}
+
+/** Every template the common options select, loaded, with its errors on stderr. */
+export async function loadModels(common: CommonOptions, io: Io): Promise<TemplateModel[]> {
+  const paths = await templatePaths(common);
+  const models = await Promise.all(paths.map((p) => loadTemplate(p)));
+  for (const m of models) {
+    for (const p of m.problems.filter((x) => x.severity === 'error')) io.err(`${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.message}`);
+  }
+  return models;
+}
+
+/** A template layer by logical id, or undefined. Several with that id is a usage error. */
+export function findLayer(models: TemplateModel[], logicalId: string): LayerSpec | undefined {
+  const found = models.flatMap((m) => m.layers.filter((l) => l.logicalId === logicalId));
+  if (found.length > 1) throw new UsageError(`'${logicalId}' is in several templates (${found.map((l) => l.templatePath).join(', ')}); choose one with --template`);
+  return found[0];
+}
+
+/** What one AWS CLI call holds open: the session, the size engine, a Ctrl-C token. */
+export interface AwsRun {
+  session: AwsSession;
+  token: CancellationTokenLike;
+  context(options: DeployOptions, dockerHost?: string): Promise<DeployContext>;
+  close(): Promise<void>;
+}
+
+export async function openAwsRun(values: OptionValues): Promise<AwsRun> {
+  const session = await createAwsSession(awsSessionOptions(values));
+  const source = cancellationSource();
+  // The first Ctrl-C stops the deploy before its next step; the summary says what was left.
+  const onSigint = (): void => source.cancel();
+  process.once('SIGINT', onSigint);
+  let engine: { dispose(): Promise<void> } | undefined;
+  return {
+    session,
+    token: source.token,
+    async context(options, dockerHost) {
+      const cacheDir = join(defaultCacheDir(), 'deploy');
+      const size = new SizeEngine({ cacheDir: join(defaultCacheDir(), 'size') });
+      engine = size;
+      const packager = sizeEnginePackager(size, { cacheDir });
+      return deployContextFrom(session, {
+        packager,
+        imageEngine: () => connectImageEngine({ dockerHost, dockerHostSource: '--docker-host' }),
+        options,
+      });
+    },
+    async close() {
+      process.off('SIGINT', onSigint);
+      session.destroy();
+      await engine?.dispose();
+    },
+  };
+}
+
+/** Progress on stderr for people watching: one line per step started, and upload totals. */
+export function progressPrinter(io: Io): (e: DeployProgress) => void {
+  const quiet = new Set(['read deployed state', 'measure', 'build image']);
+  const lastPct = new Map<string, number>();
+  return (e) => {
+    const who = e.target.kind === 'layer' ? `layer ${e.target.name}` : e.target.name;
+    if (e.phase === 'start' && !quiet.has(e.step)) io.err(`... ${who}: ${e.step}${e.message ? ` (${e.message})` : ''}`);
+    if (e.phase === 'progress' && e.bytes !== undefined && e.totalBytes) {
+      const pct = Math.floor((e.bytes / e.totalBytes) * 10) * 10;
+      const key = `${who}/${e.step}`;
+      if (pct !== lastPct.get(key)) {
+        lastPct.set(key, pct);
+        io.err(`... ${who}: ${e.step} ${pct}% of ${e.totalBytes.toLocaleString('en-US')} bytes`);
+      }
+    }
+    if (e.phase === 'done' && e.step === 'package' && e.bytes !== undefined) io.err(`... ${who}: packaged, ${e.bytes.toLocaleString('en-US')} bytes`);
+    if (e.phase === 'done' && e.step === 'build image') io.err(`... ${who}: image built`);
+  };
+}

@@ -1,0 +1,108 @@
+import type { CancellationTokenLike } from '../cancel';
+import type { Packager, SizeMeasurer } from './artifact';
+import { type AwsErrorContext, isAwsError, toUserError } from './awsErrors';
+import type { ImageEngine } from './image';
+import { withRetry } from './retry';
+import { isRolePropagationError } from './role';
+import type { AwsSession } from './session';
+import type { EcrSend, IamSend, LambdaSend, S3Send } from './types';
+import { waitForFunctionReady } from './waiters';
+
+export interface DeployOptions {
+  /** Role for functions whose template gives no literal Role ARN (the CLI's --role). */
+  role?: string;
+  /** S3 staging bucket for zips over the direct-upload limit (the CLI's --s3-bucket). */
+  s3Bucket?: string;
+  /**
+   * For emulators: push images to this registry host (host:port) instead of the ECR repository's
+   * URI, and pin the function to the image there. Emulated ECR hands out URIs nothing can push to.
+   */
+  registryOverride?: string;
+  /** Publish a version after a change. */
+  publishVersion?: boolean;
+  /** Point this alias at the published version (implies publishVersion). */
+  alias?: string;
+  /** How many functions deploy at once (default 3). */
+  concurrency?: number;
+  /** Name of the basic execution role created for functions without one. */
+  roleName?: string;
+  /** How long to wait for Lambda to finish an update, in seconds. */
+  maxWaitSeconds?: number;
+  /** Base delay between retries while IAM propagates a new role or an update finishes (default 2000 ms). */
+  retryDelayMs?: number;
+  /** Attempts of CreateFunction while a new role propagates (default 15). */
+  roleAttempts?: number;
+}
+
+/** Everything a plan or an execution talks to. Tests build one from clients pointed at an emulator. */
+export interface DeployContext {
+  lambda: LambdaSend;
+  s3: S3Send;
+  ecr: EcrSend;
+  iam: IamSend;
+  region: string;
+  errorContext: AwsErrorContext;
+  packager: Packager;
+  measurer?: SizeMeasurer;
+  /** Connects to Docker on first use (only image functions need it). */
+  imageEngine?: () => Promise<ImageEngine>;
+  options: DeployOptions;
+}
+
+/** A context over a session's clients: resolves the region and checks credentials first. */
+export async function deployContextFrom(
+  session: AwsSession,
+  parts: { packager: Packager; measurer?: SizeMeasurer; imageEngine?: () => Promise<ImageEngine>; options?: DeployOptions },
+): Promise<DeployContext> {
+  const region = await session.region();
+  await session.checkCredentials();
+  return {
+    lambda: session.lambda,
+    s3: session.s3,
+    ecr: session.ecr,
+    iam: session.iam,
+    region,
+    errorContext: session.errorContext,
+    packager: parts.packager,
+    measurer: parts.measurer,
+    imageEngine: parts.imageEngine,
+    options: parts.options ?? {},
+  };
+}
+
+/** Runs one AWS call, turning its error into one a person can act on. */
+export async function awsCall<T>(ctx: Pick<DeployContext, 'errorContext'>, what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw toUserError(err, what, ctx.errorContext);
+  }
+}
+
+/**
+ * A Lambda call that changes a function: when Lambda answers ResourceConflictException (an
+ * update still in progress), waits for that update to finish and tries again.
+ */
+export function changeFunction<T>(ctx: DeployContext, functionName: string, what: string, op: () => Promise<T>, token?: CancellationTokenLike): Promise<T> {
+  const delay = ctx.options.retryDelayMs ?? 2000;
+  return awsCall(ctx, what, () =>
+    withRetry(
+      op,
+      {
+        attempts: 6,
+        retryIf: (err) => isAwsError(err, 'ResourceConflictException'),
+        delayMs: (n) => Math.min(delay * n, 10_000),
+        beforeRetry: async () => void (await waitForFunctionReady(ctx.lambda, functionName, token, ctx.options.maxWaitSeconds)),
+      },
+      token,
+    ),
+  );
+}
+
+/** A call that hands Lambda a role (CreateFunction): a role created moments ago cannot be assumed until IAM has propagated it. */
+export function retryWhileRolePropagates<T>(ctx: DeployContext, what: string, op: () => Promise<T>, token?: CancellationTokenLike): Promise<T> {
+  const delay = ctx.options.retryDelayMs ?? 2000;
+  return awsCall(ctx, what, () =>
+    withRetry(op, { attempts: ctx.options.roleAttempts ?? 15, retryIf: isRolePropagationError, delayMs: (n) => Math.min(delay * n, 8000) }, token),
+  );
+}
