@@ -41,6 +41,9 @@ cp "$ric/index.mjs" "$ric/rapid-client.node" "$ric/package.json" "$root/var/runt
 for lib in $(ldd "$node22" "$ric/rapid-client.node" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
   cp -L --parents "$lib" "$root/"
 done
+# ES modules ignore NODE_PATH; AWS's Node.js runtimes still resolve packages from layers, so an
+# import in /var/task finds /opt/nodejs/node_modules by walking up to the root.
+ln -s /opt/nodejs/node_modules "$root/node_modules"
 printf 'root:x:0:0:root:/root:/bin/sh\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 cat >"$root/var/runtime/bootstrap" <<'SH'

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import type { InvokeResult, LogEntry } from '../../core/local';
+import { type Io, UsageError } from '../io';
+import { parseOptions } from '../options';
+import { findFunction, LOCAL_OPTIONS, openRunner, readEvent, reportFailure } from './localRun';
+
+export const INVOKE_USAGE = `Usage: lambda-workbench invoke LOGICAL_ID [--event FILE|-] [--image IMAGE] [--env-file F] [options]
+
+Runs the function once in a local container the way Lambda runs it and prints its result,
+its logs and the REPORT figures (Init Duration, Duration, Billed Duration, Max Memory Used, cost).
+Exit 0 when it ran (a handler error is part of the result), 1 when it could not run.
+
+Options:
+  --event FILE|-         the event (JSON); '-' reads stdin; default {}
+  --image IMAGE          run in IMAGE instead of the runtime's Lambda base image
+  --env-file F           environment overrides: NAME=value lines or SAM's JSON ({"Fn": {...}})
+  --pass-credentials     give the function your AWS credentials (--profile P, --region R)
+  --docker-host URL      the Docker engine (default: DOCKER_HOST, the docker context, the default socket)
+  --network bridge|host  the container's network (default bridge)
+  --label KEY=VALUE      an extra label on the container (repeatable)
+  --json                 machine output on stdout`;
+
+/** `invoke LOGICAL_ID`: one local invocation, printed as CLI.md describes. */
+export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(), stdin?: () => string): Promise<number> {
+  const { common, values, positionals } = parseOptions(args, { ...LOCAL_OPTIONS, event: { type: 'string' } }, { positionals: true, cwd });
+  if (positionals.length > 1) throw new UsageError(`invoke takes one function, not ${positionals.length}`);
+  const fn = await findFunction(common, positionals[0]);
+  let session: Awaited<ReturnType<typeof openRunner>> | undefined;
+  try {
+    const payload = readEvent(typeof values.event === 'string' ? values.event : undefined, cwd, stdin);
+    session = await openRunner(fn, values);
+    const live = (e: LogEntry): void => {
+      // Human mode streams the function's output as it comes; REPORT is printed with the result.
+      if (!common.json && e.stream !== 'platform') io.err(e.line);
+    };
+    const result = await session.runner.invoke(fn, {
+      payload,
+      envFile: typeof values['env-file'] === 'string' ? resolve(cwd, values['env-file']) : undefined,
+      token: session.token,
+      onLog: live,
+      onProgress: common.json ? undefined : (p) => io.err(`... ${p.message}`),
+    });
+    const logs = await result.settleLogs();
+    if (common.json) io.out(JSON.stringify(invokeJson(result, logs), null, 2));
+    else printHuman(result, io);
+    return 0;
+  } catch (err) {
+    return reportFailure(err, io, 'invoke');
+  } finally {
+    await session?.close();
+  }
+}
+
+export function invokeJson(r: InvokeResult, logs: string) {
+  return {
+    logicalId: r.logicalId,
+    requestId: r.requestId,
+    payload: r.payload,
+    error: r.error ? { errorType: r.error.errorType, errorMessage: r.error.errorMessage, trace: r.error.trace ?? r.error.stackTrace ?? [] } : null,
+    logs,
+    report: {
+      cold: r.report.cold,
+      initDurationMs: r.report.initDurationMs,
+      durationMs: r.report.durationMs,
+      billedDurationMs: r.report.billedDurationMs,
+      memorySizeMb: r.report.memorySizeMb,
+      maxMemoryUsedMb: r.report.maxMemoryUsedMb,
+      costUsd: r.report.costUsd,
+      status: r.report.status,
+      maxMemorySource: r.report.maxMemorySource,
+    },
+    reportLine: r.reportLine,
+    warnings: r.warnings,
+  };
+}
+
+function printHuman(r: InvokeResult, io: Io): void {
+  if (r.error) {
+    io.out(JSON.stringify({ errorType: r.error.errorType, errorMessage: r.error.errorMessage }, null, 2));
+  } else {
+    io.out(r.rawPayload === null ? 'null' : typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload, null, 2));
+  }
+  const cost = `cost $${r.report.costUsd.x86_64.toExponential(3)} (x86_64), $${r.report.costUsd.arm64.toExponential(3)} (arm64)`;
+  io.err(`${r.reportLine.replace(/\t/g, '  ')}\n${r.report.cold ? 'cold start' : 'warm'}, ${cost}`);
+}

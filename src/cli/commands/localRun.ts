@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cancellationSource, type CancellationTokenLike } from '../../core/cancel';
+import { openEngine } from '../../core/docker';
+import { UserError } from '../../core/errors';
+import { type AwsCredentials, defaultCacheDir, lambdaLayerDownloader, LocalRunner, type LocalRunnerOptions, type NetworkMode } from '../../core/local';
+import { loadTemplate } from '../../core/model';
+import type { FunctionSpec } from '../../core/model/types';
+import { type Io, UsageError } from '../io';
+import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+
+/** Options `invoke` and `bench` share: where to run and what the container gets. */
+export const LOCAL_OPTIONS = {
+  image: { type: 'string' },
+  'env-file': { type: 'string' },
+  'docker-host': { type: 'string' },
+  network: { type: 'string' },
+  label: { type: 'string', multiple: true },
+  'pass-credentials': { type: 'boolean' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+} as const satisfies OptionSpec;
+
+/** The function named on the command line, from the templates the common options select. */
+export async function findFunction(common: CommonOptions, logicalId: string | undefined): Promise<FunctionSpec> {
+  if (!logicalId) throw new UsageError('name the function to run: its logical id in the template');
+  const models = await Promise.all((await templatePaths(common)).map((p) => loadTemplate(p)));
+  if (models.length === 0) throw new UsageError(`no template.yaml or template.yml under ${common.root}; pass --template`);
+  const found = models.flatMap((m) => m.functions.filter((f) => f.logicalId === logicalId));
+  if (found.length === 0) {
+    const known = models.flatMap((m) => m.functions.map((f) => f.logicalId));
+    throw new UsageError(`no function '${logicalId}' in ${models.map((m) => m.path).join(', ')}${known.length ? ` (functions: ${known.join(', ')})` : ''}`);
+  }
+  if (found.length > 1) throw new UsageError(`'${logicalId}' is in several templates (${found.map((f) => f.templatePath).join(', ')}); choose one with --template`);
+  return found[0];
+}
+
+/** The event: a JSON file, '-' for stdin, or {} when none is given. */
+export function readEvent(path: string | undefined, cwd: string, stdin: () => string = () => readFileSync(0, 'utf8')): string {
+  if (path === undefined) return '{}';
+  let text: string;
+  try {
+    text = path === '-' ? stdin() : readFileSync(resolve(cwd, path), 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read the event ${path}: ${(err as Error).message}`, 'Pass a JSON file with --event FILE, or --event - to read it from stdin.', 'event-file');
+  }
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`The event ${path === '-' ? 'on stdin' : path} is not JSON: ${(err as Error).message}`, 'Lambda events are JSON documents.', 'event-json');
+  }
+  return text;
+}
+
+function labels(values: OptionValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of (values.label as string[] | undefined) ?? []) {
+    const i = l.indexOf('=');
+    if (i <= 0) throw new UsageError(`--label wants KEY=VALUE, not '${l}'`);
+    out[l.slice(0, i)] = l.slice(i + 1);
+  }
+  return out;
+}
+
+function network(values: OptionValues): NetworkMode | undefined {
+  const n = values.network;
+  if (n === undefined) return undefined;
+  if (n !== 'bridge' && n !== 'host') throw new UsageError(`--network is bridge or host, not '${String(n)}'`);
+  return n;
+}
+
+async function credentialsFor(profile: string | undefined, region: string | undefined): Promise<AwsCredentials> {
+  const { createAwsSession } = await import('../../core/deploy/session');
+  const session = await createAwsSession({ profile, region });
+  try {
+    await session.checkCredentials();
+    const c = await session.lambda.config.credentials();
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  } finally {
+    session.destroy();
+  }
+}
+
+/**
+ * A runner for one CLI call, and a token that Ctrl-C trips (the first Ctrl-C stops the
+ * invocation and removes its container; the CLI then exits normally).
+ */
+export async function openRunner(
+  fn: FunctionSpec,
+  values: OptionValues,
+  extra: Partial<LocalRunnerOptions> = {},
+): Promise<{ runner: LocalRunner; token: CancellationTokenLike; close(): Promise<void> }> {
+  const images: Record<string, string> = {};
+  if (typeof values.image === 'string') {
+    if (!fn.runtime) throw new UsageError(`--image replaces a runtime's image, and ${fn.logicalId} has no Runtime`);
+    images[fn.runtime] = values.image;
+  }
+  const profile = typeof values.profile === 'string' ? values.profile : undefined;
+  const region = typeof values.region === 'string' ? values.region : undefined;
+  const engine = await openEngine({ dockerHost: typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined, dockerHostSource: '--docker-host' });
+  const credentials = values['pass-credentials'] === true ? await credentialsFor(profile, region) : undefined;
+  const runner = await LocalRunner.create({
+    engine,
+    cacheDir: defaultCacheDir(),
+    images,
+    network: network(values),
+    labels: labels(values),
+    region,
+    credentials,
+    layerDownloader: lambdaLayerDownloader(async (layerRegion) => {
+      const { createAwsSession } = await import('../../core/deploy/session');
+      return (await createAwsSession({ profile, region: layerRegion })).lambda;
+    }),
+    ...extra,
+  });
+  const source = cancellationSource();
+  const onSigint = (): void => source.cancel();
+  process.once('SIGINT', onSigint);
+  return {
+    runner,
+    token: source.token,
+    async close() {
+      process.off('SIGINT', onSigint);
+      await runner.dispose();
+    },
+  };
+}
+
+/** A failure that kept the function from running: message and hint on stderr, exit 1. */
+export function reportFailure(err: unknown, io: Io, command: string): number {
+  if (err instanceof UsageError) throw err;
+  if (err instanceof UserError) {
+    io.err(`lambda-workbench ${command}: ${err.message}${err.hint ? `\n${err.hint}` : ''}`);
+    return 1;
+  }
+  if (err instanceof Error && err.name === 'CancelledError') {
+    io.err(`lambda-workbench ${command}: ${err.message}`);
+    return 1;
+  }
+  throw err;
+}

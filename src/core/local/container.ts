@@ -1,0 +1,306 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type Docker from 'dockerode';
+import { type CancellationTokenLike, CancelledError } from '../cancel';
+import type { Engine } from '../docker/engine';
+import { UserError } from '../errors';
+import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
+import { attachLines } from './logs';
+import { type MemoryProbe, openMemoryProbe } from './memory';
+import type { RuntimeAddressPlan } from './network';
+import { type RuntimeInvocation, RuntimeApiServer } from './runtimeApi';
+
+/** Everything a function container is made from. */
+export interface ContainerConfig {
+  logicalId: string;
+  image: string;
+  /** The image's command: [handler] for the AWS base images; undefined keeps the image's own. */
+  cmd?: string[];
+  env: Record<string, string>;
+  binds: string[];
+  memoryMb: number;
+  timeoutSeconds: number;
+  labels: Record<string, string>;
+  plan: RuntimeAddressPlan;
+  /** 'lambda': after init, CPU is limited in proportion to memory as Lambda does (1,769 MB = 1 vCPU). */
+  cpu: 'host' | 'lambda';
+}
+
+/** How one invocation in this container went, before it becomes a report. */
+export interface ContainerInvocation {
+  cold: boolean;
+  initDurationMs: number | null;
+  durationMs: number;
+  outcome: { kind: 'response'; body: Buffer } | { kind: 'error'; error: LambdaError; status: 'error' | 'timeout'; reportType?: string };
+  maxMemoryBytes: number | undefined;
+  memorySource: MemoryProbe['source'] | 'limit';
+}
+
+/** Lambda's init phase may take 10 s, then it is retried within the invocation's own timeout. */
+const INIT_PHASE_MS = 10_000;
+const MB = 1024 * 1024;
+
+type Exit = { code: number; oomKilled: boolean; at: number };
+
+/**
+ * One execution environment: a container running the runtime's bootstrap against its own
+ * Runtime API server. It is created once, initialises on its first invocation (cold), then
+ * serves invocations one at a time (warm) until it is removed. Any failure that leaves the
+ * runtime in doubt (timeout, crash, out of memory, init error, cancel) removes it.
+ */
+export class FunctionContainer {
+  /** The invocation whose output is arriving now; late lines of the last one keep its id. */
+  currentRequestId: string | undefined;
+  private state: 'created' | 'ready' | 'busy' | 'dead' = 'created';
+  private startedAt = 0;
+  private firstPoll: Promise<number>;
+  private resolveFirstPoll!: (at: number) => void;
+  private initError: Promise<{ error: LambdaError; at: number }>;
+  private resolveInitError!: (e: { error: LambdaError; at: number }) => void;
+  private exited: Promise<Exit> | undefined;
+  private probe: MemoryProbe | undefined;
+  private removing: Promise<void> | undefined;
+  private logs: { flush(): void } | undefined;
+  private exitListener: ((exit: Exit) => void) | undefined;
+  private exit: Exit | undefined;
+
+  private constructor(
+    readonly config: ContainerConfig,
+    private readonly server: RuntimeApiServer,
+    readonly container: Docker.Container,
+  ) {
+    this.firstPoll = new Promise((r) => (this.resolveFirstPoll = r));
+    this.initError = new Promise((r) => (this.resolveInitError = r));
+  }
+
+  /** Creates the container and its Runtime API, attached to its output but not started. */
+  static async create(engine: Engine, config: ContainerConfig, onLine: (stream: 'stdout' | 'stderr', line: string) => void): Promise<FunctionContainer> {
+    let self: FunctionContainer | undefined;
+    const server = await RuntimeApiServer.listen({
+      host: config.plan.bindHost,
+      allowed: config.plan.allow === 'container-address' ? undefined : config.plan.allow,
+      listener: {
+        onFirstPoll: (at) => self?.resolveFirstPoll(at),
+        onInitError: (error, at) => self?.resolveInitError({ error, at }),
+      },
+    });
+    try {
+      const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: `${config.plan.containerHost}:${server.port}` };
+      const container = await engine.docker.createContainer({
+        name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
+        Image: config.image,
+        Cmd: config.cmd,
+        Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        Labels: config.labels,
+        AttachStdout: true,
+        AttachStderr: true,
+        HostConfig: {
+          Binds: config.binds,
+          NetworkMode: config.plan.networkMode,
+          Memory: config.memoryMb * MB,
+          // Equal to Memory: the function cannot swap, like Lambda.
+          MemorySwap: config.memoryMb * MB,
+          // Lambda's file system is read-only but for /tmp.
+          ReadonlyRootfs: true,
+          Mounts: [{ Type: 'volume', Source: '', Target: '/tmp' }],
+          // Lambda's file descriptor limit. (Its process limit is left out: RLIMIT_NPROC counts the
+          // user's processes on the whole host, which would make it depend on this machine.)
+          Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
+        },
+      });
+      self = new FunctionContainer(config, server, container);
+      self.logs = await attachLines(engine.docker, container, onLine);
+      return self;
+    } catch (err) {
+      await server.close();
+      if (self) await self.remove();
+      throw err;
+    }
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  get dead(): boolean {
+    return this.state === 'dead';
+  }
+
+  get idle(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Runs one invocation; the first one in this container includes its init (cold). */
+  async invoke(invocation: RuntimeInvocation, token?: CancellationTokenLike): Promise<ContainerInvocation> {
+    if (this.state === 'busy' || this.state === 'dead') throw new Error(`container ${this.id.slice(0, 12)} is ${this.state}`);
+    const cold = this.state === 'created';
+    this.state = 'busy';
+    this.currentRequestId = invocation.requestId;
+    const { requestId } = invocation;
+    const timeoutMs = this.config.timeoutSeconds * 1000;
+
+    let settled = false;
+    let resolveDone!: (r: ContainerInvocation | Error) => void;
+    const done = new Promise<ContainerInvocation | Error>((r) => (resolveDone = r));
+    const settle = (r: ContainerInvocation | Error): void => {
+      if (settled) return;
+      settled = true;
+      resolveDone(r);
+    };
+    const timers: NodeJS.Timeout[] = [];
+    const cancel = token?.onCancellationRequested(() => settle(new CancelledError(`invoking ${this.config.logicalId}`)));
+    let initDurationMs: number | null = null;
+    /** Ends the invocation with an error; `memory` is given when the figure is known without reading (OOM: the limit). */
+    const fail = async (error: LambdaError, status: 'error' | 'timeout', durationMs: number, reportType: string, memory?: number): Promise<void> => {
+      const peak = memory ?? (await this.probe?.peak());
+      const memorySource = memory !== undefined ? 'limit' : (this.probe?.source ?? 'limit');
+      settle({ cold, initDurationMs, durationMs, outcome: { kind: 'error', error, status, reportType }, maxMemoryBytes: peak, memorySource });
+    };
+    const onExit = (exit: Exit, durationMs: number): Promise<void> => {
+      this.state = 'dead';
+      const error = runtimeExited(requestId, exit.code);
+      return exit.oomKilled ? fail(error, 'error', durationMs, 'Runtime.OutOfMemory', this.config.memoryMb * MB) : fail(error, 'error', durationMs, error.errorType);
+    };
+
+    try {
+      if (cold) {
+        await this.start();
+        const init = await Promise.race([
+          this.firstPoll.then((at) => ({ kind: 'ready' as const, at })),
+          this.initError.then((e) => ({ kind: 'init-error' as const, ...e })),
+          this.exited!.then((e) => ({ kind: 'exit' as const, ...e })),
+          done.then(() => ({ kind: 'settled' as const, at: performance.now() })),
+          new Promise<{ kind: 'timeout'; at: number }>((r) => timers.push(setTimeout(() => r({ kind: 'timeout', at: performance.now() }), INIT_PHASE_MS + timeoutMs))),
+        ]);
+        initDurationMs = init.at - this.startedAt;
+        if (init.kind === 'init-error') {
+          // The runtime exits after reporting; this environment is over.
+          this.state = 'dead';
+          await fail(init.error, 'error', 0, init.error.errorType);
+        } else if (init.kind === 'exit') {
+          await onExit(init, 0);
+        } else if (init.kind === 'timeout') {
+          await fail(timedOut(requestId, this.config.timeoutSeconds), 'timeout', timeoutMs, 'Sandbox.Timedout');
+        } else if (init.kind === 'ready' && this.config.cpu === 'lambda') {
+          await this.limitCpu();
+        }
+      } else {
+        // Warm: measure this invocation's own peak.
+        this.probe?.reset();
+      }
+
+      if (!settled) {
+        const pending = this.server.submit(invocation);
+        let deliveredAt: number | undefined;
+        void pending.delivered.then((at) => {
+          deliveredAt = at;
+          timers.push(
+            setTimeout(() => {
+              if (settled) return;
+              const error = timedOut(requestId, this.config.timeoutSeconds);
+              this.server.settle(requestId, { kind: 'error', error, at: performance.now() });
+              void fail(error, 'timeout', timeoutMs, 'Sandbox.Timedout');
+            }, timeoutMs),
+          );
+        });
+        void pending.outcome.then(async (outcome) => {
+          if (settled || deliveredAt === undefined) return;
+          const durationMs = outcome.at - deliveredAt;
+          if (outcome.kind === 'response') {
+            const peak = await this.probe?.peak();
+            settle({ cold, initDurationMs, durationMs, outcome: { kind: 'response', body: outcome.body }, maxMemoryBytes: peak, memorySource: this.probe?.source ?? 'limit' });
+          } else {
+            await fail(outcome.error, 'error', durationMs, outcome.error.errorType);
+          }
+        });
+        this.exitListener = (exit) => {
+          if (settled) return;
+          this.server.settle(requestId, { kind: 'error', error: runtimeExited(requestId, exit.code), at: exit.at });
+          void onExit(exit, deliveredAt === undefined ? 0 : Math.max(0, exit.at - deliveredAt));
+        };
+        // It may have ended between invocations, or just now.
+        if (this.exit) this.exitListener(this.exit);
+        // A runtime that never asks for the event must not hang the caller.
+        timers.push(
+          setTimeout(() => {
+            if (settled || deliveredAt !== undefined) return;
+            const error = timedOut(requestId, this.config.timeoutSeconds);
+            this.server.settle(requestId, { kind: 'error', error, at: performance.now() });
+            void fail(error, 'timeout', timeoutMs, 'Sandbox.Timedout');
+          }, INIT_PHASE_MS + timeoutMs),
+        );
+      }
+
+      const result = await done;
+      if (result instanceof Error) throw result;
+      // Anything that leaves the runtime in doubt ends this environment, as in Lambda.
+      const doubt = result.outcome.kind === 'error' && (result.outcome.status === 'timeout' || result.outcome.error.errorType === 'Function.ResponseSizeTooLarge');
+      if (doubt || this.state === 'dead') await this.remove();
+      else this.state = 'ready';
+      return result;
+    } catch (err) {
+      await this.remove();
+      throw err;
+    } finally {
+      this.exitListener = undefined;
+      for (const t of timers) clearTimeout(t);
+      cancel?.dispose();
+    }
+  }
+
+  private async start(): Promise<void> {
+    this.startedAt = performance.now();
+    try {
+      await this.container.start();
+    } catch (err) {
+      const message = ((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+      throw new UserError(
+        `The container for ${this.config.logicalId} (${this.config.image}) did not start: ${message}`,
+        'Check that the image is a Lambda base image (or one built like it) and that the code and layer folders exist.',
+        'container-start',
+      );
+    }
+    const info = await this.container.inspect();
+    const settings = info.NetworkSettings as { IPAddress?: string; Networks?: Record<string, { IPAddress?: string }> } | undefined;
+    const ip = settings?.IPAddress || Object.values(settings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+    if (this.config.plan.allow === 'container-address') this.server.allow(ip ? [ip] : []);
+    this.probe = openMemoryProbe(this.container, info.State?.Pid || undefined);
+    this.exited = this.watchExit();
+  }
+
+  private watchExit(): Promise<Exit> {
+    return this.container.wait().then(
+      async (r: { StatusCode?: number }) => {
+        const at = performance.now();
+        this.logs?.flush();
+        const state = await this.container.inspect().then(
+          (i) => i.State,
+          () => undefined,
+        );
+        this.state = 'dead';
+        const exit = { code: r.StatusCode ?? state?.ExitCode ?? -1, oomKilled: state?.OOMKilled === true, at };
+        this.exit = exit;
+        this.exitListener?.(exit);
+        return exit;
+      },
+      () => ({ code: -1, oomKilled: false, at: performance.now() }),
+    );
+  }
+
+  private async limitCpu(): Promise<void> {
+    const period = 100_000;
+    const quota = Math.max(1_000, Math.round((this.config.memoryMb / 1769) * period));
+    await this.container.update({ CpuPeriod: period, CpuQuota: quota }).catch(() => undefined);
+  }
+
+  /** Removes the container and closes its Runtime API; safe to call more than once. */
+  remove(): Promise<void> {
+    this.state = 'dead';
+    this.removing ??= (async () => {
+      this.probe?.close();
+      await this.container.remove({ force: true, v: true }).catch(() => undefined);
+      await this.server.close();
+    })();
+    return this.removing;
+  }
+}

@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import type Docker from 'dockerode';
+
+/** One line of a function's output, tagged with the invocation it belongs to. */
+export interface LogEntry {
+  logicalId: string;
+  /** The invocation running when the line arrived (init output belongs to the invocation that started the container; late lines to the last one). */
+  requestId?: string;
+  /** 'platform' lines are Lambda's own: START, END, REPORT, timeouts. */
+  stream: 'stdout' | 'stderr' | 'platform';
+  line: string;
+  /** Arrival time, ms since the epoch. */
+  at: number;
+}
+
+/** Splits a byte stream into lines; a partial last line waits for its end (or for flush). */
+export class LineSplitter {
+  private pending = '';
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.pending + chunk.toString();
+    const lines = text.split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+
+  flush(): void {
+    if (this.pending) this.onLine(this.pending);
+    this.pending = '';
+  }
+}
+
+/**
+ * Attaches to a created (not yet started) container's stdout and stderr, so no line of its init
+ * is missed, and calls onLine for every line as it arrives. Resolves once attached.
+ */
+export async function attachLines(
+  docker: Docker,
+  container: Docker.Container,
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
+): Promise<{ flush(): void }> {
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  const out = new LineSplitter((l) => onLine('stdout', l));
+  const err = new LineSplitter((l) => onLine('stderr', l));
+  const sink = (splitter: LineSplitter): Writable =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        splitter.push(chunk);
+        done();
+      },
+    });
+  docker.modem.demuxStream(stream, sink(out), sink(err));
+  const flush = (): void => {
+    out.flush();
+    err.flush();
+  };
+  stream.on('end', flush);
+  stream.on('error', () => undefined);
+  return { flush };
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { CancellationTokenLike } from '../cancel';
+import { UserError } from '../errors';
+import { LIMITS } from '../limits';
+import type { FunctionSpec } from '../model/types';
+import { type AwsCredentials, type EnvironmentInputs, readEnvFile } from './environment';
+import { fingerprint } from './fingerprint';
+import { buildFunctionImage } from './imageBuild';
+import { type ImageChoice, imageForRuntime, type Progress } from './images';
+import type { LayerCache } from './layerCache';
+import { layerFolders, optFolder } from './layers';
+
+/** What a container for this function is made of, and the identity that decides cold vs warm. */
+export interface PreparedFunction {
+  /** One warm pool per function: its template and logical id. */
+  key: string;
+  /** Changes whenever the code, layers, image or configuration change: then the next invoke is cold. */
+  fingerprint: string;
+  image: ImageChoice & { runtime?: string };
+  /** Built from a Dockerfile: already on the engine. */
+  built: boolean;
+  cmd?: string[];
+  binds: string[];
+  memoryMb: number;
+  timeoutSeconds: number;
+  envInputs: EnvironmentInputs;
+  warnings: string[];
+}
+
+export interface PrepareOptions {
+  codeDir?: string;
+  envFile?: string;
+  envOverrides?: Record<string, string>;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  /** A caller-supplied version of the code (a file watcher's counter): skips walking the folders. */
+  codeVersion?: string;
+  token?: CancellationTokenLike;
+  onProgress?: (p: Progress) => void;
+  onBuildOutput?: (line: string) => void;
+}
+
+export interface PrepareContext {
+  docker: Docker;
+  cacheDir: string;
+  images: Readonly<Record<string, string>>;
+  layers: LayerCache;
+  region: string;
+  credentials?: AwsCredentials;
+  /** Extra values that make containers different (network mode, CPU mode). */
+  salt: unknown;
+  /** Images built per function, by the fingerprint of their build context. */
+  builtImages: Map<string, { contextFingerprint: string; imageId: string }>;
+}
+
+export function functionKey(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
+  return `${fn.templatePath}#${fn.logicalId}`;
+}
+
+export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opts: PrepareOptions): Promise<PreparedFunction> {
+  const key = functionKey(fn);
+  const memoryMb = opts.memoryMb ?? fn.memorySize;
+  const timeoutSeconds = opts.timeoutSeconds ?? fn.timeout;
+  if (!Number.isInteger(memoryMb) || memoryMb < LIMITS.memoryMb.min || memoryMb > LIMITS.memoryMb.max) {
+    throw new UserError(`MemorySize ${memoryMb} of ${fn.logicalId} is outside Lambda's range (${LIMITS.memoryMb.min}-${LIMITS.memoryMb.max} MB).`, 'Fix MemorySize in the template.', 'memory-size');
+  }
+  if (!(timeoutSeconds >= LIMITS.timeoutSeconds.min && timeoutSeconds <= LIMITS.timeoutSeconds.max)) {
+    throw new UserError(`Timeout ${timeoutSeconds} of ${fn.logicalId} is outside Lambda's range (1-900 seconds).`, 'Fix Timeout in the template.', 'timeout');
+  }
+  const functionName = fn.functionName ?? fn.logicalId;
+  const overrides = opts.envFile ? readEnvFile(opts.envFile, fn) : {};
+  Object.assign(overrides, opts.envOverrides ?? {});
+  const warnings: string[] = [];
+
+  if (fn.packageType === 'Image') {
+    let image: ImageChoice & { runtime?: string };
+    let built = false;
+    let folders: string[] = [];
+    if (fn.image) {
+      const contextFingerprint = fingerprint({ folders: [fn.image.dockerContext], values: fn.image });
+      let cached = ctx.builtImages.get(key);
+      if (!cached || cached.contextFingerprint !== contextFingerprint) {
+        const imageId = await buildFunctionImage(ctx.docker, fn, { onProgress: opts.onProgress, onOutput: opts.onBuildOutput, token: opts.token });
+        cached = { contextFingerprint, imageId };
+        ctx.builtImages.set(key, cached);
+      }
+      image = { image: cached.imageId, overridden: true };
+      built = true;
+      folders = [];
+    } else if (fn.imageUri) {
+      image = { image: fn.imageUri, overridden: false };
+    } else {
+      throw new UserError(
+        `${fn.logicalId} is an image function with neither a Dockerfile (Metadata) nor an ImageUri.`,
+        'Add Metadata.Dockerfile and Metadata.DockerContext (as SAM expects), or ImageUri.',
+        'image-missing',
+      );
+    }
+    const envInputs: EnvironmentInputs = { functionName, memoryMb, region: ctx.region, template: fn.environment, overrides, credentials: ctx.credentials };
+    return {
+      key,
+      fingerprint: fingerprint({ folders, values: { image, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt } }),
+      image,
+      built,
+      binds: [],
+      memoryMb,
+      timeoutSeconds,
+      envInputs,
+      warnings,
+    };
+  }
+
+  if (!fn.handler) {
+    throw new UserError(`${fn.logicalId} has no Handler.`, 'Set Handler on the function (e.g. app.handler), or in Globals.Function.', 'no-handler');
+  }
+  const image = { ...imageForRuntime(fn.runtime, ctx.images), runtime: fn.runtime };
+  const codeDir = codeFolder(ctx, fn, opts.codeDir);
+  const layers = await layerFolders(fn, ctx.layers, opts.token);
+  warnings.push(...layers.warnings);
+  const opt = optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
+  const binds = [`${codeDir}:/var/task:ro`];
+  if (opt) binds.push(`${opt}:/opt:ro`);
+  const envInputs: EnvironmentInputs = {
+    functionName,
+    memoryMb,
+    region: ctx.region,
+    handler: fn.handler,
+    runtime: fn.runtime,
+    template: fn.environment,
+    overrides,
+    credentials: ctx.credentials,
+  };
+  const folders = opts.codeVersion !== undefined ? [] : [codeDir, ...layers.folders];
+  return {
+    key,
+    fingerprint: fingerprint({
+      folders,
+      values: { codeVersion: opts.codeVersion, image, binds, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
+    }),
+    image,
+    built: false,
+    cmd: [fn.handler],
+    binds,
+    memoryMb,
+    timeoutSeconds,
+    envInputs,
+    warnings,
+  };
+}
+
+/** The folder mounted at /var/task: the caller's (a build output), the CodeUri folder, or inline code written out. */
+function codeFolder(ctx: PrepareContext, fn: FunctionSpec, override: string | undefined): string {
+  const dir = override ?? fn.codeUri;
+  if (dir) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UserError(`The code folder ${dir} of ${fn.logicalId} does not exist.`, 'Fix CodeUri in the template (it is relative to the template), or build the function first.', 'code-missing');
+    }
+    return dir;
+  }
+  if (fn.inlineCode !== undefined) {
+    const ext = fn.runtime?.startsWith('python') ? 'py' : 'js';
+    const folder = join(ctx.cacheDir, 'inline', createHash('sha256').update(fn.inlineCode).digest('hex').slice(0, 16));
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `index.${ext}`);
+    if (!existsSync(file)) writeFileSync(file, fn.inlineCode);
+    return folder;
+  }
+  if (fn.s3Code) {
+    throw new UserError(
+      `The code of ${fn.logicalId} is in S3 (s3://${fn.s3Code.bucket}/${fn.s3Code.key}); a local run needs it in a folder.`,
+      'Point CodeUri at the local code folder to run it here.',
+      'code-in-s3',
+    );
+  }
+  throw new UserError(`${fn.logicalId} has no code: neither CodeUri nor inline code.`, 'Set CodeUri to the folder with the handler.', 'code-missing');
+}

@@ -1,0 +1,402 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
+import type { Engine } from '../docker/engine';
+import { UserError } from '../errors';
+import type { Architecture } from '../limits';
+import type { FunctionSpec } from '../model/types';
+import { type ContainerInvocation, FunctionContainer } from './container';
+import { type AwsCredentials, lambdaEnvironment } from './environment';
+import { ensureImage, type Progress } from './images';
+import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
+import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
+import { type LayerDownloader, LayerCache } from './layerCache';
+import type { LogEntry } from './logs';
+import { type NetworkMode, planRuntimeAddress, type RuntimeAddressPlan } from './network';
+import { functionKey, type PreparedFunction, prepareFunction } from './prepare';
+import { buildReport, formatReportLine, type InvokeReport } from './report';
+
+export interface LocalRunnerOptions {
+  engine: Engine;
+  /** Where remote layers, merged /opt trees and inline code are kept between runs. */
+  cacheDir: string;
+  /** runtime -> image, replacing the AWS base image (the lambdaWorkbench.local.images setting, --image). */
+  images?: Readonly<Record<string, string>>;
+  /** How long a warm container waits for its next invocation before it is removed. */
+  idleTimeoutMs?: number;
+  network?: NetworkMode;
+  /** 'lambda' limits CPU in proportion to memory after init, as Lambda does; 'host' leaves it free. */
+  cpu?: 'host' | 'lambda';
+  /** Extra labels on every container (tests add their run id). */
+  labels?: Readonly<Record<string, string>>;
+  region?: string;
+  /** AWS credentials for the function; passed only when the user opted in. */
+  credentials?: AwsCredentials;
+  layerDownloader?: LayerDownloader;
+  /** Every log line of every invocation, as it arrives. */
+  onLog?: (entry: LogEntry) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface InvokeOptions {
+  /** The event as a value (serialized to JSON), or */
+  event?: unknown;
+  /** the event as JSON text, sent as it is. */
+  payload?: string | Buffer;
+  /** The folder to mount at /var/task instead of CodeUri (an esbuild output). */
+  codeDir?: string;
+  envFile?: string;
+  envOverrides?: Record<string, string>;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  /** Start a fresh container even when a warm one is there. */
+  forceCold?: boolean;
+  /** A version of the code from the caller's file watcher: saves walking the code folder on each invoke. */
+  codeVersion?: string;
+  clientContext?: unknown;
+  cognitoIdentity?: unknown;
+  token?: CancellationTokenLike;
+  /** This invocation's log lines, as they arrive. */
+  onLog?: (entry: LogEntry) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface InvokeResult {
+  logicalId: string;
+  requestId: string;
+  /** The response parsed as JSON (its text when it is not JSON); null when the invocation failed. */
+  payload: unknown;
+  /** The response exactly as the runtime sent it. */
+  rawPayload: string | null;
+  error: LambdaError | null;
+  report: InvokeReport;
+  /** The REPORT line in Lambda's format. */
+  reportLine: string;
+  warnings: string[];
+  /** Log lines so far; lines the engine delivers late are appended. */
+  logs: LogEntry[];
+  /** START, the function's lines, END and REPORT, as Lambda's log shows them. */
+  logText(): string;
+  /** Waits until the function's output has been quiet for `quietMs` (at most `maxMs`), then gives logText(). */
+  settleLogs(quietMs?: number, maxMs?: number): Promise<string>;
+}
+
+interface Slot {
+  container: FunctionContainer;
+  fingerprint: string;
+  key: string;
+  logicalId: string;
+  idleTimer?: NodeJS.Timeout;
+}
+
+interface Collector {
+  entries: LogEntry[];
+  lastAt: number;
+  onLog?: (entry: LogEntry) => void;
+}
+
+const DEFAULT_IDLE_MS = 5 * 60_000;
+const ACCOUNT = '123456789012';
+
+/**
+ * Runs functions locally the way Lambda runs them: one container per concurrent invocation,
+ * kept warm between invocations and replaced when the code or configuration changes. Create one
+ * per extension session (or CLI run) and dispose it at the end: that removes its containers.
+ */
+export class LocalRunner {
+  private readonly slots = new Set<Slot>();
+  private readonly collectors = new Map<string, Collector>();
+  private readonly builtImages = new Map<string, { contextFingerprint: string; imageId: string }>();
+  private readonly ensuredImages = new Map<string, Promise<void>>();
+  private readonly layers: LayerCache;
+  private readonly session = randomBytes(6).toString('hex');
+  private plan: Promise<RuntimeAddressPlan> | undefined;
+  private disposed = false;
+
+  private constructor(private readonly opts: LocalRunnerOptions) {
+    this.layers = new LayerCache(join(opts.cacheDir, 'layers'), opts.layerDownloader);
+  }
+
+  /** Creates a runner, first removing containers that crashed runs left behind. */
+  static async create(opts: LocalRunnerOptions): Promise<LocalRunner> {
+    await removeLeftovers(opts.engine.docker).catch(() => 0);
+    return new LocalRunner(opts);
+  }
+
+  get region(): string {
+    return this.opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  }
+
+  /** Warm (idle or busy) containers, for one function or all. */
+  containerCount(fn?: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): number {
+    const key = fn && functionKey(fn);
+    return [...this.slots].filter((s) => !s.container.dead && (!key || s.key === key)).length;
+  }
+
+  /** Invokes the function once with the event; resolves with its result, REPORT figures and logs. */
+  async invoke(fn: FunctionSpec, opts: InvokeOptions = {}): Promise<InvokeResult> {
+    if (this.disposed) throw new Error('The local runner was disposed.');
+    throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+    const payload = eventPayload(opts);
+    const progress = (p: Progress): void => {
+      opts.onProgress?.(p);
+      this.opts.onProgress?.(p);
+    };
+    const prepared = await prepareFunction(
+      {
+        docker: this.opts.engine.docker,
+        cacheDir: this.opts.cacheDir,
+        images: this.opts.images ?? {},
+        layers: this.layers,
+        region: this.region,
+        credentials: this.opts.credentials,
+        salt: { network: this.opts.network ?? 'bridge', cpu: this.opts.cpu ?? 'host' },
+        builtImages: this.builtImages,
+      },
+      fn,
+      { ...opts, onProgress: progress },
+    );
+    throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+
+    const requestId = randomUUID();
+    const collector: Collector = { entries: [], lastAt: Date.now(), onLog: opts.onLog };
+    this.collectors.set(requestId, collector);
+    const platform = (line: string): void => this.emit(collector, { logicalId: fn.logicalId, requestId, stream: 'platform', line, at: Date.now() });
+    for (const w of prepared.warnings) platform(`WARNING ${w}`);
+
+    const slot = opts.forceCold ? undefined : this.takeWarm(prepared);
+    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token));
+    if (target.idleTimer) clearTimeout(target.idleTimer);
+    platform(`START RequestId: ${requestId} Version: $LATEST`);
+    progress({ message: `Invoking ${fn.logicalId}${slot ? '' : ' (cold start)'}` });
+
+    let run: ContainerInvocation;
+    try {
+      run = await target.container.invoke(
+        {
+          requestId,
+          payload,
+          timeoutMs: prepared.timeoutSeconds * 1000,
+          functionArn: `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${prepared.envInputs.functionName}`,
+          traceId: traceId(),
+          clientContext: opts.clientContext === undefined ? undefined : JSON.stringify(opts.clientContext),
+          cognitoIdentity: opts.cognitoIdentity === undefined ? undefined : JSON.stringify(opts.cognitoIdentity),
+        },
+        opts.token,
+      );
+    } finally {
+      this.release(target);
+      setTimeout(() => this.collectors.delete(requestId), 30_000).unref();
+    }
+
+    const error = run.outcome.kind === 'error' ? run.outcome.error : null;
+    if (run.outcome.kind === 'error' && run.outcome.status === 'timeout') platform(timedOutLogLine(requestId, prepared.timeoutSeconds, new Date()));
+    if (run.outcome.kind === 'error' && run.outcome.error.errorType === 'Runtime.ExitError') platform(`RequestId: ${requestId} Error: ${run.outcome.error.errorMessage.replace(/^RequestId: \S+ Error: /, '')}\nRuntime.ExitError`);
+    const report = buildReport({
+      cold: run.cold,
+      initDurationMs: run.initDurationMs,
+      durationMs: run.durationMs,
+      memorySizeMb: prepared.memoryMb,
+      maxMemoryUsedBytes: run.maxMemoryBytes ?? 0,
+      maxMemorySource: run.memorySource,
+      status: run.outcome.kind === 'response' ? 'success' : run.outcome.status,
+      errorType: run.outcome.kind === 'error' ? run.outcome.reportType : undefined,
+    });
+    const reportLine = formatReportLine(requestId, report);
+    platform(`END RequestId: ${requestId}`);
+    platform(reportLine);
+
+    const rawPayload = run.outcome.kind === 'response' ? run.outcome.body.toString('utf8') : null;
+    return makeResult(fn.logicalId, requestId, rawPayload, error, report, reportLine, prepared.warnings, collector);
+  }
+
+  /** Removes the warm containers of one function (or all): the next invoke is cold. */
+  async removeContainers(fn?: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): Promise<void> {
+    const key = fn && functionKey(fn);
+    const doomed = [...this.slots].filter((s) => !key || s.key === key);
+    for (const s of doomed) {
+      if (s.idleTimer) clearTimeout(s.idleTimer);
+      this.slots.delete(s);
+    }
+    await Promise.all(doomed.map((s) => s.container.remove()));
+  }
+
+  /** Removes every container this runner started. Call when the extension or the CLI ends. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.removeContainers();
+  }
+
+  private takeWarm(prepared: PreparedFunction): Slot | undefined {
+    let found: Slot | undefined;
+    for (const s of this.slots) {
+      if (s.key !== prepared.key) continue;
+      if (s.container.dead) {
+        this.slots.delete(s);
+        continue;
+      }
+      if (s.fingerprint !== prepared.fingerprint) {
+        // Code or configuration changed: this environment is stale.
+        if (s.container.idle) this.drop(s);
+        continue;
+      }
+      if (!found && s.container.idle) found = s;
+    }
+    if (found?.idleTimer) clearTimeout(found.idleTimer);
+    return found;
+  }
+
+  private async coldSlot(fn: FunctionSpec, prepared: PreparedFunction, progress: (p: Progress) => void, token?: CancellationTokenLike): Promise<Slot> {
+    if (!prepared.built) {
+      const key = `${prepared.image.image}|${fn.architecture}`;
+      let ensured = this.ensuredImages.get(key);
+      if (!ensured) {
+        ensured = ensureImage(this.opts.engine.docker, { ...prepared.image, architecture: fn.architecture as Architecture }, { onProgress: progress, token });
+        this.ensuredImages.set(key, ensured);
+        ensured.catch(() => this.ensuredImages.delete(key));
+      }
+      await ensured;
+    }
+    throwIfCancelled(token, `invoking ${fn.logicalId}`);
+    this.plan ??= planRuntimeAddress(this.opts.engine, this.opts.network ?? 'bridge');
+    const plan = await this.plan.catch((err: unknown) => {
+      this.plan = undefined;
+      throw err;
+    });
+    progress({ message: `Starting a container for ${fn.logicalId}` });
+    const { env } = lambdaEnvironment(prepared.envInputs);
+    const slot: Partial<Slot> & { key: string } = { key: prepared.key, fingerprint: prepared.fingerprint, logicalId: fn.logicalId };
+    let container: FunctionContainer;
+    try {
+      container = await FunctionContainer.create(
+        this.opts.engine,
+        {
+          logicalId: fn.logicalId,
+          image: prepared.image.image,
+          cmd: prepared.cmd,
+          env,
+          binds: prepared.binds,
+          memoryMb: prepared.memoryMb,
+          timeoutSeconds: prepared.timeoutSeconds,
+          labels: {
+            ...(this.opts.labels ?? {}),
+            [LABEL_OWNER]: ownerLabel(),
+            [LABEL_SESSION]: this.session,
+            [LABEL_FUNCTION]: fn.logicalId,
+          },
+          plan,
+          cpu: this.opts.cpu ?? 'host',
+        },
+        (stream, line) => {
+          const requestId = slot.container?.currentRequestId;
+          const collector = requestId ? this.collectors.get(requestId) : undefined;
+          this.emit(collector, { logicalId: fn.logicalId, requestId, stream, line, at: Date.now() });
+        },
+      );
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      const message = ((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+      throw new UserError(`Could not create a container for ${fn.logicalId}: ${message}`, 'Check the image and that the code and layer folders can be shared with Docker.', 'container-create');
+    }
+    slot.container = container;
+    const full = slot as Slot;
+    if (this.disposed) {
+      await container.remove();
+      throw new Error('The local runner was disposed.');
+    }
+    this.slots.add(full);
+    return full;
+  }
+
+  private release(slot: Slot): void {
+    if (slot.container.dead || this.disposed) {
+      this.slots.delete(slot);
+      return;
+    }
+    slot.idleTimer = setTimeout(() => this.drop(slot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_MS);
+    slot.idleTimer.unref();
+  }
+
+  private drop(slot: Slot): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    this.slots.delete(slot);
+    void slot.container.remove();
+  }
+
+  private emit(collector: Collector | undefined, entry: LogEntry): void {
+    if (collector) {
+      collector.entries.push(entry);
+      collector.lastAt = Date.now();
+      collector.onLog?.(entry);
+    }
+    this.opts.onLog?.(entry);
+  }
+}
+
+function eventPayload(opts: InvokeOptions): Buffer {
+  let payload: Buffer;
+  if (opts.payload !== undefined) {
+    payload = Buffer.isBuffer(opts.payload) ? opts.payload : Buffer.from(opts.payload, 'utf8');
+    if (payload.length > REQUEST_LIMIT_BYTES) throw requestTooLarge(payload.length);
+    try {
+      JSON.parse(payload.toString('utf8'));
+    } catch (err) {
+      throw new UserError(`Could not parse request body into json: ${(err as Error).message}`, 'The event must be JSON.', 'InvalidRequestContentException');
+    }
+    return payload;
+  }
+  payload = Buffer.from(JSON.stringify(opts.event ?? {}), 'utf8');
+  if (payload.length > REQUEST_LIMIT_BYTES) throw requestTooLarge(payload.length);
+  return payload;
+}
+
+/** An X-Ray trace header as Lambda sends it: Root=1-<epoch hex>-<96 bits>;Parent=<64 bits>;Sampled=0. */
+function traceId(): string {
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+function makeResult(
+  logicalId: string,
+  requestId: string,
+  rawPayload: string | null,
+  error: LambdaError | null,
+  report: InvokeReport,
+  reportLine: string,
+  warnings: string[],
+  collector: Collector,
+): InvokeResult {
+  let payload: unknown = null;
+  if (rawPayload !== null) {
+    try {
+      payload = JSON.parse(rawPayload);
+    } catch {
+      payload = rawPayload;
+    }
+  }
+  const logText = (): string => {
+    const platform = collector.entries.filter((e) => e.stream === 'platform');
+    const own = collector.entries.filter((e) => e.stream !== 'platform');
+    const head = platform.filter((e) => !/^(END|REPORT) RequestId:/.test(e.line) && !e.line.includes('Task timed out after') && !e.line.startsWith(`RequestId: ${requestId} Error:`));
+    const tail = platform.filter((e) => !head.includes(e));
+    return [...head, ...own, ...tail].map((e) => e.line).join('\n');
+  };
+  return {
+    logicalId,
+    requestId,
+    payload,
+    rawPayload,
+    error,
+    report,
+    reportLine,
+    warnings,
+    logs: collector.entries,
+    logText,
+    async settleLogs(quietMs = 50, maxMs = 1000) {
+      const until = Date.now() + maxMs;
+      while (Date.now() < until && Date.now() - collector.lastAt < quietMs) {
+        await new Promise((r) => setTimeout(r, Math.min(quietMs, until - Date.now())));
+      }
+      return logText();
+    },
+  };
+}

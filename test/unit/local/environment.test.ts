@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { UserError } from '../../../src/core/errors';
+import { lambdaEnvironment, logStreamName, parseEnvFile } from '../../../src/core/local/environment';
+
+const fn = { logicalId: 'HelloFunction', functionName: 'hello-prod' };
+
+describe('local: the function\'s environment', () => {
+  it('sets what Lambda sets', () => {
+    const { env, ignored } = lambdaEnvironment({ functionName: 'hello', memoryMb: 256, region: 'eu-west-1', handler: 'app.handler', runtime: 'nodejs22.x', template: { TABLE: 't1' } });
+    assert.deepEqual(ignored, []);
+    assert.equal(env.AWS_LAMBDA_FUNCTION_NAME, 'hello');
+    assert.equal(env.AWS_LAMBDA_FUNCTION_VERSION, '$LATEST');
+    assert.equal(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, '256');
+    assert.equal(env.AWS_LAMBDA_LOG_GROUP_NAME, '/aws/lambda/hello');
+    assert.match(env.AWS_LAMBDA_LOG_STREAM_NAME, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    assert.equal(env.AWS_REGION, 'eu-west-1');
+    assert.equal(env.AWS_DEFAULT_REGION, 'eu-west-1');
+    assert.equal(env.AWS_EXECUTION_ENV, 'AWS_Lambda_nodejs22.x');
+    assert.equal(env.LAMBDA_TASK_ROOT, '/var/task');
+    assert.equal(env.LAMBDA_RUNTIME_DIR, '/var/runtime');
+    assert.equal(env._HANDLER, 'app.handler');
+    assert.equal(env.TZ, ':UTC');
+    assert.equal(env.TABLE, 't1');
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) assert.equal(env[k], undefined, `${k} only when opted in`);
+  });
+
+  it('lets the env file override the template, but not Lambda\'s own variables', () => {
+    const { env, ignored } = lambdaEnvironment({
+      functionName: 'hello',
+      memoryMb: 128,
+      region: 'us-east-1',
+      template: { TABLE: 't1', STAGE: 'dev', AWS_REGION: 'mars-1', TZ: 'Europe/Paris' },
+      overrides: { STAGE: 'local', _HANDLER: 'x.y' },
+    });
+    assert.equal(env.STAGE, 'local');
+    assert.equal(env.TABLE, 't1');
+    assert.equal(env.AWS_REGION, 'us-east-1');
+    assert.equal(env.TZ, 'Europe/Paris', 'TZ is not reserved: Lambda lets functions set it');
+    assert.deepEqual(ignored.sort(), ['AWS_REGION', '_HANDLER']);
+  });
+
+  it('passes credentials only when given', () => {
+    const { env } = lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: {}, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't' } });
+    assert.equal(env.AWS_ACCESS_KEY_ID, 'AKIA1');
+    assert.equal(env.AWS_SECRET_ACCESS_KEY, 's');
+    assert.equal(env.AWS_SESSION_TOKEN, 't');
+  });
+
+  it('makes a new log stream name each time', () => {
+    assert.notEqual(logStreamName(), logStreamName());
+    assert.match(logStreamName(new Date('2024-02-03T00:00:00Z')), /^2024\/02\/03\/\[\$LATEST\]/);
+  });
+});
+
+describe('local: env files', () => {
+  it('reads NAME=value lines with comments, quotes and export', () => {
+    const text = '# local settings\nTABLE=orders\nexport STAGE=local\nGREETING="hello world"\nRAW=\'a#b\'\nTRAILING=x # note\nEMPTY=\n';
+    assert.deepEqual(parseEnvFile(text, fn), { TABLE: 'orders', STAGE: 'local', GREETING: 'hello world', RAW: 'a#b', TRAILING: 'x', EMPTY: '' });
+  });
+
+  it('reads SAM\'s JSON: Parameters, then the function\'s own section', () => {
+    const text = JSON.stringify({ Parameters: { STAGE: 'all', TABLE: 'shared' }, HelloFunction: { TABLE: 'mine', PORT: 8080 }, OtherFunction: { TABLE: 'theirs' } });
+    assert.deepEqual(parseEnvFile(text, fn), { STAGE: 'all', TABLE: 'mine', PORT: '8080' });
+  });
+
+  it('reads a flat JSON object', () => {
+    assert.deepEqual(parseEnvFile('{"A":"1","B":true}', fn), { A: '1', B: 'true' });
+  });
+
+  it('says which line is wrong', () => {
+    assert.throws(() => parseEnvFile('A=1\nnot a line\n', fn, '.env'), (err: unknown) => err instanceof UserError && /\.env line 2 is not NAME=value/.test(err.message));
+    assert.throws(() => parseEnvFile('{"A":', fn, 'env.json'), /env\.json is not valid JSON/);
+  });
+});
