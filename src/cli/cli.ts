@@ -1,5 +1,14 @@
+import { describeError } from '../core/errors';
 import { VERSION } from '../core/version';
+import { BENCH_USAGE, benchCommand } from './commands/bench';
+import { DEPLOY_USAGE, deployCommand } from './commands/deploy';
+import { DOCTOR_USAGE, doctorCommand } from './commands/doctor';
 import { functionsCommand } from './commands/functions';
+import { INVOKE_USAGE, invokeCommand } from './commands/invoke';
+import { LAYERS_USAGE, layersCommand } from './commands/layers';
+import { NEW_USAGE, newCommand } from './commands/new';
+import { PACKAGE_USAGE, packageCommand } from './commands/package';
+import { SIZE_USAGE, sizeCommand } from './commands/size';
 import { type Io, UsageError } from './io';
 
 const USAGE = `Usage: lambda-workbench <command> [options]
@@ -24,8 +33,22 @@ Common options:
 
 Run 'lambda-workbench <command> --help' for a command's own options.`;
 
-const COMMANDS = ['functions', 'new', 'size', 'package', 'invoke', 'bench', 'deploy', 'layers', 'doctor'] as const;
-type Command = (typeof COMMANDS)[number];
+const FUNCTIONS_USAGE = `Usage: lambda-workbench functions [--root DIR] [--template PATH]... [--json]
+
+Lists the functions and layers in your SAM templates. Exits 1 if any template has errors.`;
+
+/** Every command: how to run it and its own usage text. */
+const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
+  functions: { run: functionsCommand, usage: FUNCTIONS_USAGE },
+  new: { run: newCommand, usage: NEW_USAGE },
+  size: { run: sizeCommand, usage: SIZE_USAGE },
+  package: { run: packageCommand, usage: PACKAGE_USAGE },
+  invoke: { run: invokeCommand, usage: INVOKE_USAGE },
+  bench: { run: benchCommand, usage: BENCH_USAGE },
+  deploy: { run: deployCommand, usage: DEPLOY_USAGE },
+  layers: { run: layersCommand, usage: LAYERS_USAGE },
+  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
+};
 
 /** Runs one CLI call and returns its exit code: 0 ok, 1 failure, 2 usage error. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -36,7 +59,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.err(`lambda-workbench: ${err.message}\nRun 'lambda-workbench --help' for usage.`);
       return 2;
     }
-    io.err(`lambda-workbench: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`lambda-workbench: ${describeError(err)}`);
     return 1;
   }
 }
@@ -51,16 +74,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(VERSION);
     return 0;
   }
-  if (!isCommand(first)) throw new UsageError(`unknown command '${first}'`);
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!command) throw new UsageError(`unknown command '${first}'`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(USAGE);
+    io.out(command.usage);
     return 0;
   }
-  if (first === 'functions') return functionsCommand(rest, io);
-  io.err(`lambda-workbench: '${first}' is not available yet in version ${VERSION}.`);
-  return 1;
-}
-
-function isCommand(name: string): name is Command {
-  return (COMMANDS as readonly string[]).includes(name);
+  return command.run(rest, io);
 }
