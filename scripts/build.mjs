@@ -75,6 +75,9 @@ const configs = [
     // test/fixtures holds users' sample code (templates and handlers), not tests.
     entryPoints: [...tsFiles('src'), ...tsFiles('test').filter((f) => !f.startsWith(join('test', 'fixtures')))],
     define,
+    // Per-file CommonJS output: import() of a relative module must become require(), since Node's
+    // ESM loader would not add the .js extension.
+    supported: { 'dynamic-import': false },
     outbase: '.',
     outdir: 'out',
     bundle: false,

@@ -97,7 +97,18 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
   // The host works on a copy of examples/, so tests that create or edit files never touch the repo.
   const workspace = mkdtempSync(join(tmpdir(), 'lwb-workspace-'));
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
-  const server = await startCodeServer({ env });
+  // AWS calls in the host go to the emulator with throwaway credentials; a developer's own AWS
+  // profiles are never read.
+  const server = await startCodeServer({
+    env: {
+      ...env,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_CONFIG_FILE: join(workspace, '.no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(workspace, '.no-aws-credentials'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
   const hostLog = join(ROOT, 'test-output', 'integration-host.log');
   mkdirSync(dirname(hostLog), { recursive: true });
   writeFileSync(hostLog, '');

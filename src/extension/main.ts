@@ -1,15 +1,31 @@
 import * as vscode from 'vscode';
+import { AwsServices } from './aws/sessions';
 import { registerCommands } from './commands/index';
+import { HandlerCodeLens } from './local/codeLens';
+import { LocalRuns } from './local/runs';
+import type { Prompts } from './prompts';
+import { SizeDiagnostics } from './size/diagnostics';
+import { SizeQuickFixes } from './size/quickFixes';
+import { REPORT_SCHEME, shortSize, SizeReports } from './size/report';
+import { SizeService } from './size/service';
+import { SizeStatusBar } from './size/statusBar';
 import { ModelStore } from './model/store';
 import { FunctionsTree, SizeDecorationProvider } from './views/functionsTree';
 import { Workbench } from './workbench';
 
 let workbench: Workbench | undefined;
 
+const SIZE_FIX_FILES: vscode.DocumentSelector = ['**/template.{yaml,yml}', '**/package.json', '**/requirements.txt'].map((pattern) => ({ scheme: 'file', pattern }));
+const HANDLER_FILES: vscode.DocumentSelector = ['javascript', 'typescript', 'python'].map((language) => ({ language, scheme: 'file' }));
+
 /** What activate() returns: the live model and views, for other extensions and the integration tests. */
 export interface WorkbenchApi {
   model: ModelStore;
   functionsTree: FunctionsTree;
+  localRuns: LocalRuns;
+  sizes: SizeService;
+  /** Replaces the dialogs with scripted answers (integration tests); returns the previous ones. */
+  setPrompts(prompts: Prompts): Prompts;
 }
 
 export function activate(context: vscode.ExtensionContext): WorkbenchApi {
@@ -20,10 +36,38 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const functionsView = wb.own(vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: functions, showCollapseAll: true }));
   functions.attach(functionsView);
   wb.own(vscode.window.registerFileDecorationProvider(new SizeDecorationProvider()));
-  registerCommands(wb, { store, functions });
+  const runs = wb.own(new LocalRuns(wb));
+  const aws = wb.own(new AwsServices(wb));
+  wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
+  wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
+  const sizes = wb.own(new SizeService(wb, store, aws));
+  const sizeDiagnostics = wb.own(new SizeDiagnostics(store, sizes));
+  const reports = wb.own(new SizeReports());
+  wb.own(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+  wb.own(vscode.languages.registerCodeActionsProvider(SIZE_FIX_FILES, new SizeQuickFixes(sizeDiagnostics), { providedCodeActionKinds: SizeQuickFixes.kinds }));
+  wb.own(new SizeStatusBar(store, sizes));
+  wb.own(
+    sizes.onDidMeasure((measured) => {
+      for (const s of measured) {
+        functions.decorate(s.templatePath, s.logicalId, { sizeText: shortSize(s), sizeStatus: s.status, sizeTooltip: `Package: ${shortSize(s)} (${s.status})` });
+        reports.update(s);
+      }
+    }),
+  );
+  registerCommands(wb, { store, functions, runs, aws, sizes, reports });
   void store.ready();
   wb.log.info(`activated in ${Date.now() - started} ms`);
-  return { model: store, functionsTree: functions };
+  return {
+    model: store,
+    functionsTree: functions,
+    localRuns: runs,
+    sizes,
+    setPrompts: (prompts) => {
+      const previous = wb.prompts;
+      wb.prompts = prompts;
+      return previous;
+    },
+  };
 }
 
 export function deactivate(): void {

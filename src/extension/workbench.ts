@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type Prompts, windowPrompts } from './prompts';
 
 /**
  * The one object that owns the extension's long-lived parts. Every disposable goes through
@@ -6,6 +7,8 @@ import * as vscode from 'vscode';
  */
 export class Workbench implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
+  /** Where questions go: VS Code's dialogs, or scripted answers in the integration tests. */
+  prompts: Prompts = windowPrompts;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {

@@ -8,16 +8,22 @@ async function labels(nodes: vscode.TreeItem[]): Promise<string[]> {
 
 describe('Functions view', () => {
   it('shows the sample functions and layer, with handler, layer and saved events under a function', async () => {
-    const { functionsTree } = await workbenchApi();
+    const { functionsTree, sizes } = await workbenchApi();
+    await sizes.flush();
     const roots = await functionsTree.getChildren();
     assert.deepEqual(await labels(roots), ['HelloNode', 'HelloPython', 'SharedLayer']);
     const helloNode = roots[0];
     assert.equal(helloNode.contextValue, 'lambdaWorkbench.function');
-    assert.equal(helloNode.description, 'nodejs22.x');
+    // The exact package size, with the shared layer counted in the unzipped figure.
+    const size = sizes.get({ templatePath: (helloNode as unknown as { fn: { templatePath: string } }).fn.templatePath, logicalId: 'HelloNode' });
+    assert.ok(size && size.zippedBytes && size.totalUnzippedBytes && size.layersUnzippedBytes, 'HelloNode is measured');
+    assert.equal(size.totalUnzippedBytes, size.unzippedBytes! + size.layersUnzippedBytes);
+    assert.match(String(helloNode.description), /^[\d.,]+ \S+ zip · [\d.,]+ \S+ unzipped$/);
     const children = await functionsTree.getChildren(helloNode);
     assert.deepEqual(await labels(children), ['Handler: app.handler', 'SharedLayer', 'Events']);
     const events = await functionsTree.getChildren(children[2]);
     assert.deepEqual(await labels(events), ['get-hello']);
+    assert.equal(events[0].description, 'apigateway-http', 'the event type from its file name');
   });
 
   it('follows edits to the template on disk, and shows located problems for a broken one', async () => {

@@ -6,15 +6,17 @@ describe('ui: the Lambda sidebar', function () {
   let wb: Workbench | undefined;
   after(async () => wb?.close());
 
-  it('opens from the activity bar and lists the sample template', async () => {
+  it('opens from the activity bar and lists the sample functions with their sizes', async () => {
     wb = await Workbench.open();
     const { page } = wb;
     await page.getByRole('tab', { name: 'Lambda' }).click();
     const functions = page.locator('.pane-header', { hasText: 'Functions' });
     await functions.waitFor({ timeout: 30_000 });
-    const row = page.locator('.monaco-list-row', { hasText: 'template.yaml' });
-    await row.waitFor({ timeout: 30_000 });
-    assert.equal(await row.count(), 1);
+    for (const name of ['HelloNode', 'HelloPython', 'SharedLayer']) {
+      await page.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    }
+    // The exact package size arrives once the function is measured.
+    await page.locator('.monaco-list-row', { hasText: /HelloNode.*zip · .* unzipped/ }).waitFor({ timeout: 30_000 });
     const shot = await wb.screenshot('sidebar');
     assert.ok(statSync(shot).size > 10_000, 'the screenshot has content');
   });

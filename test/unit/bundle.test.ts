@@ -22,7 +22,7 @@ describe('bundles', () => {
     assert.equal(typeof aws.clientIam.IAMClient, 'function');
     assert.equal(typeof aws.clientSts.STSClient, 'function');
     assert.equal(typeof aws.credentialProviders.fromIni, 'function');
-    const docker = (await import(join(DIST, 'vendor', 'docker.js'))) as { default: { default?: unknown } };
-    assert.equal(typeof docker.default.default, 'function');
+    const docker = (await import(join(DIST, 'vendor', 'docker.js'))) as { default: unknown };
+    assert.equal(typeof docker.default, 'function');
   });
 });

@@ -1,14 +1,28 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/cancel';
 import { describeError } from '../../core/errors';
+import type { AwsServices } from '../aws/sessions';
+import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
+import type { SizeReports } from '../size/report';
+import type { SizeService } from '../size/service';
 import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
+import { chooseProfile, chooseRegion } from './awsProfile';
+import { deployAll, deployFunction, publishLayer } from './deploy';
+import { invokeAgain, invokeLocally } from './invoke';
+import { newFunction } from './newFunction';
+import { newSampleEvent } from './newSampleEvent';
 import { openHandler, openInTemplate } from './navigate';
+import { showSizeReport } from './sizeReport';
 
 interface Views {
   store: ModelStore;
   functions: FunctionsTree;
+  runs: LocalRuns;
+  aws: AwsServices;
+  sizes: SizeService;
+  reports: SizeReports;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -21,20 +35,20 @@ export function registerCommands(wb: Workbench, views: Views): void {
       views.functions.refreshNow();
     },
     'lambdaWorkbench.showLog': () => wb.log.show(),
-    'lambdaWorkbench.newFunction': notYet('New Function'),
-    'lambdaWorkbench.newSampleEvent': notYet('New Sample Event'),
-    'lambdaWorkbench.showSizeReport': notYet('Show Size Report'),
-    'lambdaWorkbench.invokeLocally': notYet('Invoke Locally'),
-    'lambdaWorkbench.invokeAgain': notYet('Invoke Again'),
+    'lambdaWorkbench.newFunction': () => newFunction(wb, views.store, wb.prompts),
+    'lambdaWorkbench.newSampleEvent': (arg) => newSampleEvent(views.store, wb.prompts, arg),
+    'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(views.store, views.sizes, views.reports, arg),
+    'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, arg),
+    'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, arg),
     'lambdaWorkbench.debugLocally': notYet('Debug Locally'),
-    'lambdaWorkbench.deployFunction': notYet('Deploy Function'),
-    'lambdaWorkbench.deployAll': notYet('Deploy All'),
-    'lambdaWorkbench.publishLayer': notYet('Publish Layer'),
+    'lambdaWorkbench.deployFunction': (arg) => deployFunction(wb, views.store, views.aws, arg),
+    'lambdaWorkbench.deployAll': (arg) => deployAll(wb, views.store, views.aws, arg),
+    'lambdaWorkbench.publishLayer': (arg) => publishLayer(wb, views.store, views.aws, arg),
     'lambdaWorkbench.pruneLayerVersions': notYet('Prune Layer Versions'),
     'lambdaWorkbench.openHandler': (arg) => openHandler(views.store, arg),
     'lambdaWorkbench.openInTemplate': (arg) => openInTemplate(views.store, arg),
-    'lambdaWorkbench.chooseProfile': notYet('Choose AWS Profile'),
-    'lambdaWorkbench.chooseRegion': notYet('Choose AWS Region'),
+    'lambdaWorkbench.chooseProfile': () => chooseProfile(wb.prompts),
+    'lambdaWorkbench.chooseRegion': () => chooseRegion(wb.prompts),
     'lambdaWorkbench.doctor': notYet('Check Docker and AWS Access'),
     'lambdaWorkbench.cloud.invoke': notYet('Invoke in AWS'),
     'lambdaWorkbench.cloud.downloadCode': notYet('Download Code'),

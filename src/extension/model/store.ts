@@ -116,9 +116,10 @@ export class ModelStore implements vscode.Disposable {
     const generation = (this.generations.get(path) ?? 0) + 1;
     this.generations.set(path, generation);
     try {
-      // An open editor holds the newest text, saved or not.
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path);
-      const text = open?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path))).toString('utf8');
+      // Unsaved edits in an editor are the newest text; otherwise the disk is (a clean document
+      // can lag behind a change made on disk).
+      const dirty = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path && d.isDirty);
+      const text = dirty?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(path))).toString('utf8');
       const model = await loadTemplate(path, text);
       if (this.generations.get(path) !== generation) return;
       this.models.set(path, model);

@@ -137,7 +137,10 @@ export class EventNode extends Node {
     readonly fn: FunctionSpec,
     readonly uri: vscode.Uri,
   ) {
-    super(path.basename(uri.fsPath, '.json'), vscode.TreeItemCollapsibleState.None);
+    // Saved events are named <name>.<type>.json; the type ties the file to its JSON schema.
+    const [name, ...type] = path.basename(uri.fsPath, '.json').split('.');
+    super(name, vscode.TreeItemCollapsibleState.None);
+    this.description = type.join('.');
     this.contextValue = CONTEXT.event;
     this.resourceUri = uri;
     this.iconPath = new vscode.ThemeIcon('symbol-event');

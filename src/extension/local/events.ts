@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../core/model/types';
+
+export interface ChosenEvent {
+  /** What the user sees: a file name or a sample's title. */
+  name: string;
+  payload: string;
+  /** The saved event's file, to reread on Invoke Again (it may have been edited). */
+  file?: vscode.Uri;
+}
+
+export function eventsFolder(fn: FunctionSpec): vscode.Uri {
+  return vscode.Uri.file(path.join(path.dirname(fn.templatePath), 'events', fn.logicalId));
+}
+
+/** An event given by a command argument: an event tree node or {eventPath}. */
+export async function eventFromArg(arg: unknown): Promise<ChosenEvent | undefined> {
+  const a = arg as { uri?: vscode.Uri; eventPath?: string } | undefined;
+  const file = a?.uri instanceof vscode.Uri ? a.uri : a?.eventPath ? vscode.Uri.file(a.eventPath) : undefined;
+  return file ? readEvent(file) : undefined;
+}
+
+export async function readEvent(file: vscode.Uri): Promise<ChosenEvent> {
+  const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+  return { name: path.basename(file.fsPath), payload: text, file };
+}
+
+/** Saved events of the function first, then an empty event or typed JSON. */
+export async function pickEvent(fn: FunctionSpec): Promise<ChosenEvent | undefined> {
+  const dir = eventsFolder(fn);
+  const saved = await vscode.workspace.fs.readDirectory(dir).then(
+    (entries) => entries.filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.json')).map(([n]) => n).sort(),
+    () => [] as string[],
+  );
+  type Item = vscode.QuickPickItem & { run: () => Promise<ChosenEvent | undefined> };
+  const items: Item[] = [
+    ...saved.map((n) => ({ label: n, description: 'saved event', run: () => readEvent(vscode.Uri.joinPath(dir, n)) })),
+    { label: 'Empty event', description: '{}', run: async () => ({ name: 'empty event', payload: '{}' }) },
+    { label: 'Type an event…', description: 'JSON', run: typeEvent },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `Event for ${fn.logicalId}`, placeHolder: saved.length ? undefined : `No saved events in ${vscode.workspace.asRelativePath(dir)}` });
+  return picked?.run();
+}
+
+async function typeEvent(): Promise<ChosenEvent | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Event JSON',
+    value: '{}',
+    validateInput: (v) => {
+      try {
+        JSON.parse(v);
+        return undefined;
+      } catch (err) {
+        return `Not JSON: ${(err as Error).message}`;
+      }
+    },
+  });
+  return text === undefined ? undefined : { name: 'typed event', payload: text };
+}

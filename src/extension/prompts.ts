@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+
+/**
+ * The questions the product asks a person. The extension uses VS Code's own quick picks and input
+ * boxes; the integration tests script the answers (a person clicking cannot exist there).
+ */
+export interface Prompts {
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+}
+
+export const windowPrompts: Prompts = {
+  pick: (items, options) => vscode.window.showQuickPick(items, options),
+  input: (options) => vscode.window.showInputBox(options),
+};

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../core/model/types';
+import type { Finding, FunctionSize } from '../../core/size';
+import type { ModelStore } from '../model/store';
+import type { SizeService } from './service';
+
+/** A diagnostic's finding and function, for the quick fixes. */
+export interface SizeProblem {
+  fn: FunctionSpec;
+  finding: Finding;
+}
+
+const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/**
+ * Package-size findings as problems: on the function in its template (CodeUri, else Handler), and
+ * on the dependency line a finding is about in package.json or requirements.txt. Replaced as a
+ * whole whenever sizes change, so a fixed problem disappears.
+ */
+export class SizeDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('lambda-workbench-size');
+  private readonly problems = new Map<string, SizeProblem[]>();
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly store: ModelStore,
+    private readonly sizes: SizeService,
+  ) {
+    this.sub = sizes.onDidMeasure(() => this.publish());
+  }
+
+  /** The findings behind a diagnostic at this place (quick fixes look them up). */
+  problemsAt(uri: vscode.Uri, diagnostic: vscode.Diagnostic): SizeProblem[] {
+    return this.problems.get(problemKey(uri, diagnostic.range.start.line, String(diagnostic.code))) ?? [];
+  }
+
+  publish(): void {
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    this.problems.clear();
+    const add = (file: string, range: vscode.Range, problem: SizeProblem): void => {
+      const f = problem.finding;
+      const d = new vscode.Diagnostic(range, `${problem.fn.logicalId}: ${f.message} ${f.fix}`.trim(), SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Information);
+      d.source = 'Lambda Workbench';
+      d.code = f.code;
+      const list = byFile.get(file) ?? [];
+      list.push(d);
+      byFile.set(file, list);
+      const k = problemKey(vscode.Uri.file(file), range.start.line, f.code);
+      this.problems.set(k, [...(this.problems.get(k) ?? []), problem]);
+    };
+    for (const fn of this.store.functions()) {
+      const size = this.sizes.get(fn);
+      if (!size) continue;
+      for (const finding of size.findings) {
+        add(fn.templatePath, templateRange(fn), { fn, finding });
+        for (const place of dependencyPlaces(fn, size, finding)) add(place.file, place.range, { fn, finding });
+      }
+    }
+    this.collection.clear();
+    for (const [file, list] of byFile) this.collection.set(vscode.Uri.file(file), list);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.collection.dispose();
+  }
+}
+
+function problemKey(uri: vscode.Uri, line: number, code: string): string {
+  return `${uri.fsPath}|${line}|${code}`;
+}
+
+function templateRange(fn: FunctionSpec): vscode.Range {
+  const r = fn.ranges.properties.CodeUri ?? fn.ranges.properties.Handler ?? fn.ranges.properties.ImageUri ?? fn.ranges.logicalId;
+  return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
+}
+
+/** The lines of package.json / requirements.txt that name the packages a finding is about. */
+function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding): { file: string; range: vscode.Range }[] {
+  const packages = finding.subjects.map((s) => s.package).filter((p): p is string => !!p);
+  const root = fn.codeUri ?? size.codePath;
+  if (packages.length === 0 || !root) return [];
+  const node = fn.runtime?.startsWith('nodejs') ?? true;
+  const file = path.join(root, node ? 'package.json' : 'requirements.txt');
+  let lines: string[];
+  try {
+    lines = readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+  const places: { file: string; range: vscode.Range }[] = [];
+  for (const pkg of new Set(packages)) {
+    const pattern = node
+      ? new RegExp(`^\\s*"${escape(pkg)}"\\s*:`)
+      : new RegExp(`^\\s*${escape(pkg).replace(/[-_.]/g, '[-_.]')}\\s*($|[\\[<>=!~;# ])`, 'i');
+    const line = lines.findIndex((l) => pattern.test(l));
+    if (line >= 0) places.push({ file, range: new vscode.Range(line, lines[line].length - lines[line].trimStart().length, line, lines[line].length) });
+  }
+  return places;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../core/model/types';
+import type { FixAction } from '../../core/size';
+import type { SizeDiagnostics } from './diagnostics';
+
+/** Quick fixes for package-size problems whose fix is mechanical. */
+export class SizeQuickFixes implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly diagnostics: SizeDiagnostics) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== 'Lambda Workbench') continue;
+      for (const { fn, finding } of this.diagnostics.problemsAt(doc.uri, diagnostic)) {
+        for (const fix of finding.actions) {
+          const action = toCodeAction(fn, fix);
+          if (!action || seen.has(action.title)) continue;
+          seen.add(action.title);
+          action.diagnostics = [diagnostic];
+          action.isPreferred = actions.length === 0;
+          actions.push(action);
+        }
+      }
+    }
+    return actions;
+  }
+}
+
+function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | undefined {
+  switch (fix.kind) {
+    case 'use-esbuild':
+      return templateEdit(fn, `Bundle ${fn.logicalId} with esbuild${fix.external.length ? ` (${fix.external.join(', ')} external)` : ''}`, esbuildMetadata(fix.external));
+    case 'exclude': {
+      const a = new vscode.CodeAction(`Leave ${fix.patterns.join(', ')} out of ${fn.logicalId}'s package`, vscode.CodeActionKind.QuickFix);
+      a.edit = appendLines(fix.ignoreFile, fix.patterns);
+      return a;
+    }
+    case 'move-to-dev-dependencies': {
+      const a = new vscode.CodeAction(`Move ${fix.packages.join(', ')} to devDependencies`, vscode.CodeActionKind.QuickFix);
+      a.edit = moveToDevDependencies(fix.manifest, fix.packages);
+      return a.edit ? a : undefined;
+    }
+    case 'deploy-via-s3': {
+      const a = new vscode.CodeAction('Set an S3 bucket for deploying large packages', vscode.CodeActionKind.QuickFix);
+      a.command = { title: a.title, command: 'workbench.action.openSettings', arguments: ['lambdaWorkbench.deploy.s3Bucket'] };
+      return a;
+    }
+    default:
+      // Moving packages to a layer or switching to an image takes decisions a person makes.
+      return undefined;
+  }
+}
+
+/** Adds a Metadata block to the function's resource, at the resource's own indentation. */
+function templateEdit(fn: FunctionSpec, title: string, metadata: string[]): vscode.CodeAction | undefined {
+  if (Object.keys(fn.ranges.properties).some((k) => k.startsWith('Metadata'))) return undefined;
+  const lines = readFileSync(fn.templatePath, 'utf8').split('\n');
+  const first = fn.ranges.logicalId.start.line;
+  const child = lines.slice(first + 1).find((l) => l.trim() && !l.trim().startsWith('#'));
+  if (!child) return undefined;
+  const indent = child.slice(0, child.length - child.trimStart().length);
+  const step = indent.length - fn.ranges.logicalId.start.column;
+  const end = fn.ranges.resource.end;
+  // After the resource's last line with content.
+  let at = end.column === 0 ? end.line - 1 : end.line;
+  while (at > first && !lines[at]?.trim()) at--;
+  const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  a.edit = new vscode.WorkspaceEdit();
+  const text = metadata.map((l) => indent + l.replace(/^( *)/, (s) => ' '.repeat((s.length / 2) * step))).join('\n');
+  a.edit.insert(vscode.Uri.file(fn.templatePath), new vscode.Position(at, lines[at].length), `\n${text}`);
+  return a;
+}
+
+function esbuildMetadata(external: string[]): string[] {
+  return ['Metadata:', '  BuildMethod: esbuild', '  BuildProperties:', ...(external.length ? ['    External:', ...external.map((e) => `      - '${e}'`)] : ['    Minify: false'])];
+}
+
+function appendLines(file: string, patterns: string[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  const uri = vscode.Uri.file(file);
+  if (!existsSync(file)) {
+    edit.createFile(uri, { ignoreIfExists: true });
+    edit.insert(uri, new vscode.Position(0, 0), `# Left out of the Lambda package (same syntax as .gitignore).\n${patterns.join('\n')}\n`);
+    return edit;
+  }
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  edit.insert(uri, new vscode.Position(last, lines[last].length), `${text.endsWith('\n') || text === '' ? '' : '\n'}${patterns.join('\n')}\n`);
+  return edit;
+}
+
+/** Rewrites package.json with the packages moved, keeping its indentation and key order otherwise. */
+function moveToDevDependencies(manifest: string, packages: string[]): vscode.WorkspaceEdit | undefined {
+  let text: string;
+  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    text = readFileSync(manifest, 'utf8');
+    pkg = JSON.parse(text) as typeof pkg;
+  } catch {
+    return undefined;
+  }
+  const deps = { ...pkg.dependencies };
+  const dev = { ...pkg.devDependencies };
+  for (const p of packages) {
+    if (deps[p] === undefined) continue;
+    dev[p] = deps[p];
+    delete deps[p];
+  }
+  const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  ';
+  const next = JSON.stringify({ ...pkg, dependencies: deps, devDependencies: Object.fromEntries(Object.entries(dev).sort(([a], [b]) => a.localeCompare(b))) }, null, indent);
+  const edit = new vscode.WorkspaceEdit();
+  const lines = text.split('\n');
+  edit.replace(vscode.Uri.file(manifest), new vscode.Range(0, 0, lines.length - 1, lines[lines.length - 1].length), `${next}${text.endsWith('\n') ? '\n' : ''}`);
+  return edit;
+}

@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../core/model/types';
+import type { FunctionSize } from '../../core/size';
+import type { AwsServices } from '../aws/sessions';
+import type { ModelStore } from '../model/store';
+import { onSettingsChanged, readSettings } from '../settings';
+import type { Workbench } from '../workbench';
+
+const MEASURE_DELAY_MS = 500;
+
+/**
+ * Keeps every function's exact package size current: measured after the model loads, and again
+ * (debounced) for the functions whose template or code changed. A generation counter per function
+ * drops results that a newer measurement has overtaken.
+ */
+export class SizeService implements vscode.Disposable {
+  private readonly sizes = new Map<string, FunctionSize>();
+  private readonly generations = new Map<string, number>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<FunctionSize[]>();
+  readonly onDidMeasure = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly wb: Workbench,
+    private readonly store: ModelStore,
+    private readonly aws: AwsServices,
+  ) {
+    this.disposables.push(
+      store.onDidChange(() => this.scheduleAll()),
+      store.onDidChangeCode((m) => this.schedule(m.functions)),
+      onSettingsChanged(() => this.scheduleAll()),
+    );
+  }
+
+  get(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): FunctionSize | undefined {
+    return this.sizes.get(key(fn));
+  }
+
+  all(): FunctionSize[] {
+    return [...this.sizes.values()];
+  }
+
+  scheduleAll(): void {
+    // Forget functions that are gone.
+    const live = new Set(this.store.functions().map(key));
+    for (const k of [...this.sizes.keys()]) if (!live.has(k)) this.sizes.delete(k);
+    this.schedule(this.store.functions());
+  }
+
+  schedule(fns: readonly FunctionSpec[]): void {
+    for (const fn of fns) this.pending.add(key(fn));
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), MEASURE_DELAY_MS);
+  }
+
+  /**
+   * Measures what is pending now, and any function not measured yet: the size report and the tests
+   * call it to wait for fresh figures.
+   */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.running = this.running.then(async () => {
+      await this.store.ready();
+      for (const fn of this.store.functions()) if (!this.sizes.has(key(fn))) this.pending.add(key(fn));
+      await this.measurePending();
+    });
+    return this.running;
+  }
+
+  private async measurePending(): Promise<void> {
+    const keys = [...this.pending];
+    this.pending.clear();
+    const fns = keys.map((k) => this.store.functions().find((f) => key(f) === k)).filter((f): f is FunctionSpec => f !== undefined);
+    if (fns.length === 0) return;
+    const gens = new Map(fns.map((f) => [key(f), this.bump(key(f))]));
+    const started = Date.now();
+    try {
+      const engine = await this.aws.sizeEngine();
+      const results = await engine.measureAll(fns, { warnAt: readSettings().size.warnAt });
+      const fresh = results.filter((r) => this.generations.get(key(r)) === gens.get(key(r)));
+      for (const r of fresh) this.sizes.set(key(r), r);
+      this.wb.log.info(`measured ${fns.length} function(s) in ${Date.now() - started} ms`);
+      if (fresh.length) this.changed.fire(fresh);
+    } catch (err) {
+      this.wb.log.error(`measuring package sizes failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private bump(k: string): number {
+    const g = (this.generations.get(k) ?? 0) + 1;
+    this.generations.set(k, g);
+    return g;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export function key(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
+  return `${fn.templatePath}#${fn.logicalId}`;
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { InvokeResult } from '../../src/core/local';
+import { workbenchApi } from './api';
+
+/** Invoke Locally inside the host, against the real Docker engine and the Lambda-like test image. */
+describe('Invoke Locally', function () {
+  this.timeout(120_000);
+  const images = vscode.workspace.getConfiguration('lambdaWorkbench.local');
+
+  before(async () => {
+    const image = process.env.LWB_TEST_IMAGE_NODE;
+    assert.ok(image, 'the runner passes the test image (LWB_TEST_IMAGE_NODE)');
+    await images.update('images', { 'nodejs22.x': image }, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await images.update('images', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('runs HelloNode with its saved event in a container, with the shared layer at /opt, and shows the result', async () => {
+    const { model, functionsTree } = await workbenchApi();
+    const fn = model.functions().find((f) => f.logicalId === 'HelloNode')!;
+    const eventPath = vscode.Uri.joinPath(vscode.Uri.file(fn.templatePath), '..', 'events', 'HelloNode', 'get-hello.apigateway-http.json').fsPath;
+    const result = (await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', {
+      templatePath: fn.templatePath,
+      logicalId: fn.logicalId,
+      eventPath,
+    })) as InvokeResult;
+    assert.equal(result.error, null);
+    const body = JSON.parse((result.payload as { body: string }).body) as { message: string };
+    assert.equal(body.message, 'Hello, Lambda!', 'the handler ran with the layer package and the template environment');
+    assert.equal(result.report.cold, true);
+    assert.ok(result.report.maxMemoryUsedMb > 0 && result.report.maxMemoryUsedMb <= 256);
+
+    const shown = vscode.window.activeTextEditor?.document;
+    assert.equal(shown?.uri.scheme, 'lambda-workbench-result');
+    assert.match(shown.getText(), /REPORT RequestId: /);
+    assert.match(shown.getText(), /Hello, Lambda!/);
+
+    const again = (await vscode.commands.executeCommand('lambdaWorkbench.invokeAgain', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as InvokeResult;
+    assert.equal(again.report.cold, false, 'the second invoke reuses the warm container');
+    assert.notEqual(again.requestId, result.requestId);
+    const lastRun = functionsTree.decorationsOf(fn.templatePath, fn.logicalId).lastRun;
+    assert.match(lastRun?.summary ?? '', /^ok · .* · warm$/);
+  });
+});
