@@ -10,6 +10,7 @@ import { REPORT_SCHEME, shortSize, SizeReports } from './size/report';
 import { SizeService } from './size/service';
 import { SizeStatusBar } from './size/statusBar';
 import { ModelStore } from './model/store';
+import { CloudTree } from './views/cloudTree';
 import { FunctionsTree, SizeDecorationProvider } from './views/functionsTree';
 import { Workbench } from './workbench';
 
@@ -22,8 +23,11 @@ const HANDLER_FILES: vscode.DocumentSelector = ['javascript', 'typescript', 'pyt
 export interface WorkbenchApi {
   model: ModelStore;
   functionsTree: FunctionsTree;
+  cloudTree: CloudTree;
   localRuns: LocalRuns;
   sizes: SizeService;
+  /** How long activate() took, in ms. */
+  activationMs: number;
   /** Replaces the dialogs with scripted answers (integration tests); returns the previous ones. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -54,12 +58,17 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       }
     }),
   );
-  registerCommands(wb, { store, functions, runs, aws, sizes, reports });
+  const cloud = wb.own(new CloudTree(wb, aws));
+  cloud.attach(wb.own(vscode.window.createTreeView('lambdaWorkbench.cloud', { treeDataProvider: cloud, showCollapseAll: true })));
+  registerCommands(wb, { store, functions, runs, aws, sizes, reports, cloud });
   void store.ready();
-  wb.log.info(`activated in ${Date.now() - started} ms`);
+  const activationMs = Date.now() - started;
+  wb.log.info(`activated in ${activationMs} ms`);
   return {
+    activationMs,
     model: store,
     functionsTree: functions,
+    cloudTree: cloud,
     localRuns: runs,
     sizes,
     setPrompts: (prompts) => {

@@ -6,9 +6,11 @@ import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
 import type { SizeReports } from '../size/report';
 import type { SizeService } from '../size/service';
+import type { CloudTree } from '../views/cloudTree';
 import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
 import { chooseProfile, chooseRegion } from './awsProfile';
+import { cloudCommands } from './cloud';
 import { deployAll, deployFunction, publishLayer } from './deploy';
 import { invokeAgain, invokeLocally } from './invoke';
 import { newFunction } from './newFunction';
@@ -23,6 +25,7 @@ interface Views {
   aws: AwsServices;
   sizes: SizeService;
   reports: SizeReports;
+  cloud: CloudTree;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -50,13 +53,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.chooseProfile': () => chooseProfile(wb.prompts),
     'lambdaWorkbench.chooseRegion': () => chooseRegion(wb.prompts),
     'lambdaWorkbench.doctor': notYet('Check Docker and AWS Access'),
-    'lambdaWorkbench.cloud.invoke': notYet('Invoke in AWS'),
-    'lambdaWorkbench.cloud.downloadCode': notYet('Download Code'),
-    'lambdaWorkbench.cloud.attachLayer': notYet('Attach Layer'),
-    'lambdaWorkbench.cloud.detachLayer': notYet('Detach Layer'),
-    'lambdaWorkbench.cloud.deleteLayerVersion': notYet('Delete Layer Version'),
-    'lambdaWorkbench.cloud.copyArn': notYet('Copy ARN'),
-    'lambdaWorkbench.cloud.openInConsole': notYet('Open in AWS Console'),
+    ...cloudCommands(wb, views.cloud, views.store),
   };
   for (const [id, handler] of Object.entries(table)) {
     wb.own(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(wb, id, () => handler(...args))));
@@ -73,8 +70,8 @@ async function guarded(wb: Workbench, id: string, run: () => unknown): Promise<u
   } catch (err) {
     if (err instanceof CancelledError) return undefined;
     wb.log.error(`${id} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
-    const action = await vscode.window.showErrorMessage(describeError(err), 'Show Log');
-    if (action) wb.log.show();
+    // Not awaited: the command ends now; the message stays until the person closes it.
+    void vscode.window.showErrorMessage(describeError(err), 'Show Log').then((action) => action && wb.log.show());
     return undefined;
   }
 }
