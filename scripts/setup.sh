@@ -15,6 +15,12 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip)
 CODE_SERVER_VERSION=4.100.3
 
+# npm 11 runs a dependency's install scripts only when a package.json approves them; older npm
+# runs them anyway. Tool folders get one that approves just the tool being installed.
+allow_scripts() {
+  printf '{ "private": true, "allowScripts": { "%s": true } }\n' "$2" >"$1/package.json"
+}
+
 step_apt() {
   local missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -49,8 +55,9 @@ step_codeserver() {
     rm -rf "$stage"
   fi
   mkdir -p "$dir"
+  allow_scripts "$dir" code-server
   (cd "$dir" && npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=/usr \
-    npm install --silent --no-save --no-audit --no-fund --allow-scripts=code-server "code-server@$CODE_SERVER_VERSION" >/dev/null)
+    npm install --silent --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null)
 }
 
 # moto (AWS API emulator). Many machines of this kind ship it in their python3; otherwise take

@@ -20,8 +20,10 @@ ric="$cache/ric-$RIC_VERSION/node_modules/aws-lambda-ric"
 if [ ! -f "$ric/rapid-client.node" ]; then
   log "building aws-lambda-ric $RIC_VERSION (native client, about a minute)"
   mkdir -p "$cache/ric-$RIC_VERSION"
+  # npm 11 runs the native build only when a package.json approves it.
+  printf '{ "private": true, "allowScripts": { "aws-lambda-ric": true } }\n' >"$cache/ric-$RIC_VERSION/package.json"
   (cd "$cache/ric-$RIC_VERSION" && PATH="$node22dir/bin:$PATH" npm_config_nodedir="$node22dir" npm_config_yes=true \
-    npm install --silent --no-save --no-audit --no-fund --allow-scripts=aws-lambda-ric "aws-lambda-ric@$RIC_VERSION" >/dev/null)
+    npm install --silent --no-save --no-audit --no-fund "aws-lambda-ric@$RIC_VERSION" >/dev/null)
 fi
 
 want=$( { cat "$0"; sha256sum "$node22" "$ric/index.mjs" "$ric/rapid-client.node" /bin/busybox; } | sha256sum | cut -c1-16)
