@@ -13,3 +13,20 @@ export const windowPrompts: Prompts = {
   pick: (items, options) => vscode.window.showQuickPick(items, options),
   input: (options) => vscode.window.showInputBox(options),
 };
+
+/** Asks for a JSON document (an event), refusing text that does not parse. */
+export function promptJson(prompts: Prompts, title: string): Thenable<string | undefined> {
+  return prompts.input({
+    title,
+    prompt: 'Event JSON',
+    value: '{}',
+    validateInput: (v) => {
+      try {
+        JSON.parse(v);
+        return undefined;
+      } catch (err) {
+        return `Not JSON: ${(err as Error).message}`;
+      }
+    },
+  });
+}

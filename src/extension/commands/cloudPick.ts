@@ -7,6 +7,7 @@ import type { ModelStore } from '../model/store';
 import type { Workbench } from '../workbench';
 import { CloudFunctionLayerNode, CloudFunctionNode, CloudLayerVersionNode } from '../views/cloudNodes';
 import type { CloudTree } from '../views/cloudTree';
+import { promptJson } from '../prompts';
 
 /** A deployed function named by a command's argument: a Cloud view row or {functionName}. */
 export interface FunctionTarget {
@@ -81,19 +82,7 @@ export async function pickRemoteEvent(wb: Workbench, store: ModelStore, function
 }
 
 async function typeEvent(wb: Workbench, functionName: string): Promise<ChosenRemoteEvent | undefined> {
-  const text = await wb.prompts.input({
-    title: `Event for ${functionName}`,
-    prompt: 'Event JSON',
-    value: '{}',
-    validateInput: (v) => {
-      try {
-        JSON.parse(v);
-        return undefined;
-      } catch (err) {
-        return `Not JSON: ${(err as Error).message}`;
-      }
-    },
-  });
+  const text = await promptJson(wb.prompts, `Event for ${functionName}`);
   return text === undefined ? undefined : { name: 'a typed event', payload: text };
 }
 

@@ -4,23 +4,24 @@ import type { FunctionSpec } from '../../core/model/types';
 import { type ChosenEvent, eventFromArg, pickEvent } from '../local/events';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
+import type { Prompts } from '../prompts';
 import { functionFromArg, pickFunction } from './pick';
 
 /** Lambda: Invoke Locally — from the palette, a tree row, an event row or the handler's CodeLens. */
-export async function invokeLocally(store: ModelStore, runs: LocalRuns, arg: unknown): Promise<InvokeResult | undefined> {
+export async function invokeLocally(store: ModelStore, runs: LocalRuns, prompts: Prompts, arg: unknown): Promise<InvokeResult | undefined> {
   const fn = await pickFunction(store, arg, 'invoke locally');
   if (!fn) return undefined;
-  const event = (await eventFromArg(arg)) ?? (await pickEvent(fn));
+  const event = (await eventFromArg(arg)) ?? (await pickEvent(fn, prompts));
   if (!event) return undefined;
   return run(runs, fn, event);
 }
 
 /** Lambda: Invoke Again — the same function with the same event (a saved event is read again). */
-export async function invokeAgain(store: ModelStore, runs: LocalRuns, arg: unknown): Promise<InvokeResult | undefined> {
+export async function invokeAgain(store: ModelStore, runs: LocalRuns, prompts: Prompts, arg: unknown): Promise<InvokeResult | undefined> {
   const fn = functionFromArg(store, arg) ?? (await pickFunction(store, arg, 'invoke again', (f) => runs.lastEvent(f) !== undefined));
   if (!fn) return undefined;
   const event = runs.lastEvent(fn);
-  if (!event) return invokeLocally(store, runs, { templatePath: fn.templatePath, logicalId: fn.logicalId });
+  if (!event) return invokeLocally(store, runs, prompts, { templatePath: fn.templatePath, logicalId: fn.logicalId });
   return run(runs, fn, event);
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
+import { type Prompts, promptJson } from '../prompts';
 
 export interface ChosenEvent {
   /** What the user sees: a file name or a sample's title. */
@@ -27,7 +28,7 @@ export async function readEvent(file: vscode.Uri): Promise<ChosenEvent> {
 }
 
 /** Saved events of the function first, then an empty event or typed JSON. */
-export async function pickEvent(fn: FunctionSpec): Promise<ChosenEvent | undefined> {
+export async function pickEvent(fn: FunctionSpec, prompts: Prompts): Promise<ChosenEvent | undefined> {
   const dir = eventsFolder(fn);
   const saved = await vscode.workspace.fs.readDirectory(dir).then(
     (entries) => entries.filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.json')).map(([n]) => n).sort(),
@@ -37,24 +38,15 @@ export async function pickEvent(fn: FunctionSpec): Promise<ChosenEvent | undefin
   const items: Item[] = [
     ...saved.map((n) => ({ label: n, description: 'saved event', run: () => readEvent(vscode.Uri.joinPath(dir, n)) })),
     { label: 'Empty event', description: '{}', run: async () => ({ name: 'empty event', payload: '{}' }) },
-    { label: 'Type an event…', description: 'JSON', run: typeEvent },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: `Event for ${fn.logicalId}`, placeHolder: saved.length ? undefined : `No saved events in ${vscode.workspace.asRelativePath(dir)}` });
-  return picked?.run();
-}
-
-async function typeEvent(): Promise<ChosenEvent | undefined> {
-  const text = await vscode.window.showInputBox({
-    title: 'Event JSON',
-    value: '{}',
-    validateInput: (v) => {
-      try {
-        JSON.parse(v);
-        return undefined;
-      } catch (err) {
-        return `Not JSON: ${(err as Error).message}`;
-      }
+    {
+      label: 'Type an event…',
+      description: 'JSON',
+      run: async () => {
+        const text = await promptJson(prompts, `Event for ${fn.logicalId}`);
+        return text === undefined ? undefined : { name: 'typed event', payload: text };
+      },
     },
-  });
-  return text === undefined ? undefined : { name: 'typed event', payload: text };
+  ];
+  const picked = await prompts.pick(items, { title: `Event for ${fn.logicalId}`, placeHolder: saved.length ? undefined : `No saved events in ${vscode.workspace.asRelativePath(dir)}` });
+  return picked?.run();
 }

@@ -19,8 +19,8 @@ import {
   LoadMoreNode,
 } from './cloudNodes';
 import { MessageNode, type Node } from './nodes';
+import { RefreshScheduler } from './refresh';
 
-const AUTO_REFRESH_DELAY_MS = 500;
 /** GetLayerVersion calls in flight at once when a layer's versions are shown (for their sizes). */
 const SIZE_LOOKUPS_AT_ONCE = 8;
 export const CLOUD_VIEW_ID = 'lambdaWorkbench.cloud';
@@ -64,10 +64,11 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private state: CloudState | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stale = false;
-  private view: vscode.TreeView<Node> | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly refresh = new RefreshScheduler(() => {
+    this.state = undefined;
+    this.changed.fire(undefined);
+  });
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
 
   constructor(
     private readonly wb: Workbench,
@@ -77,33 +78,19 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   attach(view: vscode.TreeView<Node>): void {
-    this.view = view;
-    this.disposables.push(
-      view.onDidChangeVisibility((e) => {
-        if (e.visible && this.stale) this.refreshNow();
-      }),
-    );
+    this.refresh.attach(view);
   }
 
   /** Forgets everything loaded and asks the view again (the Refresh button). */
   refreshNow(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.stale = false;
-    this.state = undefined;
-    this.changed.fire(undefined);
+    this.refresh.now();
   }
 
   refreshSoon(): void {
     // The data is dropped at once, so nothing asks the old session again; the view is only
     // told when it is visible, since telling it makes it list everything anew.
     this.state = undefined;
-    if (this.view && !this.view.visible) {
-      this.stale = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refreshNow(), AUTO_REFRESH_DELAY_MS);
+    this.refresh.soon();
   }
 
   /** Redraws from what is loaded (after a change this extension made), without listing again. */
@@ -327,7 +314,6 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

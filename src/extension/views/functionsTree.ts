@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { ModelStore } from '../model/store';
 import type { Workbench } from '../workbench';
+import { RefreshScheduler } from './refresh';
 import { type FunctionDecorations, FunctionNode, LayerNode, MessageNode, type Node, TemplateNode } from './nodes';
-
-const AUTO_REFRESH_DELAY_MS = 500;
 
 /**
  * Workspace functions: templates -> functions and layers -> handler, layers, saved events, last
@@ -14,10 +13,8 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly decorations = new Map<string, FunctionDecorations>();
-  private timer: NodeJS.Timeout | undefined;
-  private stale = false;
-  private view: vscode.TreeView<Node> | undefined;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly refresh = new RefreshScheduler(() => this.changed.fire(undefined));
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
 
   constructor(
     private readonly wb: Workbench,
@@ -27,12 +24,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   attach(view: vscode.TreeView<Node>): void {
-    this.view = view;
-    this.disposables.push(
-      view.onDidChangeVisibility((e) => {
-        if (e.visible && this.stale) this.refreshNow();
-      }),
-    );
+    this.refresh.attach(view);
   }
 
   /** Size, last run and such, shown on a function's row. */
@@ -47,19 +39,11 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   refreshNow(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.stale = false;
-    this.changed.fire(undefined);
+    this.refresh.now();
   }
 
   refreshSoon(): void {
-    if (this.view && !this.view.visible) {
-      this.stale = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refreshNow(), AUTO_REFRESH_DELAY_MS);
+    this.refresh.soon();
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -100,7 +84,6 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
 }

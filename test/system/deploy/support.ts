@@ -1,3 +1,4 @@
+import { NO_RANGE, testFunctionSpec } from '../../support/specs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,7 +8,6 @@ import { sizeEnginePackager } from '../../../src/core/deploy/sizeEnginePackager'
 import { SizeEngine } from '../../../src/core/size';
 import { motoClientConfig, testEnv } from '../env';
 
-const RANGE = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
 
 /** Empties the emulator: every test starts from an account with nothing in it. */
 export async function resetMoto(): Promise<void> {
@@ -43,30 +43,13 @@ export function layerSpec(logicalId: string, contentUri: string, patch: Partial<
     contentUri,
     compatibleRuntimes: ['nodejs22.x'],
     compatibleArchitectures: [],
-    ranges: { resource: RANGE, logicalId: RANGE, properties: {} },
+    ranges: { resource: NO_RANGE, logicalId: NO_RANGE, properties: {} },
     ...patch,
   };
 }
 
 export function functionSpec(logicalId: string, codeUri: string, patch: Partial<FunctionSpec> = {}): FunctionSpec {
-  return {
-    logicalId,
-    templatePath: join(dirname(codeUri), 'template.yaml'),
-    resourceType: 'AWS::Serverless::Function',
-    runtime: 'nodejs22.x',
-    handler: 'index.handler',
-    codeUri,
-    architecture: 'x86_64',
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    layers: [],
-    packageType: 'Zip',
-    events: [],
-    conditional: [],
-    ranges: { resource: RANGE, logicalId: RANGE, properties: {} },
-    ...patch,
-  };
+  return testFunctionSpec({ logicalId, templatePath: join(dirname(codeUri), 'template.yaml'), codeUri, ...patch });
 }
 
 /** The packager deploys use: the size engine's file selection through the deterministic zip writer. */

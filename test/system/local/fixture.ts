@@ -1,3 +1,4 @@
+import { testFunctionSpec } from '../../support/specs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,30 +8,12 @@ import { LocalRunner, type LocalRunnerOptions, type LogEntry } from '../../../sr
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { runLabels, testEnv } from '../env';
 
-const RANGE = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
 
 /** A function spec as the template parser makes one, with code written to its own folder. */
 export function functionSpec(root: string, logicalId: string, files: Record<string, string>, over: Partial<FunctionSpec> = {}): FunctionSpec {
   const codeUri = join(root, logicalId);
   writeFiles(codeUri, files);
-  return {
-    logicalId,
-    templatePath: join(root, 'template.yaml'),
-    resourceType: 'AWS::Serverless::Function',
-    runtime: 'nodejs22.x',
-    handler: 'index.handler',
-    codeUri,
-    architecture: 'x86_64',
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    layers: [],
-    packageType: 'Zip',
-    events: [],
-    conditional: [],
-    ranges: { resource: RANGE, logicalId: RANGE, properties: {} },
-    ...over,
-  };
+  return testFunctionSpec({ logicalId, templatePath: join(root, 'template.yaml'), codeUri, ...over });
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): void {

@@ -1,3 +1,4 @@
+import { testFunctionSpec } from '../../support/specs';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,6 @@ import { sizeEnginePackager } from '../../../src/core/deploy/sizeEnginePackager'
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { SizeEngine } from '../../../src/core/size';
 
-const RANGE = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
 
 describe('deploy: packaging through the size engine', () => {
   let dir: string;
@@ -22,23 +22,7 @@ describe('deploy: packaging through the size engine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const spec = (codeUri: string): FunctionSpec => ({
-    logicalId: 'Api',
-    templatePath: join(dir, 'template.yaml'),
-    resourceType: 'AWS::Serverless::Function',
-    runtime: 'nodejs22.x',
-    handler: 'index.handler',
-    codeUri,
-    architecture: 'x86_64',
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    layers: [],
-    packageType: 'Zip',
-    events: [],
-    conditional: [],
-    ranges: { resource: RANGE, logicalId: RANGE, properties: {} },
-  });
+  const spec = (codeUri: string): FunctionSpec => testFunctionSpec({ logicalId: 'Api', templatePath: join(dir, 'template.yaml'), codeUri });
   const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('base64');
 
   it('writes a zip whose CodeSha256 is its SHA-256, and knows it next time without writing', async () => {

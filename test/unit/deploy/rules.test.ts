@@ -1,3 +1,4 @@
+import { testFunctionSpec } from '../../support/specs';
 import assert from 'node:assert/strict';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { imageSizeRefusal, layerCountRefusal, unzippedBudgetRefusal, uploadRoute } from '../../../src/core/deploy/budget';
@@ -7,25 +8,7 @@ import { repositoryFromImageUri, repositoryNameFor } from '../../../src/core/dep
 import { hashFromDescription, layerDescription } from '../../../src/core/deploy/layerPlan';
 import type { FunctionSpec, LayerSpec } from '../../../src/core/model/types';
 
-const RANGE = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
-const fn = (patch: Partial<FunctionSpec> = {}): FunctionSpec => ({
-  logicalId: 'Api',
-  templatePath: '/t/template.yaml',
-  resourceType: 'AWS::Serverless::Function',
-  runtime: 'nodejs22.x',
-  handler: 'index.handler',
-  codeUri: '/t/api',
-  architecture: 'x86_64',
-  memorySize: 128,
-  timeout: 3,
-  environment: {},
-  layers: [],
-  packageType: 'Zip',
-  events: [],
-  conditional: [],
-  ranges: { resource: RANGE, logicalId: RANGE, properties: {} },
-  ...patch,
-});
+const fn = (patch: Partial<FunctionSpec> = {}): FunctionSpec => testFunctionSpec({ logicalId: 'Api', templatePath: '/t/template.yaml', codeUri: '/t/api', ...patch });
 
 describe('deploy rules: limits, names and configuration', () => {
   it('routes zips up to 52,428,800 bytes directly and bigger ones through S3', () => {

@@ -1,29 +1,13 @@
+import { NO_RANGE, testFunctionSpec } from '../../support/specs';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { FunctionSpec, LayerSpec, SourceRange } from '../../../src/core/model/types';
+import type { FunctionSpec, LayerSpec } from '../../../src/core/model/types';
 
-const NOWHERE: SourceRange = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
 
 /** A FunctionSpec as the template model would produce it, with only what a test sets. */
 export function fnSpec(overrides: Partial<FunctionSpec> & { logicalId?: string } = {}): FunctionSpec {
-  return {
-    logicalId: 'Fn',
-    templatePath: '/nowhere/template.yaml',
-    resourceType: 'AWS::Serverless::Function',
-    runtime: 'nodejs22.x',
-    handler: 'app.handler',
-    architecture: 'x86_64',
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    layers: [],
-    packageType: 'Zip',
-    events: [],
-    conditional: [],
-    ranges: { resource: NOWHERE, logicalId: NOWHERE, properties: {} },
-    ...overrides,
-  };
+  return testFunctionSpec({ handler: 'app.handler', ...overrides });
 }
 
 export function layerSpec(logicalId: string, contentUri: string): LayerSpec {
@@ -34,7 +18,7 @@ export function layerSpec(logicalId: string, contentUri: string): LayerSpec {
     contentUri,
     compatibleRuntimes: [],
     compatibleArchitectures: [],
-    ranges: { resource: NOWHERE, logicalId: NOWHERE, properties: {} },
+    ranges: { resource: NO_RANGE, logicalId: NO_RANGE, properties: {} },
   };
 }
 
