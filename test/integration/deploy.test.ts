@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DeployResult } from '../../src/core/deploy';
+import type { DeployResult, PruneEntry } from '../../src/core/deploy';
 import { workbenchApi } from './api';
 
 /** Deploy Function inside the host, against the AWS API emulator the runner started. */
@@ -40,5 +40,24 @@ describe('Deploy Function', function () {
     assert.equal(again.functions[0].uploadedBytes, 0);
     assert.equal(again.functions[0].codeSha256, first.functions[0].codeSha256);
     assert.deepEqual(again.layers.map((l) => l.action), ['unchanged']);
+  });
+
+  it('publishes new layer versions as its content changes, and prunes all but the newest and the attached one', async () => {
+    const { model } = await workbenchApi();
+    const layer = model.layers().find((l) => l.logicalId === 'SharedLayer')!;
+    const file = vscode.Uri.joinPath(vscode.Uri.file(layer.contentUri!), 'nodejs', 'node_modules', 'shared-greeting', 'index.js');
+    const original = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+    try {
+      for (const n of [2, 3]) {
+        await vscode.workspace.fs.writeFile(file, Buffer.from(`${original}// revision ${n}\n`));
+        const published = (await vscode.commands.executeCommand('lambdaWorkbench.publishLayer', { layer, confirmed: true })) as DeployResult;
+        assert.deepEqual(published.layers.map((l) => [l.action, l.version]), [['published', n]]);
+      }
+      const pruned = (await vscode.commands.executeCommand('lambdaWorkbench.pruneLayerVersions', { layer, keep: 1, confirmed: true })) as PruneEntry[];
+      const byVersion = Object.fromEntries(pruned.map((e) => [e.version, e.action]));
+      assert.deepEqual(byVersion, { 1: 'kept', 2: 'deleted', 3: 'kept' }, 'version 1 stays: hello-node uses it');
+    } finally {
+      await vscode.workspace.fs.writeFile(file, Buffer.from(original));
+    }
   });
 });

@@ -45,4 +45,26 @@ describe('Invoke Locally', function () {
     const lastRun = functionsTree.decorationsOf(fn.templatePath, fn.logicalId).lastRun;
     assert.match(lastRun?.summary ?? '', /^ok · .* · warm$/);
   });
+
+  it('offers the sample catalog with the function\'s own event source first, and runs the chosen sample', async () => {
+    const api = await workbenchApi();
+    const fn = api.model.functions().find((f) => f.logicalId === 'HelloNode')!;
+    let offered: string[] = [];
+    const restore = api.setPrompts({
+      pick: async <T extends vscode.QuickPickItem>(items: readonly T[]) => {
+        offered = items.map((i) => `${i.label} | ${i.description ?? ''}`);
+        return items.find((i) => /sample/.test(i.description ?? ''));
+      },
+      input: async () => undefined,
+    });
+    try {
+      const result = (await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as InvokeResult;
+      assert.match(offered[0], /get-hello/, 'saved events come first');
+      assert.match(offered.find((o) => o.includes('sample')) ?? '', /apigateway-http · this function's event source/);
+      assert.equal(result.error, null);
+      assert.equal((result.payload as { statusCode: number }).statusCode, 200);
+    } finally {
+      api.setPrompts(restore);
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { invokeAgain, invokeLocally } from './invoke';
 import { newFunction } from './newFunction';
 import { newSampleEvent } from './newSampleEvent';
 import { openHandler, openInTemplate } from './navigate';
+import { pruneLayer } from './pruneLayer';
 import { showSizeReport } from './sizeReport';
 
 interface Views {
@@ -47,7 +48,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.deployFunction': (arg) => deployFunction(wb, views.store, views.aws, arg),
     'lambdaWorkbench.deployAll': (arg) => deployAll(wb, views.store, views.aws, arg),
     'lambdaWorkbench.publishLayer': (arg) => publishLayer(wb, views.store, views.aws, arg),
-    'lambdaWorkbench.pruneLayerVersions': notYet('Prune Layer Versions'),
+    'lambdaWorkbench.pruneLayerVersions': (arg) => pruneLayer(views.store, views.aws, wb.prompts, arg),
     'lambdaWorkbench.openHandler': (arg) => openHandler(views.store, arg),
     'lambdaWorkbench.openInTemplate': (arg) => openInTemplate(views.store, arg),
     'lambdaWorkbench.chooseProfile': () => chooseProfile(wb.prompts),

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
+import { buildSampleEvent, SAMPLE_EVENTS, type SampleEventType, sampleTypesForFunction, serializeSampleEvent } from '../../core/events';
 import { type Prompts, promptJson } from '../prompts';
 
 export interface ChosenEvent {
@@ -37,6 +38,7 @@ export async function pickEvent(fn: FunctionSpec, prompts: Prompts): Promise<Cho
   type Item = vscode.QuickPickItem & { run: () => Promise<ChosenEvent | undefined> };
   const items: Item[] = [
     ...saved.map((n) => ({ label: n, description: 'saved event', run: () => readEvent(vscode.Uri.joinPath(dir, n)) })),
+    ...samples(fn),
     { label: 'Empty event', description: '{}', run: async () => ({ name: 'empty event', payload: '{}' }) },
     {
       label: 'Type an event…',
@@ -49,4 +51,16 @@ export async function pickEvent(fn: FunctionSpec, prompts: Prompts): Promise<Cho
   ];
   const picked = await prompts.pick(items, { title: `Event for ${fn.logicalId}`, placeHolder: saved.length ? undefined : `No saved events in ${vscode.workspace.asRelativePath(dir)}` });
   return picked?.run();
+}
+
+/** The sample catalog, the function's own event sources first. */
+function samples(fn: FunctionSpec): (vscode.QuickPickItem & { run: () => Promise<ChosenEvent> })[] {
+  const own = new Set<SampleEventType>(sampleTypesForFunction(fn.events.map((e) => e.type)));
+  return [...SAMPLE_EVENTS]
+    .sort((a, b) => Number(own.has(b.type)) - Number(own.has(a.type)))
+    .map((d) => ({
+      label: d.label,
+      description: own.has(d.type) ? `sample · ${d.type} · this function's event source` : `sample · ${d.type}`,
+      run: async () => ({ name: `sample ${d.type} event`, payload: serializeSampleEvent(buildSampleEvent(d.type, {})) }),
+    }));
 }
