@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,9 +16,12 @@ export class Workbench {
     readonly workspace: string,
   ) {}
 
-  static async open(): Promise<Workbench> {
+  /** Opens the workbench on a copy of examples/, with `settings` as the workspace's settings. */
+  static async open(settings: Record<string, unknown> = {}): Promise<Workbench> {
     const workspace = mkdtempSync(join(tmpdir(), 'lwb-ui-'));
     cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
+    mkdirSync(join(workspace, '.vscode'));
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
     const server = await startCodeServer({ env: process.env as Record<string, string> });
     const browser = await launchChromium().catch(async (err: unknown) => {
       await server.stop();
