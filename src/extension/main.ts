@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   wb.own(vscode.window.registerFileDecorationProvider(new SizeDecorationProvider()));
   const runs = wb.own(new LocalRuns(wb));
   const aws = wb.own(new AwsServices(wb));
+  wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
   const sizes = wb.own(new SizeService(wb, store, aws));

@@ -67,4 +67,27 @@ describe('Invoke Locally', function () {
       api.setPrompts(restore);
     }
   });
+
+  it('says when Docker cannot be reached, in the Functions view and from the doctor command, and recovers', async () => {
+    const api = await workbenchApi();
+    const fn = api.model.functions().find((f) => f.logicalId === 'HelloNode')!;
+    const eventPath = vscode.Uri.joinPath(vscode.Uri.file(fn.templatePath), '..', 'events', 'HelloNode', 'get-hello.apigateway-http.json').fsPath;
+    const arg = { templatePath: fn.templatePath, logicalId: fn.logicalId, eventPath };
+    const docker = vscode.workspace.getConfiguration('lambdaWorkbench.docker');
+    const labels = async (): Promise<string[]> => (await api.functionsTree.getChildren()).map((n) => String(n.label));
+    await docker.update('host', 'unix:///nonexistent/docker.sock', vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', arg), undefined, 'the invoke stops with an error message');
+      assert.ok((await labels()).includes('Docker is not reachable'));
+      const report = (await vscode.commands.executeCommand('lambdaWorkbench.doctor')) as { docker: { ok: boolean; error: string; hint: string } };
+      assert.equal(report.docker.ok, false);
+      assert.match(`${report.docker.error} ${report.docker.hint}`, /nonexistent\/docker\.sock/);
+    } finally {
+      await docker.update('host', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    const result = (await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', arg)) as InvokeResult;
+    assert.equal(result.error, null);
+    assert.ok(!(await labels()).includes('Docker is not reachable'), 'the row goes once Docker answers');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
 });

@@ -12,6 +12,7 @@ import type { Workbench } from '../workbench';
 import { chooseProfile, chooseRegion } from './awsProfile';
 import { cloudCommands } from './cloud';
 import { deployAll, deployFunction, publishLayer } from './deploy';
+import { doctor } from './doctor';
 import { invokeAgain, invokeLocally } from './invoke';
 import { newFunction } from './newFunction';
 import { newSampleEvent } from './newSampleEvent';
@@ -53,7 +54,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.openInTemplate': (arg) => openInTemplate(views.store, arg),
     'lambdaWorkbench.chooseProfile': () => chooseProfile(wb.prompts),
     'lambdaWorkbench.chooseRegion': () => chooseRegion(wb.prompts),
-    'lambdaWorkbench.doctor': notYet('Check Docker and AWS Access'),
+    'lambdaWorkbench.doctor': () => doctor(wb),
     ...cloudCommands(wb, views.cloud, views.store),
   };
   for (const [id, handler] of Object.entries(table)) {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Engine } from '../../core/docker';
+import { UserError } from '../../core/errors';
 import type { InvokeResult, LocalRunner, LogEntry } from '../../core/local';
 import type { FunctionSpec } from '../../core/model/types';
 import { onSettingsChanged, readSettings } from '../settings';
@@ -22,6 +23,10 @@ export class LocalRuns implements vscode.Disposable {
   private readonly finished = new vscode.EventEmitter<{ fn: FunctionSpec; result: InvokeResult; summary: string }>();
   /** Fires after every completed invocation (the tree shows it as the function's last run). */
   readonly onDidInvoke = this.finished.event;
+  private readonly engineState = new vscode.EventEmitter<UserError | undefined>();
+  /** The Docker engine could not be reached (the error says why and how to fix it), or can be again (undefined). */
+  readonly onDidChangeEngine = this.engineState.event;
+  engineProblem: UserError | undefined;
 
   constructor(private readonly wb: Workbench) {
     this.channel = vscode.window.createOutputChannel('Lambda Workbench: Local Runs');
@@ -29,6 +34,7 @@ export class LocalRuns implements vscode.Disposable {
       this.channel,
       this.results,
       this.finished,
+      this.engineState,
       vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this.results),
       onSettingsChanged(() => void this.reset()),
     );
@@ -63,10 +69,17 @@ export class LocalRuns implements vscode.Disposable {
   }
 
   private ready(progress: (message: string) => void): Promise<{ runner: LocalRunner; engine: Engine }> {
-    this.runner ??= this.create(progress).catch((err: unknown) => {
-      this.runner = undefined;
-      throw err;
-    });
+    this.runner ??= this.create(progress).then(
+      (r) => {
+        this.setEngineProblem(undefined);
+        return r;
+      },
+      (err: unknown) => {
+        this.runner = undefined;
+        if (err instanceof UserError && err.code?.startsWith('docker-')) this.setEngineProblem(err);
+        throw err;
+      },
+    );
     return this.runner;
   }
 
@@ -86,6 +99,12 @@ export class LocalRuns implements vscode.Disposable {
     });
     this.wb.log.info(`local runs use the Docker engine at ${engine.endpoint.url} (Docker ${engine.info.version})`);
     return { runner, engine };
+  }
+
+  private setEngineProblem(problem: UserError | undefined): void {
+    if (this.engineProblem?.message === problem?.message) return;
+    this.engineProblem = problem;
+    this.engineState.fire(problem);
   }
 
   private log(e: LogEntry): void {

@@ -15,6 +15,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly decorations = new Map<string, FunctionDecorations>();
   private readonly refresh = new RefreshScheduler(() => this.changed.fire(undefined));
   private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
+  private engineProblem: { message: string; hint?: string } | undefined;
 
   constructor(
     private readonly wb: Workbench,
@@ -25,6 +26,12 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   attach(view: vscode.TreeView<Node>): void {
     this.refresh.attach(view);
+  }
+
+  /** Shows (or clears) a row saying Docker cannot be reached and how to fix it. */
+  setEngineProblem(problem: { message: string; hint?: string } | undefined): void {
+    this.engineProblem = problem;
+    this.refreshNow();
   }
 
   /** Size, last run and such, shown on a function's row. */
@@ -56,8 +63,13 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     const templates = this.store.templates();
     if (templates.length === 0) return [];
     // One template: skip its level, the functions are what people look for.
-    if (templates.length === 1) return this.templateChildren(templates[0]);
-    return templates.map((t) => new TemplateChildren(t, (m) => this.templateChildren(m)));
+    const rows = templates.length === 1 ? this.templateChildren(templates[0]) : templates.map((t) => new TemplateChildren(t, (m) => this.templateChildren(m)));
+    if (this.engineProblem) {
+      const row = new MessageNode('Docker is not reachable', this.engineProblem.hint ?? this.engineProblem.message, { command: 'lambdaWorkbench.doctor', title: 'Check Docker and AWS Access' }, 'warning');
+      row.tooltip = [this.engineProblem.message, this.engineProblem.hint].filter(Boolean).join('\n');
+      rows.push(row);
+    }
+    return rows;
   }
 
   private templateChildren(model: TemplateNode['model']): Node[] {
