@@ -29,7 +29,7 @@ export class SizeService implements vscode.Disposable {
     private readonly aws: AwsServices,
   ) {
     this.disposables.push(
-      store.onDidChange(() => this.scheduleAll()),
+      store.onDidChange(() => this.scheduleChanged()),
       store.onDidChangeCode((m) => this.schedule(m.functions)),
       onSettingsChanged(() => this.scheduleAll()),
     );
@@ -41,6 +41,24 @@ export class SizeService implements vscode.Disposable {
 
   all(): FunctionSize[] {
     return [...this.sizes.values()];
+  }
+
+  /** What a function's package depends on in the template; an edit elsewhere needs no re-measure. */
+  private readonly inputs = new Map<string, string>();
+
+  /** After a template re-parse: only new functions and those whose packaging inputs changed. */
+  private scheduleChanged(): void {
+    const fns = this.store.functions();
+    const live = new Set(fns.map(key));
+    for (const k of [...this.sizes.keys()]) if (!live.has(k)) this.sizes.delete(k);
+    for (const k of [...this.inputs.keys()]) if (!live.has(k)) this.inputs.delete(k);
+    const changed = fns.filter((fn) => {
+      const now = packagingInputs(fn);
+      if (this.inputs.get(key(fn)) === now) return false;
+      this.inputs.set(key(fn), now);
+      return true;
+    });
+    if (changed.length) this.schedule(changed);
   }
 
   scheduleAll(): void {
@@ -103,4 +121,11 @@ export class SizeService implements vscode.Disposable {
 
 export function key(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
   return `${fn.templatePath}#${fn.logicalId}`;
+}
+
+function packagingInputs(fn: FunctionSpec): string {
+  const { codeUri, inlineCode, s3Code, runtime, handler, architecture, packageType, imageUri, image, build, layers } = fn;
+  // Layers by what is packaged, not where they stand in the template (an edit above shifts ranges).
+  const layerInputs = layers.map((l) => (l.kind === 'local' ? { local: l.layer.contentUri ?? l.logicalId, build: l.layer.build } : l));
+  return JSON.stringify({ codeUri, inlineCode, s3Code, runtime, handler, architecture, packageType, imageUri, image, build, layers: layerInputs });
 }
