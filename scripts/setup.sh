@@ -69,7 +69,14 @@ step_moto() {
   log "installing moto from Debian trixie's python3-moto"
   local d; d=$(mktemp -d)
   mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" >"$d/etc/sources.list"
+  # The same Debian mirror this machine's apt already uses, for the next release's package.
+  local mirror
+  mirror=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -v security | head -n 1)
+  if [ -z "$mirror" ]; then
+    log "no Debian mirror in this machine's apt sources: install moto for python3 yourself (pip install 'moto[server]')"
+    return 1
+  fi
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
   cat >"$d/apt.conf" <<CONF
 Dir::Etc::SourceList "$d/etc/sources.list";
 Dir::Etc::SourceParts "/dev/null";
