@@ -3,7 +3,8 @@ import { type BenchRun, runBench } from '../../core/local';
 import { type Io, UsageError } from '../io';
 import { type OptionValues, parseOptions } from '../options';
 import { formatTable } from '../table';
-import { findFunction, LOCAL_OPTIONS, openRunner, readEvent, reportFailure } from './localRun';
+import { findFunction, LOCAL_OPTIONS, openRunner, readEvent } from './localRun';
+import { reportFailure } from '../failures';
 
 export const BENCH_USAGE = `Usage: lambda-workbench bench LOGICAL_ID --event FILE [-n N] [-c C] [--memory 128,512,...] [options]
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { InvokeResult, LogEntry } from '../../core/local';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
-import { findFunction, LOCAL_OPTIONS, openRunner, readEvent, reportFailure } from './localRun';
+import { findFunction, LOCAL_OPTIONS, openRunner, readEvent } from './localRun';
+import { reportFailure } from '../failures';
 
 export const INVOKE_USAGE = `Usage: lambda-workbench invoke LOGICAL_ID [--event FILE|-] [--image IMAGE] [--env-file F] [options]
 

@@ -6,7 +6,7 @@ import { UserError } from '../../core/errors';
 import { type AwsCredentials, defaultCacheDir, lambdaLayerDownloader, LocalRunner, type LocalRunnerOptions, type NetworkMode } from '../../core/local';
 import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
-import { type Io, UsageError } from '../io';
+import { UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
 /** Options `invoke` and `bench` share: where to run and what the container gets. */
@@ -124,18 +124,4 @@ export async function openRunner(
       await runner.dispose();
     },
   };
-}
-
-/** A failure that kept the function from running: message and hint on stderr, exit 1. */
-export function reportFailure(err: unknown, io: Io, command: string): number {
-  if (err instanceof UsageError) throw err;
-  if (err instanceof UserError) {
-    io.err(`lambda-workbench ${command}: ${err.message}${err.hint ? `\n${err.hint}` : ''}`);
-    return 1;
-  }
-  if (err instanceof Error && err.name === 'CancelledError') {
-    io.err(`lambda-workbench ${command}: ${err.message}`);
-    return 1;
-  }
-  throw err;
 }

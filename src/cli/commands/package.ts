@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatBytes } from '../../core/size';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
-import { reportError } from './sizeErrors';
+import { reportFailure } from '../failures';
 import { openSizeEngine, selectFunctions } from './sizeSetup';
 
 export const PACKAGE_USAGE = `Usage: lambda-workbench package LOGICAL_ID --out FILE.zip [options]
@@ -35,7 +35,7 @@ export async function packageCommand(args: string[], io: Io, cwd = process.cwd()
     }
     return 0;
   } catch (err) {
-    return reportError(err, io, 'package');
+    return reportFailure(err, io, 'package');
   } finally {
     await close();
   }

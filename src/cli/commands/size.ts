@@ -4,7 +4,7 @@ import { checkWarnAt, DEFAULT_WARN_AT, type Finding, formatBytes, formatPercent,
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
 import { formatTable } from '../table';
-import { reportError } from './sizeErrors';
+import { reportFailure } from '../failures';
 import { openSizeEngine, selectFunctions, SIZE_AWS_OPTIONS } from './sizeSetup';
 
 export const SIZE_USAGE = `Usage: lambda-workbench size [LOGICAL_ID...] [--warn-at 0.8] [options]
@@ -34,7 +34,7 @@ export async function sizeCommand(args: string[], io: Io, cwd = process.cwd()): 
     else printHuman(sizes, io, cwd);
     return sizes.some((s) => s.status === 'over') ? 1 : 0;
   } catch (err) {
-    return reportError(err, io, 'size');
+    return reportFailure(err, io, 'size');
   } finally {
     await close();
   }
