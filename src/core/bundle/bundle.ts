@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
@@ -51,7 +52,7 @@ export async function bundleFunction(fn: FunctionSpec, opts: BundleOptions = {})
     await ctx.dispose();
   }
   if (opts.token?.isCancellationRequested) throw new CancelledError('bundling');
-  const outdir = join(options.absWorkingDir, VIRTUAL_OUTDIR);
+  const outdir = options.outdir ?? join(options.absWorkingDir, VIRTUAL_OUTDIR);
   const toPackagePath = (abs: string): string => relative(outdir, abs).split(sep).join('/');
   const outputs = (result.outputFiles ?? []).map((f) => ({ path: toPackagePath(f.path), contents: f.contents }));
   const metafile = result.metafile as Esbuild.Metafile;
@@ -100,4 +101,29 @@ function bundleError(fn: FunctionSpec, err: unknown): Error {
     `esbuild could not bundle ${fn.logicalId}: ${first}${more}`,
     unresolved ? `Install the function's dependencies (npm install in ${fn.codeUri}), or mark the module as External in BuildProperties.` : 'Fix the error in the code, then measure again.',
   );
+}
+
+/**
+ * Bundles the function into `outDir` with source maps, for a local run: the folder is mounted at
+ * /var/task, and the maps lead debuggers back to the original sources. Files are rewritten only
+ * when their bytes change, and the folder itself stays: a warm container keeps its mount.
+ */
+export async function buildForLocalRun(fn: FunctionSpec, outDir: string, opts: BundleOptions = {}): Promise<{ dir: string; warnings: string[] }> {
+  const result = await bundleFunction(fn, { ...opts, sourcemap: true, outdir: outDir });
+  throwIfCancelled(opts.token, 'bundling');
+  const wanted = new Set<string>();
+  for (const o of result.outputs) {
+    const file = join(outDir, ...o.path.split('/'));
+    wanted.add(file);
+    const old = await readFile(file).catch(() => undefined);
+    if (old && Buffer.compare(old, o.contents) === 0) continue;
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, o.contents);
+  }
+  const existing = await readdir(outDir, { recursive: true, withFileTypes: true });
+  for (const e of existing) {
+    const file = join(e.parentPath, e.name);
+    if (e.isFile() && !wanted.has(file)) await rm(file, { force: true });
+  }
+  return { dir: outDir, warnings: result.warnings };
 }

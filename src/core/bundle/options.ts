@@ -17,6 +17,10 @@ export interface BundleSettings {
    * Default true: the runtime's copy is there anyway, and bundling it adds megabytes.
    */
   awsSdkExternal?: boolean;
+  /** Source maps whatever BuildProperties say (local runs: stack traces and debuggers need them). */
+  sourcemap?: boolean;
+  /** Where the output goes, when it is written (local runs); source map paths are relative to it. */
+  outdir?: string;
 }
 
 /**
@@ -36,11 +40,11 @@ export function esbuildOptions(fn: FunctionSpec, settings: BundleSettings = {}):
     entryPoints,
     bundle: true,
     platform: 'node',
-    outdir: join(codeUri, VIRTUAL_OUTDIR),
+    outdir: settings.outdir ?? join(codeUri, VIRTUAL_OUTDIR),
     target: props.target ?? 'es2020',
     format: props.format ?? 'cjs',
     minify: props.minify ?? true,
-    sourcemap: props.sourcemap === true,
+    sourcemap: settings.sourcemap ?? props.sourcemap === true,
     external,
     ...(props.mainFields ? { mainFields: props.mainFields } : {}),
     ...(props.loader ? { loader: parseLoaders(fn, props.loader) } : {}),

@@ -4,6 +4,8 @@ import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { UserError } from '../errors';
+import { InvocationClock, type ClockTimer } from './clock';
+import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
 import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
 import { attachLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
@@ -24,6 +26,8 @@ export interface ContainerConfig {
   plan: RuntimeAddressPlan;
   /** 'lambda': after init, CPU is limited in proportion to memory as Lambda does (1,769 MB = 1 vCPU). */
   cpu: 'host' | 'lambda';
+  /** A debugger's port inside the container, published to 127.0.0.1 (on the host network it is this machine's port already). */
+  debug?: { language: DebugLanguage; port: number };
 }
 
 /** How one invocation in this container went, before it becomes a report. */
@@ -63,6 +67,9 @@ export class FunctionContainer {
   private logs: { flush(): void } | undefined;
   private exitListener: ((exit: Exit) => void) | undefined;
   private exit: Exit | undefined;
+  private started = false;
+  private debuggerListening: Promise<void>;
+  private resolveListening!: () => void;
 
   private constructor(
     readonly config: ContainerConfig,
@@ -71,6 +78,7 @@ export class FunctionContainer {
   ) {
     this.firstPoll = new Promise((r) => (this.resolveFirstPoll = r));
     this.initError = new Promise((r) => (this.resolveInitError = r));
+    this.debuggerListening = new Promise((r) => (this.resolveListening = r));
   }
 
   /** Creates the container and its Runtime API, attached to its output but not started. */
@@ -86,6 +94,7 @@ export class FunctionContainer {
     });
     try {
       const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: `${config.plan.containerHost}:${server.port}` };
+      const debugPort = config.debug && config.plan.networkMode !== 'host' ? `${config.debug.port}/tcp` : undefined;
       const container = await engine.docker.createContainer({
         name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
         Image: config.image,
@@ -94,7 +103,10 @@ export class FunctionContainer {
         Labels: config.labels,
         AttachStdout: true,
         AttachStderr: true,
+        ...(debugPort ? { ExposedPorts: { [debugPort]: {} } } : {}),
         HostConfig: {
+          // Published to loopback only, on a port the engine picks: nothing else on the network reaches the debugger.
+          ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
           Binds: config.binds,
           NetworkMode: config.plan.networkMode,
           Memory: config.memoryMb * MB,
@@ -109,7 +121,11 @@ export class FunctionContainer {
         },
       });
       self = new FunctionContainer(config, server, container);
-      self.logs = await attachLines(engine.docker, container, onLine);
+      const listening = self;
+      self.logs = await attachLines(engine.docker, container, (stream, line) => {
+        if (config.debug && DEBUGGER_LISTENING.test(line)) listening.resolveListening();
+        onLine(stream, line);
+      });
       return self;
     } catch (err) {
       await server.close();
@@ -131,7 +147,7 @@ export class FunctionContainer {
   }
 
   /** Runs one invocation; the first one in this container includes its init (cold). */
-  async invoke(invocation: RuntimeInvocation, token?: CancellationTokenLike): Promise<ContainerInvocation> {
+  async invoke(invocation: RuntimeInvocation, token?: CancellationTokenLike, clock = new InvocationClock()): Promise<ContainerInvocation> {
     if (this.state === 'busy' || this.state === 'dead') throw new Error(`container ${this.id.slice(0, 12)} is ${this.state}`);
     const cold = this.state === 'created';
     this.state = 'busy';
@@ -147,7 +163,7 @@ export class FunctionContainer {
       settled = true;
       resolveDone(r);
     };
-    const timers: NodeJS.Timeout[] = [];
+    const timers: ClockTimer[] = [];
     const cancel = token?.onCancellationRequested(() => settle(new CancelledError(`invoking ${this.config.logicalId}`)));
     let initDurationMs: number | null = null;
     /** Ends the invocation with an error; `memory` is given when the figure is known without reading (OOM: the limit). */
@@ -164,15 +180,15 @@ export class FunctionContainer {
 
     try {
       if (cold) {
-        await this.start();
+        if (!this.started) await this.start();
         const init = await Promise.race([
           this.firstPoll.then((at) => ({ kind: 'ready' as const, at })),
           this.initError.then((e) => ({ kind: 'init-error' as const, ...e })),
           this.exited!.then((e) => ({ kind: 'exit' as const, ...e })),
           done.then(() => ({ kind: 'settled' as const, at: performance.now() })),
-          new Promise<{ kind: 'timeout'; at: number }>((r) => timers.push(setTimeout(() => r({ kind: 'timeout', at: performance.now() }), INIT_PHASE_MS + timeoutMs))),
+          new Promise<{ kind: 'timeout'; at: number }>((r) => timers.push(clock.setTimeout(() => r({ kind: 'timeout', at: performance.now() }), INIT_PHASE_MS + timeoutMs))),
         ]);
-        initDurationMs = init.at - this.startedAt;
+        initDurationMs = Math.max(0, init.at - this.startedAt - clock.pausedMs);
         if (init.kind === 'init-error') {
           // The runtime exits after reporting; this environment is over.
           this.state = 'dead';
@@ -192,10 +208,14 @@ export class FunctionContainer {
       if (!settled) {
         const pending = this.server.submit(invocation);
         let deliveredAt: number | undefined;
+        let pausedBefore = 0;
+        // Time stopped in a debugger is not the function's time.
+        const ran = (at: number): number => Math.max(0, at - deliveredAt! - (clock.pausedMs - pausedBefore));
         void pending.delivered.then((at) => {
           deliveredAt = at;
+          pausedBefore = clock.pausedMs;
           timers.push(
-            setTimeout(() => {
+            clock.setTimeout(() => {
               if (settled) return;
               const error = timedOut(requestId, this.config.timeoutSeconds);
               this.server.settle(requestId, { kind: 'error', error, at: performance.now() });
@@ -205,7 +225,7 @@ export class FunctionContainer {
         });
         void pending.outcome.then(async (outcome) => {
           if (settled || deliveredAt === undefined) return;
-          const durationMs = outcome.at - deliveredAt;
+          const durationMs = ran(outcome.at);
           if (outcome.kind === 'response') {
             const peak = await this.probe?.peak();
             settle({ cold, initDurationMs, durationMs, outcome: { kind: 'response', body: outcome.body }, maxMemoryBytes: peak, memorySource: this.probe?.source ?? 'limit' });
@@ -216,13 +236,13 @@ export class FunctionContainer {
         this.exitListener = (exit) => {
           if (settled) return;
           this.server.settle(requestId, { kind: 'error', error: runtimeExited(requestId, exit.code), at: exit.at });
-          void onExit(exit, deliveredAt === undefined ? 0 : Math.max(0, exit.at - deliveredAt));
+          void onExit(exit, deliveredAt === undefined ? 0 : ran(exit.at));
         };
         // It may have ended between invocations, or just now.
         if (this.exit) this.exitListener(this.exit);
         // A runtime that never asks for the event must not hang the caller.
         timers.push(
-          setTimeout(() => {
+          clock.setTimeout(() => {
             if (settled || deliveredAt !== undefined) return;
             const error = timedOut(requestId, this.config.timeoutSeconds);
             this.server.settle(requestId, { kind: 'error', error, at: performance.now() });
@@ -243,12 +263,66 @@ export class FunctionContainer {
       throw err;
     } finally {
       this.exitListener = undefined;
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) t.dispose();
       cancel?.dispose();
     }
   }
 
+  /**
+   * Starts the container with its debugger waiting (config.debug) and resolves with the port on
+   * 127.0.0.1 where the debugger listens. The runtime stays paused until a debugger attaches.
+   */
+  async startDebuggee(token?: CancellationTokenLike): Promise<number> {
+    const debug = this.config.debug;
+    if (!debug) throw new Error('this container was not created for debugging');
+    await this.start();
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = token?.onCancellationRequested(() => void this.remove());
+    try {
+      const outcome = await Promise.race([
+        this.debuggerListening.then(() => 'listening' as const),
+        this.exited!.then((e) => e),
+        new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), LISTEN_TIMEOUT_MS))),
+      ]);
+      if (token?.isCancellationRequested) throw new CancelledError(`debugging ${this.config.logicalId}`);
+      if (outcome === 'timeout') {
+        throw new UserError(
+          `The runtime in ${this.config.image} did not open its debugger within ${LISTEN_TIMEOUT_MS / 1000} s.`,
+          debug.language === 'node'
+            ? "The image's bootstrap must start node so that it honours NODE_OPTIONS (the AWS base images do)."
+            : 'The image must run its Python runtime with the site module (the AWS base images do).',
+          'debugger-not-listening',
+        );
+      }
+      if (outcome !== 'listening') {
+        throw new UserError(
+          `The runtime in ${this.config.image} exited (code ${outcome.code}) before its debugger listened.`,
+          'See the function log in the Local Runs output for what the runtime printed.',
+          'debugger-not-listening',
+        );
+      }
+      if (this.config.plan.networkMode === 'host') return debug.port;
+      const info = await this.container.inspect();
+      const bound = (info.NetworkSettings?.Ports as Record<string, { HostIp: string; HostPort: string }[] | null> | undefined)?.[`${debug.port}/tcp`];
+      const port = Number(bound?.find((b) => b.HostIp === '127.0.0.1')?.HostPort ?? bound?.[0]?.HostPort);
+      if (!port) throw new UserError(`The engine did not publish the debugger port of ${this.config.logicalId}.`, 'Check that the Docker engine supports port publishing.', 'debugger-port');
+      return port;
+    } catch (err) {
+      await this.remove();
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      cancel?.dispose();
+    }
+  }
+
+  /** The debugger is attached: the init phase (and its Init Duration) starts now. */
+  markAttached(): void {
+    this.startedAt = performance.now();
+  }
+
   private async start(): Promise<void> {
+    this.started = true;
     this.startedAt = performance.now();
     try {
       await this.container.start();

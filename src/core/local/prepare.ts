@@ -24,6 +24,8 @@ export interface PreparedFunction {
   built: boolean;
   cmd?: string[];
   binds: string[];
+  /** The folder mounted at /var/task (zip functions). */
+  codeDir?: string;
   memoryMb: number;
   timeoutSeconds: number;
   envInputs: EnvironmentInputs;
@@ -144,6 +146,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     built: false,
     cmd: [fn.handler],
     binds,
+    codeDir,
     memoryMb,
     timeoutSeconds,
     envInputs,

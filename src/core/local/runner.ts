@@ -1,12 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
+import { buildForLocalRun, type EsbuildLoader } from '../bundle';
+import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { UserError } from '../errors';
 import type { Architecture } from '../limits';
 import type { FunctionSpec } from '../model/types';
 import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
+import { InvocationClock } from './clock';
+import { checkDebugpy, DEBUG_PORTS, debugLanguage, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
@@ -33,6 +38,8 @@ export interface LocalRunnerOptions {
   /** AWS credentials for the function; passed only when the user opted in. */
   credentials?: AwsCredentials;
   layerDownloader?: LayerDownloader;
+  /** How esbuild is found for functions built with it (default: the project's own, then ours). */
+  loadEsbuild?: EsbuildLoader;
   /** Every log line of every invocation, as it arrives. */
   onLog?: (entry: LogEntry) => void;
   onProgress?: (p: Progress) => void;
@@ -59,6 +66,11 @@ export interface InvokeOptions {
   /** This invocation's log lines, as they arrive. */
   onLog?: (entry: LogEntry) => void;
   onProgress?: (p: Progress) => void;
+  /**
+   * Run under a debugger: a fresh container whose runtime waits for `debug.attach`, kept only for
+   * this invocation. Stopping (cancelling) ends the invocation and removes the container.
+   */
+  debug?: DebugOptions;
 }
 
 export interface InvokeResult {
@@ -87,6 +99,10 @@ interface Slot {
   key: string;
   logicalId: string;
   idleTimer?: NodeJS.Timeout;
+  /** A debug session's container: never reused. */
+  debug?: boolean;
+  /** The folder mounted at /var/task (debug slots: where the debugger finds the sources). */
+  codeDir?: string;
 }
 
 interface Collector {
@@ -142,6 +158,16 @@ export class LocalRunner {
       opts.onProgress?.(p);
       this.opts.onProgress?.(p);
     };
+    const language = opts.debug ? debuggable(fn) : undefined;
+    let codeDir = opts.codeDir;
+    let sourceMapped = false;
+    if (!codeDir && fn.build?.method === 'esbuild' && fn.codeUri && fn.packageType === 'Zip') {
+      // What deploy uploads is esbuild's output: run that, with source maps for stack traces and debuggers.
+      progress({ message: `Bundling ${fn.logicalId} with esbuild` });
+      const out = join(this.opts.cacheDir, 'build', functionKeyHash(fn));
+      codeDir = (await buildForLocalRun(fn, out, { token: opts.token, loadEsbuild: this.opts.loadEsbuild })).dir;
+      sourceMapped = true;
+    }
     const prepared = await prepareFunction(
       {
         docker: this.opts.engine.docker,
@@ -154,9 +180,10 @@ export class LocalRunner {
         builtImages: this.builtImages,
       },
       fn,
-      { ...opts, onProgress: progress },
+      { ...opts, codeDir, onProgress: progress },
     );
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+    if (language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, opts.token);
 
     const requestId = randomUUID();
     const collector: Collector = { entries: [], lastAt: Date.now(), onLog: opts.onLog };
@@ -164,9 +191,19 @@ export class LocalRunner {
     const platform = (line: string): void => this.emit(collector, { logicalId: fn.logicalId, requestId, stream: 'platform', line, at: Date.now() });
     for (const w of prepared.warnings) platform(`WARNING ${w}`);
 
-    const slot = opts.forceCold ? undefined : this.takeWarm(prepared);
-    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token));
+    const slot = opts.forceCold || opts.debug ? undefined : this.takeWarm(prepared);
+    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token, language && { language, codeDir: prepared.codeDir ?? '', sourceMapped }));
     if (target.idleTimer) clearTimeout(target.idleTimer);
+    const clock = opts.debug?.clock ?? new InvocationClock();
+    if (opts.debug && language) {
+      try {
+        await this.attachDebugger(fn, target, language, opts.debug, sourceMapped, progress, opts.token);
+      } catch (err) {
+        await this.drop(target);
+        this.collectors.delete(requestId);
+        throw err;
+      }
+    }
     platform(`START RequestId: ${requestId} Version: $LATEST`);
     progress({ message: `Invoking ${fn.logicalId}${slot ? '' : ' (cold start)'}` });
 
@@ -183,9 +220,10 @@ export class LocalRunner {
           cognitoIdentity: opts.cognitoIdentity === undefined ? undefined : JSON.stringify(opts.cognitoIdentity),
         },
         opts.token,
+        clock,
       );
     } finally {
-      this.release(target);
+      await this.release(target);
       setTimeout(() => this.collectors.delete(requestId), 30_000).unref();
     }
 
@@ -230,14 +268,14 @@ export class LocalRunner {
   private takeWarm(prepared: PreparedFunction): Slot | undefined {
     let found: Slot | undefined;
     for (const s of this.slots) {
-      if (s.key !== prepared.key) continue;
+      if (s.key !== prepared.key || s.debug) continue;
       if (s.container.dead) {
         this.slots.delete(s);
         continue;
       }
       if (s.fingerprint !== prepared.fingerprint) {
         // Code or configuration changed: this environment is stale.
-        if (s.container.idle) this.drop(s);
+        if (s.container.idle) void this.drop(s);
         continue;
       }
       if (!found && s.container.idle) found = s;
@@ -246,7 +284,40 @@ export class LocalRunner {
     return found;
   }
 
-  private async coldSlot(fn: FunctionSpec, prepared: PreparedFunction, progress: (p: Progress) => void, token?: CancellationTokenLike): Promise<Slot> {
+  /** Starts the debuggee, lets the caller attach, and starts the init clock once it has. */
+  private async attachDebugger(
+    fn: FunctionSpec,
+    slot: Slot,
+    language: DebugLanguage,
+    debug: DebugOptions,
+    sourceMapped: boolean,
+    progress: (p: Progress) => void,
+    token?: CancellationTokenLike,
+  ): Promise<void> {
+    progress({ message: `Waiting for ${fn.logicalId}'s debugger` });
+    const port = await slot.container.startDebuggee(token);
+    progress({ message: `Attaching the debugger to ${fn.logicalId}` });
+    const localRoot = slot.codeDir ?? '';
+    const attached = debug.attach({ language, host: '127.0.0.1', port, remoteRoot: '/var/task', localRoot, sourceMapped, containerId: slot.container.id }, token);
+    let sub: { dispose(): void } | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      sub = token?.onCancellationRequested(() => reject(new CancelledError(`debugging ${fn.logicalId}`)));
+    });
+    try {
+      await Promise.race([attached, cancelled]);
+    } finally {
+      sub?.dispose();
+    }
+    slot.container.markAttached();
+  }
+
+  private async coldSlot(
+    fn: FunctionSpec,
+    prepared: PreparedFunction,
+    progress: (p: Progress) => void,
+    token?: CancellationTokenLike,
+    debug?: { language: DebugLanguage; codeDir: string; sourceMapped: boolean },
+  ): Promise<Slot> {
     if (!prepared.built) {
       const key = `${prepared.image.image}|${fn.architecture}`;
       let ensured = this.ensuredImages.get(key);
@@ -265,7 +336,23 @@ export class LocalRunner {
     });
     progress({ message: `Starting a container for ${fn.logicalId}` });
     const { env } = lambdaEnvironment(prepared.envInputs);
-    const slot: Partial<Slot> & { key: string } = { key: prepared.key, fingerprint: prepared.fingerprint, logicalId: fn.logicalId };
+    const binds = [...prepared.binds];
+    let debugPort: number | undefined;
+    if (debug) {
+      // On the host network the debugger listens on this machine's loopback: pick a free port there.
+      debugPort = plan.networkMode === 'host' ? await freeLoopbackPort() : DEBUG_PORTS[debug.language];
+      const address = `${plan.networkMode === 'host' ? '127.0.0.1' : '0.0.0.0'}:${debugPort}`;
+      if (debug.language === 'node') env.NODE_OPTIONS = nodeOptionsForDebug(env.NODE_OPTIONS, address);
+      else {
+        const dir = join(this.opts.cacheDir, 'debugpy', String(debugPort));
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'sitecustomize.py'), debugpySiteCustomize(debugPort, plan.networkMode === 'host' ? '127.0.0.1' : '0.0.0.0'));
+        binds.push(`${dir}:/var/lambda-workbench-debug:ro`);
+        env.PYTHONPATH = ['/var/lambda-workbench-debug', env.PYTHONPATH].filter(Boolean).join(':');
+        env.LAMBDA_WORKBENCH_DEBUG = '1';
+      }
+    }
+    const slot: Partial<Slot> & { key: string } = { key: prepared.key, fingerprint: prepared.fingerprint, logicalId: fn.logicalId, debug: Boolean(debug), codeDir: debug?.codeDir };
     let container: FunctionContainer;
     try {
       container = await FunctionContainer.create(
@@ -275,7 +362,7 @@ export class LocalRunner {
           image: prepared.image.image,
           cmd: prepared.cmd,
           env,
-          binds: prepared.binds,
+          binds,
           memoryMb: prepared.memoryMb,
           timeoutSeconds: prepared.timeoutSeconds,
           labels: {
@@ -286,6 +373,7 @@ export class LocalRunner {
           },
           plan,
           cpu: this.opts.cpu ?? 'host',
+          debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
         },
         (stream, line) => {
           const requestId = slot.container?.currentRequestId;
@@ -308,19 +396,21 @@ export class LocalRunner {
     return full;
   }
 
-  private release(slot: Slot): void {
+  private async release(slot: Slot): Promise<void> {
+    // A debug container served its one invocation; it goes before the result is returned.
+    if (slot.debug) return this.drop(slot);
     if (slot.container.dead || this.disposed) {
       this.slots.delete(slot);
       return;
     }
-    slot.idleTimer = setTimeout(() => this.drop(slot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_MS);
+    slot.idleTimer = setTimeout(() => void this.drop(slot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_MS);
     slot.idleTimer.unref();
   }
 
-  private drop(slot: Slot): void {
+  private drop(slot: Slot): Promise<void> {
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     this.slots.delete(slot);
-    void slot.container.remove();
+    return slot.container.remove();
   }
 
   private emit(collector: Collector | undefined, entry: LogEntry): void {
@@ -399,4 +489,39 @@ function makeResult(
       return logText();
     },
   };
+}
+
+/** Why a function cannot be debugged here, or the debugger it takes. */
+function debuggable(fn: FunctionSpec): DebugLanguage {
+  if (fn.packageType === 'Image') {
+    throw new UserError(
+      `${fn.logicalId} is an image function; Debug Locally attaches to zip functions' runtimes.`,
+      "Invoke it locally instead, or debug the handler as a zip function with the image's runtime.",
+      'debug-unsupported',
+    );
+  }
+  const language = debugLanguage(fn.runtime);
+  if (!language) {
+    throw new UserError(
+      `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
+      'Invoke it locally and use its log output instead.',
+      'debug-unsupported',
+    );
+  }
+  return language;
+}
+
+function functionKeyHash(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
+  return createHash('sha256').update(functionKey(fn)).digest('hex').slice(0, 16);
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

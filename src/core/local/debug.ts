@@ -1,0 +1,108 @@
+import type Docker from 'dockerode';
+import type { CancellationTokenLike } from '../cancel';
+import { UserError } from '../errors';
+import type { InvocationClock } from './clock';
+import { LABEL_OWNER, ownerLabel } from './labels';
+
+export type DebugLanguage = 'node' | 'python';
+
+/** Where a debugger attaches to a function waiting in its container. */
+export interface DebugTarget {
+  language: DebugLanguage;
+  /** Always loopback: the port is published to 127.0.0.1 only. */
+  host: '127.0.0.1';
+  port: number;
+  /** The code folder inside the container, and the folder on this machine that was mounted there. */
+  remoteRoot: '/var/task';
+  localRoot: string;
+  /** The code was built by esbuild with source maps next to it: breakpoints go in the original sources. */
+  sourceMapped: boolean;
+  /** The container, for messages. */
+  containerId: string;
+}
+
+export interface DebugOptions {
+  /**
+   * Called once the runtime's debugger listens (the runtime is paused before its first line);
+   * resolve when a debugger has attached. The event is sent only after that.
+   */
+  attach(target: DebugTarget, token?: CancellationTokenLike): Promise<void>;
+  /** Pause it while the debugger is stopped: the function's timeout counts only running time. */
+  clock?: InvocationClock;
+}
+
+/** Ports inside the container: the Node inspector's and debugpy's defaults. */
+export const DEBUG_PORTS: Record<DebugLanguage, number> = { node: 9229, python: 5678 };
+
+/** What each debugger prints when it listens, on stderr (node) or stdout (our debugpy start). */
+export const DEBUGGER_LISTENING = /^Debugger listening on (ws:\/\/|debugpy )/;
+
+/** The debugger for a runtime, or undefined when there is none here (Java, .NET, Go, custom runtimes). */
+export function debugLanguage(runtime: string | undefined): DebugLanguage | undefined {
+  if (runtime?.startsWith('nodejs')) return 'node';
+  if (runtime?.startsWith('python')) return 'python';
+  return undefined;
+}
+
+/** How long the runtime may take to open its debugger port after the container starts. */
+export const LISTEN_TIMEOUT_MS = 15_000;
+
+/**
+ * NODE_OPTIONS that start the inspector paused before the runtime's first line, added to the
+ * function's own NODE_OPTIONS. The runtime (AWS's bootstrap runs `node .../index.mjs`) honours it,
+ * so any Lambda-compatible Node image works without changing its entrypoint.
+ */
+export function nodeOptionsForDebug(existing: string | undefined, address: string): string {
+  const own = (existing ?? '').replace(/--inspect(-brk|-wait)?(=\S*)?/g, '').trim();
+  return [own, `--inspect-brk=${address}`].filter(Boolean).join(' ');
+}
+
+/**
+ * Python's sitecustomize runs before any other module of the interpreter, whichever way the image's
+ * bootstrap starts it: it opens debugpy and waits for the editor before the runtime loads the handler.
+ */
+export function debugpySiteCustomize(port: number, host: string): string {
+  return [
+    '# Written by Lambda Workbench for Debug Locally: waits for the debugger before the runtime starts.',
+    'import os, sys',
+    "if os.environ.get('LAMBDA_WORKBENCH_DEBUG') == '1':",
+    "    os.environ['LAMBDA_WORKBENCH_DEBUG'] = '0'",
+    '    import debugpy',
+    `    debugpy.listen(('${host}', ${port}))`,
+    `    print('Debugger listening on debugpy ${host}:${port}', flush=True)`,
+    '    debugpy.wait_for_client()',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Whether the image can run debugpy: a throwaway container imports it. Answers "no" with the
+ * reason and the fix as a UserError, so a Python debug session never fails silently.
+ */
+export async function checkDebugpy(docker: Docker, image: string, labels: Record<string, string> = {}, token?: CancellationTokenLike): Promise<void> {
+  const script = 'for p in /var/lang/bin/python3 python3 python; do command -v $p >/dev/null 2>&1 && exec $p -c "import debugpy"; done; exit 127';
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['/bin/sh', '-c', script],
+    Cmd: [],
+    HostConfig: { NetworkMode: 'none' },
+    Labels: { ...labels, [LABEL_OWNER]: ownerLabel() },
+  });
+  const sub = token?.onCancellationRequested(() => void container.remove({ force: true }).catch(() => undefined));
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    if (StatusCode === 0) return;
+    const fix =
+      'Add debugpy to the image: build one FROM it with `RUN pip install debugpy` and name it in the lambdaWorkbench.local.images setting, ' +
+      'or put debugpy in a layer (`pip install debugpy -t <layer>/python`) and add that layer to the function while you debug.';
+    throw new UserError(
+      StatusCode === 127 ? `The image ${image} has no Python interpreter on its PATH, so debugpy cannot run there.` : `The image ${image} has no debugpy, which Python debugging needs.`,
+      fix,
+      'debugpy-missing',
+    );
+  } finally {
+    sub?.dispose();
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
