@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AwsServices } from './aws/sessions';
 import { registerCommands } from './commands/index';
 import { HandlerCodeLens } from './local/codeLens';
+import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
 import type { Prompts } from './prompts';
 import { SizeDiagnostics } from './size/diagnostics';
@@ -25,6 +26,7 @@ export interface WorkbenchApi {
   functionsTree: FunctionsTree;
   cloudTree: CloudTree;
   localRuns: LocalRuns;
+  localDebugger: LocalDebugger;
   sizes: SizeService;
   /** How long activate() took, in ms. */
   activationMs: number;
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   functions.attach(functionsView);
   wb.own(vscode.window.registerFileDecorationProvider(new SizeDecorationProvider()));
   const runs = wb.own(new LocalRuns(wb));
+  const debuggers = wb.own(new LocalDebugger(wb, store, runs));
   const aws = wb.own(new AwsServices(wb));
   wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
@@ -61,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   );
   const cloud = wb.own(new CloudTree(wb, aws));
   cloud.attach(wb.own(vscode.window.createTreeView('lambdaWorkbench.cloud', { treeDataProvider: cloud, showCollapseAll: true })));
-  registerCommands(wb, { store, functions, runs, aws, sizes, reports, cloud });
+  registerCommands(wb, { store, functions, runs, debuggers, aws, sizes, reports, cloud });
   void store.ready();
   const activationMs = Date.now() - started;
   wb.log.info(`activated in ${activationMs} ms`);
@@ -71,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     functionsTree: functions,
     cloudTree: cloud,
     localRuns: runs,
+    localDebugger: debuggers,
     sizes,
     setPrompts: (prompts) => {
       const previous = wb.prompts;

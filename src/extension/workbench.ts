@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { CancelledError } from '../core/cancel';
+import { describeError } from '../core/errors';
 import { type Prompts, windowPrompts } from './prompts';
 
 /**
@@ -18,6 +20,17 @@ export class Workbench implements vscode.Disposable {
   own<T extends vscode.Disposable>(disposable: T): T {
     this.disposables.push(disposable);
     return disposable;
+  }
+
+  /**
+   * How a failed action is shown: a UserError as it is (what went wrong and what to do), a
+   * cancellation not at all, anything else briefly, with the full stack in the log.
+   */
+  showError(what: string, err: unknown): void {
+    if (err instanceof CancelledError) return;
+    this.log.error(`${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // Not awaited: the action ends now; the message stays until the person closes it.
+    void vscode.window.showErrorMessage(describeError(err), 'Show Log').then((action) => action && this.log.show());
   }
 
   dispose(): void {

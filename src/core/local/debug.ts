@@ -29,6 +29,8 @@ export interface DebugOptions {
   attach(target: DebugTarget, token?: CancellationTokenLike): Promise<void>;
   /** Pause it while the debugger is stopped: the function's timeout counts only running time. */
   clock?: InvocationClock;
+  /** Called when the invocation is over, before its container is removed: end the debug session. */
+  detach?(): Promise<void>;
 }
 
 /** Ports inside the container: the Node inspector's and debugpy's defaults. */

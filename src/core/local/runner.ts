@@ -223,6 +223,8 @@ export class LocalRunner {
         clock,
       );
     } finally {
+      // The debugger lets go while the runtime is still there, then the container goes.
+      if (opts.debug?.detach) await opts.debug.detach().catch(() => undefined);
       await this.release(target);
       setTimeout(() => this.collectors.delete(requestId), 30_000).unref();
     }

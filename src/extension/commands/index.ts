@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { CancelledError } from '../../core/cancel';
-import { describeError } from '../../core/errors';
 import type { AwsServices } from '../aws/sessions';
+import type { LocalDebugger } from '../local/debug';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
 import type { SizeReports } from '../size/report';
@@ -11,6 +10,7 @@ import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
 import { chooseProfile, chooseRegion } from './awsProfile';
 import { cloudCommands } from './cloud';
+import { debugLocally } from './debug';
 import { deployAll, deployFunction, publishLayer } from './deploy';
 import { doctor } from './doctor';
 import { invokeAgain, invokeLocally } from './invoke';
@@ -24,6 +24,7 @@ interface Views {
   store: ModelStore;
   functions: FunctionsTree;
   runs: LocalRuns;
+  debuggers: LocalDebugger;
   aws: AwsServices;
   sizes: SizeService;
   reports: SizeReports;
@@ -45,7 +46,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(views.store, views.sizes, views.reports, arg),
     'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, wb.prompts, arg),
     'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, wb.prompts, arg),
-    'lambdaWorkbench.debugLocally': notYet('Debug Locally'),
+    'lambdaWorkbench.debugLocally': (arg) => debugLocally(views.store, views.debuggers, wb.prompts, arg),
     'lambdaWorkbench.deployFunction': (arg) => deployFunction(wb, views.store, views.aws, arg),
     'lambdaWorkbench.deployAll': (arg) => deployAll(wb, views.store, views.aws, arg),
     'lambdaWorkbench.publishLayer': (arg) => publishLayer(wb, views.store, views.aws, arg),
@@ -62,22 +63,12 @@ export function registerCommands(wb: Workbench, views: Views): void {
   }
 }
 
-/**
- * Every command's error boundary: a UserError is shown as it is (what went wrong and what to do),
- * a cancellation is silent, anything else is shown briefly and logged in full.
- */
+/** Every command's error boundary: see Workbench.showError. */
 async function guarded(wb: Workbench, id: string, run: () => unknown): Promise<unknown> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof CancelledError) return undefined;
-    wb.log.error(`${id} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
-    // Not awaited: the command ends now; the message stays until the person closes it.
-    void vscode.window.showErrorMessage(describeError(err), 'Show Log').then((action) => action && wb.log.show());
+    wb.showError(id, err);
     return undefined;
   }
-}
-
-function notYet(title: string): Handler {
-  return () => vscode.window.showInformationMessage(`Lambda: ${title} is not available yet in this version of Lambda Workbench.`);
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Engine } from '../../core/docker';
 import { UserError } from '../../core/errors';
-import type { InvokeResult, LocalRunner, LogEntry } from '../../core/local';
+import type { DebugOptions, InvokeResult, LocalRunner, LogEntry } from '../../core/local';
 import type { FunctionSpec } from '../../core/model/types';
 import { onSettingsChanged, readSettings } from '../settings';
 import type { Workbench } from '../workbench';
@@ -44,18 +44,26 @@ export class LocalRuns implements vscode.Disposable {
     return this.lastEvents.get(key(fn));
   }
 
-  async invoke(fn: FunctionSpec, event: ChosenEvent, token: vscode.CancellationToken, progress: (message: string) => void): Promise<InvokeResult> {
+  /** Invokes the function; `extra.debug` runs it under a debugger, `extra.envFile` replaces the env file setting. */
+  async invoke(
+    fn: FunctionSpec,
+    event: ChosenEvent,
+    token: vscode.CancellationToken,
+    progress: (message: string) => void,
+    extra: { envFile?: string; debug?: DebugOptions } = {},
+  ): Promise<InvokeResult> {
     // A saved event is read again, so edits made since the last invoke count.
     const current = event.file ? await readEvent(event.file) : event;
     this.lastEvents.set(key(fn), current);
     const { runner } = await this.ready(progress);
-    this.channel.appendLine(`--- ${fn.logicalId} with ${current.name}`);
+    this.channel.appendLine(`--- ${fn.logicalId} with ${current.name}${extra.debug ? ' (debugging)' : ''}`);
     const settings = readSettings();
-    const envFile = settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined;
+    const envFile = extra.envFile ?? (settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined);
     const result = await runner.invoke(fn, {
       payload: current.payload,
       envFile,
       token,
+      debug: extra.debug,
       onProgress: (p) => progress(p.message),
     });
     const text = summary(result);
