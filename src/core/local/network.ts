@@ -28,7 +28,7 @@ export async function planRuntimeAddress(engine: Engine, mode: NetworkMode): Pro
   if (remote) {
     throw new UserError(
       `The Docker engine at ${engine.endpoint.url} (${engine.endpoint.source}) runs containers on another machine, which cannot reach this machine's Runtime API.`,
-      'Run local invocations on an engine on this machine: set the lambdaWorkbench.local.dockerHost setting (CLI: DOCKER_HOST) to it, e.g. unix:///var/run/docker.sock.',
+      'Run local invocations on an engine on this machine: set the lambdaWorkbench.docker.host setting (CLI: DOCKER_HOST) to it, e.g. unix:///var/run/docker.sock.',
       'runtime-api-unreachable',
     );
   }

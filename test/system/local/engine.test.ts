@@ -42,7 +42,7 @@ describe('docker engine: found like the docker CLI finds it, with clear errors (
     await assert.rejects(openEngine({ dockerHost: `unix://${missing}` }), (err: unknown) => {
       assert.ok(err instanceof UserError);
       assert.equal(err.code, 'docker-not-running');
-      assert.equal(err.message, `Docker is not running: nothing answers at unix://${missing} (the lambdaWorkbench.local.dockerHost setting).`);
+      assert.equal(err.message, `Docker is not running: nothing answers at unix://${missing} (the lambdaWorkbench.docker.host setting).`);
       assert.match(err.hint ?? '', /sudo systemctl start docker|Start Docker Desktop/);
       return true;
     });
