@@ -20,6 +20,8 @@ export interface EngineInfo {
   /** The engine runs in a VM (Docker Desktop, Podman machine, Colima): its bridge is not on this machine. */
   virtualized: boolean;
   podman: boolean;
+  /** The host name of the engine's machine, as it reports it (docker info's Name). */
+  name?: string;
 }
 
 /** A connected engine: the client, where it is, and what it is. Pass it to the local runner. */
@@ -120,6 +122,7 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
         cgroupDriver: info.CgroupDriver,
         virtualized: /docker desktop|boot2docker/i.test(os) || info.Name === 'colima' || (podman && process.platform !== 'linux'),
         podman,
+        name: info.Name || undefined,
       },
     };
   } catch (err) {
