@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors';
@@ -29,6 +30,14 @@ export interface Engine {
   docker: Docker;
   endpoint: EngineEndpoint;
   info: EngineInfo;
+  /** The address of this machine the engine's containers reach the Runtime API at, when the user set one. */
+  runtimeApiAddress?: RuntimeApiAddress;
+}
+
+/** An address the user chose for the Runtime API, and where it was set (for messages). */
+export interface RuntimeApiAddress {
+  address: string;
+  source: string;
 }
 
 export interface EngineCheck {
@@ -40,7 +49,14 @@ export interface EngineCheck {
 export interface EngineOptions extends EndpointOptions {
   /** How long the engine may take to answer the check. */
   timeoutMs?: number;
+  /** The Runtime API address to give containers instead of the automatic choice (a setting, a CLI flag). */
+  runtimeApiAddress?: string;
+  /** What to name it in messages. */
+  runtimeApiAddressSource?: string;
 }
+
+/** The environment variable that sets the Runtime API address when no setting or flag does. */
+export const RUNTIME_API_ADDRESS_ENV = 'LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS';
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 // An ssh engine needs a handshake first.
@@ -83,6 +99,7 @@ export async function probeEngine(
 /** Resolves, connects and checks the engine in one step; what container work starts with. */
 export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
   const endpoint = resolveEndpoint(opts);
+  const runtimeApiAddress = runtimeApiAddressFrom(opts);
   const timeoutMs = timeoutFor(endpoint, opts);
   const fail = (err: unknown): UserError => (err instanceof UserError ? err : engineError(err, endpoint, dockerInstalled(opts.env ?? process.env), timeoutMs));
 
@@ -113,6 +130,7 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
     return {
       docker,
       endpoint,
+      runtimeApiAddress,
       info: {
         version: version.Version,
         apiVersion: version.ApiVersion,
@@ -128,6 +146,23 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
   } catch (err) {
     throw fail(err);
   }
+}
+
+/** The explicit Runtime API address (the option, else the environment variable), checked to be one IP address. */
+export function runtimeApiAddressFrom(opts: Pick<EngineOptions, 'runtimeApiAddress' | 'runtimeApiAddressSource' | 'env'>): RuntimeApiAddress | undefined {
+  const explicit = opts.runtimeApiAddress?.trim();
+  const fromEnv = (opts.env ?? process.env)[RUNTIME_API_ADDRESS_ENV]?.trim();
+  const chosen = explicit ? { value: explicit, source: opts.runtimeApiAddressSource ?? 'the lambdaWorkbench.local.runtimeApiAddress setting' } : fromEnv ? { value: fromEnv, source: RUNTIME_API_ADDRESS_ENV } : undefined;
+  if (!chosen) return undefined;
+  const address = chosen.value.replace(/^\[(.*)\]$/, '$1');
+  if (!isIP(address) || /^(0\.0\.0\.0|::0*)$/.test(address)) {
+    throw new UserError(
+      `The Runtime API address '${chosen.value}' (from ${chosen.source}) is not an address this machine can listen on for one interface.`,
+      'Give one IP address of this machine that the Docker engine can reach (`ip addr` or `ipconfig` lists them), not a host name or 0.0.0.0; or clear it to let the address be chosen automatically.',
+      'runtime-api-address-invalid',
+    );
+  }
+  return { address, source: chosen.source };
 }
 
 /** Whether a Docker or Podman command exists here: separates "not installed" from "not running". */
