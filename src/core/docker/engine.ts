@@ -1,5 +1,4 @@
 import { accessSync, constants, existsSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors';
@@ -148,21 +147,16 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
   }
 }
 
-/** The explicit Runtime API address (the option, else the environment variable), checked to be one IP address. */
+/**
+ * The explicit Runtime API address: the option, else the environment variable. It is checked
+ * where it is used (planRuntimeAddress), so a wrong value never stops work that does not need it.
+ */
 export function runtimeApiAddressFrom(opts: Pick<EngineOptions, 'runtimeApiAddress' | 'runtimeApiAddressSource' | 'env'>): RuntimeApiAddress | undefined {
   const explicit = opts.runtimeApiAddress?.trim();
   const fromEnv = (opts.env ?? process.env)[RUNTIME_API_ADDRESS_ENV]?.trim();
-  const chosen = explicit ? { value: explicit, source: opts.runtimeApiAddressSource ?? 'the lambdaWorkbench.local.runtimeApiAddress setting' } : fromEnv ? { value: fromEnv, source: RUNTIME_API_ADDRESS_ENV } : undefined;
-  if (!chosen) return undefined;
-  const address = chosen.value.replace(/^\[(.*)\]$/, '$1');
-  if (!isIP(address) || /^(0\.0\.0\.0|::0*)$/.test(address)) {
-    throw new UserError(
-      `The Runtime API address '${chosen.value}' (from ${chosen.source}) is not an address this machine can listen on for one interface.`,
-      'Give one IP address of this machine that the Docker engine can reach (`ip addr` or `ipconfig` lists them), not a host name or 0.0.0.0; or clear it to let the address be chosen automatically.',
-      'runtime-api-address-invalid',
-    );
-  }
-  return { address, source: chosen.source };
+  if (explicit) return { address: explicit, source: opts.runtimeApiAddressSource ?? 'the lambdaWorkbench.local.runtimeApiAddress setting' };
+  if (fromEnv) return { address: fromEnv, source: RUNTIME_API_ADDRESS_ENV };
+  return undefined;
 }
 
 /** Whether a Docker or Podman command exists here: separates "not installed" from "not running". */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Engine, RuntimeApiAddress } from '../docker/engine';
 import { bridgeGateway, type EngineLocality, engineLocality, isAddressHere, isLoopback } from '../docker/locality';
 import { UserError } from '../errors';
@@ -80,7 +81,15 @@ function remotePlan(engine: Engine, mode: NetworkMode, where: EngineLocality): R
   };
 }
 
-async function chosenPlan(engine: Engine, mode: NetworkMode, where: EngineLocality, chosen: RuntimeApiAddress): Promise<RuntimeAddressPlan> {
+async function chosenPlan(engine: Engine, mode: NetworkMode, where: EngineLocality, given: RuntimeApiAddress): Promise<RuntimeAddressPlan> {
+  const chosen = { ...given, address: given.address.replace(/^\[(.*)\]$/, '$1') };
+  if (!isIP(chosen.address) || /^(0\.0\.0\.0|::0*)$/.test(chosen.address)) {
+    throw new UserError(
+      `The Runtime API address '${given.address}' (from ${given.source}) is not one address of this machine.`,
+      'Give one IP address of this machine that the Docker engine can reach (`ip addr` or `ipconfig` lists them), not a host name or 0.0.0.0; or clear it to let the address be chosen automatically.',
+      'runtime-api-address-invalid',
+    );
+  }
   if (!(await isAddressHere(chosen.address))) {
     throw new UserError(
       `The Runtime API address ${chosen.address} (from ${chosen.source}) is not an address of this machine.`,

@@ -115,18 +115,19 @@ describe('engine reach: local or remote, the Runtime API address, code copied in
     await assert.rejects(planRuntimeAddress(unixEngine({}, { virtualized: true, operatingSystem: 'Docker Desktop' }), 'host'), (e: unknown) => e instanceof UserError && e.code === 'runtime-api-host-network');
   });
 
-  it('reads the Runtime API address from the option, else the environment, and takes only one IP address', () => {
+  it('reads the Runtime API address from the option, else the environment, and plans only one IP address', async () => {
     assert.equal(runtimeApiAddressFrom({ env: {} }), undefined);
     assert.deepEqual(runtimeApiAddressFrom({ env: { LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS: ' 10.8.0.2 ' } }), { address: '10.8.0.2', source: 'LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS' });
-    assert.deepEqual(runtimeApiAddressFrom({ runtimeApiAddress: '[fd00::2]', env: { LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS: '10.8.0.2' } }), {
-      address: 'fd00::2',
+    assert.deepEqual(runtimeApiAddressFrom({ runtimeApiAddress: '10.8.0.3', env: { LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS: '10.8.0.2' } }), {
+      address: '10.8.0.3',
       source: 'the lambdaWorkbench.local.runtimeApiAddress setting',
     });
+    assert.equal((await planRuntimeAddress(unixEngine({ runtimeApiAddress: { address: '[::1]', source: 'x' } }), 'bridge')).bindHost, '::1');
     for (const bad of ['0.0.0.0', '::', 'laptop.local', '10.8.0.2:9001']) {
-      assert.throws(() => runtimeApiAddressFrom({ runtimeApiAddress: bad, runtimeApiAddressSource: '--runtime-api-address', env: {} }), (e: unknown) => {
+      await assert.rejects(planRuntimeAddress(unixEngine({ runtimeApiAddress: { address: bad, source: '--runtime-api-address' } }), 'bridge'), (e: unknown) => {
         assert.ok(e instanceof UserError);
         assert.equal(e.code, 'runtime-api-address-invalid');
-        assert.match(e.message, /\(from --runtime-api-address\)/);
+        assert.equal(e.message, `The Runtime API address '${bad}' (from --runtime-api-address) is not one address of this machine.`);
         assert.match(e.hint ?? '', /one IP address of this machine/);
         return true;
       });
