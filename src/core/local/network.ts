@@ -39,6 +39,12 @@ export const RUNTIME_API_ADDRESS_HINT =
  *   host's address (the engine masquerades bridge traffic) or, when nothing translates them,
  *   from their own: those two are answered. A tunnel (the engine reached on this machine's
  *   loopback) leaves no address the far side can reach: say so.
+ *
+ * An ssh:// engine gets the same direct address (the local end of a connection to its ssh port),
+ * not a reverse tunnel: docker-modem opens a new ssh connection per request, so there is no
+ * lasting one to forward through; a forward of our own would listen on the engine host's loopback
+ * (sshd's default GatewayPorts), which its bridge containers cannot reach; and every container's
+ * Runtime API has a port of its own, which a fixed `ssh -R` cannot follow.
  */
 export async function planRuntimeAddress(engine: Engine, mode: NetworkMode): Promise<RuntimeAddressPlan> {
   if (mode === 'host' && engine.info.virtualized) {
