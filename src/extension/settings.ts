@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 export interface Settings {
   aws: { profile: string; region: string; endpointUrl: string };
   size: { warnAt: number };
-  local: { images: Record<string, string>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string };
+  local: { images: Record<string, string>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string };
   docker: { host: string };
   deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
 }
@@ -22,6 +22,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       idleTimeoutSeconds: Math.max(0, c.get<number>('local.idleTimeoutSeconds') ?? 300),
       passAwsCredentials: c.get<boolean>('local.passAwsCredentials') ?? false,
       envFile: str('local.envFile'),
+      runtimeApiAddress: str('local.runtimeApiAddress'),
     },
     docker: { host: str('docker.host') },
     deploy: {

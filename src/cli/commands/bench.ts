@@ -19,7 +19,8 @@ Options:
   --memory LIST          memory sizes in MB, comma-separated (default: the function's)
   --cold K               cold starts measured per memory size (default 3)
   --cpu lambda|host      lambda (default): CPU in proportion to memory as in Lambda; host: unlimited
-  --image IMAGE, --env-file F, --docker-host URL, --network bridge|host, --label KEY=VALUE
+  --image IMAGE, --env-file F, --docker-host URL, --runtime-api-address A,
+  --network bridge|host, --label KEY=VALUE   as for invoke
   --json                 machine output on stdout`;
 
 function count(values: OptionValues, name: string, fallback: number, min: number): number {

@@ -17,6 +17,8 @@ Options:
   --env-file F           environment overrides: NAME=value lines or SAM's JSON ({"Fn": {...}})
   --pass-credentials     give the function your AWS credentials (--profile P, --region R)
   --docker-host URL      the Docker engine (default: DOCKER_HOST, the docker context, the default socket)
+  --runtime-api-address A  the address of this machine the engine's containers reach it at
+                         (default: chosen automatically; also LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS)
   --network bridge|host  the container's network (default bridge)
   --label KEY=VALUE      an extra label on the container (repeatable)
   --json                 machine output on stdout`;

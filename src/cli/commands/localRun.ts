@@ -14,6 +14,7 @@ export const LOCAL_OPTIONS = {
   image: { type: 'string' },
   'env-file': { type: 'string' },
   'docker-host': { type: 'string' },
+  'runtime-api-address': { type: 'string' },
   network: { type: 'string' },
   label: { type: 'string', multiple: true },
   'pass-credentials': { type: 'boolean' },
@@ -97,7 +98,12 @@ export async function openRunner(
   }
   const profile = typeof values.profile === 'string' ? values.profile : undefined;
   const region = typeof values.region === 'string' ? values.region : undefined;
-  const engine = await openEngine({ dockerHost: typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined, dockerHostSource: '--docker-host' });
+  const engine = await openEngine({
+    dockerHost: typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined,
+    dockerHostSource: '--docker-host',
+    runtimeApiAddress: typeof values['runtime-api-address'] === 'string' ? values['runtime-api-address'] : undefined,
+    runtimeApiAddressSource: '--runtime-api-address',
+  });
   const credentials = values['pass-credentials'] === true ? await credentialsFor(profile, region) : undefined;
   const runner = await LocalRunner.create({
     engine,

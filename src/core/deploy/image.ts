@@ -10,7 +10,7 @@ import { type DockerStreamEvent, followDockerStream } from './dockerStream';
 import { abortSignalFor } from './retry';
 
 /** The part of dockerode image deploys use; a real Dockerode instance is one. */
-export type ImageEngine = Pick<Dockerode, 'buildImage' | 'getImage'>;
+export type ImageEngine = Pick<Dockerode, 'buildImage' | 'getImage' | 'info'>;
 
 /**
  * Connects to the engine the way the docker CLI would (the explicit host, DOCKER_HOST, the docker
@@ -26,11 +26,14 @@ export interface BuiltImage {
   repoDigests: string[];
 }
 
-function platformFor(arch: Architecture): string | undefined {
-  const host = hostArch() === 'arm64' ? 'arm64' : 'x86_64';
-  // Only ask for a platform when it differs from the engine's own: older engines without
-  // multi-platform support reject the parameter even when it names their native platform.
-  if (arch === host) return undefined;
+/**
+ * The platform to ask the build for: only when it differs from the engine's own (older engines
+ * without multi-platform support reject the parameter even when it names their native platform).
+ * The engine's machine decides, not this one: a remote engine may be another architecture.
+ */
+export function platformFor(arch: Architecture, engineArchitecture: string | undefined): string | undefined {
+  const native = /^(aarch64|arm64)/.test(engineArchitecture ?? hostArch()) ? 'arm64' : 'x86_64';
+  if (arch === native) return undefined;
   return arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 }
 
@@ -57,7 +60,11 @@ export async function buildImage(
   } catch (err) {
     throw new UserError(`Cannot read the build context ${image.dockerContext}: ${(err as Error).message}.`, 'Check Metadata DockerContext in the template.');
   }
-  const platform = platformFor(arch);
+  const engineArchitecture = await engine.info().then(
+    (i: { Architecture?: string }) => i.Architecture,
+    () => undefined,
+  );
+  const platform = platformFor(arch, engineArchitecture);
   const abort = abortSignalFor(token);
   try {
     const stream = await engine.buildImage(

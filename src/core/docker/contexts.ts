@@ -35,7 +35,7 @@ export function readContextEndpoint(configDir: string, contextFromEnv: string | 
       missing
         ? `The docker context '${name}' (from ${nameSource}) does not exist.`
         : `The docker context '${name}' could not be read (${metaPath}): ${(err as Error).message}`,
-      "Run 'docker context ls' to see your contexts and 'docker context use <name>' to pick one, or set the lambdaWorkbench.local.dockerHost setting.",
+      "Run 'docker context ls' to see your contexts and 'docker context use <name>' to pick one, or set the lambdaWorkbench.docker.host setting.",
       'docker-context-missing',
     );
   }
@@ -69,7 +69,7 @@ function readCurrentContext(configPath: string): string | undefined {
   } catch (err) {
     throw new UserError(
       `The docker CLI configuration ${configPath} is not valid JSON: ${(err as Error).message}`,
-      'Fix or remove the file (docker recreates it), or set the lambdaWorkbench.local.dockerHost setting.',
+      'Fix or remove the file (docker recreates it), or set the lambdaWorkbench.docker.host setting.',
       'docker-config-invalid',
     );
   }

@@ -11,7 +11,7 @@ export interface EngineEndpoint {
   username?: string;
   /** TLS for tcp endpoints: the PEM files, and whether the server certificate is verified. */
   tls?: { verify: boolean; caPath?: string; certPath?: string; keyPath?: string };
-  /** Where the choice came from, for messages: 'the lambdaWorkbench.local.dockerHost setting', 'DOCKER_HOST', ... */
+  /** Where the choice came from, for messages: 'the lambdaWorkbench.docker.host setting', 'DOCKER_HOST', ... */
   source: string;
   /** The docker context it came from, when it did. */
   context?: string;

@@ -31,7 +31,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
   const platform = opts.platform ?? process.platform;
 
   const explicit = opts.dockerHost?.trim();
-  if (explicit) return withTlsFromEnv(parseDockerHost(explicit, opts.dockerHostSource ?? 'the lambdaWorkbench.local.dockerHost setting'), env, home);
+  if (explicit) return withTlsFromEnv(parseDockerHost(explicit, opts.dockerHostSource ?? 'the lambdaWorkbench.docker.host setting'), env, home);
 
   const fromEnv = env.DOCKER_HOST?.trim();
   if (fromEnv) return withTlsFromEnv(parseDockerHost(fromEnv, 'DOCKER_HOST'), env, home);

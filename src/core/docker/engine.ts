@@ -20,6 +20,8 @@ export interface EngineInfo {
   /** The engine runs in a VM (Docker Desktop, Podman machine, Colima): its bridge is not on this machine. */
   virtualized: boolean;
   podman: boolean;
+  /** The host name of the engine's machine, as it reports it (docker info's Name). */
+  name?: string;
 }
 
 /** A connected engine: the client, where it is, and what it is. Pass it to the local runner. */
@@ -27,6 +29,14 @@ export interface Engine {
   docker: Docker;
   endpoint: EngineEndpoint;
   info: EngineInfo;
+  /** The address of this machine the engine's containers reach the Runtime API at, when the user set one. */
+  runtimeApiAddress?: RuntimeApiAddress;
+}
+
+/** An address the user chose for the Runtime API, and where it was set (for messages). */
+export interface RuntimeApiAddress {
+  address: string;
+  source: string;
 }
 
 export interface EngineCheck {
@@ -38,7 +48,14 @@ export interface EngineCheck {
 export interface EngineOptions extends EndpointOptions {
   /** How long the engine may take to answer the check. */
   timeoutMs?: number;
+  /** The Runtime API address to give containers instead of the automatic choice (a setting, a CLI flag). */
+  runtimeApiAddress?: string;
+  /** What to name it in messages. */
+  runtimeApiAddressSource?: string;
 }
+
+/** The environment variable that sets the Runtime API address when no setting or flag does. */
+export const RUNTIME_API_ADDRESS_ENV = 'LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS';
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 // An ssh engine needs a handshake first.
@@ -81,6 +98,7 @@ export async function probeEngine(
 /** Resolves, connects and checks the engine in one step; what container work starts with. */
 export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
   const endpoint = resolveEndpoint(opts);
+  const runtimeApiAddress = runtimeApiAddressFrom(opts);
   const timeoutMs = timeoutFor(endpoint, opts);
   const fail = (err: unknown): UserError => (err instanceof UserError ? err : engineError(err, endpoint, dockerInstalled(opts.env ?? process.env), timeoutMs));
 
@@ -111,6 +129,7 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
     return {
       docker,
       endpoint,
+      runtimeApiAddress,
       info: {
         version: version.Version,
         apiVersion: version.ApiVersion,
@@ -120,11 +139,24 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
         cgroupDriver: info.CgroupDriver,
         virtualized: /docker desktop|boot2docker/i.test(os) || info.Name === 'colima' || (podman && process.platform !== 'linux'),
         podman,
+        name: info.Name || undefined,
       },
     };
   } catch (err) {
     throw fail(err);
   }
+}
+
+/**
+ * The explicit Runtime API address: the option, else the environment variable. It is checked
+ * where it is used (planRuntimeAddress), so a wrong value never stops work that does not need it.
+ */
+export function runtimeApiAddressFrom(opts: Pick<EngineOptions, 'runtimeApiAddress' | 'runtimeApiAddressSource' | 'env'>): RuntimeApiAddress | undefined {
+  const explicit = opts.runtimeApiAddress?.trim();
+  const fromEnv = (opts.env ?? process.env)[RUNTIME_API_ADDRESS_ENV]?.trim();
+  if (explicit) return { address: explicit, source: opts.runtimeApiAddressSource ?? 'the lambdaWorkbench.local.runtimeApiAddress setting' };
+  if (fromEnv) return { address: fromEnv, source: RUNTIME_API_ADDRESS_ENV };
+  return undefined;
 }
 
 /** Whether a Docker or Podman command exists here: separates "not installed" from "not running". */

@@ -17,7 +17,7 @@ export function startHint(endpoint: EngineEndpoint, platform: NodeJS.Platform = 
   return 'Start Docker Desktop, wait until it says it is running, then try again.';
 }
 
-const SETTING_HINT = 'or point the lambdaWorkbench.local.dockerHost setting (CLI: DOCKER_HOST) at a running engine; `docker context ls` lists the engines you have.';
+const SETTING_HINT = 'or point the lambdaWorkbench.docker.host setting (CLI: DOCKER_HOST) at a running engine; `docker context ls` lists the engines you have.';
 
 /**
  * Turns a failed connection into words a person can act on. `installed` says whether any Docker

@@ -74,6 +74,8 @@ export class RuntimeApiServer {
   private readonly waiting: { req: IncomingMessage; res: ServerResponse; timer: NodeJS.Timeout }[] = [];
   private firstPollSeen = false;
   private closed = false;
+  private connected = false;
+  private readonly refusedFrom = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -101,6 +103,7 @@ export class RuntimeApiServer {
     });
     const port = (server.address() as { port: number }).port;
     const api = new RuntimeApiServer(server, opts.host, port, opts);
+    server.on('connection', () => (api.connected = true));
     server.on('request', (req, res) => api.onRequest(req, res));
     return api;
   }
@@ -108,6 +111,16 @@ export class RuntimeApiServer {
   /** host:port, the value of AWS_LAMBDA_RUNTIME_API when the container reaches this address directly. */
   get address(): string {
     return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  /** Whether anything has connected, refused callers included: a runtime that never did could not reach this address. */
+  get contacted(): boolean {
+    return this.connected;
+  }
+
+  /** The addresses of callers that were refused. */
+  get refused(): string[] {
+    return [...this.refusedFrom];
   }
 
   /** Sets the addresses that may call (the container's), and lets waiting requests through or refuses them. */
@@ -205,6 +218,7 @@ export class RuntimeApiServer {
   }
 
   private refuse(res: ServerResponse, from: string): void {
+    this.refusedFrom.add(from);
     this.opts.listener?.onRejected?.(from);
     json(res, 403, { errorType: 'AccessDenied', errorMessage: 'This Runtime API answers only its own container.' });
   }

@@ -49,7 +49,7 @@ describe('docker: finding the engine like the docker CLI', () => {
     writeFileSync(join(configDir, 'config.json'), JSON.stringify({ currentContext: 'colima' }));
     const env = { DOCKER_HOST: 'tcp://10.1.1.1:2375' };
     assert.equal(resolve(env, 'unix:///custom.sock').url, 'unix:///custom.sock');
-    assert.equal(resolve(env, 'unix:///custom.sock').source, 'the lambdaWorkbench.local.dockerHost setting');
+    assert.equal(resolve(env, 'unix:///custom.sock').source, 'the lambdaWorkbench.docker.host setting');
     assert.equal(resolve(env).url, 'tcp://10.1.1.1:2375');
     assert.equal(resolve(env).source, 'DOCKER_HOST');
     const fromContext = resolve({});
