@@ -92,6 +92,8 @@ CONF
 # The project's own npm dependencies, reinstalled only when package.json changed.
 step_deps() {
   cd "$here"
+  # A linked node_modules (a second checkout sharing one) is left alone: npm ci would empty its target.
+  if [ -L node_modules ]; then return 0; fi
   local stamp=node_modules/.setup-stamp
   local want; want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi

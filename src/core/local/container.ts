@@ -3,14 +3,17 @@ import { performance } from 'node:perf_hooks';
 import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import type { Engine } from '../docker/engine';
+import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
 import { InvocationClock, type ClockTimer } from './clock';
+import { codeMounts, copyBindsIn } from './codeCopy';
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
 import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
 import { attachLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
-import type { RuntimeAddressPlan } from './network';
+import { allowedOnceRunning, initialAllowed, type RuntimeAddressPlan } from './network';
 import { type RuntimeInvocation, RuntimeApiServer } from './runtimeApi';
+import { type ColdStartEvidence, runtimeApiReachError } from './runtimeReach';
 
 /** Everything a function container is made from. */
 export interface ContainerConfig {
@@ -75,6 +78,8 @@ export class FunctionContainer {
     readonly config: ContainerConfig,
     private readonly server: RuntimeApiServer,
     readonly container: Docker.Container,
+    /** The engine runs containers on this machine: binds work, and its process ids are this machine's. */
+    private readonly local: boolean,
   ) {
     this.firstPoll = new Promise((r) => (this.resolveFirstPoll = r));
     this.initError = new Promise((r) => (this.resolveInitError = r));
@@ -84,9 +89,10 @@ export class FunctionContainer {
   /** Creates the container and its Runtime API, attached to its output but not started. */
   static async create(engine: Engine, config: ContainerConfig, onLine: (stream: 'stdout' | 'stderr', line: string) => void): Promise<FunctionContainer> {
     let self: FunctionContainer | undefined;
+    const local = await engineIsLocal(engine);
     const server = await RuntimeApiServer.listen({
       host: config.plan.bindHost,
-      allowed: config.plan.allow === 'container-address' ? undefined : config.plan.allow,
+      allowed: initialAllowed(config.plan),
       listener: {
         onFirstPoll: (at) => self?.resolveFirstPoll(at),
         onInitError: (error, at) => self?.resolveInitError({ error, at }),
@@ -95,6 +101,8 @@ export class FunctionContainer {
     try {
       const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: `${config.plan.containerHost}:${server.port}` };
       const debugPort = config.debug && config.plan.networkMode !== 'host' ? `${config.debug.port}/tcp` : undefined;
+      // A remote engine's machine has none of these folders: they are copied in before start.
+      const code = codeMounts(config.binds, local);
       const container = await engine.docker.createContainer({
         name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
         Image: config.image,
@@ -107,20 +115,21 @@ export class FunctionContainer {
         HostConfig: {
           // Published to loopback only, on a port the engine picks: nothing else on the network reaches the debugger.
           ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
-          Binds: config.binds,
+          Binds: code.binds,
           NetworkMode: config.plan.networkMode,
           Memory: config.memoryMb * MB,
           // Equal to Memory: the function cannot swap, like Lambda.
           MemorySwap: config.memoryMb * MB,
           // Lambda's file system is read-only but for /tmp.
           ReadonlyRootfs: true,
-          Mounts: [{ Type: 'volume', Source: '', Target: '/tmp' }],
+          Mounts: [...code.mounts, { Type: 'volume', Source: '', Target: '/tmp' }],
           // Lambda's file descriptor limit. (Its process limit is left out: RLIMIT_NPROC counts the
           // user's processes on the whole host, which would make it depend on this machine.)
           Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
         },
       });
-      self = new FunctionContainer(config, server, container);
+      self = new FunctionContainer(config, server, container, local);
+      if (!local) await copyBindsIn(container, config.binds);
       const listening = self;
       self.logs = await attachLines(engine.docker, container, (stream, line) => {
         if (config.debug && DEBUGGER_LISTENING.test(line)) listening.resolveListening();
@@ -194,8 +203,12 @@ export class FunctionContainer {
           this.state = 'dead';
           await fail(init.error, 'error', 0, init.error.errorType);
         } else if (init.kind === 'exit') {
+          const unreachable = this.reachError({ kind: 'exit', code: init.code, oomKilled: init.oomKilled });
+          if (unreachable) throw unreachable;
           await onExit(init, 0);
         } else if (init.kind === 'timeout') {
+          const unreachable = this.reachError({ kind: 'init-timeout', afterMs: INIT_PHASE_MS + timeoutMs });
+          if (unreachable) throw unreachable;
           await fail(timedOut(requestId, this.config.timeoutSeconds), 'timeout', timeoutMs, 'Sandbox.Timedout');
         } else if (init.kind === 'ready' && this.config.cpu === 'lambda') {
           await this.limitCpu();
@@ -337,9 +350,23 @@ export class FunctionContainer {
     const info = await this.container.inspect();
     const settings = info.NetworkSettings as { IPAddress?: string; Networks?: Record<string, { IPAddress?: string }> } | undefined;
     const ip = settings?.IPAddress || Object.values(settings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
-    if (this.config.plan.allow === 'container-address') this.server.allow(ip ? [ip] : []);
-    this.probe = openMemoryProbe(this.container, info.State?.Pid || undefined);
+    const allowed = allowedOnceRunning(this.config.plan, ip);
+    if (allowed) this.server.allow(allowed);
+    // A remote engine's process ids are not this machine's: its figures come from the engine's stats.
+    this.probe = openMemoryProbe(this.container, this.local ? info.State?.Pid || undefined : undefined);
     this.exited = this.watchExit();
+  }
+
+  /** The container could not reach its Runtime API (see runtimeApiReachError), or undefined. */
+  private reachError(ended: ColdStartEvidence['ended']): UserError | undefined {
+    return runtimeApiReachError({
+      logicalId: this.config.logicalId,
+      plan: this.config.plan,
+      runtimeApi: `${this.config.plan.containerHost}:${this.server.port}`,
+      contacted: this.server.contacted,
+      refused: this.server.refused,
+      ended,
+    });
   }
 
   private watchExit(): Promise<Exit> {

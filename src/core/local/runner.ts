@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildForLocalRun, type EsbuildLoader } from '../bundle';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
+import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
 import type { Architecture } from '../limits';
 import type { FunctionSpec } from '../model/types';
@@ -159,6 +160,13 @@ export class LocalRunner {
       this.opts.onProgress?.(p);
     };
     const language = opts.debug ? debuggable(fn) : undefined;
+    if (opts.debug && !(await engineIsLocal(this.opts.engine))) {
+      throw new UserError(
+        `Debug Locally needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
+        'Debug with an engine on this machine (the lambdaWorkbench.docker.host setting), or use Invoke Locally on this engine.',
+        'debug-remote-engine',
+      );
+    }
     let codeDir = opts.codeDir;
     let sourceMapped = false;
     if (!codeDir && fn.build?.method === 'esbuild' && fn.codeUri && fn.packageType === 'Zip') {

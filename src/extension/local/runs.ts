@@ -96,7 +96,12 @@ export class LocalRuns implements vscode.Disposable {
     progress('Connecting to Docker');
     const [{ openEngine }, { LocalRunner }] = await Promise.all([import('../../core/docker'), import('../../core/local')]);
     // Throws a UserError that says whether Docker is missing, stopped or unreachable, and the fix.
-    const engine = await openEngine({ dockerHost: settings.docker.host || undefined, dockerHostSource: 'the lambdaWorkbench.docker.host setting' });
+    const engine = await openEngine({
+      dockerHost: settings.docker.host || undefined,
+      dockerHostSource: 'the lambdaWorkbench.docker.host setting',
+      runtimeApiAddress: settings.local.runtimeApiAddress || undefined,
+      runtimeApiAddressSource: 'the lambdaWorkbench.local.runtimeApiAddress setting',
+    });
     const cacheDir = path.join(this.wb.context.globalStorageUri.fsPath, 'local');
     const runner = await LocalRunner.create({
       engine,
