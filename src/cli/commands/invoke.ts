@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { InvokeResult, LogEntry } from '../../core/local';
+import { type DebugOptions, InvocationClock, type InvokeResult, type LogEntry } from '../../core/local';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
 import { findFunction, LOCAL_OPTIONS, openRunner, readEvent } from './localRun';
@@ -20,12 +20,15 @@ Options:
   --runtime-api-address A  the address of this machine the engine's containers reach it at
                          (default: chosen automatically; also LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS)
   --network bridge|host  the container's network (default bridge)
+  --debug                start the runtime waiting for a debugger on 127.0.0.1 (Node inspector, or
+                         debugpy when the image has it), print where, and send the event once one
+                         attaches and lets it run; the function's timeout is off while debugging
   --label KEY=VALUE      an extra label on the container (repeatable)
   --json                 machine output on stdout`;
 
 /** `invoke LOGICAL_ID`: one local invocation, printed as CLI.md describes. */
 export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(), stdin?: () => string): Promise<number> {
-  const { common, values, positionals } = parseOptions(args, { ...LOCAL_OPTIONS, event: { type: 'string' } }, { positionals: true, cwd });
+  const { common, values, positionals } = parseOptions(args, { ...LOCAL_OPTIONS, event: { type: 'string' }, debug: { type: 'boolean' } }, { positionals: true, cwd });
   if (positionals.length > 1) throw new UsageError(`invoke takes one function, not ${positionals.length}`);
   const fn = await findFunction(common, positionals[0]);
   let session: Awaited<ReturnType<typeof openRunner>> | undefined;
@@ -42,6 +45,7 @@ export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(),
       token: session.token,
       onLog: live,
       onProgress: common.json ? undefined : (p) => io.err(`... ${p.message}`),
+      debug: values.debug === true ? terminalDebug(io) : undefined,
     });
     const logs = await result.settleLogs();
     if (common.json) io.out(JSON.stringify(invokeJson(result, logs), null, 2));
@@ -52,6 +56,25 @@ export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(),
   } finally {
     await session?.close();
   }
+}
+
+/**
+ * Debugging from a terminal: say where the debugger waits (on stderr, so --json stays clean). No
+ * pause signal reaches us from an outside debugger, so the timeout is off, as SAM CLI does.
+ */
+function terminalDebug(io: Io): DebugOptions {
+  const clock = new InvocationClock();
+  clock.pause();
+  return {
+    clock,
+    attach: async (t) => {
+      const how =
+        t.language === 'node'
+          ? `Node inspector at ${t.host}:${t.port}: attach with chrome://inspect, or VS Code's Node "attach" (port ${t.port}, localRoot ${t.localRoot}, remoteRoot ${t.remoteRoot})`
+          : `debugpy at ${t.host}:${t.port}: attach with a debugpy "attach" (pathMappings ${t.localRoot} -> ${t.remoteRoot})`;
+      io.err(`Debugger waiting: ${how}. The runtime starts, and the event is sent, once it attaches.`);
+    },
+  };
 }
 
 export function invokeJson(r: InvokeResult, logs: string) {

@@ -6,6 +6,7 @@ import { benchCommand } from '../../../src/cli/commands/bench';
 import { invokeCommand } from '../../../src/cli/commands/invoke';
 import type { Io } from '../../../src/cli/io';
 import { UsageError } from '../../../src/cli/io';
+import { Cdp } from '../../support/cdp';
 import { testEnv } from '../env';
 import { writeFiles } from './fixture';
 
@@ -78,6 +79,27 @@ describe('cli: invoke and bench (real Docker)', () => {
     assert.match(io.stderr, /INFO\tgreeting Bob/);
     assert.match(io.stderr, /REPORT RequestId: \S+ {2}Duration: [\d.]+ ms {2}Billed Duration: \d+ ms/);
     assert.match(io.stderr, /cold start, cost \$/);
+  });
+
+  it('invoke --debug says where the debugger waits, and sends the event once one attaches and lets it run', async () => {
+    const io = capture();
+    let cdp: Cdp | undefined;
+    const attached = (async () => {
+      // The CLI prints the address on stderr; a debugger (here a bare inspector client) attaches there.
+      for (let i = 0; i < 200 && !/Debugger waiting/.test(io.stderr); i++) await new Promise((r) => setTimeout(r, 50));
+      const m = /Node inspector at 127\.0\.0\.1:(\d+)/.exec(io.stderr);
+      assert.ok(m, io.stderr);
+      cdp = await Cdp.connect('127.0.0.1', Number(m[1]));
+      cdp.on('Debugger.paused', () => void cdp?.send('Debugger.resume').catch(() => undefined));
+      await cdp.send('Debugger.enable');
+      await cdp.send('Runtime.runIfWaitingForDebugger');
+    })();
+    const code = await invokeCommand(['Greeter', '--event', 'events/alice.json', '--json', '--debug', ...common], io, root);
+    await attached;
+    cdp?.close();
+    assert.equal(code, 0, io.stderr);
+    assert.deepEqual((JSON.parse(io.stdout) as { payload: unknown }).payload, { message: 'Hello, Alice' });
+    assert.match(io.stderr, /remoteRoot \/var\/task/);
   });
 
   it('invoke exits 0 when the handler fails: the error is data', async () => {
