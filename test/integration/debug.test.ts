@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InvokeResult } from '../../src/core/local';
 import type { FunctionSpec } from '../../src/core/model/types';
-import { workbenchApi } from './api';
+import { until, workbenchApi, workspaceRoot } from './api';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -30,6 +30,12 @@ function nextBreakpointStop(): { stopped: Promise<Stop>; dispose(): void } {
     }),
   });
   return { stopped, dispose: () => reg.dispose() };
+}
+
+/** A frame's source as a path of this machine (a remote host, like code-server, names sources by URI). */
+function framePath(frame: Frame): string {
+  const source = frame.source?.path ?? '';
+  return realpathSync(source.includes('://') ? vscode.Uri.parse(source).path : source);
 }
 
 /** Containers the product made for a function, on the real engine. */
@@ -98,10 +104,7 @@ describe('Debug Locally', function () {
       ]);
       const { stackFrames } = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as { stackFrames: Frame[] };
       const top = stackFrames[0];
-      // A remote host (code-server) names sources by URI.
-      const source = top.source?.path ?? '';
-      const shown = source.includes('://') ? vscode.Uri.parse(source).path : source;
-      assert.equal(realpathSync(shown), realpathSync(handlerFile), '/var/task maps back to the function folder');
+      assert.equal(framePath(top), realpathSync(handlerFile), '/var/task maps back to the function folder');
       assert.equal(top.line, firstLine + 1);
       const { scopes } = (await stop.session.customRequest('scopes', { frameId: top.id })) as { scopes: { name: string; variablesReference: number }[] };
       const names: string[] = [];
@@ -169,6 +172,42 @@ describe('Debug Locally', function () {
     } finally {
       watch.dispose();
       sessions.dispose();
+    }
+  });
+
+  it('stops in the TypeScript source of an esbuild function, through the bundle\'s source maps', async () => {
+    const { model } = await workbenchApi();
+    const root = workspaceRoot().fsPath;
+    const template = join(root, 'template.yaml');
+    const original = readFileSync(template, 'utf8');
+    const dir = join(root, 'hello-ts');
+    mkdirSync(join(root, 'events', 'HelloTs'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
+    const source = join(dir, 'app.ts');
+    writeFileSync(source, "interface Greeting { name?: string }\n\nexport const handler = async (event: Greeting) => {\n  const greeting: string = `Hello, ${event.name ?? 'world'}`;\n  return { greeting };\n};\n");
+    const event = join(root, 'events', 'HelloTs', 'ada.json');
+    writeFileSync(event, '{"name":"Ada"}');
+    const resource = '  HelloTs:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: hello-ts/\n    Metadata:\n      BuildMethod: esbuild\n      BuildProperties:\n        EntryPoints:\n          - app.ts\n\n';
+    const tsBreakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(source), new vscode.Position(3, 0)));
+    const watch = nextBreakpointStop();
+    try {
+      writeFileSync(template, original.replace('  WorkQueue:\n', `${resource}  WorkQueue:\n`));
+      const ts = await until('the HelloTs function', model.onDidChange, () => model.functions().find((f) => f.logicalId === 'HelloTs'), 30_000);
+      vscode.debug.addBreakpoints([tsBreakpoint]);
+      const pending = vscode.commands.executeCommand<InvokeResult | undefined>('lambdaWorkbench.debugLocally', { templatePath: ts.templatePath, logicalId: ts.logicalId, eventPath: event });
+      const stop = await Promise.race([watch.stopped, Promise.resolve(pending).then((r) => assert.fail(`Debug Locally ended without stopping: ${JSON.stringify(r?.error ?? r)}`))]);
+      const { stackFrames } = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 })) as { stackFrames: Frame[] };
+      assert.equal(framePath(stackFrames[0]), realpathSync(source), 'the debugger shows the TypeScript file, not the bundle');
+      assert.equal(stackFrames[0].line, 4);
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      const result = await pending;
+      assert.deepEqual(result?.payload, { greeting: 'Hello, Ada' });
+    } finally {
+      watch.dispose();
+      vscode.debug.removeBreakpoints([tsBreakpoint]);
+      writeFileSync(template, original);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(join(root, 'events', 'HelloTs'), { recursive: true, force: true });
     }
   });
 

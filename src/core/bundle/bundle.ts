@@ -104,12 +104,12 @@ function bundleError(fn: FunctionSpec, err: unknown): Error {
 }
 
 /**
- * Bundles the function into `outDir` with source maps, for a local run: the folder is mounted at
- * /var/task, and the maps lead debuggers back to the original sources. Files are rewritten only
+ * Bundles the function into `outDir` with source maps and unminified, for a local run: the folder
+ * is mounted at /var/task, and the maps lead debuggers back to every statement of the sources. Files are rewritten only
  * when their bytes change, and the folder itself stays: a warm container keeps its mount.
  */
 export async function buildForLocalRun(fn: FunctionSpec, outDir: string, opts: BundleOptions = {}): Promise<{ dir: string; warnings: string[] }> {
-  const result = await bundleFunction(fn, { ...opts, sourcemap: true, outdir: outDir });
+  const result = await bundleFunction(fn, { ...opts, sourcemap: true, minify: false, outdir: outDir });
   throwIfCancelled(opts.token, 'bundling');
   const wanted = new Set<string>();
   for (const o of result.outputs) {

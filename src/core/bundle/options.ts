@@ -19,6 +19,8 @@ export interface BundleSettings {
   awsSdkExternal?: boolean;
   /** Source maps whatever BuildProperties say (local runs: stack traces and debuggers need them). */
   sourcemap?: boolean;
+  /** Minify whatever BuildProperties say (local runs: unminified code keeps every statement a debugger can stop on). */
+  minify?: boolean;
   /** Where the output goes, when it is written (local runs); source map paths are relative to it. */
   outdir?: string;
 }
@@ -43,7 +45,7 @@ export function esbuildOptions(fn: FunctionSpec, settings: BundleSettings = {}):
     outdir: settings.outdir ?? join(codeUri, VIRTUAL_OUTDIR),
     target: props.target ?? 'es2020',
     format: props.format ?? 'cjs',
-    minify: props.minify ?? true,
+    minify: settings.minify ?? props.minify ?? true,
     sourcemap: settings.sourcemap ?? props.sourcemap === true,
     external,
     ...(props.mainFields ? { mainFields: props.mainFields } : {}),
