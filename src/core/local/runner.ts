@@ -191,7 +191,6 @@ export class LocalRunner {
       { ...opts, codeDir, onProgress: progress },
     );
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
-    if (language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, opts.token);
 
     const requestId = randomUUID();
     const collector: Collector = { entries: [], lastAt: Date.now(), onLog: opts.onLog };
@@ -339,6 +338,8 @@ export class LocalRunner {
       await ensured;
     }
     throwIfCancelled(token, `invoking ${fn.logicalId}`);
+    // The image is there now: ask it whether it can run debugpy before a container waits for it.
+    if (debug?.language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, token);
     this.plan ??= planRuntimeAddress(this.opts.engine, this.opts.network ?? 'bridge');
     const plan = await this.plan.catch((err: unknown) => {
       this.plan = undefined;
