@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
 import type { FixAction } from '../../core/size';
+import { APPLY_SIZE_FIX, type SizeFixRequest } from './applyFix';
 import type { SizeDiagnostics } from './diagnostics';
 
 /** Quick fixes for package-size problems whose fix is mechanical. */
@@ -49,10 +50,21 @@ function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | und
       a.command = { title: a.title, command: 'workbench.action.openSettings', arguments: ['lambdaWorkbench.deploy.s3Bucket'] };
       return a;
     }
+    case 'move-to-layer':
+      return confirmed(fn, fix, `Move ${fix.packages.join(', ')} into a new layer…`);
+    case 'use-image':
+      return confirmed(fn, fix, `Switch ${fn.logicalId} to a container image…`);
     default:
-      // Moving packages to a layer or switching to an image takes decisions a person makes.
       return undefined;
   }
+}
+
+/** Fixes that move files and add resources run a command that shows what will change and asks first. */
+function confirmed(fn: FunctionSpec, fix: SizeFixRequest['fix'], title: string): vscode.CodeAction {
+  const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  const request: SizeFixRequest = { templatePath: fn.templatePath, logicalId: fn.logicalId, fix };
+  a.command = { title, command: APPLY_SIZE_FIX, arguments: [request] };
+  return a;
 }
 
 /** Adds a Metadata block to the function's resource, at the resource's own indentation. */
