@@ -45,9 +45,9 @@ export class WorkerPool {
     return this.run(job) as Promise<CompressOutcome[]>;
   }
 
-  /** Stats the paths (following symlinks), in order. */
-  stat(paths: readonly string[]): Promise<StatColumns> {
-    return this.run({ kind: 'stat', paths: paths.join('\0') }) as Promise<StatColumns>;
+  /** Stats the paths (following symlinks), in order; a string is paths already NUL-joined. */
+  stat(paths: readonly string[] | string): Promise<StatColumns> {
+    return this.run({ kind: 'stat', paths: typeof paths === 'string' ? paths : paths.join('\0') }) as Promise<StatColumns>;
   }
 
   /** Runs a job on a worker, or on this thread when the pool has no workers. */
