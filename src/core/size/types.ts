@@ -105,6 +105,8 @@ export interface ImageSize {
 
 /** What a measurement did: lets callers and tests see the cache work. */
 export interface MeasureStats {
+  /** Folders whose entries were read from disk (the others' listings were known unchanged). */
+  foldersRead: number;
   files: number;
   compressed: number;
   cacheHits: number;
