@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { type CompressOutcome, compressSync, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
+import { type CompressOutcome, compressSync, type KnownStats, type RestatResult, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
 
 /**
  * Workers get their code as source text: the extension ships as one bundled file, so there is no
@@ -48,6 +48,11 @@ export class WorkerPool {
   /** Stats the paths (following symlinks), in order; a string is paths already NUL-joined. */
   stat(paths: readonly string[] | string): Promise<StatColumns> {
     return this.run({ kind: 'stat', paths: typeof paths === 'string' ? paths : paths.join('\0') }) as Promise<StatColumns>;
+  }
+
+  /** Stats paths[from...] again against `known` (shared memory), updating it; answers with what changed. */
+  restat(paths: string, from: number, known: KnownStats): Promise<RestatResult> {
+    return this.run({ kind: 'restat', paths, from, known }) as Promise<RestatResult>;
   }
 
   /** Runs a job on a worker, or on this thread when the pool has no workers. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
-import type { StatColumns } from '../pack/compressCore';
+import type { KnownStats, StatColumns } from '../pack/compressCore';
 import type { PackInput } from '../pack/types';
 import { WorkerPool } from '../pack/workerPool';
 import { type IgnorePattern, isIgnored } from './ignore';
@@ -88,8 +88,10 @@ interface WalkTrace {
   /** Links found pointing to nothing: one that comes to point somewhere changes the package. */
   brokenLinks: string[];
   foldersRead: number;
-  /** Every path above, NUL-joined in pool-sized chunks, made once. */
-  chunks?: { joined: string; count: number }[];
+  /** Every path above (folders, files, links), NUL-joined in pool-sized chunks, made once. */
+  chunks?: { joined: string; from: number }[];
+  /** What was last seen of each of those paths, shared with the workers that re-check them. */
+  known?: KnownStats;
 }
 
 const traces = new WeakMap<WalkResult, WalkTrace>();
@@ -401,58 +403,110 @@ function restamp(entry: ListedEntry, cols: StatColumns, i: number, category: Rep
 
 /**
  * The last walk again, checked in one pass: every folder it listed, every file it packed and every
- * broken link are statted together on the pool's workers. When no folder changed (nor a broken
- * link's target appeared), the walk's result stands with the changed files restamped: nothing is
- * listed or matched against the rules again. Otherwise the folders' checks are kept for the full
- * walk to use, and only `walk` is returned.
+ * broken link are statted again on the pool's workers, which compare with what was seen before (in
+ * shared memory) and answer with what changed. When no folder changed (nor a broken link's target
+ * appeared), the walk's result stands with the changed files restamped: nothing is listed or
+ * matched against the rules again. Otherwise the folders' checks are kept for the full walk to
+ * use, and only `walk` is returned.
  */
 export async function rewalk(last: WalkResult, listings: ListingCache, pool: WorkerPool, token?: CancellationTokenLike): Promise<{ walk: number; result?: WalkResult }> {
   const walk = ++walks;
   const trace = traces.get(last);
   if (!trace || pool.size === 0) return { walk };
+  const dirs = trace.dirs.length;
+  const files = dirs + trace.entries.length;
+  const known = (trace.known ??= knownStats(trace, listings));
   trace.chunks ??= chunked([...trace.dirs, ...trace.entries.map((e) => e.abs), ...trace.brokenLinks], pool.size);
-  const cols = await Promise.all(trace.chunks.map((c) => pool.stat(c.joined)));
+  const answers = await Promise.all(trace.chunks.map((c) => pool.restat(c.joined, c.from, known)));
   throwIfCancelled(token, 'measuring the package');
-  let same = true;
-  let files: WalkedFile[] | undefined;
-  let g = 0;
-  for (let c = 0; c < cols.length; c++) {
-    const col = cols[c];
-    for (let i = 0; i < trace.chunks[c].count; i++, g++) {
-      if (g < trace.dirs.length) {
-        const known = listings.get(trace.dirs[g]);
-        if (!known) {
-          same = false;
-          continue;
-        }
-        const unchanged = known.trusted && col.kind[i] === 2 && col.mtimeNs[i] === known.mtimeNs && col.ctimeNs[i] === known.ctimeNs;
-        known.checked = { walk, unchanged };
-        if (!unchanged) same = false;
-      } else if (g < trace.dirs.length + trace.entries.length) {
-        const k = g - trace.dirs.length;
-        if (col.kind[i] !== 1 || col.errors[i]) {
-          same = false;
-          continue;
-        }
+
+  let same = trace.dirs.every((d) => listings.get(d)?.trusted);
+  const changedDirs = new Set<number>();
+  let copy: WalkedFile[] | undefined;
+  for (const a of answers) {
+    if (Object.keys(a.errors).length > 0) same = false;
+    for (const g of a.changed) {
+      if (g < dirs) {
+        changedDirs.add(g);
+        same = false;
+      } else if (g < files) {
+        const k = g - dirs;
         const prev = last.files[k];
-        const file = restamp(trace.entries[k], col, i, prev.category);
-        if (file !== prev) (files ??= [...last.files])[k] = file;
-      } else if (col.kind[i] !== 0) {
+        if (known.kind[g] !== 1) {
+          same = false;
+          continue;
+        }
+        (copy ??= [...last.files])[k] = restampKnown(trace.entries[k], known, g, prev.category);
+      } else {
         same = false;
       }
     }
   }
-  if (!same) return { walk };
-  const result: WalkResult = { ...last, files: files ?? last.files, foldersRead: 0 };
+  if (!same) {
+    for (let g = 0; g < dirs; g++) {
+      const listing = listings.get(trace.dirs[g]);
+      if (listing) listing.checked = { walk, unchanged: listing.trusted && !changedDirs.has(g) && known.mtimeNs[g] === listing.mtimeNs && known.ctimeNs[g] === listing.ctimeNs };
+    }
+    return { walk };
+  }
+  const result: WalkResult = { ...last, files: copy ?? last.files, foldersRead: 0 };
   traces.set(result, { ...trace, foldersRead: 0 });
   return { walk, result };
 }
 
-/** Paths NUL-joined in `parts` chunks of about equal size (the stat job's wire format). */
-function chunked(paths: string[], parts: number): { joined: string; count: number }[] {
+/** What the walk saw of its folders, files and broken links, as the restat jobs compare it. */
+function knownStats(trace: WalkTrace, listings: ListingCache): KnownStats {
+  const n = trace.dirs.length + trace.entries.length + trace.brokenLinks.length;
+  const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, n) * bytes);
+  const known: KnownStats = {
+    kind: new Uint8Array(shared(1)),
+    size: new Float64Array(shared(8)),
+    exec: new Uint8Array(shared(1)),
+    mtimeNs: new BigInt64Array(shared(8)),
+    ctimeNs: new BigInt64Array(shared(8)),
+    ino: new BigUint64Array(shared(8)),
+  };
+  trace.dirs.forEach((d, g) => {
+    const l = listings.get(d);
+    known.kind[g] = 2;
+    // The listing's times: a folder statted differently from them has changed.
+    if (l) {
+      known.mtimeNs[g] = l.mtimeNs;
+      known.ctimeNs[g] = l.ctimeNs;
+    }
+  });
+  trace.entries.forEach((e, k) => {
+    const g = trace.dirs.length + k;
+    const f = e.file as WalkedFile;
+    known.kind[g] = 1;
+    known.size[g] = f.size;
+    known.exec[g] = f.executable ? 1 : 0;
+    known.mtimeNs[g] = f.stamp?.mtimeNs ?? 0n;
+    known.ctimeNs[g] = f.stamp?.ctimeNs ?? 0n;
+    known.ino[g] = f.stamp?.ino ?? 0n;
+  });
+  // Broken links stay kind 0 (missing): one whose target appears reads as changed.
+  return known;
+}
+
+/** The entry's file as `known` now has it (a restat found it changed). */
+function restampKnown(entry: ListedEntry, known: KnownStats, g: number, category: ReportCategory | undefined): WalkedFile {
+  const size = known.size[g];
+  const mtimeNs = known.mtimeNs[g];
+  const ctimeNs = known.ctimeNs[g];
+  const ino = known.ino[g];
+  const executable = known.exec[g] === 1;
+  const file: WalkedFile = { name: entry.rel, source: { kind: 'file', path: entry.abs }, size, executable, stamp: { size, mtimeNs, ctimeNs, ino }, category };
+  entry.file = file;
+  entry.print = [size, Number(mtimeNs / 1_000_000_000n), Number(mtimeNs % 1_000_000_000n), Number(ctimeNs / 1_000_000_000n), Number(ctimeNs % 1_000_000_000n), Number(ino), executable];
+  return file;
+}
+
+/** Paths NUL-joined in `parts` chunks of about equal size (the stat jobs' wire format), with the index each starts at. */
+function chunked(paths: string[], parts: number): { joined: string; from: number }[] {
   const per = Math.max(1, Math.ceil(paths.length / Math.max(1, parts)));
-  const out: { joined: string; count: number }[] = [];
-  for (let i = 0; i < paths.length; i += per) out.push({ joined: paths.slice(i, i + per).join('\0'), count: Math.min(per, paths.length - i) });
+  const out: { joined: string; from: number }[] = [];
+  for (let i = 0; i < paths.length; i += per) out.push({ joined: paths.slice(i, i + per).join('\0'), from: i });
   return out;
 }
 
