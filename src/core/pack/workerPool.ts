@@ -41,6 +41,12 @@ export class WorkerPool {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`worker count must be a whole number >= 0, not ${size}`);
   }
 
+  /** Starts the workers now, so they are ready when the first job comes (they start on first use otherwise). */
+  warmUp(): void {
+    if (this.disposed) return;
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   compress(job: Extract<WorkerJob, { kind: 'compress' }>): Promise<CompressOutcome[]> {
     return this.run(job) as Promise<CompressOutcome[]>;
   }

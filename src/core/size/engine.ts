@@ -265,8 +265,11 @@ export class SizeEngine {
   }
 
   private async measureFolder(root: string, opts: MeasureOptions): Promise<Measured> {
-    const cache = await this.cacheFor(root);
+    // In a new process the workers start, and the cache file loads, while the folder is read.
+    this.pool.warmUp();
+    const cached = this.cacheFor(root);
     const folder = await this.folders.read(root, { excludes: opts.excludes, pool: this.pool, token: opts.token });
+    const cache = await cached;
     const plan = await planZip(folder.inputs, { cache, pool: this.pool, token: opts.token, onProgress: opts.onProgress, previous: this.lastPlans.get(root) });
     this.lastPlans.set(root, plan);
     this.saveLater(root, cache);
