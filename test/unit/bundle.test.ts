@@ -10,7 +10,8 @@ describe('bundles', () => {
       const code = readFileSync(join(DIST, entry), 'utf8');
       // Markers of the packages' own code: docker-modem (dockerode's transport), @smithy (AWS SDK core).
       assert.doesNotMatch(code, /docker-modem|@smithy\/smithy-client|new LambdaClient\b.*extends/, `${entry} inlines a vendor package`);
-      assert.ok(code.length < 1_000_000, `${entry} is ${code.length} bytes`);
+      // Far below what one inlined vendor set adds (dockerode with its transport, or the AWS SDK core: about 1 MB each).
+      assert.ok(code.length < 1_100_000, `${entry} is ${code.length} bytes`);
     });
   }
 
