@@ -38,7 +38,22 @@ export class FolderReader {
 
   constructor(private readonly listingFile?: (root: string) => string) {}
 
-  async read(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike } = {}): Promise<FolderContents> {
+  /** Reads of each root, one after another: a read checks and updates what the last one saw. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  read(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike } = {}): Promise<FolderContents> {
+    const before = this.queues.get(root) ?? Promise.resolve();
+    const run = before.then(
+      () => this.readNow(root, opts),
+      () => this.readNow(root, opts),
+    );
+    const settled = run.catch(() => undefined);
+    this.queues.set(root, settled);
+    void settled.then(() => this.queues.get(root) === settled && this.queues.delete(root));
+    return run;
+  }
+
+  private async readNow(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike }): Promise<FolderContents> {
     const dependencies: FolderContents['dependencies'] = [];
     const devOnly = new Set<string>();
     for (const dir of NPM_PROJECT_DIRS) {

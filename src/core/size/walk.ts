@@ -417,7 +417,11 @@ export async function rewalk(last: WalkResult, listings: ListingCache, pool: Wor
   const files = dirs + trace.entries.length;
   const known = (trace.known ??= knownStats(trace, listings));
   trace.chunks ??= chunked([...trace.dirs, ...trace.entries.map((e) => e.abs), ...trace.brokenLinks], pool.size);
-  const answers = await Promise.all(trace.chunks.map((c) => pool.restat(c.joined, c.from, known)));
+  // The workers update `known` as they go: from here it describes the files as they are now, not
+  // `last`, so `last` is never re-checked against it again (only the result below, if any, is).
+  traces.delete(last);
+  const chunks = trace.chunks;
+  const answers = await Promise.all(chunks.map((c) => pool.restat(c.joined, c.from, known)));
   throwIfCancelled(token, 'measuring the package');
 
   let same = trace.dirs.every((d) => listings.get(d)?.trusted);

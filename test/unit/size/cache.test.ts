@@ -100,6 +100,12 @@ describe('size: compression cache', () => {
       const written = await engine.package(fn, join(t.dir, 'edited.zip'));
       assert.equal(written.bytes, edited.zippedBytes);
       assert.equal(statSync(join(t.dir, 'edited.zip')).size, edited.zippedBytes);
+      // Two reads at once (a measurement and a deploy collecting its inputs) both see the next edit.
+      appendFileSync(join(code, 'src/m9/f9.js'), '// edited again\n');
+      const size = statSync(join(code, 'src/m9/f9.js')).size;
+      const [measured, inputs] = await Promise.all([engine.measure(fn), engine.collectInputs({ kind: 'function', spec: fn })]);
+      assert.equal(inputs.find((i) => i.name === 'src/m9/f9.js')?.size, size);
+      assert.equal(measured.stats.compressed, 1);
       writeFileSync(join(code, 'src/m4/new.js'), 'added');
       rmSync(join(code, 'src/m5/f5.js'));
       const listed = await names();
