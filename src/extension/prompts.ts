@@ -7,11 +7,14 @@ import * as vscode from 'vscode';
 export interface Prompts {
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  /** A modal question before a change: true only when the person chooses `action` (not Cancel). */
+  confirm(message: string, detail: string, action: string): Thenable<boolean>;
 }
 
 export const windowPrompts: Prompts = {
   pick: (items, options) => vscode.window.showQuickPick(items, options),
   input: (options) => vscode.window.showInputBox(options),
+  confirm: async (message, detail, action) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
 };
 
 /** Asks for a JSON document (an event), refusing text that does not parse. */

@@ -41,6 +41,7 @@ function scripted(answers: string[], asked: string[]): Prompts {
       assert.equal((await options.validateInput?.(answer)) ?? undefined, undefined, `'${answer}' is accepted`);
       return answer;
     },
+    confirm: () => Promise.reject(new Error('no confirmation expected')),
   };
 }
 
@@ -250,6 +251,7 @@ describe('Cloud view', function () {
         asked = options;
         return 'downloads/fn-001';
       },
+      confirm: () => Promise.reject(new Error('no confirmation expected')),
     });
     try {
       const fn = (await rowsOf((await groups()).functions)).find((r) => label(r) === 'fn-001');

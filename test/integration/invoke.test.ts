@@ -56,6 +56,7 @@ describe('Invoke Locally', function () {
         return items.find((i) => /sample/.test(i.description ?? ''));
       },
       input: async () => undefined,
+      confirm: () => Promise.reject(new Error('no confirmation expected')),
     });
     try {
       const result = (await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as InvokeResult;

@@ -29,6 +29,7 @@ function scripted(answers: (string | undefined)[], asked: string[]): Prompts {
       assert.equal(problem ?? undefined, undefined, `'${answer}' is accepted`);
       return answer;
     },
+    confirm: () => Promise.reject(new Error('no confirmation expected')),
   };
 }
 
@@ -88,6 +89,7 @@ describe('New Function', function () {
         return items[0];
       },
       input: async (o) => (o.validateInput && (await o.validateInput('three-messages'))) ? undefined : 'three-messages',
+      confirm: () => Promise.reject(new Error('no confirmation expected')),
     });
     const saved = (await vscode.commands.executeCommand('lambdaWorkbench.newSampleEvent', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as string;
     assert.equal(first, 'sqs', 'the SQS function is offered an SQS event first');
@@ -110,6 +112,7 @@ describe('New Function', function () {
         problem = await o.validateInput?.('HelloNode');
         return undefined;
       },
+      confirm: () => Promise.reject(new Error('no confirmation expected')),
     });
     await vscode.commands.executeCommand('lambdaWorkbench.newFunction');
     assert.match(String(problem), /already has a resource HelloNode/);

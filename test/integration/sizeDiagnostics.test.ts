@@ -1,8 +1,31 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FixPlan } from '../../src/core/scaffold/fixes';
+import type { Prompts } from '../../src/extension/prompts';
 import { EXTENSION_ID, until, workbenchApi, workspaceRoot } from './api';
+
+/** Only the confirmation is expected: it is answered `answer`, and what it said is kept. */
+function confirming(answer: boolean, asked: { message: string; detail: string; action: string }[]): Prompts {
+  return {
+    pick: () => Promise.reject(new Error('no pick expected')),
+    input: () => Promise.reject(new Error('no input expected')),
+    confirm: async (message, detail, action) => {
+      asked.push({ message, detail, action });
+      return answer;
+    },
+  };
+}
+
+/** Every file under `dir` with its bytes' length: a cheap picture of "nothing changed". */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${join(e.parentPath, e.name).slice(dir.length)}:${readFileSync(join(e.parentPath, e.name)).length}`)
+    .sort();
+}
 
 /** Package-size problems in the editor: found from real files, fixed by a real quick fix, then gone. */
 describe('package size diagnostics', function () {
@@ -10,7 +33,8 @@ describe('package size diagnostics', function () {
   const root = (): string => workspaceRoot().fsPath;
   let original = '';
 
-  before(() => {
+  before(async () => {
+    original = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(join(root(), 'template.yaml')))).toString('utf8');
     // A function that ships the AWS SDK v3 in its node_modules, although its runtime provides it.
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const dir = join(root(), 'fat');
@@ -24,13 +48,12 @@ describe('package size diagnostics', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (original) writeFileSync(join(root(), 'template.yaml'), original);
-    rmSync(join(root(), 'fat'), { recursive: true, force: true });
+    for (const dir of ['fat', 'heavy', 'big', 'layers/heavy-lib']) rmSync(join(root(), dir), { recursive: true, force: true });
   });
 
   it('reports a bundled AWS SDK on the template and on package.json, and the esbuild quick fix clears it', async () => {
     const { model, sizes } = await workbenchApi();
     const template = vscode.Uri.file(join(root(), 'template.yaml'));
-    original = Buffer.from(await vscode.workspace.fs.readFile(template)).toString('utf8');
     const withFat = original.replace(
       '  WorkQueue:\n',
       '  Fat:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: fat/\n\n  WorkQueue:\n',
@@ -63,5 +86,117 @@ describe('package size diagnostics', function () {
     const after = sizes.get({ templatePath: template.fsPath, logicalId: 'Fat' })!;
     assert.equal(model.functions().find((f) => f.logicalId === 'Fat')?.build?.method, 'esbuild');
     assert.ok(after.unzippedBytes! < 10_000, `bundled without the SDK: ${after.unzippedBytes} bytes`);
+  });
+
+  /** Adds a function to the template on disk, before WorkQueue, and waits for the model to have it. */
+  async function addFunction(id: string, properties: string): Promise<void> {
+    const { model } = await workbenchApi();
+    const template = vscode.Uri.file(join(root(), 'template.yaml'));
+    const text = Buffer.from(await vscode.workspace.fs.readFile(template)).toString('utf8');
+    await vscode.workspace.fs.writeFile(template, Buffer.from(text.replace('  WorkQueue:\n', `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n${properties}\n  WorkQueue:\n`)));
+    await until(`the ${id} function`, model.onDidChange, () => (model.functions().some((f) => f.logicalId === id) ? true : undefined));
+  }
+
+  const problem = (uri: vscode.Uri, code: string, id: string): vscode.Diagnostic | undefined =>
+    vscode.languages.getDiagnostics(uri).find((d) => d.code === code && d.message.startsWith(`${id}: `));
+
+  /** The code action titled `title` on the problem, as the light bulb offers it. */
+  async function codeAction(uri: vscode.Uri, diagnostic: vscode.Diagnostic, title: RegExp): Promise<vscode.Command> {
+    await vscode.window.showTextDocument(uri);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const action = actions.find((a) => title.test(a.title));
+    assert.ok(action?.command, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    return action.command;
+  }
+
+  it('moves a dominant package into a new layer once confirmed, writes nothing when not, and the problem clears', async () => {
+    const api = await workbenchApi();
+    const template = vscode.Uri.file(join(root(), 'template.yaml'));
+    const dir = join(root(), 'heavy');
+    mkdirSync(join(dir, 'node_modules', 'heavy-lib'), { recursive: true });
+    writeFileSync(join(dir, 'app.js'), "const lib = require('heavy-lib');\nexports.handler = async () => lib.size;\n");
+    writeFileSync(join(dir, 'package.json'), '{\n  "name": "heavy",\n  "dependencies": {\n    "heavy-lib": "^1.0.0"\n  }\n}\n');
+    writeFileSync(join(dir, 'node_modules', 'heavy-lib', 'package.json'), '{"name": "heavy-lib", "version": "1.0.3", "main": "index.js"}');
+    writeFileSync(join(dir, 'node_modules', 'heavy-lib', 'index.js'), "exports.size = require('fs').statSync(__dirname + '/model.bin').size;\n");
+    writeFileSync(join(dir, 'node_modules', 'heavy-lib', 'model.bin'), randomBytes(1_500_000));
+    await addFunction('Heavy', '      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: heavy/\n');
+    const onTemplate = await until('the dominant-package problem', vscode.languages.onDidChangeDiagnostics, () => problem(template, 'dominant-package', 'Heavy'), 60_000);
+    assert.ok(problem(vscode.Uri.file(join(dir, 'package.json')), 'dominant-package', 'Heavy'), 'also on the heavy-lib line of package.json');
+    const command = await codeAction(template, onTemplate, /^Move heavy-lib into a new layer/);
+
+    const asked: { message: string; detail: string; action: string }[] = [];
+    const files = snapshot(root());
+    const restore = api.setPrompts(confirming(false, asked));
+    try {
+      assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), undefined);
+      assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
+      assert.equal(asked[0].message, 'Move heavy-lib into a new layer, HeavyLibLayer?');
+      assert.equal(asked[0].action, 'Move');
+      assert.match(asked[0].detail, /Move heavy-lib from heavy\/node_modules to layers\/heavy-lib\/nodejs\/node_modules/);
+
+      api.setPrompts(confirming(true, asked));
+      const plan = await vscode.commands.executeCommand<FixPlan>(command.command, ...(command.arguments ?? []));
+      assert.ok(plan, 'applied');
+    } finally {
+      api.setPrompts(restore);
+    }
+    assert.ok(existsSync(join(root(), 'layers/heavy-lib/nodejs/node_modules/heavy-lib/model.bin')));
+    assert.ok(!existsSync(join(dir, 'node_modules', 'heavy-lib')));
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), '{\n  "name": "heavy",\n  "dependencies": {}\n}\n');
+    const doc = await vscode.workspace.openTextDocument(template);
+    assert.equal(doc.isDirty, false, 'the template is saved');
+    assert.match(doc.getText(), /  Heavy:\n(.*\n)*?      Layers:\n        - !Ref HeavyLibLayer\n/);
+    assert.match(doc.getText(), /\n  HeavyLibLayer:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n(.*\n)*?      ContentUri: layers\/heavy-lib\/\n/);
+
+    await until('the problem to clear', vscode.languages.onDidChangeDiagnostics, () => (problem(template, 'dominant-package', 'Heavy') ? undefined : true), 60_000);
+    const size = await until('Heavy measured with its layer', api.sizes.onDidMeasure, () => {
+      const s = api.sizes.get({ templatePath: template.fsPath, logicalId: 'Heavy' });
+      return s && s.layers.length === 1 ? s : undefined;
+    });
+    assert.ok((size.layersUnzippedBytes as number) > 1_500_000, 'the layer holds the package');
+    assert.ok((size.unzippedBytes as number) < 10_000, `the function is small: ${size.unzippedBytes} bytes`);
+  });
+
+  it('switches a function to a container image once confirmed; the zip problem turns into the image estimate', async function () {
+    this.timeout(180_000);
+    const api = await workbenchApi();
+    const template = vscode.Uri.file(join(root(), 'template.yaml'));
+    const dir = join(root(), 'big');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(join(dir, 'app.py'), 'def lambda_handler(event, context):\n    return {"ok": True}\n');
+    writeFileSync(join(dir, 'requirements.txt'), '');
+    // Incompressible: the zip is past 80% of the 50 MiB direct upload limit.
+    writeFileSync(join(dir, 'data', 'model.bin'), randomBytes(42 * 1024 * 1024));
+    await addFunction('Big', '      Runtime: python3.13\n      Handler: app.lambda_handler\n      CodeUri: big/\n');
+    const onTemplate = await until('the zip-near-direct-upload problem', vscode.languages.onDidChangeDiagnostics, () => problem(template, 'zip-near-direct-upload', 'Big'), 120_000);
+    const command = await codeAction(template, onTemplate, /^Switch Big to a container image/);
+
+    const asked: { message: string; detail: string; action: string }[] = [];
+    const files = snapshot(root());
+    const restore = api.setPrompts(confirming(false, asked));
+    try {
+      assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), undefined);
+      assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
+      assert.equal(asked[0].action, 'Switch');
+      assert.match(asked[0].detail, /Create big\/Dockerfile: FROM public\.ecr\.aws\/lambda\/python:3\.13/);
+
+      api.setPrompts(confirming(true, asked));
+      assert.ok(await vscode.commands.executeCommand<FixPlan>(command.command, ...(command.arguments ?? [])), 'applied');
+    } finally {
+      api.setPrompts(restore);
+    }
+    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM public\.ecr\.aws\/lambda\/python:3\.13\n(.*\n)*CMD \["app\.lambda_handler"\]\n$/);
+    const text = (await vscode.workspace.openTextDocument(template)).getText();
+    const big = text.slice(text.indexOf('  Big:\n'), text.indexOf('  WorkQueue:\n'));
+    assert.equal(big, '  Big:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n    Metadata:\n      Dockerfile: Dockerfile\n      DockerContext: ./big\n      DockerTag: python3.13-v1\n\n');
+    await until('the model to see the image', api.model.onDidChange, () => (api.model.functions().find((f) => f.logicalId === 'Big')?.packageType === 'Image' ? true : undefined));
+
+    await until('the zip problem to clear', vscode.languages.onDidChangeDiagnostics, () => (problem(template, 'zip-near-direct-upload', 'Big') ? undefined : true), 60_000);
+    const size = await until('Big measured as an image', api.sizes.onDidMeasure, () => {
+      const s = api.sizes.get({ templatePath: template.fsPath, logicalId: 'Big' });
+      return s?.source === 'image' ? s : undefined;
+    });
+    assert.deepEqual(size.findings.map((f) => f.code), ['image-size-estimated']);
+    assert.ok(problem(template, 'image-size-estimated', 'Big'), 'the estimate is shown instead');
   });
 });

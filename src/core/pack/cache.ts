@@ -81,9 +81,13 @@ export class CompressionCache {
     return this.dirty || (this.used !== undefined && this.used.size !== this.records.size);
   }
 
-  /** Drops what the current run did not use, then writes the file (a temp file renamed over the old one). */
+  /**
+   * Drops what the current run did not use, then writes the file (a temp file renamed over the
+   * old one). The run ends: until the next beginRun nothing is tracked (or dropped).
+   */
   async save(): Promise<void> {
     const used = this.used;
+    this.used = undefined;
     if (used) {
       for (const path of this.records.keys()) {
         if (!used.has(path)) {

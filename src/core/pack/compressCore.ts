@@ -56,7 +56,31 @@ export function compressSync(zlib: typeof Zlib, data: Uint8Array, cfg: DeflateCo
  */
 export type WorkerJob =
   | { kind: 'compress'; paths: string[]; config: DeflateConfig; keep: boolean }
-  | { kind: 'stat'; paths: string };
+  | { kind: 'stat'; paths: string }
+  | { kind: 'restat'; paths: string; from: number; known: KnownStats };
+
+/**
+ * What was last seen of a list of paths, in memory shared with the workers: a restat job stats its
+ * share of the paths, compares, writes what changed back and answers with only the indexes that
+ * changed, so re-checking tens of thousands of unchanged files sends almost nothing back.
+ */
+export interface KnownStats {
+  /** 0 missing, 1 file, 2 directory (known by its times only), 3 other (as StatColumns.kind). */
+  kind: Uint8Array;
+  size: Float64Array;
+  /** 1 when any execute bit is set. */
+  exec: Uint8Array;
+  mtimeNs: BigInt64Array;
+  ctimeNs: BigInt64Array;
+  ino: BigUint64Array;
+}
+
+export interface RestatResult {
+  /** Indexes (into the whole list) whose stat differs from what was known; `known` holds the new values. */
+  changed: number[];
+  /** Error codes for paths that could not be statted (other than missing), by index. */
+  errors: Record<number, string>;
+}
 
 export type CompressOutcome = CompressResult | { error: string; code: string };
 
@@ -88,7 +112,47 @@ export interface WorkerModules {
 }
 
 /** Runs one job; used by workers and, for small jobs, directly on the main thread. */
-export function runJob(mods: WorkerModules, job: WorkerJob, compress: typeof compressSync): CompressOutcome[] | StatColumns {
+export function runJob(mods: WorkerModules, job: WorkerJob, compress: typeof compressSync): CompressOutcome[] | StatColumns | RestatResult {
+  if (job.kind === 'restat') {
+    const out: RestatResult = { changed: [], errors: {} };
+    const k = job.known;
+    const paths = job.paths.split('\0');
+    for (let j = 0; j < paths.length; j++) {
+      const i = job.from + j;
+      let kind = 0;
+      let size = 0;
+      let exec = 0;
+      let mtimeNs = 0n;
+      let ctimeNs = 0n;
+      let ino = 0n;
+      try {
+        const s = mods.fs.statSync(paths[j], { bigint: true, throwIfNoEntry: false });
+        if (s) {
+          kind = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
+          mtimeNs = s.mtimeNs;
+          ctimeNs = s.ctimeNs;
+          // A folder is known by its times alone: they move when its entries change.
+          if (kind !== 2) {
+            size = Number(s.size);
+            exec = (Number(s.mode) & 0o111) !== 0 ? 1 : 0;
+            ino = s.ino;
+          }
+        }
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (e.code !== 'ENOENT' && e.code !== 'ELOOP' && e.code !== 'ENOTDIR') out.errors[i] = e.code ?? 'EIO';
+      }
+      if (k.kind[i] === kind && k.size[i] === size && k.exec[i] === exec && k.mtimeNs[i] === mtimeNs && k.ctimeNs[i] === ctimeNs && k.ino[i] === ino) continue;
+      k.kind[i] = kind;
+      k.size[i] = size;
+      k.exec[i] = exec;
+      k.mtimeNs[i] = mtimeNs;
+      k.ctimeNs[i] = ctimeNs;
+      k.ino[i] = ino;
+      out.changed.push(i);
+    }
+    return out;
+  }
   if (job.kind === 'compress') {
     return job.paths.map((path): CompressOutcome => {
       try {

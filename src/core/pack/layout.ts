@@ -49,10 +49,16 @@ export function encodeName(name: string): { nameBytes: Buffer; utf8: boolean } {
   if (name.includes('\\')) bad('backslashes in names are read as folder separators by some unzip tools');
   if (name.includes('\0')) bad('the name contains a NUL character');
   if (name.includes('\uFFFD')) bad('the name is not valid UTF-8');
-  for (const segment of name.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') bad(`'${segment}' is not a valid path segment`);
+  // One test for the common case; the segment is found only to say which one it is.
+  if (BAD_SEGMENT.test(name)) {
+    const segment = name.split('/').find((s) => s === '' || s === '.' || s === '..');
+    bad(`'${segment}' is not a valid path segment`);
   }
-  const nameBytes = Buffer.from(name, 'utf8');
+  const ascii = ASCII_ONLY.test(name);
+  const nameBytes = Buffer.from(name, ascii ? 'latin1' : 'utf8');
   if (nameBytes.length > 0xffff) bad('the name is longer than 65,535 bytes');
-  return { nameBytes, utf8: !ASCII_ONLY.test(name) };
+  return { nameBytes, utf8: !ascii };
 }
+
+/** An empty, '.' or '..' path segment anywhere in a name. */
+const BAD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;

@@ -38,10 +38,13 @@ const STREAM_CONCURRENCY = 2;
  */
 export async function planZip(inputs: readonly PackInput[], opts: PlanOptions = {}): Promise<ZipPlan> {
   const { cache, pool, token } = opts;
-  const kept = opts.previous ? inPreviousOrder(inputs, opts.previous, cache) : undefined;
-  const plan = await planOrdered(kept ?? sortedByName(inputs), opts, cache, pool, token);
-  // Same names in the same order: the previous plan's name index serves this one too.
-  if (kept && opts.previous) indexes.set(plan, byName(opts.previous));
+  const kept = opts.previous ? (inSamePlaces(inputs, opts.previous, cache) ?? inPreviousOrder(inputs, opts.previous, cache)) : undefined;
+  const ordered = kept ?? sortedByName(inputs);
+  const plan = await planOrdered(ordered, opts, cache, pool, token);
+  // Same names in the same order: the previous plan's name index (if it was built) serves this one too.
+  const index = kept && opts.previous ? indexes.get(opts.previous) : undefined;
+  if (index) indexes.set(plan, index);
+  origins.set(plan, { inputs, at: ordered.at });
   return plan;
 }
 
@@ -51,15 +54,20 @@ interface Ordered {
   nameBytes: Buffer[];
   utf8: boolean[];
   prev: (PlannedEntry | undefined)[];
+  /** Where each input (by its index in the caller's list) stands in the zip. */
+  at: Int32Array;
 }
+
+/** Each plan's inputs as the caller listed them, and where each went: the next plan of the same package starts from there. */
+const origins = new WeakMap<ZipPlan, { inputs: readonly PackInput[]; at: Int32Array }>();
 
 /** Characters where UTF-16 order (JS string comparison) and UTF-8 byte order can disagree. */
 const ASTRAL_OR_HIGH = /[\uD800-\uFFFF]/;
 
 function sortedByName(inputs: readonly PackInput[]): Ordered {
-  const named = inputs.map((input) => {
+  const named = inputs.map((input, index) => {
     const { nameBytes, utf8 } = encodeName(input.name);
-    return { input, nameBytes, utf8, bytewise: utf8 && ASTRAL_OR_HIGH.test(input.name) };
+    return { input, index, nameBytes, utf8, bytewise: utf8 && ASTRAL_OR_HIGH.test(input.name) };
   });
   // Zip order is UTF-8 byte order. JS string order is the same unless a name has a surrogate pair
   // or a character from U+E000 up, so only those pay for a byte comparison.
@@ -74,7 +82,36 @@ function sortedByName(inputs: readonly PackInput[]): Ordered {
       throw new UserError(`Two files would both be '${named[i].input.name}' in the package.`, 'Rename or exclude one of them.');
     }
   }
-  return { inputs: named.map((n) => n.input), nameBytes: named.map((n) => n.nameBytes), utf8: named.map((n) => n.utf8), prev: new Array<undefined>(named.length).fill(undefined) };
+  const at = new Int32Array(named.length);
+  named.forEach((n, k) => (at[n.index] = k));
+  return { inputs: named.map((n) => n.input), nameBytes: named.map((n) => n.nameBytes), utf8: named.map((n) => n.utf8), prev: new Array<undefined>(named.length).fill(undefined), at };
+}
+
+/**
+ * When the caller lists the same names in the same order as for the previous plan (a re-walk of
+ * an unchanged folder hands back the very same objects), each input goes where its predecessor
+ * went: no sort, no name lookup. Undefined when any name differs.
+ */
+function inSamePlaces(inputs: readonly PackInput[], previous: ZipPlan, cache: CompressionCache | undefined): Ordered | undefined {
+  const origin = origins.get(previous);
+  const n = inputs.length;
+  if (!origin || origin.inputs.length !== n) return undefined;
+  const o: Ordered = { inputs: new Array<PackInput>(n), nameBytes: new Array<Buffer>(n), utf8: new Array<boolean>(n), prev: new Array<PlannedEntry | undefined>(n).fill(undefined), at: origin.at };
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i];
+    const before = origin.inputs[i];
+    if (input !== before && input.name !== before.name) return undefined;
+    const k = origin.at[i];
+    const prev = previous.entries[k];
+    o.inputs[k] = input;
+    o.nameBytes[k] = prev.nameBytes;
+    o.utf8[k] = prev.utf8;
+    if (unchanged(prev, input)) {
+      o.prev[k] = prev;
+      if (prev.source.kind === 'file') cache?.touch(prev.source.path);
+    }
+  }
+  return o;
 }
 
 /**
@@ -85,10 +122,12 @@ function inPreviousOrder(inputs: readonly PackInput[], previous: ZipPlan, cache:
   const index = byName(previous);
   const n = inputs.length;
   if (n !== index.size) return undefined;
-  const o: Ordered = { inputs: new Array<PackInput>(n), nameBytes: new Array<Buffer>(n), utf8: new Array<boolean>(n), prev: new Array<PlannedEntry | undefined>(n).fill(undefined) };
-  for (const input of inputs) {
+  const o: Ordered = { inputs: new Array<PackInput>(n), nameBytes: new Array<Buffer>(n), utf8: new Array<boolean>(n), prev: new Array<PlannedEntry | undefined>(n).fill(undefined), at: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i];
     const at = index.get(input.name);
     if (at === undefined || o.inputs[at] !== undefined) return undefined;
+    o.at[i] = at;
     const prev = previous.entries[at];
     o.inputs[at] = input;
     o.nameBytes[at] = prev.nameBytes;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { type CompressOutcome, compressSync, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
+import { type CompressOutcome, compressSync, type KnownStats, type RestatResult, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
 
 /**
  * Workers get their code as source text: the extension ships as one bundled file, so there is no
@@ -41,13 +41,24 @@ export class WorkerPool {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`worker count must be a whole number >= 0, not ${size}`);
   }
 
+  /** Starts the workers now, so they are ready when the first job comes (they start on first use otherwise). */
+  warmUp(): void {
+    if (this.disposed) return;
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   compress(job: Extract<WorkerJob, { kind: 'compress' }>): Promise<CompressOutcome[]> {
     return this.run(job) as Promise<CompressOutcome[]>;
   }
 
-  /** Stats the paths (following symlinks), in order. */
-  stat(paths: readonly string[]): Promise<StatColumns> {
-    return this.run({ kind: 'stat', paths: paths.join('\0') }) as Promise<StatColumns>;
+  /** Stats the paths (following symlinks), in order; a string is paths already NUL-joined. */
+  stat(paths: readonly string[] | string): Promise<StatColumns> {
+    return this.run({ kind: 'stat', paths: typeof paths === 'string' ? paths : paths.join('\0') }) as Promise<StatColumns>;
+  }
+
+  /** Stats paths[from...] again against `known` (shared memory), updating it; answers with what changed. */
+  restat(paths: string, from: number, known: KnownStats): Promise<RestatResult> {
+    return this.run({ kind: 'restat', paths, from, known }) as Promise<RestatResult>;
   }
 
   /** Runs a job on a worker, or on this thread when the pool has no workers. */

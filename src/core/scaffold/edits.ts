@@ -23,23 +23,41 @@ export interface UpdateFile {
   change: { start: number; end: number; text: string };
 }
 
-export type FileEdit = CreateFile | UpdateFile;
+/** A file or folder moved to a path where nothing is yet (installed packages going into a layer). */
+export interface MoveFile {
+  kind: 'move';
+  /** Absolute path of what is moved. */
+  from: string;
+  /** Absolute path it moves to. */
+  path: string;
+}
+
+export type FileEdit = CreateFile | UpdateFile | MoveFile;
 
 /**
  * Writes the edits all-or-nothing: every precondition is checked before the first write, new
  * files appear whole (written aside, then linked into place, which fails rather than replace),
- * the template is replaced last by a rename, and a failure part-way removes what was written.
- * Returns the paths written, in order.
+ * moves follow, the template is replaced last by a rename, and a failure part-way removes what
+ * was written and moves back what was moved. Returns the paths written, in order.
  */
 export async function applyEdits(edits: readonly FileEdit[]): Promise<string[]> {
   await checkPreconditions(edits);
   const created: string[] = [];
   const madeDirs: string[] = [];
+  const moved: MoveFile[] = [];
   try {
     for (const edit of edits) {
       if (edit.kind !== 'create') continue;
       madeDirs.push(...(await makeDirs(dirname(edit.path))));
       await createExclusive(edit.path, edit.content);
+      created.push(edit.path);
+    }
+    for (const edit of edits) {
+      if (edit.kind !== 'move') continue;
+      madeDirs.push(...(await makeDirs(dirname(edit.path))));
+      if (await exists(edit.path)) throw new UserError(`${edit.path} already exists.`, 'Nothing was kept. Move it away and try again.', 'file-exists');
+      await rename(edit.from, edit.path);
+      moved.push(edit);
       created.push(edit.path);
     }
     for (const edit of edits) {
@@ -49,6 +67,7 @@ export async function applyEdits(edits: readonly FileEdit[]): Promise<string[]> 
     }
     return created;
   } catch (err) {
+    for (const m of moved.reverse()) await rename(m.path, m.from).catch(() => undefined);
     await rollBack(
       created.filter((p) => edits.some((e) => e.kind === 'create' && e.path === p)),
       madeDirs,
@@ -62,12 +81,15 @@ async function checkPreconditions(edits: readonly FileEdit[]): Promise<void> {
   for (const edit of edits) {
     if (seen.has(edit.path)) throw new Error(`Two edits write ${edit.path}.`);
     seen.add(edit.path);
-    if (edit.kind === 'create') {
+    if (edit.kind === 'create' || edit.kind === 'move') {
       if (await exists(edit.path)) {
         throw new UserError(`${edit.path} already exists.`, 'Nothing was written. Choose another name or folder.', 'file-exists');
       }
+      if (edit.kind === 'move' && !(await exists(edit.from))) {
+        throw new UserError(`${edit.from} is gone since the change was planned.`, 'Nothing was written. Try again.', 'file-changed');
+      }
     } else if ((await readText(edit.path)) !== edit.before) {
-      throw new UserError(`${edit.path} changed since the new function was planned.`, 'Nothing was written. Save the file and try again.', 'file-changed');
+      throw new UserError(`${edit.path} changed since the change was planned.`, 'Nothing was written. Save the file and try again.', 'file-changed');
     }
   }
 }
@@ -132,7 +154,7 @@ async function replaceIfUnchanged(edit: UpdateFile): Promise<void> {
   await writeFile(aside, edit.content, { flag: 'wx' });
   try {
     if ((await readText(edit.path)) !== edit.before) {
-      throw new UserError(`${edit.path} changed while the new function was being written.`, 'Nothing was kept. Try again.', 'file-changed');
+      throw new UserError(`${edit.path} changed while the change was being written.`, 'Nothing was kept. Try again.', 'file-changed');
     }
     await rename(aside, edit.path);
   } catch (err) {

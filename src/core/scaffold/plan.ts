@@ -3,7 +3,7 @@ import { UserError } from '../errors';
 import { sampleEventFileName, sampleEventsFolder, serializeSampleEvent, buildSampleEvent } from '../events/catalog';
 import { codeFolder, testDirFor } from './code';
 import type { CodeContext } from './code/types';
-import type { FileEdit } from './edits';
+import type { CreateFile, UpdateFile } from './edits';
 import { existingNames, samGeneratedIds, type ExistingNames } from './existing';
 import { functionNameProblem, logicalIdFor } from './names';
 import { resolveRequest, ScaffoldInputError, type NewFunctionRequest, type ResolvedFunction } from './request';
@@ -34,7 +34,7 @@ export interface ScaffoldPlan {
   testFile: string;
   sampleEventFile: string;
   /** Everything to write, in order; nothing has been written yet. */
-  edits: FileEdit[];
+  edits: (CreateFile | UpdateFile)[];
   /** How to run the generated unit test: in codeDir, after `npm install` / module download when needsInstall. */
   test: { command: string; args: string[]; cwd: string; needsInstall: boolean };
   /** What the person should know next (installs, deploy parameters, permissions). */
@@ -90,7 +90,7 @@ export function planNewFunction(request: NewFunctionRequest, project: ProjectSna
   const base = before ?? newTemplateText(`${fn.name}: an AWS Lambda function and its event source`);
   const inserted = insertIntoTemplate(base, additions, project.templatePath);
 
-  const edits: FileEdit[] = folder.files.map((f) => ({ kind: 'create', path: join(codeDirAbs, ...f.path.split('/')), content: f.content }));
+  const edits: (CreateFile | UpdateFile)[] = folder.files.map((f) => ({ kind: 'create', path: join(codeDirAbs, ...f.path.split('/')), content: f.content }));
   edits.push({ kind: 'create', path: sampleAbs, content: serializeSampleEvent(buildSampleEvent(fn.event.sampleType, sample.params)) });
   edits.push(
     before === undefined

@@ -6,7 +6,8 @@ import type { WorkerPool } from '../pack/workerPool';
 import { analyseDependencies, type DependencyAnalysis, isCurrent } from './dependencies';
 import { loadIgnore } from './ignore';
 import { compileRules, type CompiledRules } from './rules';
-import { type ListingCache, revalidateListings, type WalkResult, walkPackage } from './walk';
+import { loadListings, saveListings } from './listingFile';
+import { type ListingCache, listedFolders, revalidateListings, rewalk, type WalkResult, walkPackage } from './walk';
 
 /** What a code folder contributes to its package, after the rules. */
 export interface FolderContents {
@@ -22,15 +23,37 @@ const NPM_PROJECT_DIRS = ['', 'nodejs'];
 
 /**
  * Reads code folders into package inputs. Keeps folder listings and the dependency analysis of
- * each npm project between calls, and re-reads them only where something changed.
+ * each npm project between calls, and re-reads them only where something changed. With
+ * `listingFile`, listings are also saved (save()) and loaded by the next process.
  */
 export class FolderReader {
   private readonly rules: CompiledRules = compileRules();
   private readonly analyses = new Map<string, DependencyAnalysis>();
   /** Per package root: the same folder seen from another root has other entry names. */
-  private readonly listings = new Map<string, ListingCache>();
+  private readonly listings = new Map<string, Promise<ListingCache>>();
+  /** Per package root: the last walk, and what it depended on besides the files (ignore patterns, dev-only folders). */
+  private readonly lastWalks = new Map<string, { inputs: string; walk: WalkResult }>();
+  /** Roots with folders read since their listings were last saved. */
+  private readonly unsaved = new Set<string>();
 
-  async read(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike } = {}): Promise<FolderContents> {
+  constructor(private readonly listingFile?: (root: string) => string) {}
+
+  /** Reads of each root, one after another: a read checks and updates what the last one saw. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  read(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike } = {}): Promise<FolderContents> {
+    const before = this.queues.get(root) ?? Promise.resolve();
+    const run = before.then(
+      () => this.readNow(root, opts),
+      () => this.readNow(root, opts),
+    );
+    const settled = run.catch(() => undefined);
+    this.queues.set(root, settled);
+    void settled.then(() => this.queues.get(root) === settled && this.queues.delete(root));
+    return run;
+  }
+
+  private async readNow(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike }): Promise<FolderContents> {
     const dependencies: FolderContents['dependencies'] = [];
     const devOnly = new Set<string>();
     for (const dir of NPM_PROJECT_DIRS) {
@@ -40,14 +63,40 @@ export class FolderReader {
       for (const d of analysis.devOnly) devOnly.add(dir === '' ? d : `${dir}/${d}`);
     }
     const ignore = await loadIgnore(root, opts.excludes);
-    let listings = this.listings.get(root);
-    if (!listings) {
-      listings = new Map();
-      this.listings.set(root, listings);
+    const listings = await this.listingsOf(root);
+    const inputs = JSON.stringify([ignore.map((p) => p.source), [...devOnly].sort()]);
+    const last = this.lastWalks.get(root);
+    let walkNumber: number | undefined;
+    if (opts.pool && opts.pool.size > 0 && last && last.inputs === inputs) {
+      const again = await rewalk(last.walk, listings, opts.pool, opts.token);
+      if (again.result) {
+        this.lastWalks.set(root, { inputs, walk: again.result });
+        return { root, inputs: again.result.files, walk: again.result, dependencies };
+      }
+      walkNumber = again.walk;
+    } else if (opts.pool && listings.size > 0) {
+      walkNumber = await revalidateListings(listings, opts.pool);
     }
-    const walkNumber = opts.pool && listings.size > 0 ? await revalidateListings(listings, opts.pool) : undefined;
     const walk = await walkPackage(root, { rules: this.rules, ignore, devOnly, pool: opts.pool, token: opts.token, listings, walk: walkNumber });
+    this.lastWalks.set(root, { inputs, walk });
+    if (walk.foldersRead > 0) this.unsaved.add(root);
     return { root, inputs: walk.files, walk, dependencies };
+  }
+
+  /** Writes the listings of the root's last walk for the next process (nothing without a listing file). */
+  async save(root: string): Promise<void> {
+    const last = this.lastWalks.get(root);
+    if (!this.listingFile || !last || !this.unsaved.delete(root)) return;
+    await saveListings(this.listingFile(root), root, await this.listingsOf(root), listedFolders(last.walk));
+  }
+
+  private listingsOf(root: string): Promise<ListingCache> {
+    let p = this.listings.get(root);
+    if (!p) {
+      p = this.listingFile ? loadListings(this.listingFile(root), root) : Promise.resolve(new Map());
+      this.listings.set(root, p);
+    }
+    return p;
   }
 
   private analyse(projectDir: string): DependencyAnalysis | undefined {

@@ -71,6 +71,20 @@ function stampOf(path: string): string {
   }
 }
 
+/**
+ * The installed package folders (relative to projectDir, '/'-separated) that `require(name)` finds
+ * from the project for each root, with everything they depend on in turn: what a layer holding
+ * those packages needs. `shared`: the ones `others` reach too. Undefined without node_modules.
+ */
+export function installedClosure(projectDir: string, roots: readonly string[], others: readonly string[]): { folders: string[]; shared: string[] } | undefined {
+  if (!isDir(join(projectDir, 'node_modules'))) return undefined;
+  const installed = new Map<string, Installed>();
+  scanNodeModules(projectDir, 'node_modules', installed, new Map());
+  const mine = closure(installed, [...roots]);
+  const theirs = closure(installed, [...others]);
+  return { folders: [...mine].sort(), shared: [...mine].filter((d) => theirs.has(d)).sort() };
+}
+
 function names(deps: Record<string, string> | undefined): string[] {
   return deps && typeof deps === 'object' ? Object.keys(deps) : [];
 }

@@ -67,7 +67,7 @@ interface Measured {
  */
 export class SizeEngine {
   private readonly pool: WorkerPool;
-  private readonly folders = new FolderReader();
+  private readonly folders: FolderReader;
   private readonly caches = new Map<string, Promise<CompressionCache>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   /** The last plan of each code folder: the next measurement reuses its unchanged entries. */
@@ -78,6 +78,8 @@ export class SizeEngine {
 
   constructor(private readonly options: SizeEngineOptions = {}) {
     this.pool = new WorkerPool(options.workers ?? defaultPoolSize());
+    const dir = options.cacheDir;
+    this.folders = new FolderReader(dir ? (root) => join(dir, `listings-${rootKey(root)}.bin`) : undefined);
   }
 
   /** One function: sizes, layers, status, findings and top contributors. */
@@ -239,7 +241,7 @@ export class SizeEngine {
       topContributors: contributors,
       categories,
       excluded: excludedSummary(m.folder),
-      stats: statsOf(m.plan, started),
+      stats: { ...statsOf(m.plan, started), foldersRead: m.folder?.walk.foldersRead ?? 0 },
     };
   }
 
@@ -263,8 +265,11 @@ export class SizeEngine {
   }
 
   private async measureFolder(root: string, opts: MeasureOptions): Promise<Measured> {
-    const cache = await this.cacheFor(root);
+    // In a new process the workers start, and the cache file loads, while the folder is read.
+    this.pool.warmUp();
+    const cached = this.cacheFor(root);
     const folder = await this.folders.read(root, { excludes: opts.excludes, pool: this.pool, token: opts.token });
+    const cache = await cached;
     const plan = await planZip(folder.inputs, { cache, pool: this.pool, token: opts.token, onProgress: opts.onProgress, previous: this.lastPlans.get(root) });
     this.lastPlans.set(root, plan);
     this.saveLater(root, cache);
@@ -283,6 +288,7 @@ export class SizeEngine {
       if (plan) cache.beginRun();
       for (const e of plan?.entries ?? []) if (e.source.kind === 'file') cache.touch(e.source.path);
       await cache.save();
+      await this.folders.save(root);
     };
     // Under the folder's lock, so a save never runs in the middle of a measurement.
     await Promise.all(pending.map(([root, cache]) => this.withLock(root, () => save(root, cache)).catch(() => undefined)));
@@ -355,7 +361,7 @@ export class SizeEngine {
     let p = this.caches.get(root);
     if (!p) {
       const dir = this.options.cacheDir;
-      p = dir ? CompressionCache.load(join(dir, `compress-${createHash('sha1').update(root).digest('hex').slice(0, 20)}.bin`)) : Promise.resolve(CompressionCache.inMemory());
+      p = dir ? CompressionCache.load(join(dir, `compress-${rootKey(root)}.bin`)) : Promise.resolve(CompressionCache.inMemory());
       this.caches.set(root, p);
     }
     return p;
@@ -389,6 +395,11 @@ function canonical(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** A code folder's part of its cache file names. */
+function rootKey(root: string): string {
+  return createHash('sha1').update(root).digest('hex').slice(0, 20);
 }
 
 /** Whether a path is a file; a missing path is not (the walk reports it, in words). */
@@ -464,6 +475,7 @@ function excludedSummary(folder: FolderContents | undefined): FunctionSize['excl
 
 function statsOf(plan: ZipPlan | undefined, started: number): MeasureStats {
   return {
+    foldersRead: 0,
     files: plan?.stats.entries ?? 0,
     compressed: plan?.stats.compressed ?? 0,
     cacheHits: plan?.stats.cacheHits ?? 0,

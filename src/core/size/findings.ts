@@ -62,8 +62,18 @@ function isBuiltWithEsbuild(x: FindingInput): boolean {
 function shrinkActions(x: FindingInput): FixAction[] {
   const actions: FixAction[] = [];
   if (nodeMajor(x.fn.runtime) !== undefined && !isBuiltWithEsbuild(x)) actions.push({ kind: 'use-esbuild', external: externalsFor(x) });
-  actions.push({ kind: 'use-image' });
+  if (movableFolder(x) && x.fn.layers.length === 0) actions.push({ kind: 'use-image' });
   return actions;
+}
+
+/**
+ * Whether the package is a serverless Node.js or Python function's folder as it is, so its files
+ * can move into a layer or an image mechanically. Lambda attaches no layers to images, so a
+ * function with layers is not offered the image (see planSwitchToImage).
+ */
+function movableFolder(x: FindingInput): boolean {
+  const runtime = x.fn.runtime ?? '';
+  return x.source === 'folder' && !x.fn.build && x.fn.resourceType === 'AWS::Serverless::Function' && (runtime.startsWith('nodejs') || runtime.startsWith('python'));
 }
 
 function externalsFor(x: FindingInput): string[] {
@@ -135,7 +145,7 @@ function zipFindings(x: FindingInput, out: Finding[]): void {
           'error',
           `The function is ${formatBytes(x.unzippedBytes)} unzipped and its layers add ${formatBytes(x.layersUnzippedBytes as number)}: ${formatBytes(total)} together, over the ${mib(limit)} limit. Lambda will refuse it.`,
           'Remove layers the function does not use, slim the layers down, or switch to a container image.',
-          { bytes: total, limit, actions: [{ kind: 'use-image' }], subjects: x.layers.map((l) => ({ package: l.name })) },
+          { bytes: total, limit, subjects: x.layers.map((l) => ({ package: l.name })) },
         ),
       );
     } else if (withLayers === 'warn' || (withLayers === undefined && alone === 'warn')) {
@@ -287,11 +297,13 @@ function dominanceFindings(x: FindingInput, out: Finding[]): void {
   const severity = pressing(x) ? 'warning' : 'info';
   const share = `${formatBytes(top.bytes)}, ${formatPercent(top.share)} of the package`;
   if (top.kind === 'package') {
-    const manifest = x.declaredDependencies?.manifest;
+    const python = x.fn.runtime?.startsWith('python') && x.codePath;
+    const manifest = python ? join(x.codePath as string, 'requirements.txt') : x.declaredDependencies?.manifest;
+    const layerRoom = x.fn.layers.length < LIMITS.layersPerFunction;
     out.push(
       finding('dominant-package', severity, `One package makes up most of the package: ${top.name} (${share}).`, `Check that ${top.name} is needed at run time; if it is, a layer can hold it so code deploys stay small.`, {
         bytes: top.bytes,
-        actions: [{ kind: 'move-to-layer', manifest, packages: [top.name] }],
+        actions: movableFolder(x) && layerRoom ? [{ kind: 'move-to-layer', manifest, packages: [top.name] }] : [],
         subjects: [{ package: top.name }],
       }),
     );

@@ -46,7 +46,7 @@ export type FixAction =
   | { kind: 'exclude'; ignoreFile: string; patterns: string[] }
   /** Move these packages from dependencies to devDependencies in the manifest. */
   | { kind: 'move-to-dev-dependencies'; manifest: string; packages: string[] }
-  /** Move these packages into a layer (new or existing) and out of the function's dependencies. */
+  /** Move these installed packages into a new layer folder and out of the function's folder and manifest. */
   | { kind: 'move-to-layer'; manifest?: string; packages: string[] }
   /** Switch the function to PackageType: Image (10 GiB limit instead of 250 MB). */
   | { kind: 'use-image' }
@@ -105,6 +105,8 @@ export interface ImageSize {
 
 /** What a measurement did: lets callers and tests see the cache work. */
 export interface MeasureStats {
+  /** Folders whose entries were read from disk (the others' listings were known unchanged). */
+  foldersRead: number;
   files: number;
   compressed: number;
   cacheHits: number;

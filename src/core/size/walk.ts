@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
-import type { StatColumns } from '../pack/compressCore';
+import type { KnownStats, StatColumns } from '../pack/compressCore';
 import type { PackInput } from '../pack/types';
 import { WorkerPool } from '../pack/workerPool';
 import { type IgnorePattern, isIgnored } from './ignore';
@@ -36,15 +36,17 @@ export interface WalkResult {
   symlinkLoops: { rel: string; target: string }[];
   /** Sockets, pipes, devices: they have no content to pack. */
   specialFiles: string[];
+  /** Folders whose entries were read from disk; the others' listings were known to be unchanged. */
+  foldersRead: number;
 }
 
-type EntryType = 'dir' | 'file' | 'link' | 'other';
+export type EntryType = 'dir' | 'file' | 'link' | 'other';
 
 /** A stat's identity as plain numbers (size, mtime s/ns, ctime s/ns, inode, exec bit): compared without allocating. */
 type StatPrint = [number, number, number, number, number, number, boolean];
 
 /** One entry of a folder listing, with what walks worked out about it, kept while the folder is unchanged. */
-interface ListedEntry {
+export interface ListedEntry {
   name: string;
   type: EntryType;
   rel: string;
@@ -56,10 +58,11 @@ interface ListedEntry {
   print: StatPrint | undefined;
 }
 
-/** A folder's entries as last read, valid while the folder's mtime is unchanged. */
-interface Listing {
+/** A folder's entries as last read, valid while the folder's mtime and ctime are unchanged. */
+export interface Listing {
   mtimeNs: bigint;
-  /** Whether the mtime was old enough when read that a later change must show in it. */
+  ctimeNs: bigint;
+  /** Whether mtime and ctime were old enough when read that a later change must show in them. */
   trusted: boolean;
   entries: ListedEntry[];
   /** Set by revalidateListings for the walk it prepares: whether the folder is still as listed. */
@@ -67,18 +70,48 @@ interface Listing {
 }
 
 /**
- * Folder listings of one package root, kept between walks. A folder's mtime changes whenever an
- * entry is added, removed or renamed in it, so an unchanged mtime means an unchanged listing: one
- * stat instead of a readdir. Files whose stat is unchanged keep their WalkedFile object, so a
- * re-walk after one edit allocates almost nothing and downstream lookups hit warm strings.
+ * Folder listings of one package root, kept between walks (and saved between processes, see
+ * listingFile.ts). A folder's mtime and ctime change whenever an entry is added, removed or
+ * renamed in it, and setting the mtime back (touch, rsync, tar) moves the ctime, so both unchanged
+ * means an unchanged listing: one stat instead of a readdir. Files whose stat is unchanged keep
+ * their WalkedFile object, so a re-walk after one edit allocates almost nothing and downstream
+ * lookups hit warm strings.
  */
 export type ListingCache = Map<string, Listing>;
 
+/** What a walk looked at, so the next one can check it all in one pass (see rewalk). */
+interface WalkTrace {
+  /** The folders listed, by their listing key. */
+  dirs: string[];
+  /** The listed entry behind each of result.files, in the same order. */
+  entries: ListedEntry[];
+  /** Links found pointing to nothing: one that comes to point somewhere changes the package. */
+  brokenLinks: string[];
+  foldersRead: number;
+  /** Every path above (folders, files, links), NUL-joined in pool-sized chunks, made once. */
+  chunks?: { joined: string; from: number }[];
+  /** What was last seen of each of those paths, shared with the workers that re-check them. */
+  known?: KnownStats;
+}
+
+const traces = new WeakMap<WalkResult, WalkTrace>();
+
+/** The folders a walk listed (listing keys), for saving their listings. */
+export function listedFolders(walk: WalkResult): readonly string[] {
+  return traces.get(walk)?.dirs ?? [];
+}
+
 /**
- * A listing is reused only when the folder's mtime was this much older than the moment it was
- * read: on file systems with coarse timestamps a change in the same tick would not move the mtime.
+ * A listing is reused only when the folder's mtime and ctime were this much older than the moment
+ * it was read: on file systems with coarse timestamps a change in the same tick would not move them.
  */
 const TRUST_AFTER_NS = 2_000_000_000n;
+
+/** Whether a listing read now, of a folder with these times, can be trusted to show later changes. */
+export function trustedNow(mtimeNs: bigint, ctimeNs: bigint): boolean {
+  const last = mtimeNs > ctimeNs ? mtimeNs : ctimeNs;
+  return BigInt(Date.now()) * 1_000_000n - last > TRUST_AFTER_NS;
+}
 
 export interface WalkOptions {
   /** Listings from earlier walks, reused where the folder did not change (and updated). */
@@ -137,7 +170,8 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
     if (err instanceof UserError) throw err;
     throw new UserError(`The code folder ${root} does not exist.`, 'Check CodeUri in the template, or create the folder.');
   }
-  const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [] };
+  const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [], foldersRead: 0 };
+  const trace: WalkTrace = { dirs: [], entries: [], brokenLinks: [], foldersRead: 0 };
   const stack: DirFrame[] = [{ abs: root, rel: '', real: rootReal, jumps: [rootReal] }];
   const statted: Promise<void>[] = [];
   let pending: PendingFile[] = [];
@@ -150,7 +184,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
     const onPool = opts.pool && opts.pool.size > 0 && (!final || sentToPool);
     if (onPool) sentToPool = true;
     const pool = onPool ? (opts.pool as WorkerPool) : ON_THIS_THREAD;
-    statted.push(pool.stat(batch.map((f) => f.entry.abs)).then((cols) => addStatted(result, batch, cols)));
+    statted.push(pool.stat(batch.map((f) => f.entry.abs)).then((cols) => addStatted(result, trace, batch, cols)));
   };
 
   let sliceStart = Date.now();
@@ -162,7 +196,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
     }
     const dir = stack.pop() as DirFrame;
     const atRoot = dir.rel === '';
-    for (const e of list(dir, opts.listings, opts.walk)) {
+    for (const e of list(dir, opts.listings, opts.walk, trace)) {
       const { rel, abs } = e;
       let kind: 'dir' | 'file';
       let real: string | undefined;
@@ -173,6 +207,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
         const target = followLink(abs);
         if (!target) {
           result.brokenSymlinks.push(rel);
+          trace.brokenLinks.push(abs);
           continue;
         }
         real = target.real;
@@ -245,33 +280,34 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
   flush(true);
   await Promise.all(statted);
   throwIfCancelled(token, 'measuring the package');
+  result.foldersRead = trace.foldersRead;
+  if (opts.listings) traces.set(result, trace);
   return result;
 }
 
-function list(dir: DirFrame, listings: ListingCache | undefined, walk: number | undefined): ListedEntry[] {
-  const read = (): ListedEntry[] =>
-    fs.readdirSync(dir.abs, { withFileTypes: true }).map((e) => ({
-      name: e.name,
-      type: typeOf(e),
-      rel: dir.rel === '' ? e.name : `${dir.rel}/${e.name}`,
-      abs: `${dir.abs}/${e.name}`,
-      rule: undefined,
-      file: undefined,
-      print: undefined,
-    }));
+function list(dir: DirFrame, listings: ListingCache | undefined, walk: number | undefined, trace: WalkTrace): ListedEntry[] {
+  const read = (): ListedEntry[] => {
+    trace.foldersRead++;
+    return fs.readdirSync(dir.abs, { withFileTypes: true }).map((e) => listedEntry(dir.rel, dir.abs, e.name, typeOf(e)));
+  };
   try {
     if (!listings) return read();
+    trace.dirs.push(dir.abs);
     const known = listings.get(dir.abs);
     if (known?.checked && known.checked.walk === walk && known.checked.unchanged) return known.entries;
-    // Stat before reading: a change after the stat moves the mtime past what is recorded.
-    const { mtimeNs } = fs.statSync(dir.abs, { bigint: true });
-    if (known && known.trusted && known.mtimeNs === mtimeNs) return known.entries;
+    // Stat before reading: a change after the stat moves the times past what is recorded.
+    const { mtimeNs, ctimeNs } = fs.statSync(dir.abs, { bigint: true });
+    if (known && known.trusted && known.mtimeNs === mtimeNs && known.ctimeNs === ctimeNs) return known.entries;
     const entries = read();
-    listings.set(dir.abs, { mtimeNs, trusted: BigInt(Date.now()) * 1_000_000n - mtimeNs > TRUST_AFTER_NS, entries });
+    listings.set(dir.abs, { mtimeNs, ctimeNs, trusted: trustedNow(mtimeNs, ctimeNs), entries });
     return entries;
   } catch (err) {
     throw readDirError(dir.rel || '.', err);
   }
+}
+
+export function listedEntry(dirRel: string, dirAbs: string, name: string, type: EntryType): ListedEntry {
+  return { name, type, rel: dirRel === '' ? name : `${dirRel}/${name}`, abs: `${dirAbs}/${name}`, rule: undefined, file: undefined, print: undefined };
 }
 
 let walks = 0;
@@ -293,7 +329,7 @@ export async function revalidateListings(listings: ListingCache, pool: WorkerPoo
       const cols = await pool.stat(chunk);
       chunk.forEach((dir, i) => {
         const known = listings.get(dir) as Listing;
-        known.checked = { walk, unchanged: known.trusted && cols.kind[i] === 2 && cols.mtimeNs[i] === known.mtimeNs };
+        known.checked = { walk, unchanged: known.trusted && cols.kind[i] === 2 && cols.mtimeNs[i] === known.mtimeNs && cols.ctimeNs[i] === known.ctimeNs };
       });
     }),
   );
@@ -316,7 +352,7 @@ function followLink(abs: string): { real: string; isDir: boolean; isFile: boolea
   }
 }
 
-function addStatted(result: WalkResult, batch: PendingFile[], cols: StatColumns): void {
+function addStatted(result: WalkResult, trace: WalkTrace, batch: PendingFile[], cols: StatColumns): void {
   for (let i = 0; i < batch.length; i++) {
     const { entry, category } = batch[i];
     const error = cols.errors[i];
@@ -328,36 +364,154 @@ function addStatted(result: WalkResult, batch: PendingFile[], cols: StatColumns)
       result.specialFiles.push(entry.rel);
       continue;
     }
-    const size = cols.size[i];
-    const executable = (cols.mode[i] & 0o111) !== 0;
-    const p = entry.print;
-    if (
-      entry.file &&
-      p &&
-      p[0] === size &&
-      p[1] === cols.mtimeSec[i] &&
-      p[2] === cols.mtimeNsec[i] &&
-      p[3] === cols.ctimeSec[i] &&
-      p[4] === cols.ctimeNsec[i] &&
-      p[5] === cols.inode[i] &&
-      p[6] === executable &&
-      entry.file.category === category
-    ) {
-      result.files.push(entry.file);
-      continue;
-    }
-    const file: WalkedFile = {
-      name: entry.rel,
-      source: { kind: 'file', path: entry.abs },
-      size,
-      executable,
-      stamp: { size, mtimeNs: cols.mtimeNs[i], ctimeNs: cols.ctimeNs[i], ino: cols.ino[i] },
-      category,
-    };
-    entry.file = file;
-    entry.print = [size, cols.mtimeSec[i], cols.mtimeNsec[i], cols.ctimeSec[i], cols.ctimeNsec[i], cols.inode[i], executable];
-    result.files.push(file);
+    result.files.push(restamp(entry, cols, i, category));
+    trace.entries.push(entry);
   }
+}
+
+/** The entry's file as of this stat: the same object while the stat is unchanged, else a new one. */
+function restamp(entry: ListedEntry, cols: StatColumns, i: number, category: ReportCategory | undefined): WalkedFile {
+  const size = cols.size[i];
+  const executable = (cols.mode[i] & 0o111) !== 0;
+  const p = entry.print;
+  if (
+    entry.file &&
+    p &&
+    p[0] === size &&
+    p[1] === cols.mtimeSec[i] &&
+    p[2] === cols.mtimeNsec[i] &&
+    p[3] === cols.ctimeSec[i] &&
+    p[4] === cols.ctimeNsec[i] &&
+    p[5] === cols.inode[i] &&
+    p[6] === executable &&
+    entry.file.category === category
+  ) {
+    return entry.file;
+  }
+  const file: WalkedFile = {
+    name: entry.rel,
+    source: { kind: 'file', path: entry.abs },
+    size,
+    executable,
+    stamp: { size, mtimeNs: cols.mtimeNs[i], ctimeNs: cols.ctimeNs[i], ino: cols.ino[i] },
+    category,
+  };
+  entry.file = file;
+  entry.print = [size, cols.mtimeSec[i], cols.mtimeNsec[i], cols.ctimeSec[i], cols.ctimeNsec[i], cols.inode[i], executable];
+  return file;
+}
+
+/**
+ * The last walk again, checked in one pass: every folder it listed, every file it packed and every
+ * broken link are statted again on the pool's workers, which compare with what was seen before (in
+ * shared memory) and answer with what changed. When no folder changed (nor a broken link's target
+ * appeared), the walk's result stands with the changed files restamped: nothing is listed or
+ * matched against the rules again. Otherwise the folders' checks are kept for the full walk to
+ * use, and only `walk` is returned.
+ */
+export async function rewalk(last: WalkResult, listings: ListingCache, pool: WorkerPool, token?: CancellationTokenLike): Promise<{ walk: number; result?: WalkResult }> {
+  const walk = ++walks;
+  const trace = traces.get(last);
+  if (!trace || pool.size === 0) return { walk };
+  const dirs = trace.dirs.length;
+  const files = dirs + trace.entries.length;
+  const known = (trace.known ??= knownStats(trace, listings));
+  trace.chunks ??= chunked([...trace.dirs, ...trace.entries.map((e) => e.abs), ...trace.brokenLinks], pool.size);
+  // The workers update `known` as they go: from here it describes the files as they are now, not
+  // `last`, so `last` is never re-checked against it again (only the result below, if any, is).
+  traces.delete(last);
+  const chunks = trace.chunks;
+  const answers = await Promise.all(chunks.map((c) => pool.restat(c.joined, c.from, known)));
+  throwIfCancelled(token, 'measuring the package');
+
+  let same = trace.dirs.every((d) => listings.get(d)?.trusted);
+  const changedDirs = new Set<number>();
+  let copy: WalkedFile[] | undefined;
+  for (const a of answers) {
+    if (Object.keys(a.errors).length > 0) same = false;
+    for (const g of a.changed) {
+      if (g < dirs) {
+        changedDirs.add(g);
+        same = false;
+      } else if (g < files) {
+        const k = g - dirs;
+        const prev = last.files[k];
+        if (known.kind[g] !== 1) {
+          same = false;
+          continue;
+        }
+        (copy ??= [...last.files])[k] = restampKnown(trace.entries[k], known, g, prev.category);
+      } else {
+        same = false;
+      }
+    }
+  }
+  if (!same) {
+    for (let g = 0; g < dirs; g++) {
+      const listing = listings.get(trace.dirs[g]);
+      if (listing) listing.checked = { walk, unchanged: listing.trusted && !changedDirs.has(g) && known.mtimeNs[g] === listing.mtimeNs && known.ctimeNs[g] === listing.ctimeNs };
+    }
+    return { walk };
+  }
+  const result: WalkResult = { ...last, files: copy ?? last.files, foldersRead: 0 };
+  traces.set(result, { ...trace, foldersRead: 0 });
+  return { walk, result };
+}
+
+/** What the walk saw of its folders, files and broken links, as the restat jobs compare it. */
+function knownStats(trace: WalkTrace, listings: ListingCache): KnownStats {
+  const n = trace.dirs.length + trace.entries.length + trace.brokenLinks.length;
+  const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(1, n) * bytes);
+  const known: KnownStats = {
+    kind: new Uint8Array(shared(1)),
+    size: new Float64Array(shared(8)),
+    exec: new Uint8Array(shared(1)),
+    mtimeNs: new BigInt64Array(shared(8)),
+    ctimeNs: new BigInt64Array(shared(8)),
+    ino: new BigUint64Array(shared(8)),
+  };
+  trace.dirs.forEach((d, g) => {
+    const l = listings.get(d);
+    known.kind[g] = 2;
+    // The listing's times: a folder statted differently from them has changed.
+    if (l) {
+      known.mtimeNs[g] = l.mtimeNs;
+      known.ctimeNs[g] = l.ctimeNs;
+    }
+  });
+  trace.entries.forEach((e, k) => {
+    const g = trace.dirs.length + k;
+    const f = e.file as WalkedFile;
+    known.kind[g] = 1;
+    known.size[g] = f.size;
+    known.exec[g] = f.executable ? 1 : 0;
+    known.mtimeNs[g] = f.stamp?.mtimeNs ?? 0n;
+    known.ctimeNs[g] = f.stamp?.ctimeNs ?? 0n;
+    known.ino[g] = f.stamp?.ino ?? 0n;
+  });
+  // Broken links stay kind 0 (missing): one whose target appears reads as changed.
+  return known;
+}
+
+/** The entry's file as `known` now has it (a restat found it changed). */
+function restampKnown(entry: ListedEntry, known: KnownStats, g: number, category: ReportCategory | undefined): WalkedFile {
+  const size = known.size[g];
+  const mtimeNs = known.mtimeNs[g];
+  const ctimeNs = known.ctimeNs[g];
+  const ino = known.ino[g];
+  const executable = known.exec[g] === 1;
+  const file: WalkedFile = { name: entry.rel, source: { kind: 'file', path: entry.abs }, size, executable, stamp: { size, mtimeNs, ctimeNs, ino }, category };
+  entry.file = file;
+  entry.print = [size, Number(mtimeNs / 1_000_000_000n), Number(mtimeNs % 1_000_000_000n), Number(ctimeNs / 1_000_000_000n), Number(ctimeNs % 1_000_000_000n), Number(ino), executable];
+  return file;
+}
+
+/** Paths NUL-joined in `parts` chunks of about equal size (the stat jobs' wire format), with the index each starts at. */
+function chunked(paths: string[], parts: number): { joined: string; from: number }[] {
+  const per = Math.max(1, Math.ceil(paths.length / Math.max(1, parts)));
+  const out: { joined: string; from: number }[] = [];
+  for (let i = 0; i < paths.length; i += per) out.push({ joined: paths.slice(i, i + per).join('\0'), from: i });
+  return out;
 }
 
 function readDirError(rel: string, err: unknown): Error {

@@ -3,6 +3,7 @@ import type { AwsServices } from '../aws/sessions';
 import type { LocalDebugger } from '../local/debug';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
+import { APPLY_SIZE_FIX, applySizeFix } from '../size/applyFix';
 import type { SizeReports } from '../size/report';
 import type { SizeService } from '../size/service';
 import type { CloudTree } from '../views/cloudTree';
@@ -33,7 +34,7 @@ interface Views {
 
 type Handler = (...args: unknown[]) => unknown;
 
-/** Every command the manifest contributes, in one table: id -> handler. */
+/** Every command the manifest contributes (and the few only code actions run), in one table: id -> handler. */
 export function registerCommands(wb: Workbench, views: Views): void {
   const table: Record<string, Handler> = {
     'lambdaWorkbench.refresh': async () => {
@@ -57,6 +58,8 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.chooseRegion': () => chooseRegion(wb.prompts),
     'lambdaWorkbench.doctor': () => doctor(wb),
     ...cloudCommands(wb, views.cloud, views.store),
+    // Not in the manifest: the size quick fixes that move files run it.
+    [APPLY_SIZE_FIX]: (arg) => applySizeFix(wb, views.store, arg),
   };
   for (const [id, handler] of Object.entries(table)) {
     wb.own(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(wb, id, () => handler(...args))));

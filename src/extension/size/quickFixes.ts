@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
+import { editTemplate, type TemplateEdit } from '../../core/scaffold/template/edit';
 import type { FixAction } from '../../core/size';
+import { APPLY_SIZE_FIX, type SizeFixRequest } from './applyFix';
 import type { SizeDiagnostics } from './diagnostics';
 
 /** Quick fixes for package-size problems whose fix is mechanical. */
@@ -32,8 +34,21 @@ export class SizeQuickFixes implements vscode.CodeActionProvider {
 
 function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | undefined {
   switch (fix.kind) {
-    case 'use-esbuild':
-      return templateEdit(fn, `Bundle ${fn.logicalId} with esbuild${fix.external.length ? ` (${fix.external.join(', ')} external)` : ''}`, esbuildMetadata(fix.external));
+    case 'use-esbuild': {
+      // A function built another way keeps its build: switching builders takes a person.
+      if (fn.build) return undefined;
+      const metadata = ['Resources', fn.logicalId, 'Metadata'];
+      return templateEdit(fn, `Bundle ${fn.logicalId} with esbuild${fix.external.length ? ` (${fix.external.join(', ')} external)` : ''}`, [
+        { kind: 'set', path: [...metadata, 'BuildMethod'], value: 'esbuild' },
+        { kind: 'set', path: [...metadata, 'BuildProperties'], value: fix.external.length ? { External: fix.external } : { Minify: false } },
+      ]);
+    }
+    case 'esbuild-external':
+      return templateEdit(
+        fn,
+        `Keep ${fix.add.join(', ')} out of ${fn.logicalId}'s bundle (External)`,
+        fix.add.map((e): TemplateEdit => ({ kind: 'append', path: ['Resources', fn.logicalId, 'Metadata', 'BuildProperties', 'External'], value: e })),
+      );
     case 'exclude': {
       const a = new vscode.CodeAction(`Leave ${fix.patterns.join(', ')} out of ${fn.logicalId}'s package`, vscode.CodeActionKind.QuickFix);
       a.edit = appendLines(fix.ignoreFile, fix.patterns);
@@ -49,34 +64,44 @@ function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | und
       a.command = { title: a.title, command: 'workbench.action.openSettings', arguments: ['lambdaWorkbench.deploy.s3Bucket'] };
       return a;
     }
+    case 'move-to-layer':
+      return confirmed(fn, fix, `Move ${fix.packages.join(', ')} into a new layer…`);
+    case 'use-image':
+      return confirmed(fn, fix, `Switch ${fn.logicalId} to a container image…`);
     default:
-      // Moving packages to a layer or switching to an image takes decisions a person makes.
       return undefined;
   }
 }
 
-/** Adds a Metadata block to the function's resource, at the resource's own indentation. */
-function templateEdit(fn: FunctionSpec, title: string, metadata: string[]): vscode.CodeAction | undefined {
-  if (Object.keys(fn.ranges.properties).some((k) => k.startsWith('Metadata'))) return undefined;
-  const lines = readFileSync(fn.templatePath, 'utf8').split('\n');
-  const first = fn.ranges.logicalId.start.line;
-  const child = lines.slice(first + 1).find((l) => l.trim() && !l.trim().startsWith('#'));
-  if (!child) return undefined;
-  const indent = child.slice(0, child.length - child.trimStart().length);
-  const step = indent.length - fn.ranges.logicalId.start.column;
-  const end = fn.ranges.resource.end;
-  // After the resource's last line with content.
-  let at = end.column === 0 ? end.line - 1 : end.line;
-  while (at > first && !lines[at]?.trim()) at--;
+/** Fixes that move files and add resources run a command that shows what will change and asks first. */
+function confirmed(fn: FunctionSpec, fix: SizeFixRequest['fix'], title: string): vscode.CodeAction {
   const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-  a.edit = new vscode.WorkspaceEdit();
-  const text = metadata.map((l) => indent + l.replace(/^( *)/, (s) => ' '.repeat((s.length / 2) * step))).join('\n');
-  a.edit.insert(vscode.Uri.file(fn.templatePath), new vscode.Position(at, lines[at].length), `\n${text}`);
+  const request: SizeFixRequest = { templatePath: fn.templatePath, logicalId: fn.logicalId, fix };
+  a.command = { title, command: APPLY_SIZE_FIX, arguments: [request] };
   return a;
 }
 
-function esbuildMetadata(external: string[]): string[] {
-  return ['Metadata:', '  BuildMethod: esbuild', '  BuildProperties:', ...(external.length ? ['    External:', ...external.map((e) => `      - '${e}'`)] : ['    Minify: false'])];
+/** A change to the function's resource, made by the same template editor as every other template change. */
+function templateEdit(fn: FunctionSpec, title: string, edits: TemplateEdit[]): vscode.CodeAction | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === fn.templatePath);
+  const text = open?.getText() ?? readFileSync(fn.templatePath, 'utf8');
+  let change: { start: number; end: number; text: string };
+  try {
+    change = editTemplate(text, edits, fn.templatePath).change;
+  } catch {
+    // A template the editor cannot change line by line (flow style, YAML errors) gets no quick fix.
+    return undefined;
+  }
+  const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  a.edit = new vscode.WorkspaceEdit();
+  a.edit.replace(vscode.Uri.file(fn.templatePath), new vscode.Range(positionAt(text, change.start), positionAt(text, change.end)), change.text);
+  return a;
+}
+
+function positionAt(text: string, offset: number): vscode.Position {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return new vscode.Position(line, offset - (before.lastIndexOf('\n') + 1));
 }
 
 function appendLines(file: string, patterns: string[]): vscode.WorkspaceEdit {

@@ -47,6 +47,24 @@ describe('applying scaffold edits', () => {
     assert.ok(!existsSync(join(dir.path, 'new')), 'folders it made are removed');
   });
 
+  it('moves folders into new places, and moves them back when a later move fails', async () => {
+    writeFileSync(join(dir.path, 'keep.txt'), 'k');
+    mkdirSync(join(dir.path, 'from', 'pkg'), { recursive: true });
+    writeFileSync(join(dir.path, 'from', 'pkg', 'index.js'), 'x');
+    writeFileSync(join(dir.path, 'from', 'single.py'), 'y');
+    const moves: FileEdit[] = [
+      { kind: 'move', from: join(dir.path, 'from', 'pkg'), path: join(dir.path, 'to', 'deep', 'pkg') },
+      // keep.txt is a file: nothing can be moved into it, so this one fails after the first moved.
+      { kind: 'move', from: join(dir.path, 'from', 'single.py'), path: join(dir.path, 'keep.txt', 'single.py') },
+    ];
+    await assert.rejects(applyEdits(moves));
+    assert.deepEqual(listFiles(dir.path), ['from/pkg/index.js', 'from/single.py', 'keep.txt']);
+
+    await applyEdits([moves[0], { kind: 'create', path: join(dir.path, 'to', 'deep', 'list.txt'), content: 'pkg' }]);
+    assert.deepEqual(listFiles(dir.path), ['from/single.py', 'keep.txt', 'to/deep/list.txt', 'to/deep/pkg/index.js']);
+    await assert.rejects(applyEdits([moves[0]]), (err: unknown) => err instanceof UserError && /already exists/.test(err.message));
+  });
+
   it('refuses to update a template that changed since the plan', async () => {
     const path = join(dir.path, 'template.yaml');
     writeFileSync(path, 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n');

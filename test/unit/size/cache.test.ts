@@ -3,7 +3,13 @@ import { appendFileSync, copyFileSync, readdirSync, renameSync, rmSync, statSync
 import { join } from 'node:path';
 import { CompressionCache } from '../../../src/core/pack';
 import { SizeEngine } from '../../../src/core/size';
+import { listZip, unzipTest } from '../pack/zipTools';
 import { fnSpec, tempDir, writeTree } from './fixtures';
+
+/** Waits until folders written now are old enough for their listings to be trusted (see trustedNow). */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2_100));
+}
 
 describe('size: compression cache', () => {
   let t: ReturnType<typeof tempDir>;
@@ -54,7 +60,7 @@ describe('size: compression cache', () => {
     };
     const cold = await run();
     assert.equal(cold.compressed, 200);
-    assert.equal(readdirSync(cacheDir).filter((f) => f.endsWith('.bin')).length, 1);
+    assert.equal(readdirSync(cacheDir).filter((f) => f.startsWith('compress-')).length, 1);
     assert.deepEqual(await run(), { compressed: 0, zipped: cold.zipped });
 
     // Same size and mtime, new content: only the inode (and ctime) tell. Replaced by rename, as editors save.
@@ -70,21 +76,36 @@ describe('size: compression cache', () => {
     // Deleted files leave the cache file at the next save.
     rmSync(join(code, 'src/m1'), { recursive: true });
     await run();
-    const file = join(cacheDir, readdirSync(cacheDir).find((f) => f.endsWith('.bin')) as string);
+    const file = join(cacheDir, readdirSync(cacheDir).find((f) => f.startsWith('compress-')) as string);
     assert.equal((await CompressionCache.load(file)).size, 180);
   });
 
-  it('re-walks see files added, removed and rewritten in folders whose listing is reused', async () => {
+  it('re-walks see files added, removed and rewritten in folders whose listing is reused', async function () {
+    this.timeout(20_000);
     const code = tree();
-    // Folders last changed long ago: their listings are trusted and reused by the next walk.
-    const old = new Date('2020-01-01T00:00:00Z');
-    for (const d of ['', 'src', ...Array.from({ length: 10 }, (_, i) => `src/m${i}`)]) utimesSync(join(code, d), old, old);
+    // Folders last changed over two seconds ago: their listings are trusted and reused by the next walk.
+    await settle();
     const engine = new SizeEngine({ workers: 2 });
     try {
       const fn = fnSpec({ codeUri: code });
       const names = async (): Promise<string[]> => (await engine.collectInputs({ kind: 'function', spec: fn })).map((i) => i.name).sort();
       const first = await engine.measure(fn);
-      assert.deepEqual((await engine.measure(fn)).stats.compressed, 0);
+      assert.equal(first.stats.foldersRead, 12);
+      const again = await engine.measure(fn);
+      assert.deepEqual([again.stats.compressed, again.stats.foldersRead], [0, 0]);
+      // An edit that adds no file: nothing is listed again, one file is compressed, and the zip is as predicted.
+      appendFileSync(join(code, 'src/m8/f8.js'), '// edited\n');
+      const edited = await engine.measure(fn);
+      assert.deepEqual([edited.stats.compressed, edited.stats.foldersRead], [1, 0]);
+      const written = await engine.package(fn, join(t.dir, 'edited.zip'));
+      assert.equal(written.bytes, edited.zippedBytes);
+      assert.equal(statSync(join(t.dir, 'edited.zip')).size, edited.zippedBytes);
+      // Two reads at once (a measurement and a deploy collecting its inputs) both see the next edit.
+      appendFileSync(join(code, 'src/m9/f9.js'), '// edited again\n');
+      const size = statSync(join(code, 'src/m9/f9.js')).size;
+      const [measured, inputs] = await Promise.all([engine.measure(fn), engine.collectInputs({ kind: 'function', spec: fn })]);
+      assert.equal(inputs.find((i) => i.name === 'src/m9/f9.js')?.size, size);
+      assert.equal(measured.stats.compressed, 1);
       writeFileSync(join(code, 'src/m4/new.js'), 'added');
       rmSync(join(code, 'src/m5/f5.js'));
       const listed = await names();
@@ -96,6 +117,7 @@ describe('size: compression cache', () => {
       writeFileSync(f, 'Z'.repeat(before.size));
       utimesSync(f, before.atime, before.mtime);
       const after = await engine.measure(fn);
+      assert.equal(after.stats.foldersRead, 2, 'src/m4 and src/m5 are listed again, nothing else');
       assert.equal(after.fileCount, 200);
       assert.equal(after.stats.compressed, 2, 'the new file and the rewritten one');
       assert.notEqual(after.zippedBytes, first.zippedBytes);
@@ -108,6 +130,47 @@ describe('size: compression cache', () => {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('a new engine re-lists only the folders that changed since the last one saved its listings, and packs what is there', async function () {
+    this.timeout(30_000);
+    const code = tree();
+    writeTree(code, { 'app.js': 'exports.handler = async () => 1;', 'README.md': '# x', 'src/m7/deep/er/leaf.js': 'leaf' });
+    const cacheDir = join(t.dir, 'cache');
+    const fn = fnSpec({ codeUri: code });
+    /** Measures in a new engine (as a new process would), then writes the zip and reads its names back. */
+    const fresh = async (n: number): Promise<{ read: number; names: string[] }> => {
+      const engine = new SizeEngine({ workers: 2, cacheDir });
+      try {
+        const s = await engine.measure(fn);
+        const pkg = await engine.package(fn, join(t.dir, `out-${n}.zip`));
+        assert.equal(pkg.bytes, s.zippedBytes, 'the written zip is the predicted size');
+        assert.equal(statSync(join(t.dir, `out-${n}.zip`)).size, s.zippedBytes, 'to the byte, on disk');
+        unzipTest(join(t.dir, `out-${n}.zip`));
+        return { read: s.stats.foldersRead, names: await listZip(join(t.dir, `out-${n}.zip`)) };
+      } finally {
+        await engine.dispose();
+      }
+    };
+    await settle();
+    const first = await fresh(1);
+    assert.equal(first.read, 14, 'the first engine lists every folder');
+    const second = await fresh(2);
+    assert.deepEqual(second, { read: 0, names: first.names }, 'the next lists none: every listing is loaded and checked');
+
+    writeFileSync(join(code, 'src/m7/deep/er/added.js'), 'added');
+    rmSync(join(code, 'src/m2/f2.js'));
+    renameSync(join(code, 'src/m3/f3.js'), join(code, 'src/m3/renamed.js'));
+    writeFileSync(join(code, 'added-at-root.js'), 'root');
+    rmSync(join(code, 'README.md'));
+    renameSync(join(code, 'app.js'), join(code, 'handler.js'));
+    const third = await fresh(3);
+    assert.equal(third.read, 4, 'the root, src/m2, src/m3 and src/m7/deep/er');
+    const expected = first.names.filter((n) => !['src/m2/f2.js', 'src/m3/f3.js', 'README.md', 'app.js'].includes(n));
+    expected.push('src/m7/deep/er/added.js', 'src/m3/renamed.js', 'added-at-root.js', 'handler.js');
+    assert.deepEqual([...third.names].sort(), expected.sort());
+    // Listings read just now are recent, so not trusted yet: the next engine lists those four again.
+    assert.equal((await fresh(4)).read, 4);
   });
 
   it('a copied tree (new inodes) is compressed again: the cache never trusts a path alone', async () => {

@@ -29,7 +29,7 @@ const TOP_LEVEL_ORDER = [
   'Outputs',
 ];
 
-interface Insertion {
+export interface Insertion {
   offset: number;
   text: string;
 }
@@ -92,7 +92,7 @@ export function insertIntoTemplate(before: string, additions: TemplateAdditions,
   return { text, change: singleChange(before, text) };
 }
 
-function topPair(root: YAMLMap | null, key: string): Pair | undefined {
+export function topPair(root: YAMLMap | null, key: string): Pair | undefined {
   return root?.items.find((p) => isScalar(p.key) && p.key.value === key);
 }
 
@@ -127,19 +127,35 @@ function sectionInsertion(
 ): Insertion {
   const pair = topPair(root, section);
   if (!pair) return newSectionInsertion(root, text, section, entries, comments, style);
-  const keyColumn = isScalar(pair.key) && pair.key.range ? columnOf(text, pair.key.range[0]) : 0;
-  const value = pair.value;
+  return mapInsertion(text, pair, entries, style, { path, where: section, comments, separated: true });
+}
+
+/**
+ * New entries at the end of the block map that is `owner`'s value (or under `owner` when it has no
+ * value yet), at the column of the map's keys. `separated`: put a blank line between entries when
+ * the map does, or has fewer than two entries to tell (top-level sections); otherwise only when it does.
+ */
+export function mapInsertion(
+  text: string,
+  owner: Pair,
+  entries: Record<string, unknown>,
+  style: YamlStyle,
+  opts: { path: string; where: string; comments?: { path: string[]; text: string }[]; separated?: boolean },
+): Insertion {
+  const comments = opts.comments ?? [];
+  const keyColumn = isScalar(owner.key) && owner.key.range ? columnOf(text, owner.key.range[0]) : 0;
+  const value = owner.value;
 
   if (value === null || (isScalar(value) && value.value === null && value.range != null && value.range[0] === value.range[1])) {
     // `Resources:` with nothing under it yet.
-    const keyEnd = isScalar(pair.key) && pair.key.range ? pair.key.range[1] : 0;
+    const keyEnd = isScalar(owner.key) && owner.key.range ? owner.key.range[1] : 0;
     const offset = lineEndAfter(text, keyEnd);
-    return { offset, text: newlineIfNeeded(text, offset) + renderSeparated(entries, keyColumn + style.indent, style, comments, true) };
+    return { offset, text: newlineIfNeeded(text, offset) + renderSeparated(entries, keyColumn + style.indent, style, comments, opts.separated === true) };
   }
   if (!isMap(value) || value.flow || value.items.length === 0) {
     throw new UserError(
-      `${section} in ${path} is written in flow style ({ ... }) or is not a mapping.`,
-      `New functions are inserted into block-style ${section} only; add this one by hand or rewrite ${section} in block style.`,
+      `${opts.where} in ${opts.path} is written in flow style ({ ... }) or is not a mapping.`,
+      `Entries are inserted into block-style YAML only; make this change by hand, or rewrite ${opts.where} in block style.`,
       'template-style',
     );
   }
@@ -147,7 +163,7 @@ function sectionInsertion(
   const firstKey = items[0].key;
   const column = isScalar(firstKey) && firstKey.range ? columnOf(text, firstKey.range[0]) : keyColumn + style.indent;
   const offset = endOfSection(text, valueEnd(items[items.length - 1]), keyColumn);
-  const blank = blankLinesBetweenEntries(text, items);
+  const blank = opts.separated ? blankLinesBetweenEntries(text, items) : items.length >= 2 && blankLinesBetweenEntries(text, items);
   return { offset, text: newlineIfNeeded(text, offset) + (blank ? '\n' : '') + renderSeparated(entries, column, style, comments, blank) };
 }
 
@@ -191,19 +207,19 @@ function renderSeparated(
 }
 
 /** Where a pair's value ends (its key's end when it has none). */
-function valueEnd(pair: Pair): number {
+export function valueEnd(pair: Pair): number {
   const v = pair.value as { range?: [number, number, number] } | null;
   if (v?.range) return v.range[1];
   const k = pair.key as { range?: [number, number, number] } | null;
   return k?.range?.[1] ?? 0;
 }
 
-function lineStart(text: string, offset: number): number {
+export function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** The start of the line after the one holding the character before `offset`. */
-function lineEndAfter(text: string, offset: number): number {
+export function lineEndAfter(text: string, offset: number): number {
   const i = text.indexOf('\n', Math.max(0, offset - 1));
   return i === -1 ? text.length : i + 1;
 }
@@ -262,7 +278,7 @@ function commentBlockStart(text: string, offset: number): number {
   return start;
 }
 
-function applyInsertions(text: string, insertions: Insertion[]): string {
+export function applyInsertions(text: string, insertions: Insertion[]): string {
   // Later offsets first so earlier offsets stay valid; equal offsets keep their planned order.
   const ordered = insertions.map((ins, i) => ({ ins, i })).sort((a, b) => b.ins.offset - a.ins.offset || b.i - a.i);
   let out = text;
@@ -270,7 +286,7 @@ function applyInsertions(text: string, insertions: Insertion[]): string {
   return out;
 }
 
-function singleChange(before: string, after: string): { start: number; end: number; text: string } {
+export function singleChange(before: string, after: string): { start: number; end: number; text: string } {
   let start = 0;
   while (start < before.length && before[start] === after[start]) start++;
   let tail = 0;

@@ -21,6 +21,18 @@ export function renderEntries(
   return lines.map((l) => `${l}\n`).join('');
 }
 
+/** `- item` lines for a block sequence whose dashes sit at `column`. */
+export function renderSeqItems(items: unknown[], column: number, style: YamlStyle): string {
+  const lines: string[] = [];
+  new Renderer(style, [], lines).seq(items, column, []);
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** One value on one line (a scalar or a tagged scalar), quoted as the template quotes. */
+export function renderScalar(value: unknown, style: YamlStyle): string {
+  return new Renderer(style, [], []).scalar(value);
+}
+
 class Renderer {
   constructor(
     private readonly style: YamlStyle,
@@ -49,7 +61,7 @@ class Renderer {
     }
   }
 
-  private seq(items: unknown[], column: number, path: string[]): void {
+  seq(items: unknown[], column: number, path: string[]): void {
     const pad = ' '.repeat(column);
     for (const item of items) {
       if (isNonEmptyMap(item)) {
@@ -65,7 +77,7 @@ class Renderer {
     }
   }
 
-  private scalar(value: unknown): string {
+  scalar(value: unknown): string {
     if (value instanceof Tagged) return `${value.tag} ${this.scalar(value.value)}`;
     if (Array.isArray(value)) return '[]';
     if (value !== null && typeof value === 'object') return '{}';

@@ -1,5 +1,6 @@
 import { packageNameFor } from '../../names';
 import type { ResolvedFunction } from '../../request';
+import { runtimeDockerfile } from '../dockerfile';
 import type { CodeContext, CodeFile, CodeFolder, HandlerSource } from '../types';
 import { nodeSqs, nodeStream } from './batches';
 import { nodeNotification } from './notifications';
@@ -122,11 +123,5 @@ CMD ["app.handler"]
 }
 
 function jsDockerfile(fn: ResolvedFunction): string {
-  return `FROM ${fn.runtime.baseImage}
-COPY package.json \${LAMBDA_TASK_ROOT}/
-RUN npm install --omit=dev --no-audit --no-fund
-COPY app.mjs \${LAMBDA_TASK_ROOT}/
-# The base image's entrypoint starts the Node.js runtime with this handler: app.mjs, export handler.
-CMD ["app.handler"]
-`;
+  return runtimeDockerfile({ family: 'node', baseImage: fn.runtime.baseImage, handler: 'app.handler', handlerMeans: 'app.mjs, export handler', manifest: 'package.json', code: ['app.mjs'] });
 }

@@ -1,4 +1,5 @@
 import type { ResolvedFunction } from '../../request';
+import { runtimeDockerfile } from '../dockerfile';
 import type { CodeContext, CodeFile, CodeFolder, HandlerSource } from '../types';
 import { pythonSqs, pythonStream } from './batches';
 import { pythonNotification } from './notifications';
@@ -50,11 +51,5 @@ export function pythonFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder
 }
 
 function dockerfile(fn: ResolvedFunction): string {
-  return `FROM ${fn.runtime.baseImage}
-COPY requirements.txt \${LAMBDA_TASK_ROOT}/
-RUN pip install --no-cache-dir -r requirements.txt
-COPY app.py \${LAMBDA_TASK_ROOT}/
-# The base image's entrypoint starts the Python runtime with this handler: app.py, lambda_handler.
-CMD ["app.lambda_handler"]
-`;
+  return runtimeDockerfile({ family: 'python', baseImage: fn.runtime.baseImage, handler: 'app.lambda_handler', handlerMeans: 'app.py, lambda_handler', manifest: 'requirements.txt', code: ['app.py'] });
 }
