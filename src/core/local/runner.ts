@@ -199,7 +199,7 @@ export class LocalRunner {
     for (const w of prepared.warnings) platform(`WARNING ${w}`);
 
     const slot = opts.forceCold || opts.debug ? undefined : this.takeWarm(prepared);
-    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token, language && { language, codeDir: prepared.codeDir ?? '', sourceMapped }));
+    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token, language && { language, codeDir: prepared.codeDir ?? '' }));
     if (target.idleTimer) clearTimeout(target.idleTimer);
     const clock = opts.debug?.clock ?? new InvocationClock();
     if (opts.debug && language) {
@@ -325,7 +325,7 @@ export class LocalRunner {
     prepared: PreparedFunction,
     progress: (p: Progress) => void,
     token?: CancellationTokenLike,
-    debug?: { language: DebugLanguage; codeDir: string; sourceMapped: boolean },
+    debug?: { language: DebugLanguage; codeDir: string },
   ): Promise<Slot> {
     if (!prepared.built) {
       const key = `${prepared.image.image}|${fn.architecture}`;
