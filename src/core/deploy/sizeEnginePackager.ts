@@ -1,7 +1,7 @@
-import { promises as fs, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionSpec } from '../model/types';
-import { readZipDirectory, type WorkerPool } from '../pack';
+import { readZipFileDirectory, type WorkerPool } from '../pack';
 import { throwIfCancelled } from '../cancel';
 import type { SizeEngine } from '../size';
 import type { Packager, SizeMeasurer } from './artifact';
@@ -36,19 +36,8 @@ export function sizeEnginePackager(
     async functionUnzippedBytes(fn, token) {
       if (!isArchive(fn)) return zips.functionUnzippedBytes(fn, token);
       // An archive's unzipped size is in its central directory: a few small reads.
-      const handle = await fs.open(fn.codeUri as string, 'r');
-      try {
-        throwIfCancelled(token, 'measuring the package');
-        const { size } = await handle.stat();
-        const dir = await readZipDirectory(async (offset, length) => {
-          const buf = Buffer.alloc(length);
-          await handle.read(buf, 0, length, offset);
-          return buf;
-        }, size);
-        return dir.unzippedBytes;
-      } finally {
-        await handle.close();
-      }
+      throwIfCancelled(token, 'measuring the package');
+      return (await readZipFileDirectory(fn.codeUri as string)).unzippedBytes;
     },
   };
 }

@@ -20,7 +20,7 @@ export { CompressionCache } from './cache';
 export { COMPRESSION_ID, DEFLATE_CONFIG, STREAM_THRESHOLD } from './compress';
 export { encodeName, layoutZip, type ZipLayout } from './layout';
 export { planZip, type PlanOptions } from './plan';
-export { type DirectoryEntry, readZipDirectory, type ReadAt, type ZipDirectory } from './read';
+export { type DirectoryEntry, readZipDirectory, readZipFileDirectory, type ReadAt, type ZipDirectory } from './read';
 export type * from './types';
 export { defaultPoolSize, WorkerPool } from './workerPool';
 export { EntryChangedError, writeZip, writeZipFile, type WriteOptions, type WriteResult } from './write';

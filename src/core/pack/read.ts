@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { ZIP32_MAX } from './records';
 
 /** One entry of a zip's central directory. */
@@ -104,5 +105,21 @@ function readZip64Extra(e: DirectoryEntry, extra: Buffer): void {
       if (e.localHeaderOffset === ZIP32_MAX) e.localHeaderOffset = next();
     }
     q += 4 + len;
+  }
+}
+
+/** The central directory of a zip file on disk, and the file's size. */
+export async function readZipFileDirectory(path: string): Promise<ZipDirectory & { archiveBytes: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const dir = await readZipDirectory(async (offset, length) => {
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, offset);
+      return buf;
+    }, size);
+    return { ...dir, archiveBytes: size };
+  } finally {
+    await handle.close();
   }
 }

@@ -7,7 +7,7 @@ import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
 import type { FunctionSpec, LayerRef, LayerSpec } from '../model/types';
-import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
+import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipFileDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
 import { attribute, type Piece, pythonRootsOf } from './attribution';
 import { checkWarnAt, classify, DEFAULT_WARN_AT, worst } from './classify';
 import { FolderReader, type FolderContents } from './contents';
@@ -304,20 +304,11 @@ export class SizeEngine {
   /** CodeUri naming a .zip or .jar: it is uploaded as it is. */
   private async measureArchive(path: string): Promise<Measured> {
     if (!/\.(zip|jar)$/i.test(path)) throw new UserError(`CodeUri ${path} is a file, not a folder or a .zip/.jar archive.`, 'Point CodeUri at the code folder.');
-    const handle = await fs.open(path, 'r');
     try {
-      const { size } = await handle.stat();
-      const dir = await readZipDirectory(async (offset, length) => {
-        const buf = Buffer.alloc(length);
-        await handle.read(buf, 0, length, offset);
-        return buf;
-      }, size);
-      return { source: 'archive', codePath: path, archive: { path, bytes: size, unzippedBytes: dir.unzippedBytes, files: dir.entries.length } };
+      const dir = await readZipFileDirectory(path);
+      return { source: 'archive', codePath: path, archive: { path, bytes: dir.archiveBytes, unzippedBytes: dir.unzippedBytes, files: dir.entries.length } };
     } catch (err) {
-      if (err instanceof UserError) throw err;
       throw new UserError(`CodeUri ${path} is not a readable zip archive (${err instanceof Error ? err.message : String(err)}).`, 'Rebuild the archive, or point CodeUri at the code folder.');
-    } finally {
-      await handle.close();
     }
   }
 
