@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { CancellationTokenLike } from '../cancel';
+import type { FunctionSpec } from '../model/types';
 import { UserError } from '../errors';
 import type { InvocationClock } from './clock';
 import { LABEL_OWNER, ownerLabel } from './labels';
@@ -44,6 +45,26 @@ export function debugLanguage(runtime: string | undefined): DebugLanguage | unde
   if (runtime?.startsWith('nodejs')) return 'node';
   if (runtime?.startsWith('python')) return 'python';
   return undefined;
+}
+
+/** Why a function cannot be debugged here, or the debugger it takes. */
+export function debuggable(fn: FunctionSpec): DebugLanguage {
+  if (fn.packageType === 'Image') {
+    throw new UserError(
+      `${fn.logicalId} is an image function; Debug Locally attaches to zip functions' runtimes.`,
+      "Invoke it locally instead, or debug the handler as a zip function with the image's runtime.",
+      'debug-unsupported',
+    );
+  }
+  const language = debugLanguage(fn.runtime);
+  if (!language) {
+    throw new UserError(
+      `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
+      'Invoke it locally and use its log output instead.',
+      'debug-unsupported',
+    );
+  }
+  return language;
 }
 
 /** How long the runtime may take to open its debugger port after the container starts. */

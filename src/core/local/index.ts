@@ -2,7 +2,7 @@
 export { type BenchOptions, type BenchRun, type Percentiles, percentiles, runBench } from './bench';
 export { defaultCacheDir } from './cacheDir';
 export { InvocationClock } from './clock';
-export { type DebugLanguage, debugLanguage, type DebugOptions, type DebugTarget } from './debug';
+export { debuggable, type DebugLanguage, debugLanguage, type DebugOptions, type DebugTarget } from './debug';
 export { type AwsCredentials, parseEnvFile, readEnvFile } from './environment';
 export { BASE_IMAGES, imageForRuntime, type Progress } from './images';
 export { type LambdaError, REQUEST_LIMIT_BYTES, RESPONSE_LIMIT_BYTES } from './lambdaErrors';

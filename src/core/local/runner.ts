@@ -12,7 +12,7 @@ import type { FunctionSpec } from '../model/types';
 import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
-import { checkDebugpy, DEBUG_PORTS, debugLanguage, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
+import { checkDebugpy, DEBUG_PORTS, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
@@ -500,26 +500,6 @@ function makeResult(
       return logText();
     },
   };
-}
-
-/** Why a function cannot be debugged here, or the debugger it takes. */
-function debuggable(fn: FunctionSpec): DebugLanguage {
-  if (fn.packageType === 'Image') {
-    throw new UserError(
-      `${fn.logicalId} is an image function; Debug Locally attaches to zip functions' runtimes.`,
-      "Invoke it locally instead, or debug the handler as a zip function with the image's runtime.",
-      'debug-unsupported',
-    );
-  }
-  const language = debugLanguage(fn.runtime);
-  if (!language) {
-    throw new UserError(
-      `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
-      'Invoke it locally and use its log output instead.',
-      'debug-unsupported',
-    );
-  }
-  return language;
 }
 
 function functionKeyHash(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { debugLanguage } from '../../core/local/debug';
+import { debuggable, debugLanguage } from '../../core/local/debug';
 import type { DebugLanguage, DebugTarget, InvokeResult } from '../../core/local';
 import { InvocationClock } from '../../core/local/clock';
 import type { FunctionSpec } from '../../core/model/types';
@@ -68,13 +68,11 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
       vscode.debug.onDidStartDebugSession((s) => this.runOf(s)?.sessions.push(s)),
       vscode.debug.onDidTerminateDebugSession((s) => {
         const run = this.runOf(s);
-        if (run) run.sessions = run.sessions.filter((x) => x !== s);
-      }),
-      vscode.debug.onDidTerminateDebugSession((s) => {
-        const run = this.runOf(s);
-        if (run) this.wb.log.info(`debug session '${s.name}' of ${run.fn.logicalId} ended`);
+        if (!run) return;
+        run.sessions = run.sessions.filter((x) => x !== s);
+        this.wb.log.info(`debug session '${s.name}' of ${run.fn.logicalId} ended`);
         // The person stopped debugging: the invocation ends and its container goes.
-        if (run && !run.done) run.cancel.cancel();
+        if (!run.done) run.cancel.cancel();
       }),
     );
   }
@@ -144,14 +142,7 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
 
   /** Which debugger the function takes, checked before any container starts. */
   languageOf(fn: FunctionSpec): DebugLanguage {
-    const language = fn.packageType === 'Zip' ? debugLanguage(fn.runtime) : undefined;
-    if (!language) {
-      throw new UserError(
-        `Debug Locally supports Node.js and Python zip functions; ${fn.logicalId} is ${fn.packageType === 'Image' ? 'an image function' : `on ${fn.runtime ?? 'no runtime'}`}.`,
-        'Use Invoke Locally and its log output for this function.',
-        'debug-unsupported',
-      );
-    }
+    const language = debuggable(fn);
     const debuggerInfo = DEBUGGERS[language];
     if (!vscode.extensions.getExtension(debuggerInfo.extension)) {
       throw new UserError(
