@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExtensionTests, startCodeServer } from './support/codeServer';
+import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from './support/netns';
 import { HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
 import { type Services, startServices } from './support/services';
 
@@ -61,10 +62,25 @@ function runCounted(cmd: string, args: string[], env: Record<string, string>, ti
     child.on('close', (code) => {
       clearTimeout(timer);
       if (pending) process.stdout.write(`${pending}\n`);
-      // A process that died without its marker counts as one failure, so a crash is never green.
-      done(result ?? { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+      done(agreed(args.join(' '), result, code));
     });
   });
+}
+
+/**
+ * A tier's count, checked against its exit code: a process that died without its result line, or
+ * whose exit code says otherwise than its count, is one more failure, so a crash is never green.
+ */
+function agreed(what: string, result: TierResult | undefined, code: number | null): TierResult {
+  if (!result) {
+    log(`${what} exited ${code} without a result line`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  if ((code === 0) !== (result.failed === 0)) {
+    log(`${what} exited ${code} but counted ${result.failed} failed`);
+    return { ...result, failed: result.failed + 1 };
+  }
+  return result;
 }
 
 async function runChecks(): Promise<TierResult> {
@@ -87,7 +103,7 @@ function runMochaTier(tier: 'unit' | 'system' | 'ui', env: Record<string, string
   const files = testFiles(join(ROOT, 'out', 'test', tier));
   if (files.length === 0) {
     log(`no ${tier} tests found`);
-    return Promise.resolve({ passed: 0, failed: 0, skipped: 0 });
+    return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
   const timeout = tier === 'unit' ? '20000' : '180000';
   return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: timeout }, 20 * 60_000);
@@ -124,14 +140,14 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
         appendFileSync(hostLog, `${line}\n`);
         for (const l of line.split('\n')) {
           if (!l.startsWith(HOST_LINE_PREFIX)) continue;
-          const r = parseResult(l);
+          const r = parseResult(l.slice(HOST_LINE_PREFIX.length));
           if (r) result = r;
           else process.stdout.write(`${l.slice(HOST_LINE_PREFIX.length)}\n`);
         }
       },
     });
-    if (!result) log(`the extension host reported no result (exit ${code}); its console is in ${hostLog}`);
-    return result ?? { passed: 0, failed: 1, skipped: 0 };
+    if (!result) log(`its console is in ${hostLog}`);
+    return agreed('the extension host', result, code);
   } finally {
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });
@@ -142,6 +158,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { tier: { type: 'string', multiple: true }, grep: { type: 'string' } } });
   const tiers = (values.tier ?? [...TIERS]) as Tier[];
   for (const t of tiers) if (!TIERS.includes(t)) throw new Error(`unknown tier '${t}' (tiers: ${TIERS.join(', ')})`);
+  // The tiers with services run in a network namespace of their own (see support/netns.ts).
+  if (tiers.some((t) => NEEDS_SERVICES.includes(t)) && !process.env[NETNS_ENV] && canIsolateNetwork()) return rerunInNamespace();
   // The SDK's notice about future Node.js versions is not about this code; keep it out of test output.
   const baseEnv: Record<string, string> = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}) };
   const results: [Tier, TierResult, number][] = [];
@@ -175,6 +193,11 @@ async function main(): Promise<number> {
   }
   const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
   for (const [tier, r, ms] of results) {
+    // A tier that ran nothing has not passed, whatever its process said.
+    if (r.passed + r.failed === 0) {
+      log(`tier ${tier} ran no test`);
+      r.failed = 1;
+    }
     log(`${tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(ms / 1000).toFixed(1)} s)`);
     total.passed += r.passed;
     total.failed += r.failed;

@@ -12,12 +12,14 @@ export function formatResult(r: TierResult): string {
   return `${RESULT_MARKER}${JSON.stringify(r)}`;
 }
 
+/** The counts from a line that is the marker and nothing else (a test's own output that merely contains it does not count). */
 export function parseResult(line: string): TierResult | undefined {
-  const at = line.indexOf(RESULT_MARKER);
-  if (at < 0) return undefined;
+  const m = /^LWB-RESULT (\{[^\n]*\})\r?$/.exec(line);
+  if (!m) return undefined;
   try {
-    const r = JSON.parse(line.slice(at + RESULT_MARKER.length)) as TierResult;
-    return typeof r.passed === 'number' && typeof r.failed === 'number' ? r : undefined;
+    const r = JSON.parse(m[1]) as TierResult;
+    const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+    return count(r.passed) && count(r.failed) && count(r.skipped) ? r : undefined;
   } catch {
     return undefined;
   }
