@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
  * run's Docker engine gets a default bridge (docker0) and iptables of its own: it starts from the
  * state a new machine's engine has, whatever engine the machine already runs, two runs on one
  * machine do not share a bridge, and nothing the run starts listens on the machine's network.
- * Inside: loopback, the engine's bridge, and one dummy interface whose address plays "another
+ * Inside: loopback, the engine's bridge, and one veth interface whose address plays "another
  * address of this machine" for the remote-engine tests. Needs root, `ip` and `nsenter` (Linux);
  * without them the run stays in the machine's namespace.
  */
@@ -53,9 +53,11 @@ export async function rerunInNamespace(): Promise<number> {
   ip(['netns', 'add', name]);
   try {
     ip(['-n', name, 'link', 'set', 'lo', 'up']);
-    ip(['-n', name, 'link', 'add', 'lwb-lan', 'type', 'dummy']);
+    // A veth pair (the dummy driver is not on every kernel), both ends up so the address counts.
+    ip(['-n', name, 'link', 'add', 'lwb-lan', 'type', 'veth', 'peer', 'name', 'lwb-lan-peer']);
     ip(['-n', name, 'addr', 'add', `${NETNS_LAN_ADDRESS}/24`, 'dev', 'lwb-lan']);
     ip(['-n', name, 'link', 'set', 'lwb-lan', 'up']);
+    ip(['-n', name, 'link', 'set', 'lwb-lan-peer', 'up']);
     // nsenter enters only the network namespace: `ip netns exec` would also remount /sys, hiding
     // the cgroup hierarchy dockerd needs.
     const child = spawn('nsenter', [`--net=/run/netns/${name}`, '--', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {

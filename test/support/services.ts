@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { NETNS_ENV } from './netns';
 import { freePort, run, startDaemon, stopDaemon, waitFor } from './proc';
@@ -40,8 +40,10 @@ export async function startServices(opts: { root: string; log: (line: string) =>
   const stop = async (): Promise<void> => {
     await removeRunContainers(runId, before).catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
     for (const s of started.reverse()) {
-      await s.stop();
-      opts.log(`stopped ${s.name} (pid ${s.pid})`);
+      await s.stop().then(
+        () => opts.log(`stopped ${s.name} (pid ${s.pid})`),
+        (err: Error) => opts.log(`could not stop ${s.name} (pid ${s.pid}) cleanly: ${err.message}`),
+      );
     }
     rmSync(work, { recursive: true, force: true });
   };
@@ -98,6 +100,8 @@ export async function startFreshEngine(log: (l: string) => void): Promise<Starte
   const started = Date.now();
   const remove = async (): Promise<void> => {
     await stopDaemon(child);
+    // dockerd leaves mounts behind in its exec root (its network namespace's bind mount).
+    unmountUnder(dir);
     rmSync(dir, { recursive: true, force: true });
   };
   await waitFor('dockerd', () => docker.ping().then(() => true), 30_000, child).catch(async (err: Error) => {
@@ -107,6 +111,16 @@ export async function startFreshEngine(log: (l: string) => void): Promise<Starte
   });
   log(`started a fresh dockerd (pid ${child.pid}) in ${Date.now() - started} ms${process.env[NETNS_ENV] ? ` in network namespace ${process.env[NETNS_ENV]}` : ''}`);
   return { name: 'dockerd', pid: child.pid, dockerHost, stop: remove };
+}
+
+/** Unmounts every mount point below `dir`, deepest first. */
+function unmountUnder(dir: string): void {
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => !!p && p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) spawnSync('umount', ['-l', p], { stdio: 'ignore' });
 }
 
 /**
