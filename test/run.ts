@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExtensionTests, startCodeServer } from './support/codeServer';
 import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from './support/netns';
-import { HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
+import { agreed, HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
 import { type Services, startServices } from './support/services';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -62,25 +62,9 @@ function runCounted(cmd: string, args: string[], env: Record<string, string>, ti
     child.on('close', (code) => {
       clearTimeout(timer);
       if (pending) process.stdout.write(`${pending}\n`);
-      done(agreed(args.join(' '), result, code));
+      done(agreed(result, code, (why) => log(`${args.join(' ')} ${why}`)));
     });
   });
-}
-
-/**
- * A tier's count, checked against its exit code: a process that died without its result line, or
- * whose exit code says otherwise than its count, is one more failure, so a crash is never green.
- */
-function agreed(what: string, result: TierResult | undefined, code: number | null): TierResult {
-  if (!result) {
-    log(`${what} exited ${code} without a result line`);
-    return { passed: 0, failed: 1, skipped: 0 };
-  }
-  if ((code === 0) !== (result.failed === 0)) {
-    log(`${what} exited ${code} but counted ${result.failed} failed`);
-    return { ...result, failed: result.failed + 1 };
-  }
-  return result;
 }
 
 async function runChecks(): Promise<TierResult> {
@@ -147,7 +131,7 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
       },
     });
     if (!result) log(`its console is in ${hostLog}`);
-    return agreed('the extension host', result, code);
+    return agreed(result, code, (why) => log(`the extension host ${why}`));
   } finally {
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });

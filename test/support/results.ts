@@ -27,3 +27,19 @@ export function parseResult(line: string): TierResult | undefined {
 
 /** Marks the lines the extension-host tests print, among everything else the workbench logs. */
 export const HOST_LINE_PREFIX = 'LWB| ';
+
+/**
+ * A tier's count, checked against its exit code: a process that ended without its result line, or
+ * whose exit code says otherwise than its count, is one more failure, so a crash is never green.
+ */
+export function agreed(result: TierResult | undefined, code: number | null, log: (why: string) => void): TierResult {
+  if (!result) {
+    log(`exited ${code} without a result line`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  if ((code === 0) !== (result.failed === 0)) {
+    log(`exited ${code} but counted ${result.failed} failed`);
+    return { ...result, failed: result.failed + 1 };
+  }
+  return result;
+}
