@@ -178,11 +178,12 @@ describe('Cloud view', function () {
     assert.equal(versions[2].description, `${ZIP.length} bytes · nodejs22.x · used by fn-005`);
   });
 
-  it('attaches a layer version to a function and detaches it, changing the function in the emulator', async () => {
+  it('attaches a layer version to a function and detaches it once confirmed, changing the function in the emulator', async () => {
     const { rows } = await allFunctionRows();
     const fn = rows.find((r) => label(r) === 'fn-100')!;
-    const attach = await answering([pick('shared'), pick('3')], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.attachLayer', fn));
-    assert.deepEqual(attach.asked.map((q) => q.title), ['Layer to attach to fn-100', 'Version of shared']);
+    const attach = await answering([pick('shared'), pick('3'), choose('Attach')], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.attachLayer', fn));
+    assert.deepEqual(attach.asked.map((q) => q.title), ['Layer to attach to fn-100', 'Version of shared', 'Attach shared:3 to fn-100 in us-east-1?']);
+    assert.equal(attach.asked[2].detail, 'fn-100 will have 1 of 5 layers: shared:3.');
     assert.deepEqual(attach.result.layers, [layerArn('shared', 3)]);
     assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
     // The row shows the new layer without listing again.
@@ -191,13 +192,19 @@ describe('Cloud view', function () {
     assert.equal(label(layerRow), 'shared:3');
     assert.equal(layerRow.contextValue, CLOUD_CONTEXT.functionLayer);
 
-    // A Python layer on a Node function is refused before anything changes.
+    // A Python layer on a Node function is refused before anything changes, without asking to confirm.
     const python = await answering([pick('py-tools'), pick('2')], () => refused('lambdaWorkbench.cloud.attachLayer', updated));
     assert.equal(python.result, undefined);
     assert.deepEqual(python.asked.map((q) => q.title), ['Layer to attach to fn-100', 'Version of py-tools'], 'refused after the version was chosen');
     assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
 
-    const detached = await answering([], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.detachLayer', layerRow));
+    // Declined: the layer stays. Any extension can pass the row; only the person's answer detaches.
+    const declined = await answering([dismiss], () => vscode.commands.executeCommand('lambdaWorkbench.cloud.detachLayer', layerRow));
+    assert.equal(declined.result, undefined);
+    assert.deepEqual(declined.asked.map((q) => q.title), ['Detach shared:3 from fn-100 in us-east-1?']);
+    assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
+
+    const detached = await answering([choose('Detach')], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.detachLayer', layerRow));
     assert.deepEqual(detached.result.layers, []);
     assert.deepEqual((await configuration('fn-100')).Layers ?? [], []);
   });

@@ -5,7 +5,7 @@ import { consoleUrlForArn } from '../../core/cloud/console';
 import type { DownloadResult } from '../../core/cloud/download';
 import { checkDownloadTarget } from '../../core/cloud/downloadTarget';
 import { invokeRemote, type RemoteInvokeResult } from '../../core/cloud/invoke';
-import { assertLayerVersionUnused, attachLayer, deleteLayerVersion, detachLayer, type LayerUpdateResult } from '../../core/cloud/layers';
+import { assertLayerVersionUnused, attachLayer, deleteLayerVersion, detachLayer, type LayerUpdateResult, planAttach } from '../../core/cloud/layers';
 import { PagedList } from '../../core/cloud/pagedList';
 import { functionPages } from '../../core/cloud/paging';
 import { toUserError } from '../../core/deploy/awsErrors';
@@ -99,7 +99,10 @@ export async function downloadCode(wb: Workbench, cloud: CloudTree, arg: unknown
   return result;
 }
 
-/** Attach Layer: from a function row (pick a layer version) or a layer version row (pick a function). */
+/**
+ * Attach Layer: from a function row (pick a layer version) or a layer version row (pick a function),
+ * after a modal confirmation. A layer Lambda would refuse is refused before the question.
+ */
 export async function attachLayerCommand(cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
   let version = arg instanceof CloudLayerVersionNode ? arg.item : undefined;
   const purpose = arg instanceof CloudLayerVersionNode ? `attach ${arg.layerName}:${arg.version} to` : 'attach a layer to';
@@ -109,8 +112,14 @@ export async function attachLayerCommand(cloud: CloudTree, arg: unknown): Promis
   if (!version?.LayerVersionArn) return undefined;
   const candidate = { arn: version.LayerVersionArn, compatibleRuntimes: version.CompatibleRuntimes, compatibleArchitectures: version.CompatibleArchitectures };
   const short = shortLayer(candidate.arn);
-  const { session } = await cloud.connection();
   const name = fn.name;
+  // From the listed configuration, which may be stale: attachLayer plans again from the function as it is now.
+  const preview = fn.configuration ? planAttach(fn.configuration, candidate) : undefined;
+  const { session, region } = await cloud.connection();
+  const detail = preview?.replaced
+    ? `${name} will use ${short} instead of ${shortLayer(preview.replaced)}.`
+    : preview && `${name} will have ${preview.layers.length} of ${LIMITS.layersPerFunction} layers: ${preview.layers.map(shortLayer).join(', ')}.`;
+  if (!(await windowPrompts.confirm(`Attach ${short} to ${name} in ${region}?`, detail, 'Attach'))) return undefined;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Attaching ${short} to ${name}`, cancellable: true },
     (_p, token) => attachLayer(session.lambda, name, candidate, { token }).catch((err: unknown) => Promise.reject(toUserError(err, `attaching ${short} to ${name}`, session.errorContext))),
@@ -122,7 +131,7 @@ export async function attachLayerCommand(cloud: CloudTree, arg: unknown): Promis
   return result;
 }
 
-/** Detach Layer: from a layer row under a function, or a function row (pick one of its layers). */
+/** Detach Layer: from a layer row under a function, or a function row (pick one of its layers), after a modal confirmation. */
 export async function detachLayerCommand(cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
   const fn = await pickCloudFunction(cloud, arg, 'detach a layer from', (cfg) => (cfg.Layers?.length ?? 0) > 0);
   if (!fn) return undefined;
@@ -139,7 +148,8 @@ export async function detachLayerCommand(cloud: CloudTree, arg: unknown): Promis
   if (!arn) return undefined;
   const layerArn = arn;
   const short = shortLayer(layerArn);
-  const { session } = await cloud.connection();
+  const { session, region } = await cloud.connection();
+  if (!(await windowPrompts.confirm(`Detach ${short} from ${fn.name} in ${region}?`, 'The layer version itself stays: attach it again to undo.', 'Detach'))) return undefined;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Detaching ${short} from ${fn.name}`, cancellable: true },
     (_p, token) => detachLayer(session.lambda, fn.name, layerArn, { token }).catch((err: unknown) => Promise.reject(toUserError(err, `detaching ${short} from ${fn.name}`, session.errorContext))),
