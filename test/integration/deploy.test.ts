@@ -3,7 +3,10 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import type { DeployResult, PruneEntry } from '../../src/core/deploy';
 import { workbenchApi } from './api';
-import { answering, choose, dismiss } from './dialogs';
+import { answering, choose, dismiss, type Question } from './dialogs';
+
+/** The smallest valid zip (an end-of-central-directory record): a layer version's content. */
+const EMPTY_ZIP = Buffer.from(`PK\x05\x06${'\0'.repeat(18)}`, 'binary');
 
 /** Deploy Function inside the host, against the AWS API emulator the runner started. */
 describe('Deploy Function', function () {
@@ -93,10 +96,17 @@ describe('Deploy Function', function () {
       assert.match(declined.asked[0].detail ?? '', /^shared:3 keep \(one of the newest 1\)\nshared:2 delete\nshared:1 keep \(attached to function hello-node\S*\)$/);
       assert.deepEqual(await layerVersions('shared'), [3, 2, 1], 'declined: nothing deleted');
 
-      const { result: pruned } = await answering([choose('Delete')], () => vscode.commands.executeCommand<PruneEntry[]>('lambdaWorkbench.pruneLayerVersions', prune));
+      // While the dialog is open, a deploy elsewhere publishes version 4: version 3 is no longer one of
+      // the newest 1, but the person was told it stays, so it does.
+      const publishMeanwhile = async (q: Question): Promise<unknown> => {
+        await lambda.send(new sdk.PublishLayerVersionCommand({ LayerName: 'shared', Content: { ZipFile: EMPTY_ZIP } }));
+        return choose('Delete')(q);
+      };
+      const { result: pruned } = await answering([publishMeanwhile], () => vscode.commands.executeCommand<PruneEntry[]>('lambdaWorkbench.pruneLayerVersions', prune));
       const byVersion = Object.fromEntries(pruned.map((e) => [e.version, e.action]));
-      assert.deepEqual(byVersion, { 1: 'kept', 2: 'deleted', 3: 'kept' }, 'version 1 stays: hello-node uses it');
-      assert.deepEqual(await layerVersions('shared'), [3, 1]);
+      assert.deepEqual(byVersion, { 1: 'kept', 2: 'deleted', 3: 'kept', 4: 'kept' }, 'version 1 stays: hello-node uses it');
+      assert.equal(pruned.find((e) => e.version === 3)?.reason, 'not among the versions confirmed for deletion');
+      assert.deepEqual(await layerVersions('shared'), [4, 3, 1]);
     } finally {
       await vscode.workspace.fs.writeFile(file, Buffer.from(original));
     }
