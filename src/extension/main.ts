@@ -4,7 +4,6 @@ import { registerCommands } from './commands/index';
 import { HandlerCodeLens } from './local/codeLens';
 import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
-import type { Prompts } from './prompts';
 import { SizeDiagnostics } from './size/diagnostics';
 import { SizeQuickFixes } from './size/quickFixes';
 import { REPORT_SCHEME, shortSize, SizeReports } from './size/report';
@@ -30,8 +29,6 @@ export interface WorkbenchApi {
   sizes: SizeService;
   /** How long activate() took, in ms. */
   activationMs: number;
-  /** Replaces the dialogs with scripted answers (integration tests); returns the previous ones. */
-  setPrompts(prompts: Prompts): Prompts;
 }
 
 export function activate(context: vscode.ExtensionContext): WorkbenchApi {
@@ -76,11 +73,6 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     localRuns: runs,
     localDebugger: debuggers,
     sizes,
-    setPrompts: (prompts) => {
-      const previous = wb.prompts;
-      wb.prompts = prompts;
-      return previous;
-    },
   };
 }
 

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/cancel';
 import { describeError } from '../core/errors';
-import { type Prompts, windowPrompts } from './prompts';
 
 /**
  * The one object that owns the extension's long-lived parts. Every disposable goes through
@@ -9,8 +8,6 @@ import { type Prompts, windowPrompts } from './prompts';
  */
 export class Workbench implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
-  /** Where questions go: VS Code's dialogs, or scripted answers in the integration tests. */
-  prompts: Prompts = windowPrompts;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly context: vscode.ExtensionContext) {

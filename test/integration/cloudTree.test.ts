@@ -5,11 +5,11 @@ import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda
 import * as vscode from 'vscode';
 import type { RemoteInvokeResult } from '../../src/core/cloud/invoke';
 import type { LayerUpdateResult } from '../../src/core/cloud/layers';
-import type { Prompts } from '../../src/extension/prompts';
 import { CLOUD_CONTEXT } from '../../src/extension/views/cloudNodes';
 import type { CloudTree } from '../../src/extension/views/cloudTree';
 import { makeZip } from '../unit/local/zipFixture';
 import { workbenchApi, workspaceRoot } from './api';
+import { type Answer, answering, choose, dismiss, enter, pick } from './dialogs';
 
 const FUNCTIONS = 300;
 const ZIP = makeZip([{ name: 'index.js', data: 'exports.handler = async (event) => event;\n' }]);
@@ -21,28 +21,6 @@ function label(node: vscode.TreeItem): string {
 
 function tooltip(node: vscode.TreeItem): string {
   return node.tooltip instanceof vscode.MarkdownString ? node.tooltip.value : String(node.tooltip ?? '');
-}
-
-/** Answers the questions in order: an item is picked by its id or label, an input is typed. */
-function scripted(answers: string[], asked: string[]): Prompts {
-  let i = 0;
-  return {
-    pick: async <T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions) => {
-      asked.push(options.title ?? '?');
-      const answer = answers[i++];
-      const item = items.find((it) => (it as T & { id?: string }).id === answer || it.label === answer);
-      assert.ok(item, `'${answer}' is offered for "${options.title}" (offered: ${items.map((it) => it.label).join(', ')})`);
-      return item;
-    },
-    input: async (options: vscode.InputBoxOptions) => {
-      asked.push(options.title ?? '?');
-      const answer = answers[i++];
-      assert.ok(answer !== undefined, `an answer for "${options.title}"`);
-      assert.equal((await options.validateInput?.(answer)) ?? undefined, undefined, `'${answer}' is accepted`);
-      return answer;
-    },
-    confirm: () => Promise.reject(new Error('no confirmation expected')),
-  };
 }
 
 /** The Cloud view against the AWS API emulator, with a few hundred functions and some layers. */
@@ -200,71 +178,68 @@ describe('Cloud view', function () {
     assert.equal(versions[2].description, `${ZIP.length} bytes · nodejs22.x · used by fn-005`);
   });
 
-  it('attaches a layer version to a function and detaches it, changing the function in the emulator', async () => {
-    const api = await workbenchApi();
-    const asked: string[] = [];
-    const restore = api.setPrompts(scripted(['shared', '3', 'py-tools', '2'], asked));
-    try {
-      const { rows } = await allFunctionRows();
-      const fn = rows.find((r) => label(r) === 'fn-100')!;
-      const attached = (await vscode.commands.executeCommand('lambdaWorkbench.cloud.attachLayer', fn)) as LayerUpdateResult;
-      assert.deepEqual(asked.slice(0, 2), ['Layer to attach to fn-100', 'Version of shared']);
-      assert.deepEqual(attached.layers, [layerArn('shared', 3)]);
-      assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
-      // The row shows the new layer without listing again.
-      const updated = (await allFunctionRows()).rows.find((r) => label(r) === 'fn-100')!;
-      const layerRow = (await rowsOf(updated))[0];
-      assert.equal(label(layerRow), 'shared:3');
-      assert.equal(layerRow.contextValue, CLOUD_CONTEXT.functionLayer);
+  it('attaches a layer version to a function and detaches it once confirmed, changing the function in the emulator', async () => {
+    const { rows } = await allFunctionRows();
+    const fn = rows.find((r) => label(r) === 'fn-100')!;
+    const attach = await answering([pick('shared'), pick('3'), choose('Attach')], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.attachLayer', fn));
+    assert.deepEqual(attach.asked.map((q) => q.title), ['Layer to attach to fn-100', 'Version of shared', 'Attach shared:3 to fn-100 in us-east-1?']);
+    assert.equal(attach.asked[2].detail, 'fn-100 will have 1 of 5 layers: shared:3.');
+    assert.deepEqual(attach.result.layers, [layerArn('shared', 3)]);
+    assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
+    // The row shows the new layer without listing again.
+    const updated = (await allFunctionRows()).rows.find((r) => label(r) === 'fn-100')!;
+    const layerRow = (await rowsOf(updated))[0];
+    assert.equal(label(layerRow), 'shared:3');
+    assert.equal(layerRow.contextValue, CLOUD_CONTEXT.functionLayer);
 
-      // A Python layer on a Node function is refused before anything changes.
-      assert.equal(await refused('lambdaWorkbench.cloud.attachLayer', updated), undefined);
-      assert.deepEqual(asked.slice(2), ['Layer to attach to fn-100', 'Version of py-tools'], 'refused after the version was chosen');
-      assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
+    // A Python layer on a Node function is refused before anything changes, without asking to confirm.
+    const python = await answering([pick('py-tools'), pick('2')], () => refused('lambdaWorkbench.cloud.attachLayer', updated));
+    assert.equal(python.result, undefined);
+    assert.deepEqual(python.asked.map((q) => q.title), ['Layer to attach to fn-100', 'Version of py-tools'], 'refused after the version was chosen');
+    assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
 
-      const detached = (await vscode.commands.executeCommand('lambdaWorkbench.cloud.detachLayer', layerRow)) as LayerUpdateResult;
-      assert.deepEqual(detached.layers, []);
-      assert.deepEqual((await configuration('fn-100')).Layers ?? [], []);
-    } finally {
-      api.setPrompts(restore);
-    }
+    // Declined: the layer stays. Any extension can pass the row; only the person's answer detaches.
+    const declined = await answering([dismiss], () => vscode.commands.executeCommand('lambdaWorkbench.cloud.detachLayer', layerRow));
+    assert.equal(declined.result, undefined);
+    assert.deepEqual(declined.asked.map((q) => q.title), ['Detach shared:3 from fn-100 in us-east-1?']);
+    assert.deepEqual((await configuration('fn-100')).Layers?.map((l) => l.Arn), [layerArn('shared', 3)]);
+
+    const detached = await answering([choose('Detach')], () => vscode.commands.executeCommand<LayerUpdateResult>('lambdaWorkbench.cloud.detachLayer', layerRow));
+    assert.deepEqual(detached.result.layers, []);
+    assert.deepEqual((await configuration('fn-100')).Layers ?? [], []);
   });
 
-  it('refuses to delete a layer version a function uses, and deletes an unused one', async () => {
-    assert.equal(await refused('lambdaWorkbench.cloud.deleteLayerVersion', { arn: layerArn('shared', 2), confirmed: true }), undefined);
+  it('refuses to delete a layer version a function uses, and deletes an unused one only once confirmed, whatever the arguments', async () => {
     const listVersions = async () => ((await lambda.send(new sdk.ListLayerVersionsCommand({ LayerName: 'shared' }))).LayerVersions ?? []).map((v) => v.Version);
+    const used = await answering([], () => refused('lambdaWorkbench.cloud.deleteLayerVersion', { arn: layerArn('shared', 2), confirmed: true }));
+    assert.equal(used.result, undefined);
     assert.deepEqual(await listVersions(), [3, 2, 1], 'nothing was deleted');
 
-    const deleted = await vscode.commands.executeCommand('lambdaWorkbench.cloud.deleteLayerVersion', { arn: layerArn('shared', 3), confirmed: true });
-    assert.equal(deleted, layerArn('shared', 3));
+    // {confirmed: true} is no answer: the person is asked, and Cancel deletes nothing.
+    const unused = { arn: layerArn('shared', 3), confirmed: true };
+    const declined = await answering([dismiss], () => vscode.commands.executeCommand('lambdaWorkbench.cloud.deleteLayerVersion', unused));
+    assert.equal(declined.result, undefined);
+    assert.deepEqual(declined.asked.map((q) => [q.kind, q.title, q.actions]), [['modal', 'Delete layer version shared:3 in us-east-1?', ['Delete']]]);
+    assert.match(declined.asked[0].detail ?? '', /^None of the \d+ functions and published function versions in us-east-1 uses it\./);
+    assert.deepEqual(await listVersions(), [3, 2, 1], 'declined: nothing was deleted');
+
+    const deleted = await answering([choose('Delete')], () => vscode.commands.executeCommand('lambdaWorkbench.cloud.deleteLayerVersion', unused));
+    assert.equal(deleted.result, layerArn('shared', 3));
     assert.deepEqual(await listVersions(), [2, 1]);
     assert.deepEqual((await layerVersionRows('shared')).map(label), ['version 2', 'version 1']);
   });
 
   it('downloads code only into a new or empty folder, and leaves nothing when the download fails', async () => {
-    const api = await workbenchApi();
     const root = workspaceRoot().fsPath;
-    let asked: vscode.InputBoxOptions | undefined;
-    const restore = api.setPrompts({
-      pick: () => Promise.reject(new Error('no pick expected')),
-      input: async (options) => {
-        asked = options;
-        return 'downloads/fn-001';
-      },
-      confirm: () => Promise.reject(new Error('no confirmation expected')),
-    });
-    try {
-      const fn = (await rowsOf((await groups()).functions)).find((r) => label(r) === 'fn-001');
-      // The emulator's code location names an S3 host that cannot be reached: the download fails after GetFunction.
-      assert.equal(await refused('lambdaWorkbench.cloud.downloadCode', fn), undefined);
-      assert.ok(asked, 'the folder was asked for');
-      assert.equal(asked.value, path.join(root, 'fn-001'));
-      assert.match(String(await asked.validateInput?.('events')), /events is not empty/);
-      assert.equal(await asked.validateInput?.('some/new/folder'), undefined);
-      assert.equal(existsSync(path.join(root, 'downloads')), false, 'the folder it created for the download is gone');
-    } finally {
-      api.setPrompts(restore);
-    }
+    const fn = (await rowsOf((await groups()).functions)).find((r) => label(r) === 'fn-001');
+    // The emulator's code location names an S3 host that cannot be reached: the download fails after GetFunction.
+    const { result, asked } = await answering([enter('downloads/fn-001')], () => refused('lambdaWorkbench.cloud.downloadCode', fn));
+    assert.equal(result, undefined);
+    const folder = asked[0].options;
+    assert.equal(folder.value, path.join(root, 'fn-001'));
+    assert.match(String(await folder.validateInput?.('events')), /events is not empty/);
+    assert.equal(await folder.validateInput?.('some/new/folder'), undefined);
+    assert.equal(existsSync(path.join(root, 'downloads')), false, 'the folder it created for the download is gone');
   });
 
   it('copies a function ARN to the clipboard', async () => {
@@ -284,16 +259,14 @@ describe('Cloud view', function () {
   it('invokes a function in AWS with the saved event of the workspace function of that name, and shows the result', async () => {
     // The emulator answers Invoke without Docker only in this mode, which keeps its own functions.
     await motoConfig(false);
-    const api = await workbenchApi();
-    const asked: string[] = [];
-    const restore = api.setPrompts(scripted(['get-hello.apigateway-http.json', 'typed', '{"n": 7}'], asked));
     try {
       await createFunction('hello-node');
       tree.refreshNow();
       const row = (await rowsOf((await groups()).functions)).find((r) => label(r) === 'hello-node');
       assert.ok(row, 'hello-node is listed');
 
-      const result = (await vscode.commands.executeCommand('lambdaWorkbench.cloud.invoke', row)) as RemoteInvokeResult;
+      const invoke = (...script: Answer[]) => answering(script, () => vscode.commands.executeCommand<RemoteInvokeResult>('lambdaWorkbench.cloud.invoke', row));
+      const { result, asked: first } = await invoke(pick('get-hello.apigateway-http.json'));
       assert.ok(result, 'the invoke ran');
       const event = JSON.parse(
         Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(workspaceRoot(), 'events', 'HelloNode', 'get-hello.apigateway-http.json'))).toString('utf8'),
@@ -306,11 +279,10 @@ describe('Cloud view', function () {
       assert.match(doc.getText(), /No log tail/);
       assert.deepEqual(JSON.parse(doc.getText().split('\n').filter((l) => !l.startsWith('//')).join('\n')), event, 'the document holds the response as JSON');
 
-      const typed = (await vscode.commands.executeCommand('lambdaWorkbench.cloud.invoke', row)) as RemoteInvokeResult;
+      const { result: typed, asked: second } = await invoke(pick('typed'), enter('{"n": 7}'));
       assert.deepEqual(typed.payload, { n: 7 });
-      assert.deepEqual(asked, ['Event for hello-node (in AWS)', 'Event for hello-node (in AWS)', 'Event for hello-node']);
+      assert.deepEqual([...first, ...second].map((q) => q.title), ['Event for hello-node (in AWS)', 'Event for hello-node (in AWS)', 'Event for hello-node']);
     } finally {
-      api.setPrompts(restore);
       await motoConfig(true);
     }
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InvokeResult } from '../../src/core/local';
 import { workbenchApi } from './api';
+import { answering, pick } from './dialogs';
 
 /** Invoke Locally inside the host, against the real Docker engine and the Lambda-like test image. */
 describe('Invoke Locally', function () {
@@ -49,24 +50,13 @@ describe('Invoke Locally', function () {
   it('offers the sample catalog with the function\'s own event source first, and runs the chosen sample', async () => {
     const api = await workbenchApi();
     const fn = api.model.functions().find((f) => f.logicalId === 'HelloNode')!;
-    let offered: string[] = [];
-    const restore = api.setPrompts({
-      pick: async <T extends vscode.QuickPickItem>(items: readonly T[]) => {
-        offered = items.map((i) => `${i.label} | ${i.description ?? ''}`);
-        return items.find((i) => /sample/.test(i.description ?? ''));
-      },
-      input: async () => undefined,
-      confirm: () => Promise.reject(new Error('no confirmation expected')),
-    });
-    try {
-      const result = (await vscode.commands.executeCommand('lambdaWorkbench.invokeLocally', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as InvokeResult;
-      assert.match(offered[0], /get-hello/, 'saved events come first');
-      assert.match(offered.find((o) => o.includes('sample')) ?? '', /apigateway-http · this function's event source/);
-      assert.equal(result.error, null);
-      assert.equal((result.payload as { statusCode: number }).statusCode, 200);
-    } finally {
-      api.setPrompts(restore);
-    }
+    const arg = { templatePath: fn.templatePath, logicalId: fn.logicalId };
+    const { result, asked } = await answering([pick((i) => /sample/.test(i.description ?? ''))], () => vscode.commands.executeCommand<InvokeResult>('lambdaWorkbench.invokeLocally', arg));
+    const offered = asked[0].items.map((i) => `${i.label} | ${i.description ?? ''}`);
+    assert.match(offered[0], /get-hello/, 'saved events come first');
+    assert.match(offered.find((o) => o.includes('sample')) ?? '', /apigateway-http · this function's event source/);
+    assert.equal(result.error, null);
+    assert.equal((result.payload as { statusCode: number }).statusCode, 200);
   });
 
   it('says when Docker cannot be reached, in the Functions view and from the doctor command, and recovers', async () => {

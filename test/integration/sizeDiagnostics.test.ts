@@ -4,20 +4,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FixPlan } from '../../src/core/scaffold/fixes';
-import type { Prompts } from '../../src/extension/prompts';
 import { EXTENSION_ID, until, workbenchApi, workspaceRoot } from './api';
-
-/** Only the confirmation is expected: it is answered `answer`, and what it said is kept. */
-function confirming(answer: boolean, asked: { message: string; detail: string; action: string }[]): Prompts {
-  return {
-    pick: () => Promise.reject(new Error('no pick expected')),
-    input: () => Promise.reject(new Error('no input expected')),
-    confirm: async (message, detail, action) => {
-      asked.push({ message, detail, action });
-      return answer;
-    },
-  };
-}
+import { answering, choose, dismiss } from './dialogs';
 
 /** Every file under `dir` with its bytes' length: a cheap picture of "nothing changed". */
 function snapshot(dir: string): string[] {
@@ -124,22 +112,15 @@ describe('package size diagnostics', function () {
     assert.ok(problem(vscode.Uri.file(join(dir, 'package.json')), 'dominant-package', 'Heavy'), 'also on the heavy-lib line of package.json');
     const command = await codeAction(template, onTemplate, /^Move heavy-lib into a new layer/);
 
-    const asked: { message: string; detail: string; action: string }[] = [];
     const files = snapshot(root());
-    const restore = api.setPrompts(confirming(false, asked));
-    try {
-      assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), undefined);
-      assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
-      assert.equal(asked[0].message, 'Move heavy-lib into a new layer, HeavyLibLayer?');
-      assert.equal(asked[0].action, 'Move');
-      assert.match(asked[0].detail, /Move heavy-lib from heavy\/node_modules to layers\/heavy-lib\/nodejs\/node_modules/);
-
-      api.setPrompts(confirming(true, asked));
-      const plan = await vscode.commands.executeCommand<FixPlan>(command.command, ...(command.arguments ?? []));
-      assert.ok(plan, 'applied');
-    } finally {
-      api.setPrompts(restore);
-    }
+    const apply = (): Thenable<FixPlan | undefined> => vscode.commands.executeCommand<FixPlan | undefined>(command.command, ...(command.arguments ?? []));
+    const { result: declined, asked } = await answering([dismiss], apply);
+    assert.equal(declined, undefined);
+    assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
+    assert.equal(asked[0].title, 'Move heavy-lib into a new layer, HeavyLibLayer?');
+    assert.deepEqual(asked[0].actions, ['Move']);
+    assert.match(asked[0].detail ?? '', /Move heavy-lib from heavy\/node_modules to layers\/heavy-lib\/nodejs\/node_modules/);
+    assert.ok((await answering([choose('Move')], apply)).result, 'applied');
     assert.ok(existsSync(join(root(), 'layers/heavy-lib/nodejs/node_modules/heavy-lib/model.bin')));
     assert.ok(!existsSync(join(dir, 'node_modules', 'heavy-lib')));
     assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), '{\n  "name": "heavy",\n  "dependencies": {}\n}\n');
@@ -171,20 +152,14 @@ describe('package size diagnostics', function () {
     const onTemplate = await until('the zip-near-direct-upload problem', vscode.languages.onDidChangeDiagnostics, () => problem(template, 'zip-near-direct-upload', 'Big'), 120_000);
     const command = await codeAction(template, onTemplate, /^Switch Big to a container image/);
 
-    const asked: { message: string; detail: string; action: string }[] = [];
     const files = snapshot(root());
-    const restore = api.setPrompts(confirming(false, asked));
-    try {
-      assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), undefined);
-      assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
-      assert.equal(asked[0].action, 'Switch');
-      assert.match(asked[0].detail, /Create big\/Dockerfile: FROM public\.ecr\.aws\/lambda\/python:3\.13/);
-
-      api.setPrompts(confirming(true, asked));
-      assert.ok(await vscode.commands.executeCommand<FixPlan>(command.command, ...(command.arguments ?? [])), 'applied');
-    } finally {
-      api.setPrompts(restore);
-    }
+    const apply = (): Thenable<FixPlan | undefined> => vscode.commands.executeCommand<FixPlan | undefined>(command.command, ...(command.arguments ?? []));
+    const { result: declined, asked } = await answering([dismiss], apply);
+    assert.equal(declined, undefined);
+    assert.deepEqual(snapshot(root()), files, 'cancelled: nothing written');
+    assert.deepEqual(asked[0].actions, ['Switch']);
+    assert.match(asked[0].detail ?? '', /Create big\/Dockerfile: FROM public\.ecr\.aws\/lambda\/python:3\.13/);
+    assert.ok((await answering([choose('Switch')], apply)).result, 'applied');
     assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM public\.ecr\.aws\/lambda\/python:3\.13\n(.*\n)*CMD \["app\.lambda_handler"\]\n$/);
     const text = (await vscode.workspace.openTextDocument(template)).getText();
     const big = text.slice(text.indexOf('  Big:\n'), text.indexOf('  WorkQueue:\n'));

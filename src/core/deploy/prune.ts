@@ -17,13 +17,15 @@ export interface PruneEntry {
 
 /**
  * Deletes all but the newest `keep` versions of a layer, except versions still attached to a
- * function (or a published function version) the credentials can list.
+ * function (or a published function version) the credentials can list. With `only`, nothing
+ * outside that list is deleted: a person confirms what a dry run showed, and a version published
+ * or detached since then must not go with it.
  */
 export async function pruneLayerVersions(
   ctx: { lambda: LambdaSend; errorContext: AwsErrorContext },
   layerName: string,
   keep: number,
-  opts: { dryRun?: boolean; token?: CancellationTokenLike; onProgress?: ProgressListener } = {},
+  opts: { dryRun?: boolean; only?: readonly number[]; token?: CancellationTokenLike; onProgress?: ProgressListener } = {},
 ): Promise<PruneEntry[]> {
   if (!Number.isInteger(keep) || keep < 0) throw new UserError(`--keep must be a whole number of versions (0 or more), not ${keep}.`, undefined, 'usage');
   const wrap = (what: string) => (err: unknown): never => {
@@ -54,6 +56,7 @@ export async function pruneLayerVersions(
     const user = attachedTo.get(arn);
     if (i < keep) entry.reason = `one of the newest ${keep}`;
     else if (user) entry.reason = `attached to function ${user}`;
+    else if (opts.only && !opts.only.includes(version)) entry.reason = 'not among the versions confirmed for deletion';
     else {
       throwIfCancelled(opts.token, `pruning layer ${layerName}`);
       const target = { kind: 'layer' as const, logicalId: layerName, name: `${layerName}:${version}` };

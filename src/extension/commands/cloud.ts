@@ -5,7 +5,7 @@ import { consoleUrlForArn } from '../../core/cloud/console';
 import type { DownloadResult } from '../../core/cloud/download';
 import { checkDownloadTarget } from '../../core/cloud/downloadTarget';
 import { invokeRemote, type RemoteInvokeResult } from '../../core/cloud/invoke';
-import { assertLayerVersionUnused, attachLayer, deleteLayerVersion, detachLayer, type LayerUpdateResult } from '../../core/cloud/layers';
+import { assertLayerVersionUnused, attachLayer, deleteLayerVersion, detachLayer, type LayerUpdateResult, planAttach } from '../../core/cloud/layers';
 import { PagedList } from '../../core/cloud/pagedList';
 import { functionPages } from '../../core/cloud/paging';
 import { toUserError } from '../../core/deploy/awsErrors';
@@ -14,6 +14,7 @@ import { describeError, UserError } from '../../core/errors';
 import { LIMITS } from '../../core/limits';
 import { formatBytes } from '../../core/size/format';
 import type { ModelStore } from '../model/store';
+import { windowPrompts } from '../prompts';
 import { CloudFunctionLayerNode, CloudLayerVersionNode, type LoadMoreNode } from '../views/cloudNodes';
 import type { CloudTree } from '../views/cloudTree';
 import type { Workbench } from '../workbench';
@@ -29,10 +30,10 @@ export function cloudCommands(wb: Workbench, cloud: CloudTree, store: ModelStore
   return {
     'lambdaWorkbench.cloud.refresh': () => cloud.refreshNow(),
     'lambdaWorkbench.cloud.loadMore': (arg) => cloud.loadMore(arg as LoadMoreNode),
-    'lambdaWorkbench.cloud.invoke': (arg) => invokeInAws(wb, cloud, store, results, arg),
+    'lambdaWorkbench.cloud.invoke': (arg) => invokeInAws(cloud, store, results, arg),
     'lambdaWorkbench.cloud.downloadCode': (arg) => downloadCode(wb, cloud, arg),
-    'lambdaWorkbench.cloud.attachLayer': (arg) => attachLayerCommand(wb, cloud, arg),
-    'lambdaWorkbench.cloud.detachLayer': (arg) => detachLayerCommand(wb, cloud, arg),
+    'lambdaWorkbench.cloud.attachLayer': (arg) => attachLayerCommand(cloud, arg),
+    'lambdaWorkbench.cloud.detachLayer': (arg) => detachLayerCommand(cloud, arg),
     'lambdaWorkbench.cloud.deleteLayerVersion': (arg) => deleteLayerVersionCommand(cloud, arg),
     'lambdaWorkbench.cloud.copyArn': (arg) => copyArn(arg),
     'lambdaWorkbench.cloud.openInConsole': (arg) => openInConsole(cloud, arg),
@@ -40,10 +41,10 @@ export function cloudCommands(wb: Workbench, cloud: CloudTree, store: ModelStore
 }
 
 /** Invoke in AWS: a synchronous invoke with the log tail, shown with the response in one document. */
-export async function invokeInAws(wb: Workbench, cloud: CloudTree, store: ModelStore, results: RemoteResultDocuments, arg: unknown): Promise<RemoteInvokeResult | undefined> {
-  const fn = await pickCloudFunction(wb, cloud, arg, 'invoke in AWS');
+export async function invokeInAws(cloud: CloudTree, store: ModelStore, results: RemoteResultDocuments, arg: unknown): Promise<RemoteInvokeResult | undefined> {
+  const fn = await pickCloudFunction(cloud, arg, 'invoke in AWS');
   if (!fn) return undefined;
-  const event = await pickRemoteEvent(wb, store, fn.name);
+  const event = await pickRemoteEvent(store, fn.name);
   if (!event) return undefined;
   const { session, region } = await cloud.connection();
   const result = await vscode.window.withProgress(
@@ -57,14 +58,14 @@ export async function invokeInAws(wb: Workbench, cloud: CloudTree, store: ModelS
 
 /** Download Code: the deployed zip, unpacked into a new folder of the workspace. */
 export async function downloadCode(wb: Workbench, cloud: CloudTree, arg: unknown): Promise<DownloadResult | undefined> {
-  const fn = await pickCloudFunction(wb, cloud, arg, 'download', (cfg) => cfg.PackageType !== 'Image');
+  const fn = await pickCloudFunction(cloud, arg, 'download', (cfg) => cfg.PackageType !== 'Image');
   if (!fn) return undefined;
   if (fn.configuration?.PackageType === 'Image') {
     throw new UserError(`${fn.name} is a container image function: it has no zip to download.`, 'Pull its image from ECR instead.', 'download-image-function');
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
   const resolveDir = (v: string): string => path.resolve(root, v.trim());
-  const answer = await wb.prompts.input({
+  const answer = await windowPrompts.input({
     title: `Download the code of ${fn.name}`,
     prompt: 'Folder to unpack it into: a new or empty one (relative paths are in the workspace)',
     value: path.join(root, fn.name),
@@ -98,18 +99,27 @@ export async function downloadCode(wb: Workbench, cloud: CloudTree, arg: unknown
   return result;
 }
 
-/** Attach Layer: from a function row (pick a layer version) or a layer version row (pick a function). */
-export async function attachLayerCommand(wb: Workbench, cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
+/**
+ * Attach Layer: from a function row (pick a layer version) or a layer version row (pick a function),
+ * after a modal confirmation. A layer Lambda would refuse is refused before the question.
+ */
+export async function attachLayerCommand(cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
   let version = arg instanceof CloudLayerVersionNode ? arg.item : undefined;
   const purpose = arg instanceof CloudLayerVersionNode ? `attach ${arg.layerName}:${arg.version} to` : 'attach a layer to';
-  const fn = functionFromArg(arg) ?? (await pickCloudFunction(wb, cloud, undefined, purpose, (cfg) => cfg.PackageType !== 'Image'));
+  const fn = functionFromArg(arg) ?? (await pickCloudFunction(cloud, undefined, purpose, (cfg) => cfg.PackageType !== 'Image'));
   if (!fn) return undefined;
-  version ??= await pickLayerVersion(wb, cloud, fn.configuration);
+  version ??= await pickLayerVersion(cloud, fn.configuration);
   if (!version?.LayerVersionArn) return undefined;
   const candidate = { arn: version.LayerVersionArn, compatibleRuntimes: version.CompatibleRuntimes, compatibleArchitectures: version.CompatibleArchitectures };
   const short = shortLayer(candidate.arn);
-  const { session } = await cloud.connection();
   const name = fn.name;
+  // From the listed configuration, which may be stale: attachLayer plans again from the function as it is now.
+  const preview = fn.configuration ? planAttach(fn.configuration, candidate) : undefined;
+  const { session, region } = await cloud.connection();
+  const detail = preview?.replaced
+    ? `${name} will use ${short} instead of ${shortLayer(preview.replaced)}.`
+    : preview && `${name} will have ${preview.layers.length} of ${LIMITS.layersPerFunction} layers: ${preview.layers.map(shortLayer).join(', ')}.`;
+  if (!(await windowPrompts.confirm(`Attach ${short} to ${name} in ${region}?`, detail, 'Attach'))) return undefined;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Attaching ${short} to ${name}`, cancellable: true },
     (_p, token) => attachLayer(session.lambda, name, candidate, { token }).catch((err: unknown) => Promise.reject(toUserError(err, `attaching ${short} to ${name}`, session.errorContext))),
@@ -121,15 +131,15 @@ export async function attachLayerCommand(wb: Workbench, cloud: CloudTree, arg: u
   return result;
 }
 
-/** Detach Layer: from a layer row under a function, or a function row (pick one of its layers). */
-export async function detachLayerCommand(wb: Workbench, cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
-  const fn = await pickCloudFunction(wb, cloud, arg, 'detach a layer from', (cfg) => (cfg.Layers?.length ?? 0) > 0);
+/** Detach Layer: from a layer row under a function, or a function row (pick one of its layers), after a modal confirmation. */
+export async function detachLayerCommand(cloud: CloudTree, arg: unknown): Promise<LayerUpdateResult | undefined> {
+  const fn = await pickCloudFunction(cloud, arg, 'detach a layer from', (cfg) => (cfg.Layers?.length ?? 0) > 0);
   if (!fn) return undefined;
   let arn = arg instanceof CloudFunctionLayerNode ? arg.arn : (arg as { layerVersionArn?: string } | undefined)?.layerVersionArn;
   if (!arn) {
     const layers = (fn.configuration?.Layers ?? []).filter((l) => l.Arn);
     if (layers.length === 0) throw new UserError(`${fn.name} has no layers.`, undefined, 'layer-not-attached');
-    const picked = await wb.prompts.pick(
+    const picked = await windowPrompts.pick(
       layers.map((l) => ({ label: shortLayer(l.Arn!), description: l.CodeSize !== undefined ? formatBytes(l.CodeSize) : undefined, id: l.Arn })),
       { title: `Layer to detach from ${fn.name}` },
     );
@@ -138,7 +148,8 @@ export async function detachLayerCommand(wb: Workbench, cloud: CloudTree, arg: u
   if (!arn) return undefined;
   const layerArn = arn;
   const short = shortLayer(layerArn);
-  const { session } = await cloud.connection();
+  const { session, region } = await cloud.connection();
+  if (!(await windowPrompts.confirm(`Detach ${short} from ${fn.name} in ${region}?`, 'The layer version itself stays: attach it again to undo.', 'Detach'))) return undefined;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Detaching ${short} from ${fn.name}`, cancellable: true },
     (_p, token) => detachLayer(session.lambda, fn.name, layerArn, { token }).catch((err: unknown) => Promise.reject(toUserError(err, `detaching ${short} from ${fn.name}`, session.errorContext))),
@@ -164,15 +175,8 @@ export async function deleteLayerVersionCommand(cloud: CloudTree, arg: unknown):
     (_p, token) => functions.loadAll(token).catch((err: unknown) => Promise.reject(toUserError(err, 'listing functions and their published versions', session.errorContext))),
   );
   assertLayerVersionUnused(target.arn, functions.fetched);
-  // Tests pass {confirmed: true}; from the UI the modal dialog is the only way on.
-  if ((arg as { confirmed?: boolean } | undefined)?.confirmed !== true) {
-    const answer = await vscode.window.showWarningMessage(
-      `Delete layer version ${short} in ${region}?`,
-      { modal: true, detail: `None of the ${functions.fetched.length} functions and published function versions in ${region} uses it. A deleted version cannot be restored, and its ARN stops working for new configurations.` },
-      'Delete',
-    );
-    if (answer !== 'Delete') return undefined;
-  }
+  const detail = `None of the ${functions.fetched.length} functions and published function versions in ${region} uses it. A deleted version cannot be restored, and its ARN stops working for new configurations.`;
+  if (!(await windowPrompts.confirm(`Delete layer version ${short} in ${region}?`, detail, 'Delete'))) return undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${short}` }, () =>
     deleteLayerVersion(session.lambda, target.arn, { functions: functions.fetched }).catch((err: unknown) => Promise.reject(toUserError(err, `deleting ${short}`, session.errorContext))),
   );

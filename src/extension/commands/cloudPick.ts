@@ -4,10 +4,9 @@ import { functionNameOf } from '../../core/deploy/names';
 import { UserError } from '../../core/errors';
 import { eventsFolder, readEvent } from '../local/events';
 import type { ModelStore } from '../model/store';
-import type { Workbench } from '../workbench';
 import { CloudFunctionLayerNode, CloudFunctionNode, CloudLayerVersionNode } from '../views/cloudNodes';
 import type { CloudTree } from '../views/cloudTree';
-import { promptJson } from '../prompts';
+import { promptJson, windowPrompts } from '../prompts';
 
 /** A deployed function named by a command's argument: a Cloud view row or {functionName}. */
 export interface FunctionTarget {
@@ -30,7 +29,6 @@ export function arnFromArg(arg: unknown): string | undefined {
 
 /** The function a command acts on: its argument's, else one picked from the listed functions. */
 export async function pickCloudFunction(
-  wb: Workbench,
   cloud: CloudTree,
   arg: unknown,
   purpose: string,
@@ -42,7 +40,7 @@ export async function pickCloudFunction(
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Listing functions', cancellable: true }, (_p, token) => list.loadAll(token));
   const items = list.items.filter(filter).map((cfg) => ({ label: cfg.FunctionName ?? '?', description: cfg.PackageType === 'Image' ? 'image' : cfg.Runtime, id: cfg.FunctionName, cfg }));
   if (items.length === 0) throw new UserError(`No deployed function to ${purpose} in this region.`, 'Deploy one first, or choose another region.', 'no-function');
-  const picked = await wb.prompts.pick(items, { title: `Function to ${purpose}`, matchOnDescription: true });
+  const picked = await windowPrompts.pick(items, { title: `Function to ${purpose}`, matchOnDescription: true });
   return picked ? { name: picked.cfg.FunctionName ?? '', configuration: picked.cfg } : undefined;
 }
 
@@ -55,7 +53,7 @@ export interface ChosenRemoteEvent {
  * The event for a remote invoke: the saved events of the workspace function deployed under this
  * name (when there is one), an empty event, or typed JSON.
  */
-export async function pickRemoteEvent(wb: Workbench, store: ModelStore, functionName: string): Promise<ChosenRemoteEvent | undefined> {
+export async function pickRemoteEvent(store: ModelStore, functionName: string): Promise<ChosenRemoteEvent | undefined> {
   await store.ready();
   const local = store.functions().find((f) => {
     const n = functionNameOf(f);
@@ -72,26 +70,26 @@ export async function pickRemoteEvent(wb: Workbench, store: ModelStore, function
   const items: Item[] = [
     ...saved.map((n) => ({ label: n, description: `saved event of ${local!.logicalId}`, id: n, run: () => readEvent(vscode.Uri.joinPath(dir!, n)) })),
     { label: 'Empty event', description: '{}', id: 'empty', run: async () => ({ name: 'an empty event', payload: '{}' }) },
-    { label: 'Type an event…', description: 'JSON', id: 'typed', run: () => typeEvent(wb, functionName) },
+    { label: 'Type an event…', description: 'JSON', id: 'typed', run: () => typeEvent(functionName) },
   ];
-  const picked = await wb.prompts.pick(items, {
+  const picked = await windowPrompts.pick(items, {
     title: `Event for ${functionName} (in AWS)`,
     placeHolder: local ? (saved.length ? undefined : `No saved events in ${vscode.workspace.asRelativePath(dir!)}`) : 'No workspace function is deployed under this name',
   });
   return picked?.run();
 }
 
-async function typeEvent(wb: Workbench, functionName: string): Promise<ChosenRemoteEvent | undefined> {
-  const text = await promptJson(wb.prompts, `Event for ${functionName}`);
+async function typeEvent(functionName: string): Promise<ChosenRemoteEvent | undefined> {
+  const text = await promptJson(windowPrompts, `Event for ${functionName}`);
   return text === undefined ? undefined : { name: 'a typed event', payload: text };
 }
 
 /** A layer version to attach: the layer first, then its version (newest first). */
-export async function pickLayerVersion(wb: Workbench, cloud: CloudTree, fn: FunctionConfiguration | undefined): Promise<LayerVersionsListItem | undefined> {
+export async function pickLayerVersion(cloud: CloudTree, fn: FunctionConfiguration | undefined): Promise<LayerVersionsListItem | undefined> {
   const layers = await cloud.layers();
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Listing layers', cancellable: true }, (_p, token) => layers.loadAll(token));
   if (layers.items.length === 0) throw new UserError('No layers in this region.', 'Publish one first (Lambda: Publish Layer).', 'no-layer');
-  const layer = await wb.prompts.pick(
+  const layer = await windowPrompts.pick(
     layers.items.map((l) => ({ label: l.LayerName ?? '?', description: l.LatestMatchingVersion ? `latest ${l.LatestMatchingVersion.Version}` : undefined, id: l.LayerName })),
     { title: `Layer to attach${fn ? ` to ${fn.FunctionName}` : ''}` },
   );
@@ -99,7 +97,7 @@ export async function pickLayerVersion(wb: Workbench, cloud: CloudTree, fn: Func
   const versions = await cloud.layerVersions(layer.id);
   await versions.loadAll();
   const attached = new Set((fn?.Layers ?? []).map((l) => l.Arn));
-  const picked = await wb.prompts.pick(
+  const picked = await windowPrompts.pick(
     versions.items.map((v) => ({
       label: `version ${v.Version}`,
       description: [v.CompatibleRuntimes?.join(', '), v.CompatibleArchitectures?.join(', '), attached.has(v.LayerVersionArn) ? 'attached' : undefined].filter(Boolean).join(' · '),

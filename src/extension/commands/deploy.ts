@@ -4,6 +4,7 @@ import type { FunctionSpec, LayerSpec } from '../../core/model/types';
 import { formatBytes } from '../../core/size/format';
 import type { AwsServices } from '../aws/sessions';
 import type { ModelStore } from '../model/store';
+import { windowPrompts } from '../prompts';
 import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 import { pickFunction } from './pick';
@@ -11,25 +12,23 @@ import { pickFunction } from './pick';
 export interface DeployRequest {
   functions: FunctionSpec[];
   layers?: LayerSpec[];
-  /** Skip the confirmation dialog (tests; never set from the UI). */
-  confirmed?: boolean;
 }
 
 /** Lambda: Deploy Function — one function, from its row, its CodeLens or a pick. */
 export async function deployFunction(wb: Workbench, store: ModelStore, aws: AwsServices, arg: unknown): Promise<DeployResult | undefined> {
   const fn = await pickFunction(store, arg, 'deploy');
-  return fn ? deploy(wb, aws, { functions: [fn], confirmed: (arg as { confirmed?: boolean } | undefined)?.confirmed }) : undefined;
+  return fn ? deploy(wb, aws, { functions: [fn] }) : undefined;
 }
 
 /** Lambda: Deploy All — every function of every template. */
-export async function deployAll(wb: Workbench, store: ModelStore, aws: AwsServices, arg: unknown): Promise<DeployResult | undefined> {
+export async function deployAll(wb: Workbench, store: ModelStore, aws: AwsServices): Promise<DeployResult | undefined> {
   await store.ready();
   const functions = store.functions();
   if (functions.length === 0) {
     void vscode.window.showInformationMessage('Nothing to deploy: no function in the workspace templates.');
     return undefined;
   }
-  return deploy(wb, aws, { functions, confirmed: (arg as { confirmed?: boolean } | undefined)?.confirmed });
+  return deploy(wb, aws, { functions });
 }
 
 /** Lambda: Publish Layer — a layer of the template on its own (skipped when its content is already published). */
@@ -41,18 +40,20 @@ export async function publishLayer(wb: Workbench, store: ModelStore, aws: AwsSer
     (given && layers.find((l) => l.templatePath === given.templatePath && l.logicalId === given.logicalId)) ??
     (layers.length === 1
       ? layers[0]
-      : (await wb.prompts.pick(layers.map((l) => ({ label: l.logicalId, description: vscode.workspace.asRelativePath(l.templatePath), l })), { title: 'Layer to publish' }))?.l);
+      : (await windowPrompts.pick(layers.map((l) => ({ label: l.logicalId, description: vscode.workspace.asRelativePath(l.templatePath), l })), { title: 'Layer to publish' }))?.l);
   if (!layer) {
     if (layers.length === 0) void vscode.window.showInformationMessage('No layer in the workspace templates (AWS::Serverless::LayerVersion).');
     return undefined;
   }
-  return deploy(wb, aws, { functions: [], layers: [layer], confirmed: (arg as { confirmed?: boolean } | undefined)?.confirmed });
+  return deploy(wb, aws, { functions: [], layers: [layer] });
 }
 
 /**
  * Plan, confirm, execute. The plan (what is created, updated or unchanged, and the bytes to upload)
  * is shown before anything changes in AWS; every step reports progress and Cancel stops before the
  * next one. A failure says which step failed and what was left behind; deploying again completes it.
+ * Whatever a command was called with, only the person's answer to the modal lets a change through:
+ * any extension can run these commands.
  */
 export async function deploy(wb: Workbench, aws: AwsServices, request: DeployRequest): Promise<DeployResult | undefined> {
   const settings = readSettings();
@@ -91,17 +92,14 @@ export async function deploy(wb: Workbench, aws: AwsServices, request: DeployReq
       void (refused.length ? vscode.window.showErrorMessage(message) : vscode.window.showInformationMessage(message));
       return await executeDeploy(ctx, plan, {});
     }
-    if (!request.confirmed) {
-      const answer = await vscode.window.showWarningMessage(`Deploy ${what} to ${plan.region}?`, { modal: true, detail: planText(plan) }, 'Deploy');
-      if (answer !== 'Deploy') return undefined;
-    }
+    if (!(await windowPrompts.confirm(`Deploy ${what} to ${plan.region}?`, planText(plan), 'Deploy'))) return undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Deploying ${what} to ${plan.region}`, cancellable: true },
       (progress, token) =>
         executeDeploy(ctx, plan, {
           token,
           onProgress: (e) => progress.report({ message: describeStep(e) }),
-          confirm: async (question) => request.confirmed === true || (await vscode.window.showWarningMessage(question, { modal: true }, 'Yes')) === 'Yes',
+          confirm: async (question) => windowPrompts.confirm(question, undefined, 'Yes'),
         }),
     );
     report(wb, result, plan.region);

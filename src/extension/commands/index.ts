@@ -3,6 +3,7 @@ import type { AwsServices } from '../aws/sessions';
 import type { LocalDebugger } from '../local/debug';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
+import { windowPrompts } from '../prompts';
 import { APPLY_SIZE_FIX, applySizeFix } from '../size/applyFix';
 import type { SizeReports } from '../size/report';
 import type { SizeService } from '../size/service';
@@ -42,20 +43,20 @@ export function registerCommands(wb: Workbench, views: Views): void {
       views.functions.refreshNow();
     },
     'lambdaWorkbench.showLog': () => wb.log.show(),
-    'lambdaWorkbench.newFunction': () => newFunction(wb, views.store, wb.prompts),
-    'lambdaWorkbench.newSampleEvent': (arg) => newSampleEvent(views.store, wb.prompts, arg),
+    'lambdaWorkbench.newFunction': () => newFunction(wb, views.store, windowPrompts),
+    'lambdaWorkbench.newSampleEvent': (arg) => newSampleEvent(views.store, windowPrompts, arg),
     'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(views.store, views.sizes, views.reports, arg),
-    'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, wb.prompts, arg),
-    'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, wb.prompts, arg),
-    'lambdaWorkbench.debugLocally': (arg) => debugLocally(views.store, views.debuggers, wb.prompts, arg),
+    'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, windowPrompts, arg),
+    'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, windowPrompts, arg),
+    'lambdaWorkbench.debugLocally': (arg) => debugLocally(views.store, views.debuggers, windowPrompts, arg),
     'lambdaWorkbench.deployFunction': (arg) => deployFunction(wb, views.store, views.aws, arg),
-    'lambdaWorkbench.deployAll': (arg) => deployAll(wb, views.store, views.aws, arg),
+    'lambdaWorkbench.deployAll': () => deployAll(wb, views.store, views.aws),
     'lambdaWorkbench.publishLayer': (arg) => publishLayer(wb, views.store, views.aws, arg),
-    'lambdaWorkbench.pruneLayerVersions': (arg) => pruneLayer(views.store, views.aws, wb.prompts, arg),
+    'lambdaWorkbench.pruneLayerVersions': (arg) => pruneLayer(views.store, views.aws, windowPrompts, arg),
     'lambdaWorkbench.openHandler': (arg) => openHandler(views.store, arg),
     'lambdaWorkbench.openInTemplate': (arg) => openInTemplate(views.store, arg),
-    'lambdaWorkbench.chooseProfile': () => chooseProfile(wb.prompts),
-    'lambdaWorkbench.chooseRegion': () => chooseRegion(wb.prompts),
+    'lambdaWorkbench.chooseProfile': () => chooseProfile(windowPrompts),
+    'lambdaWorkbench.chooseRegion': () => chooseRegion(windowPrompts),
     'lambdaWorkbench.doctor': () => doctor(wb),
     ...cloudCommands(wb, views.cloud, views.store),
     // Not in the manifest: the size quick fixes that move files run it.

@@ -7,11 +7,12 @@ import type { Prompts } from '../prompts';
 /**
  * Lambda: Prune Layer Versions — keeps the newest N versions of a template layer and deletes the
  * rest, never one still attached to a function or a published function version. A dry run first
- * shows exactly what would go; nothing is deleted until the person confirms.
+ * shows exactly what would go; nothing is deleted until the person confirms, and then only what
+ * they were shown, whatever the command's arguments (they choose the layer and N, never the answer).
  */
 export async function pruneLayer(store: ModelStore, aws: AwsServices, prompts: Prompts, arg: unknown): Promise<PruneEntry[] | undefined> {
   await store.ready();
-  const given = (arg as { layer?: { templatePath: string; logicalId: string }; keep?: number; confirmed?: boolean } | undefined) ?? {};
+  const given = (arg as { layer?: { templatePath: string; logicalId: string }; keep?: number } | undefined) ?? {};
   const layers = store.layers();
   const named = layers.map((l) => ({ label: l.layerName ?? l.logicalId, description: `${l.logicalId} · ${vscode.workspace.asRelativePath(l.templatePath)}`, l }));
   const chosen = given.layer
@@ -45,13 +46,10 @@ export async function pruneLayer(store: ModelStore, aws: AwsServices, prompts: P
     void vscode.window.showInformationMessage(`Nothing to prune: layer ${chosen.label} has ${preview.length} version(s), all kept.`);
     return preview;
   }
-  if (!given.confirmed) {
-    const detail = preview.map((e) => `${e.name}:${e.version} ${e.action === 'deleted' ? 'delete' : `keep${e.reason ? ` (${e.reason})` : ''}`}`).join('\n');
-    const answer = await vscode.window.showWarningMessage(`Delete ${doomed.length} version(s) of layer ${chosen.label}?`, { modal: true, detail }, 'Delete');
-    if (answer !== 'Delete') return undefined;
-  }
+  const detail = preview.map((e) => `${e.name}:${e.version} ${e.action === 'deleted' ? 'delete' : `keep${e.reason ? ` (${e.reason})` : ''}`}`).join('\n');
+  if (!(await prompts.confirm(`Delete ${doomed.length} version(s) of layer ${chosen.label}?`, detail, 'Delete'))) return undefined;
   const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pruning ${chosen.label}`, cancellable: true }, (_p, token) =>
-    pruneLayerVersions(ctx, chosen.label, keep, { token }),
+    pruneLayerVersions(ctx, chosen.label, keep, { only: doomed.map((e) => e.version), token }),
   );
   const deleted = done.filter((e) => e.action === 'deleted').map((e) => e.version);
   void vscode.window.showInformationMessage(`Layer ${chosen.label}: deleted version(s) ${deleted.join(', ') || 'none'}; kept ${done.length - deleted.length}.`);

@@ -7,6 +7,7 @@ import type { DebugLanguage, DebugTarget, InvokeResult } from '../../core/local'
 import { InvocationClock } from '../../core/local/clock';
 import type { FunctionSpec } from '../../core/model/types';
 import type { ModelStore } from '../model/store';
+import { windowPrompts } from '../prompts';
 import type { Workbench } from '../workbench';
 import { type ChosenEvent, pickEvent, readEvent } from './events';
 import type { LocalRuns } from './runs';
@@ -237,7 +238,7 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
       const fn = await this.functionOf(folder, config);
       const event = config.event ? await readEvent(vscode.Uri.file(this.resolvePath(folder, config.event))).catch((err: unknown) => {
         throw new UserError(`Cannot read the event file ${config.event}: ${(err as Error).message}`, "Fix the launch configuration's event path (relative to the workspace folder), or remove it to pick an event.", 'event-missing');
-      }) : await pickEvent(fn, this.wb.prompts);
+      }) : await pickEvent(fn, windowPrompts);
       if (!event) return undefined;
       // Not awaited: this launch must end so that the attach session can start.
       void this.debug(fn, event, { envFile: config.envFile ? this.resolvePath(folder, config.envFile) : undefined }).catch((err: unknown) => this.wb.showError('Debug Locally', err));

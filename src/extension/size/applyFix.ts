@@ -5,6 +5,7 @@ import type { FileEdit } from '../../core/scaffold';
 import { type FixPlan, type FixSources, planMoveToLayer, planSwitchToImage } from '../../core/scaffold/fixes';
 import type { FixAction } from '../../core/size';
 import type { ModelStore } from '../model/store';
+import { windowPrompts } from '../prompts';
 import type { Workbench } from '../workbench';
 
 export const APPLY_SIZE_FIX = 'lambdaWorkbench.applySizeFix';
@@ -28,7 +29,7 @@ export async function applySizeFix(wb: Workbench, store: ModelStore, arg: unknow
   if (!fn) throw new UserError(`${logicalId} is no longer in ${vscode.workspace.asRelativePath(templatePath)}.`, 'Save the template, then try the quick fix again.');
   const plan = fix.kind === 'move-to-layer' ? planMoveToLayer(fn, fix.packages, editorSources) : planSwitchToImage(fn, editorSources);
   const detail = [...plan.changes.map((c) => `• ${c}`), ...(plan.notes.length ? ['', ...plan.notes] : [])].join('\n');
-  if (!(await wb.prompts.confirm(`${plan.title}?`, detail, fix.kind === 'move-to-layer' ? 'Move' : 'Switch'))) return undefined;
+  if (!(await windowPrompts.confirm(`${plan.title}?`, detail, fix.kind === 'move-to-layer' ? 'Move' : 'Switch'))) return undefined;
 
   const { edit, toSave } = await workspaceEdit(plan.edits);
   if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) {
