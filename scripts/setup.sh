@@ -12,7 +12,8 @@ mkdir -p "$cache"
 log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip)
+# iproute2: the test runner gives its Docker engine a network namespace of its own.
+APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2)
 CODE_SERVER_VERSION=4.100.3
 
 # npm 11 runs a dependency's install scripts only when a package.json approves them; older npm

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExtensionTests, startCodeServer } from './support/codeServer';
-import { HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
+import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from './support/netns';
+import { agreed, HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
 import { type Services, startServices } from './support/services';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -61,8 +62,7 @@ function runCounted(cmd: string, args: string[], env: Record<string, string>, ti
     child.on('close', (code) => {
       clearTimeout(timer);
       if (pending) process.stdout.write(`${pending}\n`);
-      // A process that died without its marker counts as one failure, so a crash is never green.
-      done(result ?? { passed: 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+      done(agreed(result, code, (why) => log(`${args.join(' ')} ${why}`)));
     });
   });
 }
@@ -87,7 +87,7 @@ function runMochaTier(tier: 'unit' | 'system' | 'ui', env: Record<string, string
   const files = testFiles(join(ROOT, 'out', 'test', tier));
   if (files.length === 0) {
     log(`no ${tier} tests found`);
-    return Promise.resolve({ passed: 0, failed: 0, skipped: 0 });
+    return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
   const timeout = tier === 'unit' ? '20000' : '180000';
   return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: timeout }, 20 * 60_000);
@@ -124,14 +124,14 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
         appendFileSync(hostLog, `${line}\n`);
         for (const l of line.split('\n')) {
           if (!l.startsWith(HOST_LINE_PREFIX)) continue;
-          const r = parseResult(l);
+          const r = parseResult(l.slice(HOST_LINE_PREFIX.length));
           if (r) result = r;
           else process.stdout.write(`${l.slice(HOST_LINE_PREFIX.length)}\n`);
         }
       },
     });
-    if (!result) log(`the extension host reported no result (exit ${code}); its console is in ${hostLog}`);
-    return result ?? { passed: 0, failed: 1, skipped: 0 };
+    if (!result) log(`its console is in ${hostLog}`);
+    return agreed(result, code, (why) => log(`the extension host ${why}`));
   } finally {
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });
@@ -142,6 +142,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { tier: { type: 'string', multiple: true }, grep: { type: 'string' } } });
   const tiers = (values.tier ?? [...TIERS]) as Tier[];
   for (const t of tiers) if (!TIERS.includes(t)) throw new Error(`unknown tier '${t}' (tiers: ${TIERS.join(', ')})`);
+  // The tiers with services run in a network namespace of their own (see support/netns.ts).
+  if (tiers.some((t) => NEEDS_SERVICES.includes(t)) && !process.env[NETNS_ENV] && canIsolateNetwork()) return rerunInNamespace();
   // The SDK's notice about future Node.js versions is not about this code; keep it out of test output.
   const baseEnv: Record<string, string> = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}) };
   const results: [Tier, TierResult, number][] = [];
@@ -175,6 +177,11 @@ async function main(): Promise<number> {
   }
   const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
   for (const [tier, r, ms] of results) {
+    // A tier that ran nothing has not passed, whatever its process said.
+    if (r.passed + r.failed === 0) {
+      log(`tier ${tier} ran no test`);
+      r.failed = 1;
+    }
     log(`${tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(ms / 1000).toFixed(1)} s)`);
     total.passed += r.passed;
     total.failed += r.failed;

@@ -10,7 +10,7 @@ import { formatResult, HOST_LINE_PREFIX } from '../support/results';
  * and @vscode/test-electron on machines that can download VS Code (npm run test:electron).
  */
 export async function run(): Promise<void> {
-  const files = readdirSync(__dirname)
+  const files = (readdirSync(__dirname, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js'))
     .sort()
     .map((f) => join(__dirname, f));

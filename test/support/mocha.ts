@@ -3,7 +3,8 @@ import { formatResult, type TierResult } from './results';
 
 /** Runs mocha over compiled test files and resolves with what passed, failed and was skipped. */
 export function runMocha(files: string[], opts: { timeoutMs: number; grep?: string; color?: boolean }): Promise<TierResult> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: opts.timeoutMs, color: opts.color ?? true });
+  // forbidOnly: a focused test (.only) left in a file would silently skip the rest of its tier.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: opts.timeoutMs, color: opts.color ?? true, forbidOnly: true });
   if (opts.grep) mocha.grep(opts.grep);
   for (const f of files) mocha.addFile(f);
   return new Promise((resolve, reject) => {

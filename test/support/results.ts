@@ -12,12 +12,14 @@ export function formatResult(r: TierResult): string {
   return `${RESULT_MARKER}${JSON.stringify(r)}`;
 }
 
+/** The counts from a line that is the marker and nothing else (a test's own output that merely contains it does not count). */
 export function parseResult(line: string): TierResult | undefined {
-  const at = line.indexOf(RESULT_MARKER);
-  if (at < 0) return undefined;
+  const m = /^LWB-RESULT (\{[^\n]*\})\r?$/.exec(line);
+  if (!m) return undefined;
   try {
-    const r = JSON.parse(line.slice(at + RESULT_MARKER.length)) as TierResult;
-    return typeof r.passed === 'number' && typeof r.failed === 'number' ? r : undefined;
+    const r = JSON.parse(m[1]) as TierResult;
+    const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+    return count(r.passed) && count(r.failed) && count(r.skipped) ? r : undefined;
   } catch {
     return undefined;
   }
@@ -25,3 +27,19 @@ export function parseResult(line: string): TierResult | undefined {
 
 /** Marks the lines the extension-host tests print, among everything else the workbench logs. */
 export const HOST_LINE_PREFIX = 'LWB| ';
+
+/**
+ * A tier's count, checked against its exit code: a process that ended without its result line, or
+ * whose exit code says otherwise than its count, is one more failure, so a crash is never green.
+ */
+export function agreed(result: TierResult | undefined, code: number | null, log: (why: string) => void): TierResult {
+  if (!result) {
+    log(`exited ${code} without a result line`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  if ((code === 0) !== (result.failed === 0)) {
+    log(`exited ${code} but counted ${result.failed} failed`);
+    return { ...result, failed: result.failed + 1 };
+  }
+  return result;
+}

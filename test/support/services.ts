@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { NETNS_ENV } from './netns';
 import { freePort, run, startDaemon, stopDaemon, waitFor } from './proc';
 
 /**
@@ -39,21 +40,26 @@ export async function startServices(opts: { root: string; log: (line: string) =>
   const stop = async (): Promise<void> => {
     await removeRunContainers(runId, before).catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
     for (const s of started.reverse()) {
-      await s.stop();
-      opts.log(`stopped ${s.name} (pid ${s.pid})`);
+      await s.stop().then(
+        () => opts.log(`stopped ${s.name} (pid ${s.pid})`),
+        (err: Error) => opts.log(`could not stop ${s.name} (pid ${s.pid}) cleanly: ${err.message}`),
+      );
     }
     rmSync(work, { recursive: true, force: true });
   };
   try {
-    const docker = await ensureDocker(opts.log);
-    if (docker) started.push(docker);
+    const engine = await startFreshEngine(opts.log);
+    started.push(engine);
+    // Everything after this (the image script, test processes, the extension host) talks to it.
+    process.env.DOCKER_HOST = engine.dockerHost;
     before = await productContainers();
     const image = await run('bash', [join(opts.root, 'scripts/test-image.sh'), TEST_IMAGE], { stdio: 'inherit' });
-    if (image.code !== 0) throw new Error(`building the test image failed:\n${image.output}`);
+    if (image.code !== 0) throw new Error(`loading the test image failed:\n${image.output}`);
     const registry = await startRegistry(work, started, opts.log);
     const moto = await startMoto(work, started, opts.log);
     return {
       env: {
+        DOCKER_HOST: engine.dockerHost,
         LWB_TEST_RUN_ID: runId,
         LWB_TEST_IMAGE_NODE: TEST_IMAGE,
         LWB_TEST_REGISTRY: registry,
@@ -68,8 +74,59 @@ export async function startServices(opts: { root: string; log: (line: string) =>
 }
 
 /**
- * Starts a Docker engine on the default socket when none answers. Resolves with a handle to stop
- * it, or undefined when an engine was already running (that one is not ours to stop).
+ * Starts a Docker engine of the run's own, from the state a new machine's engine has: its data
+ * root, exec root, pid file and socket in a new temporary folder, removed when it stops. (An engine
+ * that started before hides what a new one shows: its default bridge's IPAM config has no Gateway
+ * on the first start.) In a network namespace of the run's own (see netns.ts) its bridge is its
+ * own; without one it would share the machine's docker0 with any engine already running, so then
+ * that must not be the case.
+ */
+export async function startFreshEngine(log: (l: string) => void): Promise<Started & { dockerHost: string }> {
+  if (!process.env[NETNS_ENV] && existsSync('/sys/class/net/docker0')) {
+    throw new Error(
+      'this machine already has a docker0 bridge (another Docker engine ran here), and this run cannot take a network namespace of its own (that needs root, ip and nsenter): stop that engine and delete docker0 (ip link delete docker0), or run as root',
+    );
+  }
+  // Short: a unix socket path has at most 107 bytes.
+  const dir = mkdtempSync(join('/tmp', 'lwb-engine-'));
+  const dockerHost = `unix://${dir}/docker.sock`;
+  const docker = new Docker({ socketPath: `${dir}/docker.sock` });
+  const child = startDaemon(
+    'dockerd',
+    ['--host', dockerHost, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/docker.pid`, '--storage-driver', 'overlay2'],
+    join(dir, 'dockerd.log'),
+  );
+  child.once('error', () => undefined);
+  const started = Date.now();
+  const remove = async (): Promise<void> => {
+    await stopDaemon(child);
+    // dockerd leaves mounts behind in its exec root (its network namespace's bind mount).
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  await waitFor('dockerd', () => docker.ping().then(() => true), 30_000, child).catch(async (err: Error) => {
+    const tail = readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-15).join('\n');
+    await remove();
+    throw new Error(`${err.message}; its log ends:\n${tail}`);
+  });
+  log(`started a fresh dockerd (pid ${child.pid}) in ${Date.now() - started} ms${process.env[NETNS_ENV] ? ` in network namespace ${process.env[NETNS_ENV]}` : ''}`);
+  return { name: 'dockerd', pid: child.pid, dockerHost, stop: remove };
+}
+
+/** Unmounts every mount point below `dir`, deepest first. */
+function unmountUnder(dir: string): void {
+  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => !!p && p.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) spawnSync('umount', ['-l', p], { stdio: 'ignore' });
+}
+
+/**
+ * For `npm start` and benchmarks: starts a Docker engine on the default socket when none answers.
+ * Resolves with a handle to stop it, or undefined when an engine was already running (that one is
+ * not ours to stop).
  */
 export async function ensureDocker(log: (l: string) => void): Promise<Started | undefined> {
   const docker = new Docker();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import Docker from 'dockerode';
 
 /** Where the services the runner started are (test/support/services.ts sets these). */
 export function testEnv(): { runId: string; image: string; registry: string; motoUrl: string } {
@@ -14,14 +13,6 @@ export function testEnv(): { runId: string; image: string; registry: string; mot
 /** Labels every container a test creates, so the runner removes what a failed test left. */
 export function runLabels(): Record<string, string> {
   return { 'lambda-workbench.test-run': testEnv().runId };
-}
-
-/** The bridge network's gateway: the host address bridge containers can reach. */
-export async function bridgeGateway(docker: Docker): Promise<string> {
-  const net = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Gateway?: string }[] } };
-  const gw = net.IPAM.Config.find((c) => c.Gateway)?.Gateway;
-  assert.ok(gw, 'the bridge network has a gateway');
-  return gw;
 }
 
 export function motoClientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { bridgeGateway, runLabels, testEnv } from './env';
+import { bridgeGateway } from '../../src/core/docker/bridge';
+import { runLabels, testEnv } from './env';
 
 function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -24,11 +25,21 @@ describe('harness: Docker engine and the Lambda-like test image', function () {
     if (task) rmSync(task, { recursive: true, force: true });
   });
 
+  it('is an engine in the state a new machine\'s is: its default bridge\'s IPAM config names no gateway', async () => {
+    // What every new user's first engine start shows; an engine that started before has the
+    // Gateway, and would hide a product that depends on it.
+    const net = (await docker.getNetwork('bridge').inspect()) as { IPAM: { Config: { Subnet?: string; Gateway?: string }[] } };
+    assert.ok(net.IPAM.Config.length > 0, 'the bridge has a subnet');
+    assert.deepEqual(net.IPAM.Config.filter((c) => c.Gateway), []);
+    const info = (await docker.info()) as { DockerRootDir: string };
+    assert.match(info.DockerRootDir, /lwb-engine-/, 'the run\'s own data root');
+  });
+
   it('runs a handler with AWS\'s runtime interface client against a Runtime API server on the host', async () => {
     const { image } = testEnv();
     task = mkdtempSync(join(tmpdir(), 'lwb-task-'));
     writeFileSync(join(task, 'index.mjs'), 'export const handler = async (event, ctx) => ({ echo: event, id: ctx.awsRequestId, fn: ctx.functionName });\n');
-    const gateway = await bridgeGateway(docker);
+    const gateway = await bridgeGateway({ docker });
 
     // The smallest Runtime API that serves one invocation and records the answer.
     const requestId = 'a1b2c3d4-0000-4000-8000-000000000001';

@@ -1,6 +1,7 @@
 import { connect, createServer, isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { UserError } from '../errors';
+import { bridgeGateway } from './bridge';
 import type { EngineEndpoint } from './dockerHost';
 import type { Engine } from './engine';
 
@@ -147,17 +148,4 @@ export function isLoopback(address: string): boolean {
 function unmapped(address: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return m ? m[1] : address;
-}
-
-/** The IPv4 gateway of the engine's default bridge network: the address its bridge containers route to. */
-export async function bridgeGateway(engine: Pick<Engine, 'docker'>): Promise<string> {
-  let inspect: { IPAM?: { Config?: { Gateway?: string }[] } };
-  try {
-    inspect = (await engine.docker.getNetwork('bridge').inspect()) as typeof inspect;
-  } catch (err) {
-    throw new UserError(`The Docker engine has no usable 'bridge' network: ${(err as Error).message}`, 'Restart the engine, which recreates it.', 'no-bridge-network');
-  }
-  const gateway = inspect.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway;
-  if (!gateway) throw new UserError("The Docker 'bridge' network has no IPv4 gateway.", 'Restart the engine, or use the host network.', 'no-bridge-network');
-  return gateway;
 }

@@ -75,9 +75,10 @@ export function sampleEventFileName(name: string, type: SampleEventType): string
   return `${name}.${type}.json`;
 }
 
-/** The type a saved sample's file name declares, if any. */
+/** The type a saved sample's file name declares, if any; a path counts by its last part (folders may have dots). */
 export function sampleEventTypeOfFile(fileName: string): SampleEventType | undefined {
-  const m = /^[^.]+\.([a-z0-9-]+)\.json$/.exec(fileName);
+  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+  const m = /^[^.]+\.([a-z0-9-]+)\.json$/.exec(base);
   return m && isSampleEventType(m[1]) ? m[1] : undefined;
 }
 

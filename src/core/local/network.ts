@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Engine, RuntimeApiAddress } from '../docker/engine';
-import { bridgeGateway, type EngineLocality, engineLocality, isAddressHere, isLoopback } from '../docker/locality';
+import { bridgeGateway } from '../docker/bridge';
+import { type EngineLocality, engineLocality, isAddressHere, isLoopback } from '../docker/locality';
 import { UserError } from '../errors';
 
 export type NetworkMode = 'bridge' | 'host';

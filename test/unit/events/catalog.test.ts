@@ -133,6 +133,10 @@ describe('sample event catalog', () => {
     assert.equal(sampleEventTypeOfFile('get.apigateway-http.json'), 'apigateway-http');
     assert.equal(sampleEventTypeOfFile('get-hello.json'), undefined);
     assert.equal(sampleEventTypeOfFile('x.carrier-pigeon.json'), undefined);
+    // A path counts by its file name: a checkout under a folder with a dot (tmp.Xy12) is no different.
+    assert.equal(sampleEventTypeOfFile('/tmp/tmp.Xy12/examples/events/F/two-messages.sqs.json'), 'sqs');
+    assert.equal(sampleEventTypeOfFile('C:\\work.d\\events\\F\\get.apigateway-http.json'), 'apigateway-http');
+    assert.equal(sampleEventTypeOfFile('/a.b/get-hello.json'), undefined);
     assert.throws(() => sampleEventFileName('bad name', 'sqs'), UserError);
     assert.throws(() => sampleEventFileName('../up', 'sqs'), UserError);
   });
