@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { runExtensionTests, startCodeServer } from './support/codeServer';
 import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from './support/netns';
 import { agreed, HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
+import { run } from './support/proc';
 import { type Services, startServices } from './support/services';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -67,19 +68,21 @@ function runCounted(cmd: string, args: string[], env: Record<string, string>, ti
   });
 }
 
+/** tsc and eslint, one after the other; their output is held back and printed when both are done (other tiers run meanwhile). */
 async function runChecks(): Promise<TierResult> {
   const r: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  const lines: string[] = [];
   for (const [name, args] of [
     ['typecheck (tsc --noEmit)', ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']],
     ['lint (eslint)', ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'scripts']],
   ] as const) {
-    const code = await new Promise<number | null>((done) =>
-      spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).on('close', done),
-    );
-    log(`${code === 0 ? 'ok  ' : 'FAIL'} ${name}`);
+    const { code, output } = await run(process.execPath, [...args], { cwd: ROOT });
+    if (output.trim()) lines.push(output.trimEnd());
+    lines.push(`[test] ${code === 0 ? 'ok  ' : 'FAIL'} ${name}`);
     if (code === 0) r.passed++;
     else r.failed++;
   }
+  process.stdout.write(`${lines.join('\n')}\n`);
   return r;
 }
 
@@ -146,37 +149,45 @@ async function main(): Promise<number> {
   if (tiers.some((t) => NEEDS_SERVICES.includes(t)) && !process.env[NETNS_ENV] && canIsolateNetwork()) return rerunInNamespace();
   // The SDK's notice about future Node.js versions is not about this code; keep it out of test output.
   const baseEnv: Record<string, string> = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}) };
-  const results: [Tier, TierResult, number][] = [];
-  let services: Services | undefined;
+  const results = new Map<Tier, [TierResult, number]>();
+  const timed = async (tier: Tier, body: () => Promise<TierResult>): Promise<void> => {
+    const started = Date.now();
+    log(`tier ${tier}`);
+    let r: TierResult;
+    try {
+      r = await body();
+    } catch (err) {
+      log(`tier ${tier} could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      r = { passed: 0, failed: 1, skipped: 0 };
+    }
+    results.set(tier, [r, Date.now() - started]);
+  };
+  // On two cores the checks (tsc, eslint) run beside the other tiers, and the services start while
+  // the tiers that need none run: the run takes the time of its longest path, not of every step.
+  const checks = tiers.includes('checks') ? timed('checks', runChecks) : Promise.resolve();
+  const needsServices = tiers.some((t) => NEEDS_SERVICES.includes(t));
+  const services: Promise<Services> | undefined = needsServices ? startServices({ root: ROOT, log }) : undefined;
+  services?.catch(() => undefined);
   const stopServices = async (): Promise<void> => {
-    const s = services;
-    services = undefined;
-    await s?.stop();
+    await (await services?.catch(() => undefined))?.stop();
   };
   process.once('SIGINT', () => void stopServices().finally(() => process.exit(130)));
   process.once('SIGTERM', () => void stopServices().finally(() => process.exit(143)));
   try {
-    for (const tier of tiers) {
-      const started = Date.now();
-      log(`tier ${tier}`);
-      let r: TierResult;
-      try {
-        if (NEEDS_SERVICES.includes(tier) && !services) services = await startServices({ root: ROOT, log });
-        const env = { ...baseEnv, ...services?.env };
-        if (tier === 'checks') r = await runChecks();
-        else if (tier === 'integration') r = await runIntegration(env);
-        else r = await runMochaTier(tier, env);
-      } catch (err) {
-        log(`tier ${tier} could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        r = { passed: 0, failed: 1, skipped: 0 };
-      }
-      results.push([tier, r, Date.now() - started]);
+    for (const tier of tiers.filter((t) => t !== 'checks')) {
+      await timed(tier, async () => {
+        const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
+        if (tier === 'integration') return runIntegration(env);
+        return runMochaTier(tier as 'unit' | 'system' | 'ui', env);
+      });
     }
+    await checks;
   } finally {
     await stopServices();
   }
   const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
-  for (const [tier, r, ms] of results) {
+  for (const tier of tiers) {
+    const [r, ms] = results.get(tier) ?? [{ passed: 0, failed: 1, skipped: 0 }, 0];
     // A tier that ran nothing has not passed, whatever its process said.
     if (r.passed + r.failed === 0) {
       log(`tier ${tier} ran no test`);
