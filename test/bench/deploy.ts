@@ -22,6 +22,7 @@ import { type AwsSession, createAwsSession, type DeployContext, type DeployProgr
 import { sizeEnginePackager } from '../../src/core/deploy/sizeEnginePackager';
 import type { FunctionSpec } from '../../src/core/model/types';
 import { SizeEngine } from '../../src/core/size';
+import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from '../support/netns';
 import { startServices } from '../support/services';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -186,7 +187,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+// Like the test runner: the run's own engine in a network namespace of its own where it can have one.
+(!process.env[NETNS_ENV] && canIsolateNetwork() ? rerunInNamespace().then((code) => process.exit(code)) : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildProcess, spawnSync } from 'node:child_process';
@@ -82,9 +82,10 @@ export async function startServices(opts: { root: string; log: (line: string) =>
  * that must not be the case.
  */
 export async function startFreshEngine(log: (l: string) => void): Promise<Started & { dockerHost: string }> {
-  if (!process.env[NETNS_ENV] && existsSync('/sys/class/net/docker0')) {
+  const other = process.env[NETNS_ENV] ? undefined : runningEngine();
+  if (other) {
     throw new Error(
-      'this machine already has a docker0 bridge (another Docker engine ran here), and this run cannot take a network namespace of its own (that needs root, ip and nsenter): stop that engine and delete docker0 (ip link delete docker0), or run as root',
+      `another Docker engine runs on this machine (dockerd, pid ${other}) and this run cannot take a network namespace of its own (that needs root, ip and nsenter): the two would share the docker0 bridge; stop that engine first`,
     );
   }
   // Short: a unix socket path has at most 107 bytes.
@@ -111,6 +112,19 @@ export async function startFreshEngine(log: (l: string) => void): Promise<Starte
   });
   log(`started a fresh dockerd (pid ${child.pid}) in ${Date.now() - started} ms${process.env[NETNS_ENV] ? ` in network namespace ${process.env[NETNS_ENV]}` : ''}`);
   return { name: 'dockerd', pid: child.pid, dockerHost, stop: remove };
+}
+
+/** The pid of a dockerd running in this network namespace, if any (one in a namespace of its own has its own bridge). */
+function runningEngine(): number | undefined {
+  const here = readlinkSync('/proc/self/ns/net');
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' && readlinkSync(`/proc/${pid}/ns/net`) === here) return Number(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
 }
 
 /** Unmounts every mount point below `dir`, deepest first. */
