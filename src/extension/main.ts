@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsServices } from './aws/sessions';
 import { registerCommands } from './commands/index';
+import { CoreServices } from './core';
 import { HandlerCodeLens } from './local/codeLens';
 import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
@@ -34,18 +35,20 @@ export interface WorkbenchApi {
 export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const started = Date.now();
   const wb = (workbench = new Workbench(context));
+  // Owned first, so it is disposed last: after everything that uses the runner or the size engine.
+  const core = wb.own(new CoreServices(wb));
   const store = wb.own(new ModelStore(wb));
   const functions = wb.own(new FunctionsTree(wb, store));
   const functionsView = wb.own(vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: functions, showCollapseAll: true }));
   functions.attach(functionsView);
   wb.own(vscode.window.registerFileDecorationProvider(new SizeDecorationProvider()));
-  const runs = wb.own(new LocalRuns(wb));
+  const runs = wb.own(new LocalRuns(wb, core));
   const debuggers = wb.own(new LocalDebugger(wb, store, runs));
-  const aws = wb.own(new AwsServices(wb));
+  const aws = wb.own(new AwsServices(wb, core));
   wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
-  const sizes = wb.own(new SizeService(wb, store, aws));
+  const sizes = wb.own(new SizeService(wb, store, core));
   const sizeDiagnostics = wb.own(new SizeDiagnostics(store, sizes));
   const reports = wb.own(new SizeReports());
   wb.own(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
@@ -76,7 +79,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   };
 }
 
-export function deactivate(): void {
-  workbench?.dispose();
+/** VS Code waits for this: warm containers are removed and the size engine's workers stopped before the host exits. */
+export async function deactivate(): Promise<void> {
+  const wb = workbench;
   workbench = undefined;
+  await wb?.dispose();
 }

@@ -1,26 +1,21 @@
 import * as vscode from 'vscode';
+import { DEFAULT_SETTINGS as D, type Settings } from '../core/open/settings';
 
-/** Every setting the product reads, typed, in one place (the manifest's contributes.configuration). */
-export interface Settings {
-  aws: { profile: string; region: string; endpointUrl: string };
-  size: { warnAt: number };
-  local: { images: Record<string, string>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string };
-  docker: { host: string };
-  deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
-}
+export type { Settings } from '../core/open/settings';
 
 const SECTION = 'lambdaWorkbench';
 
+/** Every setting the product reads, typed, in one place (the manifest's contributes.configuration). */
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const str = (key: string): string => (c.get<string>(key) ?? '').trim();
   return {
     aws: { profile: str('aws.profile'), region: str('aws.region'), endpointUrl: str('aws.endpointUrl') },
-    size: { warnAt: clamp(c.get<number>('size.warnAt') ?? 0.8, 0.1, 1) },
+    size: { warnAt: clamp(c.get<number>('size.warnAt') ?? D.size.warnAt, 0.1, 1) },
     local: {
-      images: c.get<Record<string, string>>('local.images') ?? {},
-      idleTimeoutSeconds: Math.max(0, c.get<number>('local.idleTimeoutSeconds') ?? 300),
-      passAwsCredentials: c.get<boolean>('local.passAwsCredentials') ?? false,
+      images: c.get<Record<string, string>>('local.images') ?? D.local.images,
+      idleTimeoutSeconds: Math.max(0, c.get<number>('local.idleTimeoutSeconds') ?? D.local.idleTimeoutSeconds),
+      passAwsCredentials: c.get<boolean>('local.passAwsCredentials') ?? D.local.passAwsCredentials,
       envFile: str('local.envFile'),
       runtimeApiAddress: str('local.runtimeApiAddress'),
     },
@@ -28,7 +23,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     deploy: {
       s3Bucket: str('deploy.s3Bucket'),
       publishAlias: str('deploy.publishAlias'),
-      concurrency: clamp(Math.round(c.get<number>('deploy.concurrency') ?? 4), 1, 16),
+      concurrency: clamp(Math.round(c.get<number>('deploy.concurrency') ?? D.deploy.concurrency), 1, 16),
     },
   };
 }

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/cancel';
+import { disposeAll } from '../core/dispose';
 import { describeError } from '../core/errors';
 
 /**
  * The one object that owns the extension's long-lived parts. Every disposable goes through
- * `own()`, so deactivation releases everything in one place.
+ * `own()`, so deactivation releases everything in one place, and waits for the parts whose
+ * dispose is asynchronous (the local runner's containers, the size engine's workers).
  */
 export class Workbench implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -30,13 +32,16 @@ export class Workbench implements vscode.Disposable {
     void vscode.window.showErrorMessage(describeError(err), 'Show Log').then((action) => action && this.log.show());
   }
 
-  dispose(): void {
-    for (const d of this.disposables.splice(0).reverse()) {
+  /** Disposes in reverse order, awaiting each dispose that returns a promise; a failure is logged and the rest still run. */
+  async dispose(): Promise<void> {
+    await disposeAll(this.disposables.splice(0), (err) => {
+      const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
       try {
-        d.dispose();
-      } catch (err) {
-        console.error('Lambda Workbench: dispose failed', err);
+        this.log.error(`dispose failed: ${text}`);
+      } catch {
+        // The log itself is gone: it is the last thing disposed.
       }
-    }
+      console.error('Lambda Workbench: dispose failed', err);
+    });
   }
 }

@@ -1,11 +1,8 @@
-import { join } from 'node:path';
-import { cancellationSource, type CancellationTokenLike } from '../../core/cancel';
-import { type AwsSession, type AwsSessionOptions, connectImageEngine, createAwsSession, type DeployContext, deployContextFrom, type DeployOptions, type DeployProgress } from '../../core/deploy';
-import { sizeEnginePackager } from '../../core/deploy/sizeEnginePackager';
-import { SizeEngine } from '../../core/size';
-import { defaultCacheDir } from '../../core/local/cacheDir';
+import type { CancellationTokenLike } from '../../core/cancel';
+import type { AwsSession, DeployContext, DeployOptions, DeployProgress } from '../../core/deploy';
 import { loadTemplate } from '../../core/model';
 import type { LayerSpec, TemplateModel } from '../../core/model/types';
+import { openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
@@ -16,29 +13,8 @@ export const AWS_OPTIONS = {
   'endpoint-url': { type: 'string' },
 } as const satisfies OptionSpec;
 
-const str = (values: OptionValues, key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
-
-/** Session options from --profile, --region and --endpoint-url. */
-export function awsSessionOptions(values: OptionValues): AwsSessionOptions {
-  const opts: AwsSessionOptions = {};
-  const profile = str(values, 'profile');
-  const region = str(values, 'region');
-  const endpointUrl = str(values, 'endpoint-url');
-  if (profile) opts.profile = profile;
-  if (region) opts.region = region;
-  if (endpointUrl) {
-    try {
-      new URL(endpointUrl);
-    } catch {
-      throw new UsageError(`--endpoint-url wants a URL such as http://127.0.0.1:4566, not '${endpointUrl}'`);
-    }
-    opts.endpointUrl = endpointUrl;
-  }
-  return opts;
-}
-
 export function positiveInt(values: OptionValues, key: string, fallback: number, min = 1): number {
-  const raw = str(values, key);
+  const raw = typeof values[key] === 'string' ? values[key] : undefined;
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${key} wants a whole number of at least ${min}, not '${raw}'`);
@@ -66,37 +42,20 @@ export function findLayer(models: TemplateModel[], logicalId: string): LayerSpec
 export interface AwsRun {
   session: AwsSession;
   token: CancellationTokenLike;
-  context(options: DeployOptions, dockerHost?: string): Promise<DeployContext>;
+  /** The deploy context: the session, a packager over the size engine, Docker (--docker-host) for images. */
+  context(options: DeployOptions): Promise<DeployContext>;
   close(): Promise<void>;
 }
 
 export async function openAwsRun(values: OptionValues): Promise<AwsRun> {
-  const session = await createAwsSession(awsSessionOptions(values));
-  const source = cancellationSource();
   // The first Ctrl-C stops the deploy before its next step; the summary says what was left.
-  const onSigint = (): void => source.cancel();
-  process.once('SIGINT', onSigint);
-  let engine: { dispose(): Promise<void> } | undefined;
-  return {
-    session,
-    token: source.token,
-    async context(options, dockerHost) {
-      const cacheDir = join(defaultCacheDir(), 'deploy');
-      const size = new SizeEngine({ cacheDir: join(defaultCacheDir(), 'size') });
-      engine = size;
-      const packager = sizeEnginePackager(size, { cacheDir });
-      return deployContextFrom(session, {
-        packager,
-        imageEngine: () => connectImageEngine({ dockerHost, dockerHostSource: '--docker-host' }),
-        options,
-      });
-    },
-    async close() {
-      process.off('SIGINT', onSigint);
-      session.destroy();
-      await engine?.dispose();
-    },
-  };
+  const { core, token, close } = openCliCore(settingsFromFlags(values));
+  try {
+    return { session: await core.session(), token, context: (options) => core.deployContext(options), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 /** Progress on stderr for people watching: one line per step started, and upload totals. */

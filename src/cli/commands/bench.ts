@@ -20,7 +20,8 @@ Options:
   --cold K               cold starts measured per memory size (default 3)
   --cpu lambda|host      lambda (default): CPU in proportion to memory as in Lambda; host: unlimited
   --image IMAGE, --env-file F, --docker-host URL, --runtime-api-address A,
-  --network bridge|host, --label KEY=VALUE   as for invoke
+  --network bridge|host, --label KEY=VALUE, --pass-credentials, --profile P,
+  --region R, --endpoint-url URL            as for invoke
   --json                 machine output on stdout`;
 
 function count(values: OptionValues, name: string, fallback: number, min: number): number {

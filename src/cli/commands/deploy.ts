@@ -67,7 +67,7 @@ export async function deployCommand(args: string[], io: Io, cwd = process.cwd())
   const run = await openAwsRun(values);
   let plan: DeployPlan | undefined;
   try {
-    const ctx = await run.context(options, typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined);
+    const ctx = await run.context(options);
     const onProgress = common.json ? undefined : progressPrinter(io);
     plan = await planDeploy(ctx, { functions }, { onProgress, token: run.token });
     if (values['dry-run'] === true) {

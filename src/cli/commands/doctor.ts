@@ -1,8 +1,10 @@
 import { awsDoctor } from '../../core/deploy';
 import { probeEngine } from '../../core/docker';
+import { CLI_SOURCES, engineOptions, sessionOptions } from '../../core/open';
+import { settingsFromFlags } from '../core';
 import type { Io } from '../io';
 import { parseOptions } from '../options';
-import { AWS_OPTIONS, awsSessionOptions } from './awsSetup';
+import { AWS_OPTIONS } from './awsSetup';
 
 export const DOCTOR_USAGE = `Usage: lambda-workbench doctor [--profile P] [--region R] [--endpoint-url URL] [--docker-host HOST] [--json]
 
@@ -11,11 +13,8 @@ credentials (for deploys). Exits 1 when either is unreachable, saying why and wh
 
 export async function doctorCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
   const { common, values } = parseOptions(args, { ...AWS_OPTIONS, 'docker-host': { type: 'string' } }, { cwd });
-  const dockerHost = typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined;
-  const [docker, aws] = await Promise.all([
-    probeEngine({ dockerHost, dockerHostSource: '--docker-host' }),
-    awsDoctor(awsSessionOptions(values)),
-  ]);
+  const settings = settingsFromFlags(values);
+  const [docker, aws] = await Promise.all([probeEngine(engineOptions(settings, CLI_SOURCES)), awsDoctor(sessionOptions(settings))]);
   const ok = docker.ok && aws.ok;
   if (common.json) {
     io.out(

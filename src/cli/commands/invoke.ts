@@ -16,6 +16,8 @@ Options:
   --image IMAGE          run in IMAGE instead of the runtime's Lambda base image
   --env-file F           environment overrides: NAME=value lines or SAM's JSON ({"Fn": {...}})
   --pass-credentials     give the function your AWS credentials (--profile P, --region R)
+  --region R             AWS_REGION in the container (default: the profile's region, then AWS_REGION)
+  --endpoint-url URL     download layers given by ARN from this endpoint (an emulator)
   --docker-host URL      the Docker engine (default: DOCKER_HOST, the docker context, the default socket)
   --runtime-api-address A  the address of this machine the engine's containers reach it at
                          (default: chosen automatically; also LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS)

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cancellationSource, type CancellationTokenLike } from '../../core/cancel';
-import { openEngine } from '../../core/docker';
+import type { CancellationTokenLike } from '../../core/cancel';
 import { UserError } from '../../core/errors';
-import { type AwsCredentials, defaultCacheDir, lambdaLayerDownloader, LocalRunner, type LocalRunnerOptions, type NetworkMode } from '../../core/local';
+import type { LocalRunner, LocalRunnerOptions, NetworkMode } from '../../core/local';
 import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
+import { openCliCore, settingsFromFlags } from '../core';
 import { UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
@@ -20,6 +20,7 @@ export const LOCAL_OPTIONS = {
   'pass-credentials': { type: 'boolean' },
   profile: { type: 'string' },
   region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
 } as const satisfies OptionSpec;
 
 /** The function named on the command line, from the templates the common options select. */
@@ -70,18 +71,6 @@ function network(values: OptionValues): NetworkMode | undefined {
   return n;
 }
 
-async function credentialsFor(profile: string | undefined, region: string | undefined): Promise<AwsCredentials> {
-  const { createAwsSession } = await import('../../core/deploy/session');
-  const session = await createAwsSession({ profile, region });
-  try {
-    await session.checkCredentials();
-    const c = await session.lambda.config.credentials();
-    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
-  } finally {
-    session.destroy();
-  }
-}
-
 /**
  * A runner for one CLI call, and a token that Ctrl-C trips (the first Ctrl-C stops the
  * invocation and removes its container; the CLI then exits normally).
@@ -89,45 +78,18 @@ async function credentialsFor(profile: string | undefined, region: string | unde
 export async function openRunner(
   fn: FunctionSpec,
   values: OptionValues,
-  extra: Partial<LocalRunnerOptions> = {},
+  extra: Pick<LocalRunnerOptions, 'cpu'> = {},
 ): Promise<{ runner: LocalRunner; token: CancellationTokenLike; close(): Promise<void> }> {
   const images: Record<string, string> = {};
   if (typeof values.image === 'string') {
     if (!fn.runtime) throw new UsageError(`--image replaces a runtime's image, and ${fn.logicalId} has no Runtime`);
     images[fn.runtime] = values.image;
   }
-  const profile = typeof values.profile === 'string' ? values.profile : undefined;
-  const region = typeof values.region === 'string' ? values.region : undefined;
-  const engine = await openEngine({
-    dockerHost: typeof values['docker-host'] === 'string' ? values['docker-host'] : undefined,
-    dockerHostSource: '--docker-host',
-    runtimeApiAddress: typeof values['runtime-api-address'] === 'string' ? values['runtime-api-address'] : undefined,
-    runtimeApiAddressSource: '--runtime-api-address',
-  });
-  const credentials = values['pass-credentials'] === true ? await credentialsFor(profile, region) : undefined;
-  const runner = await LocalRunner.create({
-    engine,
-    cacheDir: defaultCacheDir(),
-    images,
-    network: network(values),
-    labels: labels(values),
-    region,
-    credentials,
-    layerDownloader: lambdaLayerDownloader(async (layerRegion) => {
-      const { createAwsSession } = await import('../../core/deploy/session');
-      return (await createAwsSession({ profile, region: layerRegion })).lambda;
-    }),
-    ...extra,
-  });
-  const source = cancellationSource();
-  const onSigint = (): void => source.cancel();
-  process.once('SIGINT', onSigint);
-  return {
-    runner,
-    token: source.token,
-    async close() {
-      process.off('SIGINT', onSigint);
-      await runner.dispose();
-    },
-  };
+  const { core, token, close } = openCliCore(settingsFromFlags(values, images), { network: network(values), labels: labels(values), ...extra });
+  try {
+    return { runner: (await core.runner()).runner, token, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -24,7 +24,7 @@ export async function packageCommand(args: string[], io: Io, cwd = process.cwd()
   if (typeof values.out !== 'string' || values.out === '') throw new UsageError('--out FILE.zip is required: where to write the package');
   const out = resolve(cwd, values.out);
   const [fn] = await selectFunctions(common, positionals, io);
-  const { engine, token, close } = openSizeEngine(values, []);
+  const { engine, token, close } = await openSizeEngine(values);
   try {
     const r = await engine.package(fn, out, { token });
     if (common.json) {

@@ -27,7 +27,7 @@ export async function sizeCommand(args: string[], io: Io, cwd = process.cwd()): 
   const { common, values, positionals } = parseOptions(args, { ...SIZE_AWS_OPTIONS, 'warn-at': { type: 'string' } }, { positionals: true, cwd });
   const warnAt = parseWarnAt(values['warn-at']);
   const functions = await selectFunctions(common, positionals, io);
-  const { engine, token, close } = openSizeEngine(values, functions);
+  const { engine, token, close } = await openSizeEngine(values);
   try {
     const sizes = await engine.measureAll(functions, { warnAt, token });
     if (common.json) io.out(JSON.stringify({ functions: sizes.map(sizeJson) }, null, 2));

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { cancellationSource, type CancellationTokenLike } from '../../core/cancel';
-import { describeError } from '../../core/errors';
-import { defaultCacheDir } from '../../core/local/cacheDir';
+import type { CancellationTokenLike } from '../../core/cancel';
 import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
-import { lambdaLayerResolver, type LayerSizeResolver, SizeEngine } from '../../core/size';
+import type { SizeEngine } from '../../core/size';
+import { openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
@@ -37,56 +35,17 @@ export async function selectFunctions(common: CommonOptions, ids: readonly strin
   });
 }
 
-/** The engine for one CLI call: the shared cache folder, and AWS lookups only if a layer needs one. */
-export function openSizeEngine(values: OptionValues, functions: readonly FunctionSpec[]): { engine: SizeEngine; token: CancellationTokenLike; close(): Promise<void> } {
-  const needsAws = functions.some((f) => f.layers.some((l) => l.kind === 'arn'));
-  const aws = needsAws ? awsLayerResolver(values) : undefined;
-  const engine = new SizeEngine({ cacheDir: join(defaultCacheDir(), 'size'), layerResolver: aws });
-  const source = cancellationSource();
-  const onSigint = (): void => source.cancel();
-  process.once('SIGINT', onSigint);
-  return {
-    engine,
-    token: source.token,
-    async close() {
-      process.off('SIGINT', onSigint);
-      aws?.close();
-      await engine.dispose();
-    },
-  };
-}
-
 /**
- * Looks layers up in their own region (from the ARN) with the selected profile. Without usable
- * credentials a layer's size is unknown, with the reason: never a silent 0.
+ * The engine for one CLI call: the shared cache folder, and layers given by ARN looked up in their
+ * own region with --profile (AWS is only opened if a layer needs it). Without usable credentials
+ * a layer's size is unknown, with the reason: never a silent 0.
  */
-function awsLayerResolver(values: OptionValues): LayerSizeResolver & { close(): void } {
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  const byRegion = new Map<string, Promise<{ resolver?: LayerSizeResolver; why?: string; close(): void }>>();
-  const open = async (region: string) => {
-    const { createAwsSession } = await import('../../core/deploy/session');
-    const session = await createAwsSession({ profile: str('profile'), region, endpointUrl: str('endpoint-url') });
-    try {
-      await session.checkCredentials();
-    } catch (err) {
-      session.destroy();
-      return { why: `no usable AWS credentials (${describeError(err)})`, close: () => undefined };
-    }
-    return { resolver: lambdaLayerResolver(session.lambda), close: () => session.destroy() };
-  };
-  return {
-    async resolve(arn, token) {
-      const region = arn.split(':')[3] ?? '';
-      let entry = byRegion.get(region);
-      if (!entry) {
-        entry = open(region);
-        byRegion.set(region, entry);
-      }
-      const { resolver, why } = await entry;
-      return resolver ? resolver.resolve(arn, token) : { unzippedBytes: null, zippedBytes: null, detail: why ?? 'no AWS access' };
-    },
-    close() {
-      for (const e of byRegion.values()) void e.then((x) => x.close(), () => undefined);
-    },
-  };
+export async function openSizeEngine(values: OptionValues): Promise<{ engine: SizeEngine; token: CancellationTokenLike; close(): Promise<void> }> {
+  const { core, token, close } = openCliCore(settingsFromFlags(values));
+  try {
+    return { engine: await core.sizeEngine(), token, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
+import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
 import { type AwsCredentials, type EnvironmentInputs, readEnvFile } from './environment';
 import { fingerprint } from './fingerprint';
@@ -58,9 +59,7 @@ export interface PrepareContext {
   builtImages: Map<string, { contextFingerprint: string; imageId: string }>;
 }
 
-export function functionKey(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
-  return `${fn.templatePath}#${fn.logicalId}`;
-}
+export { functionKey };
 
 export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opts: PrepareOptions): Promise<PreparedFunction> {
   const key = functionKey(fn);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AwsDoctorResult } from '../../core/deploy';
+import { EDITOR_SOURCES, engineOptions, sessionOptions } from '../../core/open/settings';
 import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 
@@ -13,10 +14,7 @@ export async function doctor(wb: Workbench): Promise<DoctorReport> {
   const s = readSettings();
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking Docker and AWS access' }, async () => {
     const [{ probeEngine }, { awsDoctor }] = await Promise.all([import('../../core/docker'), import('../../core/deploy')]);
-    const [docker, aws] = await Promise.all([
-      probeEngine({ dockerHost: s.docker.host || undefined, dockerHostSource: 'the lambdaWorkbench.docker.host setting' }),
-      awsDoctor({ ...(s.aws.profile ? { profile: s.aws.profile } : {}), ...(s.aws.region ? { region: s.aws.region } : {}), ...(s.aws.endpointUrl ? { endpointUrl: s.aws.endpointUrl } : {}) }),
-    ]);
+    const [docker, aws] = await Promise.all([probeEngine(engineOptions(s, EDITOR_SOURCES)), awsDoctor(sessionOptions(s))]);
     return { docker, aws };
   });
   const dockerLine = report.docker.ok ? `Docker ${report.docker.version} at ${report.docker.endpoint}` : `Docker: ${report.docker.error} ${report.docker.hint ?? ''}`.trim();

@@ -1,23 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Engine } from '../../core/docker';
 import { UserError } from '../../core/errors';
 import type { DebugOptions, InvokeResult, LocalRunner, LogEntry } from '../../core/local';
+import { functionKey } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
-import { onSettingsChanged, readSettings } from '../settings';
+import type { LocalRun } from '../../core/open';
+import type { CoreServices } from '../core';
+import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 import { type ChosenEvent, readEvent } from './events';
 import { ResultDocuments, RESULT_SCHEME, summary } from './results';
 
 /**
- * Local invocations for the extension: one runner (and so one set of warm containers) for the
- * session, created on the first invoke and replaced when its settings change. Closing the window
- * removes its containers.
+ * Local invocations for the extension, on the core's runner: one set of warm containers for the
+ * session, made on the first invoke. The core replaces the runner when a setting it depends on
+ * changes, and removes its containers when the window closes.
  */
 export class LocalRuns implements vscode.Disposable {
   readonly results = new ResultDocuments();
   private readonly channel: vscode.OutputChannel;
-  private runner: Promise<{ runner: LocalRunner; engine: Engine }> | undefined;
+  /** The runner the log last announced. */
+  private announced: LocalRunner | undefined;
   private readonly lastEvents = new Map<string, ChosenEvent>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly finished = new vscode.EventEmitter<{ fn: FunctionSpec; result: InvokeResult; summary: string }>();
@@ -28,7 +31,10 @@ export class LocalRuns implements vscode.Disposable {
   readonly onDidChangeEngine = this.engineState.event;
   engineProblem: UserError | undefined;
 
-  constructor(private readonly wb: Workbench) {
+  constructor(
+    private readonly wb: Workbench,
+    private readonly services: CoreServices,
+  ) {
     this.channel = vscode.window.createOutputChannel('Lambda Workbench: Local Runs');
     this.disposables.push(
       this.channel,
@@ -36,12 +42,12 @@ export class LocalRuns implements vscode.Disposable {
       this.finished,
       this.engineState,
       vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this.results),
-      onSettingsChanged(() => void this.reset()),
+      services.onDidLog((e) => this.log(e)),
     );
   }
 
   lastEvent(fn: FunctionSpec): ChosenEvent | undefined {
-    return this.lastEvents.get(key(fn));
+    return this.lastEvents.get(functionKey(fn));
   }
 
   /** Invokes the function; `extra.debug` runs it under a debugger, `extra.envFile` replaces the env file setting. */
@@ -54,7 +60,7 @@ export class LocalRuns implements vscode.Disposable {
   ): Promise<InvokeResult> {
     // A saved event is read again, so edits made since the last invoke count.
     const current = event.file ? await readEvent(event.file) : event;
-    this.lastEvents.set(key(fn), current);
+    this.lastEvents.set(functionKey(fn), current);
     const { runner } = await this.ready(progress);
     this.channel.appendLine(`--- ${fn.logicalId} with ${current.name}${extra.debug ? ' (debugging)' : ''}`);
     const settings = readSettings();
@@ -76,42 +82,20 @@ export class LocalRuns implements vscode.Disposable {
     this.channel.show(true);
   }
 
-  private ready(progress: (message: string) => void): Promise<{ runner: LocalRunner; engine: Engine }> {
-    this.runner ??= this.create(progress).then(
-      (r) => {
-        this.setEngineProblem(undefined);
-        return r;
-      },
-      (err: unknown) => {
-        this.runner = undefined;
-        if (err instanceof UserError && err.code?.startsWith('docker-')) this.setEngineProblem(err);
-        throw err;
-      },
-    );
-    return this.runner;
-  }
-
-  private async create(progress: (message: string) => void): Promise<{ runner: LocalRunner; engine: Engine }> {
-    const settings = readSettings();
-    progress('Connecting to Docker');
-    const [{ openEngine }, { LocalRunner }] = await Promise.all([import('../../core/docker'), import('../../core/local')]);
-    // Throws a UserError that says whether Docker is missing, stopped or unreachable, and the fix.
-    const engine = await openEngine({
-      dockerHost: settings.docker.host || undefined,
-      dockerHostSource: 'the lambdaWorkbench.docker.host setting',
-      runtimeApiAddress: settings.local.runtimeApiAddress || undefined,
-      runtimeApiAddressSource: 'the lambdaWorkbench.local.runtimeApiAddress setting',
-    });
-    const cacheDir = path.join(this.wb.context.globalStorageUri.fsPath, 'local');
-    const runner = await LocalRunner.create({
-      engine,
-      cacheDir,
-      images: settings.local.images,
-      idleTimeoutMs: settings.local.idleTimeoutSeconds * 1000,
-      onLog: (e) => this.log(e),
-    });
-    this.wb.log.info(`local runs use the Docker engine at ${engine.endpoint.url} (Docker ${engine.info.version})`);
-    return { runner, engine };
+  private async ready(progress: (message: string) => void): Promise<LocalRun> {
+    let run: LocalRun;
+    try {
+      run = await this.services.core.runner(progress);
+    } catch (err) {
+      if (err instanceof UserError && err.code?.startsWith('docker-')) this.setEngineProblem(err);
+      throw err;
+    }
+    this.setEngineProblem(undefined);
+    if (run.runner !== this.announced) {
+      this.announced = run.runner;
+      this.wb.log.info(`local runs use the Docker engine at ${run.engine.endpoint.url} (Docker ${run.engine.info.version})`);
+    }
+    return run;
   }
 
   private setEngineProblem(problem: UserError | undefined): void {
@@ -132,19 +116,11 @@ export class LocalRuns implements vscode.Disposable {
   }
 
   /** Drops the runner (its warm containers go with it); the next invoke makes a new one. */
-  async reset(): Promise<void> {
-    const current = this.runner;
-    this.runner = undefined;
-    const r = await current?.catch(() => undefined);
-    await r?.runner.dispose();
+  reset(): Promise<void> {
+    return this.services.core.restartRunner();
   }
 
   dispose(): void {
-    void this.reset();
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function key(fn: FunctionSpec): string {
-  return `${fn.templatePath}#${fn.logicalId}`;
 }

@@ -1,17 +1,20 @@
 import * as vscode from 'vscode';
+import { functionKey as key } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
+import type { Restarts } from '../../core/open';
 import type { FunctionSize } from '../../core/size';
-import type { AwsServices } from '../aws/sessions';
+import type { CoreServices } from '../core';
 import type { ModelStore } from '../model/store';
-import { onSettingsChanged, readSettings } from '../settings';
+import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 
 const MEASURE_DELAY_MS = 500;
 
 /**
  * Keeps every function's exact package size current: measured after the model loads, and again
- * (debounced) for the functions whose template or code changed. A generation counter per function
- * drops results that a newer measurement has overtaken.
+ * (debounced) for the functions whose template or code changed, or whose figures a change of
+ * settings made stale. A generation counter per function drops results that a newer measurement
+ * has overtaken.
  */
 export class SizeService implements vscode.Disposable {
   private readonly sizes = new Map<string, FunctionSize>();
@@ -26,13 +29,22 @@ export class SizeService implements vscode.Disposable {
   constructor(
     private readonly wb: Workbench,
     private readonly store: ModelStore,
-    private readonly aws: AwsServices,
+    private readonly services: CoreServices,
   ) {
     this.disposables.push(
       store.onDidChange(() => this.scheduleChanged()),
       store.onDidChangeCode((m) => this.schedule(m.functions)),
-      onSettingsChanged(() => this.scheduleAll()),
+      services.onDidApplySettings((r) => this.settingsChanged(r)),
     );
+  }
+
+  /** The warning threshold judges every function; new AWS settings may look layers up differently. */
+  private settingsChanged(r: Restarts): void {
+    if (r.sizes === 'all') this.scheduleAll();
+    else if (r.sizes === 'arnLayers') {
+      const affected = this.store.functions().filter((fn) => fn.layers.some((l) => l.kind === 'arn'));
+      if (affected.length) this.schedule(affected);
+    }
   }
 
   get(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): FunctionSize | undefined {
@@ -96,7 +108,7 @@ export class SizeService implements vscode.Disposable {
     const gens = new Map(fns.map((f) => [key(f), this.bump(key(f))]));
     const started = Date.now();
     try {
-      const engine = await this.aws.sizeEngine();
+      const engine = await this.services.core.sizeEngine();
       const results = await engine.measureAll(fns, { warnAt: readSettings().size.warnAt });
       const fresh = results.filter((r) => this.generations.get(key(r)) === gens.get(key(r)));
       for (const r of fresh) this.sizes.set(key(r), r);
@@ -117,10 +129,6 @@ export class SizeService implements vscode.Disposable {
     clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-export function key(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
-  return `${fn.templatePath}#${fn.logicalId}`;
 }
 
 function packagingInputs(fn: FunctionSpec): string {

@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import type { DeployContext, DeployOptions } from '../deploy/context';
+import type { ImageEngine } from '../deploy/image';
+import type { AwsSession } from '../deploy/session';
+import type { Engine, EngineOptions } from '../docker/engine';
+import { lambdaLayerDownloader } from '../local/layerDownload';
+import type { LocalRunner, LocalRunnerOptions } from '../local/runner';
+import type { SizeEngine, SizeEngineOptions } from '../size/engine';
+import { AwsAccess, type CreateSession } from './aws';
+import { type Restarts, restartsFor } from './restarts';
+import { engineOptions, type SettingSources, type Settings } from './settings';
+
+/**
+ * The external systems the core opens. The defaults load the AWS SDK, dockerode and the engines on
+ * first use, so opening the core (at activation) loads none of them; tests pass their own.
+ */
+export interface CoreDeps {
+  createSession: CreateSession;
+  openEngine(opts: EngineOptions): Promise<Engine>;
+  createRunner(opts: LocalRunnerOptions): Promise<LocalRunner>;
+  createSizeEngine(opts: SizeEngineOptions): Promise<SizeEngine>;
+  connectImageEngine(opts: { dockerHost?: string; dockerHostSource?: string }): Promise<ImageEngine>;
+}
+
+export const DEFAULT_DEPS: CoreDeps = {
+  createSession: async (opts) => (await import('../deploy/session')).createAwsSession(opts),
+  openEngine: async (opts) => (await import('../docker/engine')).openEngine(opts),
+  createRunner: async (opts) => (await import('../local/runner')).LocalRunner.create(opts),
+  createSizeEngine: async (opts) => new (await import('../size/engine')).SizeEngine(opts),
+  connectImageEngine: async (opts) => (await import('../deploy/image')).connectImageEngine(opts),
+};
+
+/** Where a shell keeps the core's files, how it names settings, and what else it gives local runs. */
+export interface CorePlace {
+  /** The caches go under it: size/, local/ (layers, merged /opt trees, builds) and deploy/. */
+  cacheDir: string;
+  sources: SettingSources;
+  /** Local-run options that are not settings: the CLI's --network, --label and --cpu, the editor's log channel. */
+  local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog' | 'loadEsbuild'>;
+  /** For profile lookups; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A local runner and the engine it runs containers on. */
+export interface LocalRun {
+  runner: LocalRunner;
+  engine: Engine;
+}
+
+/**
+ * The core as both shells open it, from settings: the size engine (with the ARN layer lookup), the
+ * local runner (with the engine, the region, the credentials when asked, the layer downloader) and
+ * the AWS session and deploy context. Each part is made on first use; `update()` replaces only
+ * what a change of settings affects; `dispose()` removes containers and stops workers.
+ */
+export class WorkbenchCore {
+  private settings: Settings;
+  private aws: AwsAccess;
+  private size: Promise<SizeEngine> | undefined;
+  private run: Promise<LocalRun> | undefined;
+  /** Runners being shut down (after a change of settings, or at the end): their containers are being removed. */
+  private readonly retiring = new Set<Promise<void>>();
+  private disposed = false;
+
+  constructor(
+    settings: Settings,
+    private readonly place: CorePlace,
+    private readonly deps: CoreDeps = DEFAULT_DEPS,
+  ) {
+    this.settings = settings;
+    this.aws = this.awsAccess();
+  }
+
+  /** The settings the core runs with now. */
+  get current(): Settings {
+    return this.settings;
+  }
+
+  /** The size engine: kept for the core's lifetime (its workers and caches make re-measuring cheap). */
+  sizeEngine(): Promise<SizeEngine> {
+    if (this.size) return this.size;
+    const size = this.deps
+      .createSizeEngine({
+        cacheDir: join(this.place.cacheDir, 'size'),
+        // Through the current AWS access, so new AWS settings need no new engine.
+        layerResolver: { resolve: (arn, token) => this.aws.layerResolver.resolve(arn, token) },
+      })
+      .catch((err: unknown) => {
+        if (this.size === size) this.size = undefined;
+        throw err;
+      });
+    this.size = size;
+    return size;
+  }
+
+  /** The AWS session for deploys and the Cloud view. */
+  session(): Promise<AwsSession> {
+    return this.aws.session();
+  }
+
+  /** The local runner, connected on first use; `onProgress` hears about the connecting. */
+  runner(onProgress?: (message: string) => void): Promise<LocalRun> {
+    if (this.disposed) return Promise.reject(new Error('Lambda Workbench is shutting down.'));
+    if (this.run) return this.run;
+    const run = this.createRunner(onProgress).catch((err: unknown) => {
+      if (this.run === run) this.run = undefined;
+      throw err;
+    });
+    this.run = run;
+    return run;
+  }
+
+  /** What a deploy talks to: the session, a packager over the size engine, Docker for images. */
+  async deployContext(options: DeployOptions): Promise<DeployContext> {
+    const [{ deployContextFrom }, { sizeEnginePackager }] = await Promise.all([import('../deploy/context'), import('../deploy/sizeEnginePackager')]);
+    const [session, engine] = await Promise.all([this.session(), this.sizeEngine()]);
+    const docker = engineOptions(this.settings, this.place.sources);
+    return deployContextFrom(session, {
+      packager: sizeEnginePackager(engine, { cacheDir: join(this.place.cacheDir, 'deploy') }),
+      imageEngine: () => this.deps.connectImageEngine({ dockerHost: docker.dockerHost, dockerHostSource: docker.dockerHostSource }),
+      options,
+    });
+  }
+
+  /**
+   * Takes new settings and replaces what they make stale (see restartsFor): AWS sessions and
+   * lookups at once (the next session asked for is the new one), the runner in the background
+   * (its containers are removed; the next invoke makes a new one). Says what it replaced, so the
+   * shell can re-measure what it must.
+   */
+  update(next: Settings): Restarts {
+    const restarts = restartsFor(this.settings, next);
+    this.settings = next;
+    if (restarts.aws) {
+      const old = this.aws;
+      this.aws = this.awsAccess();
+      old.close();
+    }
+    if (restarts.runner) this.retireRunner();
+    return restarts;
+  }
+
+  /** Drops the runner now and waits until its containers are removed; the next runner() makes a new one. */
+  async restartRunner(): Promise<void> {
+    this.retireRunner();
+    await this.settled();
+  }
+
+  /** Resolves once the runners that update() replaced have removed their containers. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.retiring]);
+  }
+
+  /** Removes the runner's containers, saves the size caches and stops the engine's workers. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.aws.close();
+    this.retireRunner();
+    const size = this.size;
+    this.size = undefined;
+    const results = await Promise.allSettled([...this.retiring, size?.then((e) => e.dispose(), () => undefined)]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private awsAccess(): AwsAccess {
+    return new AwsAccess(this.settings, this.deps.createSession, this.place.env);
+  }
+
+  private async createRunner(onProgress?: (message: string) => void): Promise<LocalRun> {
+    const s = this.settings;
+    const aws = this.aws;
+    onProgress?.('Connecting to Docker');
+    // Throws a UserError that says whether Docker is missing, stopped or unreachable, and the fix.
+    const engine = await this.deps.openEngine(engineOptions(s, this.place.sources));
+    const [region, credentials] = await Promise.all([aws.runRegion(), s.local.passAwsCredentials ? aws.credentials() : undefined]);
+    const runner = await this.deps.createRunner({
+      engine,
+      cacheDir: join(this.place.cacheDir, 'local'),
+      images: s.local.images,
+      idleTimeoutMs: s.local.idleTimeoutSeconds * 1000,
+      region,
+      credentials,
+      // Through the current AWS access: a layer is fetched with the AWS settings of when it is needed.
+      layerDownloader: lambdaLayerDownloader((layerRegion) => this.aws.lambdaIn(layerRegion)),
+      ...this.place.local,
+    });
+    return { runner, engine };
+  }
+
+  private retireRunner(): void {
+    const current = this.run;
+    this.run = undefined;
+    if (!current) return;
+    const done = current.then(
+      (r) => r.runner.dispose(),
+      () => undefined,
+    );
+    this.retiring.add(done);
+    const forget = (): void => void this.retiring.delete(done);
+    void done.then(forget, forget);
+  }
+}
+
+/** Opens the core from settings: what the editor does at activation and the CLI once per call. */
+export function openCore(settings: Settings, place: CorePlace, deps?: CoreDeps): WorkbenchCore {
+  return new WorkbenchCore(settings, place, deps);
+}

@@ -1,0 +1,58 @@
+import type { AwsSessionOptions } from '../deploy/session';
+import type { EngineOptions } from '../docker/engine';
+
+/**
+ * Every setting the product reads, as plain values: the editor fills it from its configuration
+ * (contributes.configuration), the CLI from its flags. An empty string means "not set".
+ */
+export interface Settings {
+  aws: { profile: string; region: string; endpointUrl: string };
+  size: { warnAt: number };
+  local: { images: Readonly<Record<string, string>>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string };
+  docker: { host: string };
+  deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
+}
+
+/** The defaults of the manifest's contributes.configuration; the CLI starts from them too. */
+export const DEFAULT_SETTINGS: Settings = {
+  aws: { profile: '', region: '', endpointUrl: '' },
+  size: { warnAt: 0.8 },
+  local: { images: {}, idleTimeoutSeconds: 300, passAwsCredentials: false, envFile: '', runtimeApiAddress: '' },
+  docker: { host: '' },
+  deploy: { s3Bucket: '', publishAlias: '', concurrency: 4 },
+};
+
+/** How messages name where a value came from: a setting in the editor, a flag in the CLI. */
+export interface SettingSources {
+  dockerHost: string;
+  runtimeApiAddress: string;
+}
+
+export const EDITOR_SOURCES: SettingSources = {
+  dockerHost: 'the lambdaWorkbench.docker.host setting',
+  runtimeApiAddress: 'the lambdaWorkbench.local.runtimeApiAddress setting',
+};
+
+export const CLI_SOURCES: SettingSources = {
+  dockerHost: '--docker-host',
+  runtimeApiAddress: '--runtime-api-address',
+};
+
+/** The AWS session the settings choose; unset values are left to the SDK's own chain. */
+export function sessionOptions(s: Pick<Settings, 'aws'>): AwsSessionOptions {
+  return {
+    ...(s.aws.profile ? { profile: s.aws.profile } : {}),
+    ...(s.aws.region ? { region: s.aws.region } : {}),
+    ...(s.aws.endpointUrl ? { endpointUrl: s.aws.endpointUrl } : {}),
+  };
+}
+
+/** The Docker engine the settings choose, named in messages the way the shell names it. */
+export function engineOptions(s: Pick<Settings, 'docker' | 'local'>, sources: SettingSources): EngineOptions {
+  return {
+    dockerHost: s.docker.host || undefined,
+    dockerHostSource: sources.dockerHost,
+    runtimeApiAddress: s.local.runtimeApiAddress || undefined,
+    runtimeApiAddressSource: sources.runtimeApiAddress,
+  };
+}
