@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   wb.own(vscode.window.registerFileDecorationProvider(new SizeDecorationProvider()));
   const runs = wb.own(new LocalRuns(wb, core));
   const debuggers = wb.own(new LocalDebugger(wb, store, runs));
-  const aws = wb.own(new AwsServices(wb, core));
+  const aws = wb.own(new AwsServices(core));
   wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));

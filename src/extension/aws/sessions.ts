@@ -1,9 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AwsSession } from '../../core/deploy';
+import type { AwsSession, DeployContext, DeployOptions } from '../../core/deploy';
 import type { SizeEngine } from '../../core/size';
 import type { CoreServices } from '../core';
-import type { Workbench } from '../workbench';
 
 /**
  * What deploys and the Cloud view use of the core: the AWS session for the current profile,
@@ -17,10 +15,7 @@ export class AwsServices implements vscode.Disposable {
   readonly onDidChangeSession = this.changed.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(
-    private readonly wb: Workbench,
-    private readonly services: CoreServices,
-  ) {
+  constructor(private readonly services: CoreServices) {
     this.sub = services.onDidApplySettings((r) => r.aws && this.changed.fire());
   }
 
@@ -32,8 +27,9 @@ export class AwsServices implements vscode.Disposable {
     return this.services.core.sizeEngine();
   }
 
-  cacheDir(name: string): string {
-    return path.join(this.wb.context.globalStorageUri.fsPath, name);
+  /** A deploy's context (session, packager, image engine), opened the way the CLI opens it. */
+  deployContext(options: DeployOptions): Promise<DeployContext> {
+    return this.services.core.deployContext(options);
   }
 
   dispose(): void {

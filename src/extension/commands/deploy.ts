@@ -57,26 +57,18 @@ export async function publishLayer(wb: Workbench, store: ModelStore, aws: AwsSer
  */
 export async function deploy(wb: Workbench, aws: AwsServices, request: DeployRequest): Promise<DeployResult | undefined> {
   const settings = readSettings();
-  const [{ deployContextFrom, planDeploy, executeDeploy, connectImageEngine }, { sizeEnginePackager }] = await Promise.all([
-    import('../../core/deploy'),
-    import('../../core/deploy/sizeEnginePackager'),
-  ]);
+  const { planDeploy, executeDeploy } = await import('../../core/deploy');
   const what = request.functions.length === 1 ? request.functions[0].logicalId : request.functions.length ? `${request.functions.length} functions` : request.layers?.map((l) => l.logicalId).join(', ');
 
   const planned = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Preparing to deploy ${what}`, cancellable: true },
     async (progress, token) => {
       progress.report({ message: 'checking AWS credentials' });
-      const session = await aws.getSession();
-      const packager = sizeEnginePackager(await aws.sizeEngine(), { cacheDir: aws.cacheDir('deploy') });
-      const ctx = await deployContextFrom(session, {
-        packager,
-        imageEngine: () => connectImageEngine({ dockerHost: settings.docker.host || undefined, dockerHostSource: 'the lambdaWorkbench.docker.host setting' }),
-        options: {
-          ...(settings.deploy.s3Bucket ? { s3Bucket: settings.deploy.s3Bucket } : {}),
-          ...(settings.deploy.publishAlias ? { publishVersion: true, alias: settings.deploy.publishAlias } : {}),
-          concurrency: settings.deploy.concurrency,
-        },
+      // The same wiring as the CLI's deploy: session, packager and image engine from the core's factory.
+      const ctx = await aws.deployContext({
+        ...(settings.deploy.s3Bucket ? { s3Bucket: settings.deploy.s3Bucket } : {}),
+        ...(settings.deploy.publishAlias ? { publishVersion: true, alias: settings.deploy.publishAlias } : {}),
+        concurrency: settings.deploy.concurrency,
       });
       const plan = await planDeploy(ctx, { functions: request.functions, layers: request.layers }, { token, onProgress: (e) => progress.report({ message: describeStep(e) }) });
       return { ctx, plan };
