@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, Node 22, code-server, npm deps)
-#   scripts/setup.sh STEP...    only these steps: apt node22 codeserver deps moto
+#   scripts/setup.sh STEP...    only these steps: apt node22 codeserver deps moto builddeps
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -104,6 +104,36 @@ step_deps() {
   echo "$want" >"$stamp"
 }
 
+# What the build tests install, fetched once so they run offline: wheels for both Lambda
+# architectures (and a package published only as source), the Node.js sample's npm tarballs in an
+# npm cache of their own, and the Go sample's modules. Refetched when a sample's manifest changes.
+step_builddeps() {
+  local dir="$cache/build-deps" samples="$here/test/fixtures/build"
+  local stamp="$dir/.stamp" want
+  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json "$samples"/go/go.sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "fetching the build tests' packages into $dir"
+  mkdir -p "$dir/wheels"
+  local arch
+  for arch in x86_64 aarch64; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
+      --implementation cp --python-version 3.12 --platform "manylinux2014_$arch" -r "$samples/python/requirements.txt"
+  done
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --no-binary=:all: --no-deps \
+    -r "$samples/python-sdist/requirements.txt"
+  local tmp; tmp=$(mktemp -d)
+  cp "$samples/node/package.json" "$samples/node/package-lock.json" "$tmp/"
+  (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cache "$dir/npm" >/dev/null)
+  rm -rf "$tmp"
+  (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS=-mod=mod go mod download)
+  # Go's own build cache: compiling the standard library for both Lambda CPUs takes a minute once.
+  for arch in amd64 arm64; do
+    (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' GOPROXY=off GOOS=linux GOARCH=$arch CGO_ENABLED=0 \
+      go build -o /dev/null .)
+  done
+  echo "$want" >"$stamp"
+}
+
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(apt node22 codeserver moto deps)
+[ ${#steps[@]} -eq 0 ] && steps=(apt node22 codeserver moto deps builddeps)
 for s in "${steps[@]}"; do "step_$s"; done
