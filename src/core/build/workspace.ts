@@ -48,7 +48,8 @@ export async function putInPlace(staging: string, artifact: string): Promise<voi
     if (moved) await fs.rename(old, artifact).catch(() => undefined);
     throw err;
   }
-  if (moved) await fs.rm(old, { recursive: true, force: true });
+  // The new artifact is in place: a leftover old one is only clutter, cleared with the abandoned work.
+  if (moved) await fs.rm(old, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /** Work folders are named <LogicalId>.<pid>.<random>.<kind>: those of processes that are gone are removed. */

@@ -19,6 +19,10 @@ Resources:
     Properties:
       CodeUri: node/
       Architectures: [arm64]
+  Bare:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: bare/
 `;
 
 describe('build (real npm): Node.js functions get their production dependencies only', function () {
@@ -29,7 +33,7 @@ describe('build (real npm): Node.js functions get their production dependencies 
   const timings: string[] = [];
 
   before(() => {
-    p = project(TEMPLATE, { node: 'node' });
+    p = project(TEMPLATE, { node: 'node', bare: 'node' });
     recorder = recordingTools();
     engine = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings(), tools: recorder.tools });
   });
@@ -83,6 +87,18 @@ describe('build (real npm): Node.js functions get their production dependencies 
     assert.deepEqual(recorder.calls, ['npm pack --dry-run', 'npm ci --omit=dev']);
     assert.ok(lines.some((l) => l === 'npm: ci --omit=dev for linux arm64'), lines.join('\n'));
     assert.equal(readdirSync(join(p.cacheDir, 'npm')).length, 2);
+  });
+
+  it('a package.json without name or version (npm cannot pack it): every file but node_modules, and its dependencies', async () => {
+    const fns = await p.functions();
+    p.write('bare/package.json', JSON.stringify({ dependencies: { debug: '4.3.7' } }));
+    p.write('bare/package-lock.json', readFileSync(join(p.dir, 'node', 'package-lock.json'), 'utf8').replace(/"is-number": "7.0.0"/, ''));
+    const lines: string[] = [];
+    const bare = await engine.build(fns.Bare, { onLog: (l) => lines.push(l) });
+    assert.equal(bare.status, 'built', lines.join('\n'));
+    assert.ok(lines.some((l) => /npm pack could not list the package's files \(.*name and version/.test(l)), lines.join('\n'));
+    assert.deepEqual(filesUnder(bare.artifactDir!).filter((f) => !f.startsWith('node_modules/')), ['app.js', 'package.json']);
+    assert.deepEqual(readdirSync(join(bare.artifactDir!, 'node_modules')).sort(), ['debug', 'ms']);
   });
 
   it('a lock file that disagrees with package.json fails the build and keeps the previous artifact', async () => {

@@ -76,8 +76,9 @@ function hasProductionDependencies(pkg: PackageJson): boolean {
 
 /**
  * The files `npm pack` would publish (package.json's "files", .npmignore; never node_modules, lock
- * files or .npmrc), listed without running the package's scripts. A package.json without a name
- * and version cannot be packed: then everything but node_modules.
+ * files or .npmrc), listed without running the package's scripts. A package npm cannot pack (a
+ * package.json without a name and version, as small functions often have): everything but
+ * node_modules and what npm never packs.
  */
 async function copySources(ctx: BuildContext, npm: string): Promise<void> {
   const { unit } = ctx;
@@ -87,8 +88,9 @@ async function copySources(ctx: BuildContext, npm: string): Promise<void> {
     await copyFiles(unit.codeDir, ctx.staging, files, ctx.token);
     return;
   }
-  ctx.log('npm pack cannot list this package (it needs a name and a version): taking every file but node_modules');
-  await copyTree(unit.codeDir, ctx.staging, { excluded: nameMatcher(EXCLUDES), token: ctx.token, onSkip: (rel, why) => ctx.log(`left out ${rel}: ${why}`) });
+  const why = listed.code === 0 ? 'it listed no files' : (listed.tail.find((l) => /^npm (error|ERR!)/.test(l))?.replace(/^npm (error|ERR!)\s*/, '') ?? `exit code ${listed.code}`);
+  ctx.log(`npm pack could not list the package's files (${why}): taking every file but node_modules, package-lock.json and .npmrc`);
+  await copyTree(unit.codeDir, ctx.staging, { excluded: nameMatcher([...EXCLUDES, 'package-lock.json', '.npmrc']), token: ctx.token, onSkip: (rel, why) => ctx.log(`left out ${rel}: ${why}`) });
 }
 
 function packedFiles(stdout: string): string[] | undefined {
