@@ -101,16 +101,23 @@ step_deps() {
   log "installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund >/dev/null
   else npm install --silent --no-audit --no-fund >/dev/null; fi
+  tmp=$(mktemp -d)
+  cp -r "$samples/java-maven/." "$tmp/"
+  (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
+    && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
+  rm -rf "$tmp"
   echo "$want" >"$stamp"
 }
 
 # What the build tests install, fetched once so they run offline: wheels for both Lambda
 # architectures (and a package published only as source), the Node.js sample's npm tarballs in an
-# npm cache of their own, and the Go sample's modules. Refetched when a sample's manifest changes.
+# npm cache of their own, the Go sample's modules, and a Maven repository with the Java sample's
+# dependencies and Maven's plugins. Refetched when a sample's manifest changes.
 step_builddeps() {
   local dir="$cache/build-deps" samples="$here/test/fixtures/build"
   local stamp="$dir/.stamp" want
-  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json "$samples"/go/go.sum | sha256sum | cut -d' ' -f1)
+  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
   mkdir -p "$dir/wheels"
@@ -131,6 +138,11 @@ step_builddeps() {
     (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' GOPROXY=off GOOS=linux GOARCH=$arch CGO_ENABLED=0 \
       go build -o /dev/null .)
   done
+  tmp=$(mktemp -d)
+  cp -r "$samples/java-maven/." "$tmp/"
+  (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
+    && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
+  rm -rf "$tmp"
   echo "$want" >"$stamp"
 }
 

@@ -11,7 +11,8 @@ export const BUILD_USAGE = `Usage: lambda-workbench build [LOGICAL_ID...] [optio
 
 Builds each function the way Lambda will run it, as \`sam build\` does: dependencies installed
 for Lambda's platform (pip wheels for the function's Python version and architecture, npm
-production dependencies for Linux), Go compiled to a Linux bootstrap, Makefile targets run.
+production dependencies for Linux), Go compiled to a Linux bootstrap, Java built by Maven,
+Makefile targets run.
 Artifacts go to .lambda-workbench/build/<LogicalId> next to the template; a function whose
 inputs have not changed since its last build is not built again. Build output goes to stderr.
 Exit 0 when every build succeeded, 1 when any failed, 2 for usage errors.
@@ -21,6 +22,7 @@ Options:
   --pip-arg ARG          an extra argument for pip install (repeatable; an argument that starts
                          with a dash goes after '=': --pip-arg=--index-url=URL)
   --npm-arg ARG          an extra argument for npm ci / npm install (repeatable)
+  --maven-arg ARG        an extra argument for each mvn run (repeatable)
   --template PATH        a SAM template (repeatable; default: discover under --root)
   --root DIR             where to discover templates (default: the current directory)
   --json                 machine output on stdout`;
@@ -29,6 +31,7 @@ const BUILD_OPTIONS = {
   force: { type: 'boolean' },
   'pip-arg': { type: 'string', multiple: true },
   'npm-arg': { type: 'string', multiple: true },
+  'maven-arg': { type: 'string', multiple: true },
 } as const;
 
 /** `build [LOGICAL_ID...]`: builds what is out of date; exit 1 when any build failed. */
@@ -53,7 +56,7 @@ export async function buildCommand(args: string[], io: Io, cwd = process.cwd()):
 
 function buildSettings(values: OptionValues): BuildSettings {
   const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  return { pipArgs: list(values['pip-arg']), npmArgs: list(values['npm-arg']) };
+  return { pipArgs: list(values['pip-arg']), npmArgs: list(values['npm-arg']), mavenArgs: list(values['maven-arg']) };
 }
 
 /** The CLI.md fields first (names are a contract), then extras. */

@@ -57,7 +57,9 @@ export const spawnTool: ToolRunner = (run, io) =>
       windowsHide: true,
     });
     const tail: string[] = [];
-    const line = (text: string): void => {
+    const line = (raw: string): void => {
+      // Colour codes some tools print even without a terminal (Maven's) are noise in a log.
+      const text = raw.replace(/\x1b\[[0-9;]*m/g, '');
       tail.push(text);
       if (tail.length > TAIL_LINES) tail.shift();
       io.onLine?.(text);

@@ -33,6 +33,8 @@ export interface BuildSettings {
   pipArgs?: readonly string[];
   /** Extra arguments for `npm ci` / `npm install`: a registry (`--registry URL`), `--offline`, a cache (`--cache DIR`). */
   npmArgs?: readonly string[];
+  /** Extra arguments for each `mvn` run: a local repository (`-Dmaven.repo.local=DIR`), `--offline`, `--settings FILE`. */
+  mavenArgs?: readonly string[];
   /** Extra environment for every toolchain the build runs (GOPROXY, GOFLAGS, GOMODCACHE, PIP_*, npm_config_*...). */
   env?: Readonly<Record<string, string>>;
 }

@@ -12,7 +12,7 @@ const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
 /**
  * The packages scripts/setup.sh (step builddeps) fetched for these tests: with them the builds run
  * offline, through options any user has (pip's --no-index --find-links, npm's --offline --cache,
- * Go's GOPROXY=off with a module cache).
+ * Maven's --offline with a local repository, Go's GOPROXY=off with a module cache).
  */
 export function offlineSettings(): BuildSettings {
   const cache = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
@@ -21,6 +21,7 @@ export function offlineSettings(): BuildSettings {
   return {
     pipArgs: ['--no-index', '--find-links', join(deps, 'wheels')],
     npmArgs: ['--offline', '--cache', join(deps, 'npm')],
+    mavenArgs: ['--offline', `-Dmaven.repo.local=${join(deps, 'm2')}`],
     env: { GOMODCACHE: join(deps, 'gomod'), GOPROXY: 'off', GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' },
   };
 }

@@ -1,20 +1,46 @@
-// Java (Maven or Gradle): the toolchain is checked so a missing one is named with where to get it;
-// the build itself is not done here yet.
+// Java. Maven as SAM runs it: in a copy of the code folder, `mvn clean install`, then the runtime
+// dependencies copied out (`dependency:copy-dependencies -DincludeScope=runtime`); the artifact is
+// target/classes with those jars in lib/. Gradle: the toolchain is checked so a missing one is
+// named with where to get it; the build itself is not done here yet.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../errors';
-import { missingToolchain } from '../toolchains';
+import { copyTree } from '../copy';
+import { nameMatcher } from '../excludes';
+import { missingToolchain, toolFailed } from '../toolchains';
 import type { Builder, BuildContext } from '../types';
-import { findTool } from './step';
+import { findTool, runStep } from './step';
 
 export const mavenBuilder: Builder = {
   id: 'java-maven',
   manifests: ['pom.xml'],
   excludes: ['target'],
-  options: () => null,
+  options: (_unit, settings) => ({ mavenArgs: settings.mavenArgs ?? [] }),
   async build(ctx) {
-    if (!findTool(ctx, 'mvn')) throw missingToolchain('maven', ctx.unit, 'no mvn on PATH');
-    throw notBuiltYet(ctx, 'Maven');
+    const { unit } = ctx;
+    const mvn = findTool(ctx, 'mvn');
+    if (!mvn) throw missingToolchain('maven', unit, 'no mvn on PATH');
+    const work = join(ctx.scratch, 'source');
+    await copyTree(unit.codeDir, work, { excluded: nameMatcher([]), token: ctx.token, onSkip: (rel, why) => ctx.log(`left out ${rel}: ${why}`) });
+    const extra = ctx.settings.mavenArgs ?? [];
+    // Batch mode without colours: plain log lines, and no prompt waiting for an answer nobody gives.
+    const quiet = ['--batch-mode', '-Dstyle.color=never'];
+    const steps: [string, string[]][] = [
+      ['mvn clean install', [...quiet, 'clean', 'install', ...extra]],
+      ['mvn dependency:copy-dependencies', [...quiet, 'dependency:copy-dependencies', '-DincludeScope=runtime', '-Dmdep.prependGroupId=true', ...extra]],
+    ];
+    for (const [what, args] of steps) {
+      ctx.log(what);
+      const result = await runStep(ctx, 'maven', { command: mvn, args, cwd: work });
+      if (result.code === 0) continue;
+      const errors = result.tail.filter((l) => l.startsWith('[ERROR]'));
+      throw toolFailed(unit, what, errors.length > 0 ? errors : result.tail, 'Fix the error above, then build again.');
+    }
+    const classes = join(work, 'target', 'classes');
+    if (!existsSync(classes)) throw new UserError(`${unit.logicalId}: mvn clean install produced no target/classes.`, 'Check that pom.xml builds a jar of the function (packaging jar).', 'build-failed');
+    await copyTree(classes, ctx.staging, { token: ctx.token });
+    const dependencies = join(work, 'target', 'dependency');
+    if (existsSync(dependencies)) await copyTree(dependencies, join(ctx.staging, 'lib'), { token: ctx.token });
   },
 };
 
