@@ -12,9 +12,10 @@ export const BUILD_FORMAT = 1;
  * architecture), the builder and the options it reads by value. Equal keys, equal artifacts.
  */
 export async function buildKey(builder: Builder, unit: BuildUnit, settings: BuildSettings): Promise<string> {
-  const [sources, manifests] = await Promise.all([
+  const [sources, manifests, inputs] = await Promise.all([
     sourceFingerprint(unit.codeDir, nameMatcher(builder.excludes)),
     Promise.all(builder.manifests.map(async (m) => [m, await fileDigest(join(unit.codeDir, m))] as const)),
+    builder.inputs?.(unit),
   ]);
   return digest({
     format: BUILD_FORMAT,
@@ -27,6 +28,7 @@ export async function buildKey(builder: Builder, unit: BuildUnit, settings: Buil
     options: builder.options(unit, settings) ?? null,
     env: settings.env ?? null,
     manifests,
+    inputs: inputs ?? null,
     sources,
   });
 }

@@ -62,6 +62,8 @@ export interface Builder {
   excludes: readonly string[];
   /** The settings and build properties this builder reads: part of its key. */
   options(unit: BuildUnit, settings: BuildSettings): unknown;
+  /** Inputs outside the code folder (files a manifest includes from elsewhere), by content: part of its key. */
+  inputs?(unit: BuildUnit): Promise<unknown>;
   build(ctx: BuildContext): Promise<void>;
 }
 

@@ -54,6 +54,14 @@ describe('build: the input key', () => {
     assert.notEqual(await keyOf({ ...fns.Py, runtime: 'python3.13' }), manifest);
   });
 
+  it('follows requirements.txt into the files it includes, wherever they are', async () => {
+    touch('common.txt', 'markupsafe==3.0.2\n');
+    touch('py/requirements.txt', '-r ../common.txt\nsix==1.17.0\n');
+    const base = await keyOf(fns.Py);
+    touch('common.txt', 'markupsafe==3.0.1\n');
+    assert.notEqual(await keyOf(fns.Py), base);
+  });
+
   it('a file saved with the same bytes but a new time counts as an edit (no file is read to decide)', async () => {
     const base = await keyOf(fns.Py);
     const later = new Date(Date.now() + 5000);

@@ -42,6 +42,11 @@ export const pipBuilder: Builder = {
   manifests: ['requirements.txt'],
   excludes: PYTHON_EXCLUDES,
   options: (_unit, settings) => ({ pipArgs: settings.pipArgs ?? [] }),
+  // Files requirements.txt includes (-r, -c) may live outside the code folder.
+  inputs: async (unit) => {
+    const path = join(unit.codeDir, 'requirements.txt');
+    return existsSync(path) ? (await readRequirements(path)).digest : null;
+  },
   async build(ctx) {
     const { unit } = ctx;
     await copyTree(unit.codeDir, ctx.staging, { excluded: nameMatcher(PYTHON_EXCLUDES), token: ctx.token, onSkip: (rel, why) => ctx.log(`left out ${rel}: ${why}`) });
