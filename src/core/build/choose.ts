@@ -1,7 +1,7 @@
 // Which builder a function gets, the way `sam build` picks one: Metadata.BuildMethod when given
 // (a builder name or a runtime name), else the function's Runtime. Java looks for its manifest
 // (Gradle before Maven) in the code folder, then in the template's folder.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors';
 import type { FunctionSpec } from '../model/types';
@@ -43,6 +43,7 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
     if (fn.s3Code) return { kind: 'skip', builder: 'none', reason: 'its code is an S3 object: nothing to build' };
     return { kind: 'skip', builder: 'none', reason: 'no CodeUri: nothing to build' };
   }
+  if (isFile(fn.codeUri)) return { kind: 'skip', builder: 'none', reason: 'its CodeUri is a prebuilt archive: it is used as it is' };
   const unit: BuildUnit = {
     logicalId: fn.logicalId,
     templatePath: fn.templatePath,
@@ -75,6 +76,28 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
   }
   if (!runtimeFamily) throw new UserError(`${fn.logicalId} has neither a Runtime nor a BuildMethod, so there is no way to build it.`, 'Set the function\'s Runtime (or Metadata.BuildMethod).', 'build-unsupported');
   return { kind: 'build', builder: byFamily(fn, runtimeFamily, unit), unit };
+}
+
+/**
+ * Whether a builder makes the function's artifact (what runs and deploys is then the artifact,
+ * not the code folder). False for esbuild, images, inline code and archives, and for runtimes
+ * nothing here builds (those run and deploy their folder as it is, as sizes measure it).
+ */
+export function isBuilt(fn: FunctionSpec): boolean {
+  try {
+    return planBuild(fn).kind === 'build';
+  } catch (err) {
+    if (err instanceof UserError) return false;
+    throw err;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function familyOf(name: string): Family | undefined {

@@ -10,7 +10,7 @@ import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
 import { readState, removeState, writeState } from './state';
 import { spawnTool, type ToolRunner } from './tools';
-import type { BuilderId, BuildSettings, FunctionBuild, NotBuiltKind } from './types';
+import type { BuilderId, BuildSettings, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
 import { putInPlace, startWork } from './workspace';
 
 export interface BuildEngineOptions {
@@ -19,6 +19,16 @@ export interface BuildEngineOptions {
   settings?: BuildSettings;
   /** Runs toolchain commands (spawnTool: real processes). */
   tools?: ToolRunner;
+  /**
+   * Whether the workspace's code may run. A build runs it (pip and npm run install scripts, make
+   * runs the Makefile), so in an untrusted workspace nothing is built; artifacts already built
+   * are still used. Asked at each build: trust can be granted while the engine lives.
+   */
+  trusted?: () => boolean;
+  /** Where build output goes when a run gives no onLog of its own (the log of the shell). */
+  onLog?: (line: string) => void;
+  /** Told after each build that put a new artifact in place, so what shows its size can re-measure. */
+  onBuilt?: (fn: FunctionSpec, build: FunctionBuild) => void;
 }
 
 export interface BuildRunOptions {
@@ -38,6 +48,9 @@ export interface BuildStatusReport {
   upToDate: boolean;
 }
 
+/** What a function's artifact would hold, known without building it (see BuildEngine.preview). */
+export type BuildPreview = { builder: BuilderId; codeDir: string } & ({ kind: 'dependencies'; dependencies: DependencyPreview } | { kind: 'opaque'; reason: string });
+
 /**
  * Turns functions into artifact folders, the way `sam build` would, skipping those whose inputs
  * have not changed since their last build. One engine per window or CLI call: builds of the same
@@ -47,12 +60,19 @@ export class BuildEngine {
   private readonly deps: DependencyCache;
   private readonly tools: ToolRunner;
   private readonly settings: BuildSettings;
+  private readonly opts: BuildEngineOptions;
   private readonly running = new Map<string, Promise<FunctionBuild>>();
 
   constructor(opts: BuildEngineOptions) {
     this.deps = new DependencyCache(opts.cacheDir);
     this.tools = opts.tools ?? spawnTool;
     this.settings = opts.settings ?? {};
+    this.opts = opts;
+  }
+
+  /** Whether builds may run now (see BuildEngineOptions.trusted). */
+  get trusted(): boolean {
+    return this.opts.trusted?.() ?? true;
   }
 
   /** Builds one function; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
@@ -99,9 +119,23 @@ export class BuildEngine {
     return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key };
   }
 
+  /**
+   * What the function's artifact would hold besides its sources, from its manifest and the
+   * dependency cache, without running anything: what a size estimate is made of. Null for
+   * functions nothing is built for (esbuild, images, inline code, archives).
+   */
+  async preview(fn: FunctionSpec): Promise<BuildPreview | null> {
+    const plan = planBuild(fn);
+    if (plan.kind === 'skip') return null;
+    const base = { builder: plan.builder, codeDir: plan.unit.codeDir };
+    const builder = BUILDERS[plan.builder];
+    if (!builder.preview) return { ...base, kind: 'opaque', reason: `${plan.builder} compiles or assembles the artifact, so the sources say nothing of its size` };
+    return { ...base, kind: 'dependencies', dependencies: await builder.preview(plan.unit, this.settings, this.deps) };
+  }
+
   private async buildNow(fn: FunctionSpec, run: BuildRunOptions): Promise<FunctionBuild> {
     const started = performance.now();
-    const log = run.onLog ?? ((): void => undefined);
+    const log = run.onLog ?? this.opts.onLog ?? ((): void => undefined);
     const base = { logicalId: fn.logicalId, templatePath: fn.templatePath };
     const plan = planBuild(fn);
     if (plan.kind === 'skip') {
@@ -114,6 +148,7 @@ export class BuildEngine {
     if (!run.force && state?.key === key && existsSync(dir)) {
       return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached' };
     }
+    if (!this.trusted) throw untrustedBuild(fn);
     throwIfCancelled(run.token, 'the build');
     log(`Building ${fn.logicalId} (${builder.id}, ${fn.runtime ?? plan.unit.method}, ${fn.architecture}) from ${plan.unit.codeDir}`);
     const work = await startWork(fn.templatePath, fn.logicalId);
@@ -129,8 +164,19 @@ export class BuildEngine {
     const durationMs = Math.round(performance.now() - started);
     await writeState(statePath, { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs });
     log(`Built ${fn.logicalId} in ${durationMs} ms: ${dir}`);
-    return { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built' };
+    const result: FunctionBuild = { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built' };
+    this.opts.onBuilt?.(fn, result);
+    return result;
   }
+}
+
+/** Building runs the project's own code (install scripts, Makefiles): never in a workspace nobody trusted. */
+function untrustedBuild(fn: FunctionSpec): UserError {
+  return new UserError(
+    `${fn.logicalId} is not built, and this workspace is not trusted: building runs the project's own code (pip and npm install scripts, make).`,
+    'Trust the workspace (Manage Workspace Trust) to build it; until then its size is an estimate and it cannot be run or deployed.',
+    'build-untrusted',
+  );
 }
 
 /** The builder a function would get, for reporting a failure (planBuild itself may be what failed). */

@@ -65,6 +65,34 @@ export interface Builder {
   /** Inputs outside the code folder (files a manifest includes from elsewhere), by content: part of its key. */
   inputs?(unit: BuildUnit): Promise<unknown>;
   build(ctx: BuildContext): Promise<void>;
+  /**
+   * What the build would put in the artifact besides the sources, read without running anything:
+   * the declared dependencies and, when an install of exactly them is in the cache, that install.
+   * Absent for builders whose artifact the sources say nothing about (compilers, make).
+   */
+  preview?(unit: BuildUnit, settings: BuildSettings, deps: DependencyCache): Promise<DependencyPreview>;
+}
+
+/** A build's dependencies as far as they are known before it runs (see Builder.preview). */
+export interface DependencyPreview {
+  /** The manifest that declares them (requirements.txt, package.json), absent when there is none. */
+  manifest?: string;
+  /** The packages it declares directly, as written ('numpy', '@aws-sdk/client-s3'). */
+  declared: string[];
+  /**
+   * The cache entry holding exactly the install the build would link in, when it is there: laid
+   * out as in the artifact (Python packages at its top, node_modules/ for npm).
+   */
+  installed?: string;
+  /** Local wheel folders pip would install from (--find-links): where an estimate can look. */
+  wheelDirs?: string[];
+  /** Names left out of the copied sources, at any depth (the builder's excludes). */
+  sourceExcludes: readonly string[];
+  /**
+   * Where, in the code folder, a developer's own install sits (node_modules): until the build's
+   * own install is in the cache, it is the best stand-in for it.
+   */
+  localInstall?: string;
 }
 
 export type BuildStatus = 'built' | 'cached' | 'skipped' | 'failed';

@@ -39,4 +39,14 @@ describe('build: reading requirements.txt', () => {
     }
     assert.equal((await read({ 'a/requirements.txt': '--find-links https://example.com/wheels\nsix\n' })).local, false);
   });
+
+  it('names the packages asked for (not those a constraints file pins) and the local wheel folders, for estimates', async () => {
+    const r = await read({
+      'a/requirements.txt': 'numpy>=1.26\nPyYAML[libyaml] ; python_version >= "3.8"\n-r more.txt\n-c pins.txt\n--find-links ../wheels\n',
+      'a/more.txt': 'markupsafe==3.0.2\nnumpy\n',
+      'a/pins.txt': 'urllib3<2\n',
+    });
+    assert.deepEqual(r.names, ['numpy', 'PyYAML', 'markupsafe']);
+    assert.deepEqual(r.findLinks, [join(dir, 'wheels')]);
+  });
 });

@@ -9,7 +9,7 @@ import { copyFiles, copyTree, linkTree } from '../copy';
 import { nameMatcher } from '../excludes';
 import { digest, fileDigest } from '../fingerprint';
 import { missingToolchain, toolFailed } from '../toolchains';
-import type { Builder, BuildContext } from '../types';
+import type { Builder, BuildContext, BuildSettings, BuildUnit } from '../types';
 import { foreignAddons } from './nativeModules';
 import { findTool, runStep } from './step';
 
@@ -42,20 +42,45 @@ export const npmBuilder: Builder = {
       ctx.log('package.json has no dependencies to install');
       return;
     }
-    const lock = LOCK_FILES.find((f) => existsSync(join(unit.codeDir, f)));
-    const key = digest({
-      dependencies: DEPENDENCY_FIELDS.map((f) => pkg[f] ?? null),
-      lock: lock ? [lock, await fileDigest(join(unit.codeDir, lock))] : null,
-      npmrc: await fileDigest(join(unit.codeDir, '.npmrc')),
-      cpu: NPM_CPU[unit.architecture],
-      npmArgs: ctx.settings.npmArgs ?? [],
-      env: ctx.settings.env ?? null,
-    });
+    const lock = lockFileOf(unit);
+    const key = await npmDependencyKey(unit, ctx.settings, pkg, lock);
     const deps = await ctx.deps.obtain('npm', key, (dir) => install(ctx, npm, pkg, lock, dir));
     if (deps.reused) ctx.log(`dependencies: reused from the cache (npm ${key.slice(0, 12)})`);
     await linkTree(deps.dir, ctx.staging, ctx.token);
   },
+  async preview(unit, settings, deps) {
+    const manifest = join(unit.codeDir, 'package.json');
+    const base = { sourceExcludes: EXCLUDES, localInstall: 'node_modules', declared: [] as string[] };
+    if (!existsSync(manifest)) return base;
+    let pkg: PackageJson;
+    try {
+      pkg = JSON.parse(await fs.readFile(manifest, 'utf8')) as PackageJson;
+    } catch {
+      // The build says what is wrong with it; before that, nothing is known of its dependencies.
+      return { ...base, manifest };
+    }
+    const declared = productionDependencies(pkg);
+    if (declared.length === 0) return { ...base, manifest };
+    const entry = deps.entry('npm', await npmDependencyKey(unit, settings, pkg, lockFileOf(unit)));
+    return { ...base, manifest, declared, ...(existsSync(entry) ? { installed: entry } : {}) };
+  },
 };
+
+function lockFileOf(unit: BuildUnit): string | undefined {
+  return LOCK_FILES.find((f) => existsSync(join(unit.codeDir, f)));
+}
+
+/** The dependency cache key of an npm install: the dependency fields, the lock, .npmrc, the CPU and npm's options. */
+async function npmDependencyKey(unit: BuildUnit, settings: BuildSettings, pkg: PackageJson, lock: string | undefined): Promise<string> {
+  return digest({
+    dependencies: DEPENDENCY_FIELDS.map((f) => pkg[f] ?? null),
+    lock: lock ? [lock, await fileDigest(join(unit.codeDir, lock))] : null,
+    npmrc: await fileDigest(join(unit.codeDir, '.npmrc')),
+    cpu: NPM_CPU[unit.architecture],
+    npmArgs: settings.npmArgs ?? [],
+    env: settings.env ?? null,
+  });
+}
 
 async function readPackageJson(ctx: BuildContext, path: string): Promise<PackageJson> {
   try {
@@ -68,10 +93,15 @@ async function readPackageJson(ctx: BuildContext, path: string): Promise<Package
 }
 
 function hasProductionDependencies(pkg: PackageJson): boolean {
-  return ['dependencies', 'optionalDependencies'].some((f) => {
+  return productionDependencies(pkg).length > 0;
+}
+
+/** The names in dependencies and optionalDependencies: what `npm ci --omit=dev` installs. */
+function productionDependencies(pkg: PackageJson): string[] {
+  return [...new Set(['dependencies', 'optionalDependencies'].flatMap((f) => {
     const deps = pkg[f];
-    return deps !== null && typeof deps === 'object' && Object.keys(deps).length > 0;
-  });
+    return deps !== null && typeof deps === 'object' && !Array.isArray(deps) ? Object.keys(deps) : [];
+  }))];
 }
 
 /**

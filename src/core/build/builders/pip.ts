@@ -2,14 +2,15 @@
 // function's Python version and architecture, from manylinux wheels only: never the host's own
 // builds, so an arm64 function built on an x86_64 machine gets aarch64 binaries.
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../../errors';
 import type { Architecture } from '../../model/types';
 import { copyTree, linkTree } from '../copy';
 import { nameMatcher, PYTHON_EXCLUDES } from '../excludes';
 import { digest } from '../fingerprint';
 import { missingToolchain, toolFailed } from '../toolchains';
-import type { Builder, BuildContext, BuildUnit } from '../types';
+import type { DependencyCache } from '../depsCache';
+import type { Builder, BuildContext, BuildSettings, BuildUnit, DependencyPreview } from '../types';
 import { readRequirements } from './requirements';
 import { findTool, runStep } from './step';
 
@@ -29,7 +30,7 @@ export function wheelPlatforms(pythonVersion: string, architecture: Architecture
 }
 
 /** '3.12' for python3.12, from the Runtime or, failing that, a BuildMethod named after one. */
-export function pythonVersion(unit: BuildUnit): string {
+export function pythonVersion(unit: Pick<BuildUnit, 'logicalId' | 'runtime' | 'method'>): string {
   for (const name of [unit.runtime, unit.method]) {
     const m = name ? /^python(3\.\d+)$/.exec(name) : null;
     if (m) return m[1];
@@ -69,12 +70,42 @@ export const pipBuilder: Builder = {
       await linkTree(target, ctx.staging, ctx.token);
       return;
     }
-    const key = digest({ requirements: requirements.digest, version, architecture: unit.architecture, pipArgs: ctx.settings.pipArgs ?? [], env: ctx.settings.env ?? null });
+    const key = pipDependencyKey(unit, ctx.settings, requirements.digest, version);
     const deps = await ctx.deps.obtain('pip', key, install);
     if (deps.reused) ctx.log(`dependencies: reused from the cache (pip ${key.slice(0, 12)})`);
     await linkTree(deps.dir, ctx.staging, ctx.token);
   },
+  preview: (unit, settings, deps) => previewPip(unit, settings, deps),
 };
+
+/** The dependency cache key of a pip install: what pip is asked for, for which Python and CPU, and how. */
+function pipDependencyKey(unit: BuildUnit, settings: BuildSettings, requirementsDigest: string, version: string): string {
+  return digest({ requirements: requirementsDigest, version, architecture: unit.architecture, pipArgs: settings.pipArgs ?? [], env: settings.env ?? null });
+}
+
+async function previewPip(unit: BuildUnit, settings: BuildSettings, deps: DependencyCache): Promise<DependencyPreview> {
+  const path = join(unit.codeDir, 'requirements.txt');
+  const base = { sourceExcludes: PYTHON_EXCLUDES, wheelDirs: findLinksOf(settings.pipArgs ?? [], unit.codeDir) };
+  if (!existsSync(path)) return { ...base, declared: [] };
+  const requirements = await readRequirements(path);
+  const preview = { ...base, manifest: path, declared: requirements.names, wheelDirs: [...base.wheelDirs, ...requirements.findLinks] };
+  if (!requirements.hasPackages || requirements.local) return preview;
+  const entry = deps.entry('pip', pipDependencyKey(unit, settings, requirements.digest, pythonVersion(unit)));
+  return existsSync(entry) ? { ...preview, installed: entry } : preview;
+}
+
+/** The local folders among pip's --find-links/-f arguments; relative ones from the folder pip runs in. */
+function findLinksOf(args: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^(?:--find-links|-f)(?:=(.+))?$/.exec(args[i]);
+    if (!m) continue;
+    const value = m[1] ?? args[++i];
+    if (value && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) out.push(resolve(cwd, value));
+    else if (value?.startsWith('file://')) out.push(value.slice('file://'.length));
+  }
+  return out;
+}
 
 async function pipInstall(ctx: BuildContext, requirements: string, version: string, target: string): Promise<void> {
   const { unit } = ctx;

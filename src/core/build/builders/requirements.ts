@@ -13,9 +13,13 @@ export interface Requirements {
    * its install depends on more than the text, so it is not shared between functions.
    */
   local: boolean;
+  /** The packages it names (its own and its includes'), as written: 'numpy', 'MarkupSafe'. */
+  names: string[];
+  /** Wheel folders it points pip at (-f/--find-links to a local path), absolute. */
+  findLinks: string[];
 }
 
-const INCLUDE = /^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)/;
+const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)/;
 const FIND_LINKS = /^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)/;
 
 /** Reads a requirements file and the files it includes (relative to the including file, as pip does). */
@@ -24,8 +28,11 @@ export async function readRequirements(path: string): Promise<Requirements> {
   const seen = new Set<string>();
   let hasPackages = false;
   let local = false;
+  const names: string[] = [];
+  const findLinks: string[] = [];
   // Included files count by the name they are included as, so equal trees in two folders share a key.
-  const read = async (file: string, as: string): Promise<void> => {
+  // A constraints file (-c) pins versions without asking for the packages it names.
+  const read = async (file: string, as: string, constraints: boolean): Promise<void> => {
     if (seen.has(file)) return;
     seen.add(file);
     const text = await fs.readFile(file, 'utf8');
@@ -33,12 +40,15 @@ export async function readRequirements(path: string): Promise<Requirements> {
     for (const line of logicalLines(text)) {
       const include = INCLUDE.exec(line);
       if (include) {
-        await read(resolve(dirname(file), include[1]), include[1]);
+        await read(resolve(dirname(file), include[2]), include[2], constraints || include[1].startsWith('-c') || include[1] === '--constraint');
         continue;
       }
       const links = FIND_LINKS.exec(line);
       if (links) {
-        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(links[1]) || links[1].startsWith('file:')) local = true;
+        if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(links[1]) || links[1].startsWith('file:')) {
+          local = true;
+          findLinks.push(resolve(dirname(file), links[1].replace(/^file:(\/\/)?/, '')));
+        }
         continue;
       }
       if (line.startsWith('-e') || line.startsWith('--editable')) {
@@ -49,10 +59,14 @@ export async function readRequirements(path: string): Promise<Requirements> {
       if (line.startsWith('-')) continue;
       hasPackages = true;
       if (/^(\.|\/|~|[A-Za-z]:[\\/])/.test(line) || /(^|@\s*)file:/.test(line)) local = true;
+      else if (!constraints) {
+        const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(line)?.[0];
+        if (name && !names.includes(name)) names.push(name);
+      }
     }
   };
-  await read(path, '');
-  return { hasPackages, digest: hash.digest('hex'), local };
+  await read(path, '', false);
+  return { hasPackages, digest: hash.digest('hex'), local, names, findLinks };
 }
 
 /** Lines as pip reads them: continuations joined, comments and blank lines dropped. */
