@@ -24,9 +24,11 @@ const nodePackageOf = new WeakMap<Piece, string | null>();
 /**
  * The package a path belongs to: the nearest node_modules/<name> (scoped names included), or a
  * Python distribution in a folder holding *.dist-info folders (pip install -t, site-packages, a
- * layer's python/). Runs once per packed file, so it slices instead of splitting.
+ * layer's python/). `distributions` names the distribution of each installed top-level folder or
+ * module ('<root>/numpy.libs' -> 'numpy', see pythonDistributions), where its RECORD says so.
+ * Runs once per packed file, so it slices instead of splitting.
  */
-export function packageOf(path: string, pythonRoots: ReadonlySet<string>): string | undefined {
+export function packageOf(path: string, pythonRoots: ReadonlySet<string>, distributions?: ReadonlyMap<string, string>): string | undefined {
   const nm = path.lastIndexOf(NM);
   if (nm >= 0) {
     const start = nm + NM.length;
@@ -43,6 +45,10 @@ export function packageOf(path: string, pythonRoots: ReadonlySet<string>): strin
   if (root === undefined) return undefined;
   const start = root === '' ? 0 : root.length + 1;
   const slash = path.indexOf('/', start);
+  if (distributions && distributions.size > 0) {
+    const named = distributions.get(slash < 0 ? path : path.slice(0, slash));
+    if (named) return named;
+  }
   if (slash < 0) {
     // A single-module distribution (six.py) sits directly in site-packages; at the top of the
     // code folder a lone .py is more likely the function's own handler.
@@ -77,7 +83,14 @@ export interface Attribution {
  * with their share of `totalBytes`. `distinctNames`: every piece is a different file (a zip's
  * entries), so files need no adding up and only the biggest few are ever allocated.
  */
-export function attribute(pieces: readonly Piece[], totalBytes: number, pythonRoots: ReadonlySet<string>, top = 10, distinctNames = false): Attribution {
+export function attribute(
+  pieces: readonly Piece[],
+  totalBytes: number,
+  pythonRoots: ReadonlySet<string>,
+  top = 10,
+  distinctNames = false,
+  distributions?: ReadonlyMap<string, string>,
+): Attribution {
   const packages = new Map<string, { bytes: number; zippedBytes: number; files: number; paths: string[] }>();
   const loose = new Map<string, Contributor>();
   // The biggest loose files so far, largest first (distinct names only).
@@ -91,7 +104,7 @@ export function attribute(pieces: readonly Piece[], totalBytes: number, pythonRo
         nodePackageOf.set(p, pkg);
       }
     } else {
-      pkg = packageOf(p.name, pythonRoots);
+      pkg = packageOf(p.name, pythonRoots, distributions);
     }
     if (pkg) {
       let g = packages.get(pkg);

@@ -1,22 +1,39 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs, realpathSync, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleFunction, type BundleResult, type EsbuildLoader } from '../bundle';
+import { bundleFunction, type EsbuildLoader } from '../bundle';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
 import type { FunctionSpec, LayerRef, LayerSpec } from '../model/types';
 import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipFileDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
-import { attribute, type Piece, pythonRootsOf } from './attribution';
+import { attribute, pythonRootsOf } from './attribution';
 import { checkWarnAt, classify, DEFAULT_WARN_AT, worst } from './classify';
+import { type ArtifactSource, chooseCode, type CodeChoice, notBuiltError } from './code';
 import { FolderReader, type FolderContents } from './contents';
+import { pythonDistributions } from './distributions';
+import { estimateParts } from './estimate';
 import { buildFindings } from './findings';
 import { parseIgnore } from './ignore';
 import { type ImageSizeLookup, imageSize } from './image';
 import type { LayerSizeResolver } from './layers';
-import { compileRules, type ReportCategory } from './rules';
-import type { FunctionSize, LayerSize, MeasureStats, PackageResult, SizeStatus } from './types';
+import {
+  artifactExcludes,
+  bundleInputs,
+  canonical,
+  categoriesOf,
+  excludedSummary,
+  isFile,
+  type Measured,
+  piecesOf,
+  pythonVersionOf,
+  rootKey,
+  sha256Base64,
+  statsOf,
+  zipStatus,
+} from './measured';
+import { compileRules } from './rules';
+import type { FunctionSize, LayerSize, PackageResult } from './types';
 import { walkPackage } from './walk';
 
 /** How long after a measurement its cache is written: long enough to batch a burst of edits. */
@@ -35,6 +52,12 @@ export interface SizeEngineOptions {
   loadEsbuild?: EsbuildLoader;
   /** Keep '@aws-sdk/*' external when bundling for runtimes that provide it. Default true. */
   awsSdkExternal?: boolean;
+  /**
+   * Where functions' builds stand (the core's build engine): a function a builder makes is
+   * measured and packaged as its up-to-date artifact, or estimated until it is built. Without it
+   * the engine knows of no builds and takes every code folder as it is, as a package.
+   */
+  builds?: ArtifactSource;
 }
 
 export interface MeasureOptions {
@@ -49,16 +72,6 @@ export interface MeasureOptions {
   onProgress?(doneBytes: number, totalBytes: number): void;
 }
 
-/** What a function's package is made of, before sizes are judged. */
-interface Measured {
-  source: FunctionSize['source'];
-  codePath?: string;
-  plan?: ZipPlan;
-  archive?: { path: string; bytes: number; unzippedBytes: number; files: number };
-  folder?: FolderContents;
-  bundle?: BundleResult;
-  cache?: CompressionCache;
-}
 
 /**
  * Measures functions' packages exactly as deploy writes them, against Lambda's limits.
@@ -75,8 +88,10 @@ export class SizeEngine {
   /** Caches written a moment after a measurement, off its critical path (and at dispose). */
   private readonly unsaved = new Map<string, CompressionCache>();
   private saveTimer: NodeJS.Timeout | undefined;
+  private readonly builds: ArtifactSource | undefined;
 
   constructor(private readonly options: SizeEngineOptions = {}) {
+    this.builds = options.builds;
     this.pool = new WorkerPool(options.workers ?? defaultPoolSize());
     const dir = options.cacheDir;
     this.folders = new FolderReader(dir ? (root) => join(dir, `listings-${rootKey(root)}.bin`) : undefined);
@@ -116,6 +131,7 @@ export class SizeEngine {
     const key = fn.codeUri ? canonical(fn.codeUri) : fn.logicalId;
     return this.withLock(key, async () => {
       let m = await this.functionPackage(fn, opts);
+      if (m.build && !m.build.upToDate) throw notBuiltError(fn, m.build);
       if (m.archive) {
         await fs.mkdir(dirname(outFile), { recursive: true });
         await fs.copyFile(m.archive.path, outFile);
@@ -162,6 +178,9 @@ export class SizeEngine {
       return bundleInputs(bundle);
     }
     if (isFile(fn.codeUri)) throw new UserError(`${fn.logicalId}'s CodeUri is a prebuilt archive (${fn.codeUri}).`, 'It is uploaded as it is: use package() or upload the file.');
+    const choice = await chooseCode(fn, this.builds);
+    if (choice.kind === 'estimate') throw notBuiltError(fn, choice.state);
+    if (choice.kind === 'artifact') return (await this.folders.read(canonical(choice.dir), { excludes: await artifactExcludes(choice, opts), pool: this.pool, token: opts.token })).inputs;
     return (await this.folders.read(fn.codeUri, { excludes: opts.excludes, pool: this.pool, token: opts.token })).inputs;
   }
 
@@ -184,6 +203,7 @@ export class SizeEngine {
       return {
         ...base,
         source: 'image',
+        estimate: image.estimated,
         zippedBytes: null,
         unzippedBytes: null,
         fileCount: 0,
@@ -201,19 +221,27 @@ export class SizeEngine {
 
     const key = fn.codeUri ? canonical(fn.codeUri) : fn.logicalId;
     const m = await this.withLock(key, () => this.functionPackage(fn, opts));
-    const zippedBytes = m.plan?.bytes ?? m.archive?.bytes ?? null;
-    const unzippedBytes = m.plan?.unzippedBytes ?? m.archive?.unzippedBytes ?? null;
-    const pieces = piecesOf(m);
+    const extra = m.estimate?.extra;
+    const zippedBytes = m.plan ? m.plan.bytes + (extra?.zippedBytes ?? 0) : (m.archive?.bytes ?? null);
+    const unzippedBytes = m.plan ? m.plan.unzippedBytes + (extra?.unzippedBytes ?? 0) : (m.archive?.unzippedBytes ?? null);
+    const pieces = extra && extra.pieces.length > 0 ? [...piecesOf(m), ...extra.pieces] : piecesOf(m);
     const pythonRoots = pythonRootsOf(pieces);
-    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.bundle);
+    const distributions = pythonRoots.size > 0 ? new Map([...(await pythonDistributions(m.plan?.entries ?? [])), ...(extra?.distributions ?? [])]) : undefined;
+    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.bundle && !extra?.pieces.length, distributions);
     const categories = categoriesOf(m);
-    const rootProject = m.folder?.dependencies.find((d) => d.dir === '')?.analysis;
+    // An artifact's package.json is a copy: fixes edit the one in the code folder.
+    const analysis = m.folder?.dependencies.find((d) => d.dir === '')?.analysis;
+    const rootProject = analysis && m.build ? { ...analysis, manifest: join(m.build.sourceDir, 'package.json') } : analysis;
     const devOnly = m.folder?.dependencies.flatMap((d) => d.analysis.devOnly.map((p) => (d.dir === '' ? p : `${d.dir}/${p}`))) ?? [];
     const findings = buildFindings({
       fn,
       warnAt,
       source: m.source,
       codePath: m.codePath,
+      sourcePath: m.build?.sourceDir,
+      build: m.build,
+      estimate: m.estimate && { countedFrom: m.estimate.countedFrom, fromCache: m.estimate.fromCache, opaque: m.estimate.opaque },
+      notBuildable: m.notBuildable,
       zippedBytes,
       unzippedBytes,
       layers,
@@ -227,16 +255,21 @@ export class SizeEngine {
       declaredDependencies: rootProject ? { manifest: rootProject.manifest, names: rootProject.dependencies } : undefined,
     });
     const totalUnzippedBytes = unzippedBytes !== null && layersUnzippedBytes !== null ? unzippedBytes + layersUnzippedBytes : null;
+    let status = zipStatus(zippedBytes, unzippedBytes, layersUnzippedBytes, fn.layers.length, warnAt);
+    // Never ok while what the build adds is not counted.
+    if ((m.build && m.build.uncounted.length > 0) || m.notBuildable) status = worst(status, 'warn');
     return {
       ...base,
       source: m.source,
       codePath: m.codePath,
+      estimate: m.estimate !== undefined,
+      ...(m.build ? { build: m.build } : {}),
       zippedBytes,
       unzippedBytes,
       fileCount: m.plan?.entries.length ?? m.archive?.files ?? 0,
       totalUnzippedBytes,
       imageBytes: null,
-      status: zipStatus(zippedBytes, unzippedBytes, layersUnzippedBytes, fn.layers.length, warnAt),
+      status,
       findings,
       topContributors: contributors,
       categories,
@@ -261,7 +294,41 @@ export class SizeEngine {
       return { source: 'esbuild', codePath: codeUri, plan, bundle };
     }
     if (isFile(codeUri)) return this.measureArchive(codeUri);
-    return { ...(await this.measureFolder(canonical(codeUri), opts)), codePath: codeUri };
+    const choice = await chooseCode(fn, this.builds);
+    if (choice.kind === 'artifact') {
+      // Measured as deploy packs it: the artifact folder, with the code folder's .lambdaignore.
+      const m = await this.measureFolder(canonical(choice.dir), { ...opts, excludes: await artifactExcludes(choice, opts) });
+      return { ...m, source: 'artifact', codePath: choice.dir, build: choice.state };
+    }
+    if (choice.kind === 'estimate') return this.measureEstimate(fn, choice, opts);
+    return { ...(await this.measureFolder(canonical(codeUri), opts)), codePath: codeUri, notBuildable: choice.notBuildable };
+  }
+
+  /** An artifact not built (or out of date), estimated from its sources and whatever counts its dependencies. */
+  private async measureEstimate(fn: FunctionSpec, choice: Extract<CodeChoice, { kind: 'estimate' }>, opts: MeasureOptions): Promise<Measured> {
+    const { preview, state } = choice;
+    if (preview.kind === 'opaque') {
+      return { source: 'folder', codePath: preview.codeDir, build: state, estimate: { extra: { pieces: [], zippedBytes: 0, unzippedBytes: 0, distributions: new Map() }, countedFrom: [], fromCache: false, opaque: preview.reason } };
+    }
+    this.pool.warmUp();
+    const root = canonical(preview.codeDir);
+    const cached = this.cacheFor(root);
+    const read = (dir: string, excludes: readonly string[]): Promise<FolderContents> =>
+      this.folders.read(dir === preview.codeDir ? root : canonical(dir), { excludes: [...excludes, ...(opts.excludes ?? [])], pool: this.pool, token: opts.token });
+    const parts = await estimateParts(preview, read, pythonVersionOf(fn), fn.architecture);
+    const cache = await cached;
+    const plan = await planZip(parts.inputs, { cache, pool: this.pool, token: opts.token, onProgress: opts.onProgress, previous: this.lastPlans.get(root) });
+    this.lastPlans.set(root, plan);
+    this.saveLater(root, cache);
+    return {
+      source: 'folder',
+      codePath: preview.codeDir,
+      plan,
+      folder: parts.folder,
+      cache,
+      build: { ...state, uncounted: parts.uncounted },
+      estimate: { extra: parts.extra, countedFrom: parts.countedFrom, fromCache: parts.fromCache },
+    };
   }
 
   private async measureFolder(root: string, opts: MeasureOptions): Promise<Measured> {
@@ -373,110 +440,4 @@ export class SizeEngine {
       if (this.locks.get(key) === settled) this.locks.delete(key);
     }
   }
-}
-
-/**
- * A code folder's real path: the one key for its cache, last plan, listings and lock, however the
- * template spells it (relative parts, symlinked folders). A missing path stays as it is; the walk
- * reports it in words.
- */
-function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** A code folder's part of its cache file names. */
-function rootKey(root: string): string {
-  return createHash('sha1').update(root).digest('hex').slice(0, 20);
-}
-
-/** Whether a path is a file; a missing path is not (the walk reports it, in words). */
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function bundleInputs(bundle: BundleResult): PackInput[] {
-  return bundle.outputs.map((o) => ({ name: o.path, source: { kind: 'buffer', data: o.contents }, size: o.contents.length, executable: false }));
-}
-
-function zipStatus(zipped: number | null, unzipped: number | null, layers: number | null, layerCount: number, warnAt: number): SizeStatus {
-  if (zipped === null || unzipped === null) return 'unknown';
-  // Past the direct upload limit the zip still deploys through S3: a warning, not a failure.
-  const direct = classify(zipped, LIMITS.zippedDirectUploadBytes, warnAt);
-  let s: SizeStatus = direct === 'over' ? 'warn' : direct;
-  s = worst(s, classify(unzipped, LIMITS.unzippedWithLayersBytes, warnAt));
-  s = worst(s, layers === null ? 'unknown' : classify(unzipped + layers, LIMITS.unzippedWithLayersBytes, warnAt));
-  if (layerCount > LIMITS.layersPerFunction) s = worst(s, 'over');
-  return s;
-}
-
-/** The measured pieces for attribution: zip entries, or esbuild inputs by their bytes in each output. */
-function piecesOf(m: Measured): readonly Piece[] {
-  if (!m.plan) return [];
-  if (!m.bundle) return m.plan.entries;
-  const pieces: Piece[] = [];
-  for (const e of m.plan.entries) {
-    const out = m.bundle.metafile.outputs[e.name];
-    const inputs = out ? Object.entries(out.inputs) : [];
-    let attributed = 0;
-    for (const [input, { bytesInOutput }] of inputs) {
-      if (bytesInOutput === 0) continue;
-      pieces.push({ name: input, size: bytesInOutput, compressedSize: e.size > 0 ? (e.compressedSize * bytesInOutput) / e.size : 0 });
-      attributed += bytesInOutput;
-    }
-    // What esbuild adds itself (module wrappers, runtime helpers), and outputs without inputs (maps).
-    const rest = e.size - attributed;
-    const path = attributed > 0 ? `${e.name} (bundler glue)` : e.name;
-    if (rest > 0) pieces.push({ name: path, size: rest, compressedSize: e.size > 0 ? (e.compressedSize * rest) / e.size : 0 });
-  }
-  return pieces;
-}
-
-function categoriesOf(m: Measured): FunctionSize['categories'] {
-  const out: FunctionSize['categories'] = {};
-  const add = (c: ReportCategory, bytes: number): void => {
-    const v = out[c] ?? { bytes: 0, files: 0 };
-    v.bytes += bytes;
-    v.files++;
-    out[c] = v;
-  };
-  if (m.folder) for (const f of m.folder.walk.files) if (f.category) add(f.category, f.size);
-  if (m.bundle && m.plan) for (const e of m.plan.entries) if (e.name.endsWith('.map')) add('source-maps', e.size);
-  return out;
-}
-
-function excludedSummary(folder: FolderContents | undefined): FunctionSize['excluded'] {
-  if (!folder) return [];
-  const by = new Map<string, string[]>();
-  for (const x of folder.walk.excluded) {
-    const key = x.pattern ? `${x.by}: ${x.pattern}` : x.by;
-    const list = by.get(key) ?? [];
-    list.push(x.isDir ? `${x.rel}/` : x.rel);
-    by.set(key, list);
-  }
-  return [...by].map(([k, paths]) => ({ by: k, paths: paths.length, examples: paths.slice(0, 5) }));
-}
-
-function statsOf(plan: ZipPlan | undefined, started: number): MeasureStats {
-  return {
-    foldersRead: 0,
-    files: plan?.stats.entries ?? 0,
-    compressed: plan?.stats.compressed ?? 0,
-    cacheHits: plan?.stats.cacheHits ?? 0,
-    bytesCompressed: plan?.stats.bytesCompressed ?? 0,
-    durationMs: Math.round(performance.now() - started),
-  };
-}
-
-async function sha256Base64(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('base64');
 }

@@ -7,7 +7,9 @@ import { IGNORE_FILE } from './ignore';
 import { CATEGORY_PATTERNS, type ReportCategory } from './rules';
 import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from './runtimes';
 import type { WalkResult } from './walk';
-import type { Contributor, Finding, FindingCode, FixAction, FunctionSize, LayerSize } from './types';
+import { buildStateFindings } from './buildFindings';
+import { finding, list } from './findingParts';
+import type { Contributor, Finding, FindingCode, FixAction, FunctionBuildState, FunctionSize, LayerSize } from './types';
 
 /** A category (tests, docs...) is worth a finding from this many bytes and this share of the package. */
 export const CATEGORY_MIN_BYTES = 10 * 1024;
@@ -21,8 +23,16 @@ export interface FindingInput {
   fn: FunctionSpec;
   warnAt: number;
   source: FunctionSize['source'];
-  /** The code folder, when the package comes from one. */
+  /** What was measured: the code folder, or a built artifact. */
   codePath?: string;
+  /** The code folder an artifact is built from: where manifests and .lambdaignore are edited. */
+  sourcePath?: string;
+  /** Where the function's build stands (functions a builder makes). */
+  build?: FunctionBuildState;
+  /** Set when the figures estimate an artifact not built yet. */
+  estimate?: { countedFrom: string[]; fromCache: boolean; opaque?: string };
+  /** Why a function that names a build is measured as its folder is. */
+  notBuildable?: string;
   zippedBytes: number | null;
   unzippedBytes: number | null;
   layers: LayerSize[];
@@ -40,14 +50,13 @@ export interface FindingInput {
 
 const mib = (limit: number): string => `${formatBytes(limit)} (${formatExact(limit)} bytes)`;
 
-function finding(code: FindingCode, severity: Finding['severity'], message: string, fix: string, extra: Partial<Finding> = {}): Finding {
-  return { code, severity, message, fix, bytes: null, limit: null, actions: [], subjects: [], ...extra };
-}
-
 export function buildFindings(x: FindingInput): Finding[] {
   const out: Finding[] = [];
   if (x.fn.packageType === 'Image') imageFindings(x, out);
-  else zipFindings(x, out);
+  else {
+    buildStateFindings(x, out);
+    zipFindings(x, out);
+  }
   dependencyFindings(x, out);
   categoryFindings(x, out);
   dominanceFindings(x, out);
@@ -62,7 +71,7 @@ function isBuiltWithEsbuild(x: FindingInput): boolean {
 function shrinkActions(x: FindingInput): FixAction[] {
   const actions: FixAction[] = [];
   if (nodeMajor(x.fn.runtime) !== undefined && !isBuiltWithEsbuild(x)) actions.push({ kind: 'use-esbuild', external: externalsFor(x) });
-  if (movableFolder(x) && x.fn.layers.length === 0) actions.push({ kind: 'use-image' });
+  if (imageable(x) && x.fn.layers.length === 0) actions.push({ kind: 'use-image' });
   return actions;
 }
 
@@ -72,8 +81,23 @@ function shrinkActions(x: FindingInput): FixAction[] {
  * function with layers is not offered the image (see planSwitchToImage).
  */
 function movableFolder(x: FindingInput): boolean {
+  return x.source === 'folder' && !x.estimate?.fromCache && imageable(x);
+}
+
+/** A serverless Node.js or Python function packed from its folder or built from it: its folder can become an image's context. */
+function imageable(x: FindingInput): boolean {
   const runtime = x.fn.runtime ?? '';
-  return x.source === 'folder' && !x.fn.build && x.fn.resourceType === 'AWS::Serverless::Function' && (runtime.startsWith('nodejs') || runtime.startsWith('python'));
+  return (x.source === 'folder' || x.source === 'artifact') && !x.fn.build && x.fn.resourceType === 'AWS::Serverless::Function' && (runtime.startsWith('nodejs') || runtime.startsWith('python'));
+}
+
+/** The folder whose files people edit: the code folder, also when what was measured is its artifact. */
+function editedFolder(x: FindingInput): string | undefined {
+  return x.sourcePath ?? x.codePath;
+}
+
+/** The packages that make up a sizeable share of the package: what an over-limit problem is also shown on. */
+function heavyPackages(x: FindingInput): { package: string }[] {
+  return x.contributors.filter((c) => c.kind === 'package' && c.share >= 0.1).map((c) => ({ package: c.name }));
 }
 
 function externalsFor(x: FindingInput): string[] {
@@ -83,7 +107,17 @@ function externalsFor(x: FindingInput): string[] {
 function zipFindings(x: FindingInput, out: Finding[]): void {
   const { warnAt } = x;
   const method = x.fn.build?.method;
-  if (method && method !== 'esbuild' && x.source === 'folder') {
+  if (x.notBuildable && x.source === 'folder') {
+    out.push(
+      finding(
+        'build-not-run',
+        'warning',
+        `The size is of ${x.fn.logicalId}'s CodeUri folder as it is, not of what a build would produce: ${x.notBuildable}`,
+        'Build into a folder and point CodeUri at it (or at the built .zip) to measure the deployed artifact.',
+      ),
+    );
+  } else if (method && method !== 'esbuild' && x.source === 'folder' && !x.build) {
+    // An engine that knows of no builds (see SizeEngineOptions.builds) still says what it cannot see.
     out.push(
       finding(
         'build-not-run',
@@ -108,7 +142,7 @@ function zipFindings(x: FindingInput, out: Finding[]): void {
           'warning',
           `The zip is ${formatBytes(x.zippedBytes)}, over the ${mib(limit)} limit for uploading code directly. It still deploys through an S3 bucket, where what counts is the ${formatBytes(LIMITS.unzippedWithLayersBytes)} unzipped limit.`,
           'Deploy through an S3 staging bucket (set one for deploys), or make the package smaller.',
-          { bytes: x.zippedBytes, limit, actions: [{ kind: 'deploy-via-s3' }, ...shrinkActions(x)] },
+          { bytes: x.zippedBytes, limit, actions: [{ kind: 'deploy-via-s3' }, ...shrinkActions(x)], subjects: heavyPackages(x) },
         ),
       );
     } else if (c === 'warn') {
@@ -135,7 +169,7 @@ function zipFindings(x: FindingInput, out: Finding[]): void {
           'error',
           `Unzipped, the function is ${formatBytes(x.unzippedBytes)}: over Lambda's ${mib(limit)} limit for code and layers together. Lambda will refuse it.`,
           'Make the package smaller (bundle with esbuild, drop unused dependencies), or switch to a container image (10 GiB limit).',
-          { bytes: x.unzippedBytes, limit, actions: shrinkActions(x) },
+          { bytes: x.unzippedBytes, limit, actions: shrinkActions(x), subjects: heavyPackages(x) },
         ),
       );
     } else if (withLayers === 'over' && total !== null) {
@@ -271,7 +305,8 @@ function categoryFindings(x: FindingInput, out: Finding[]): void {
     if (found.bytes < CATEGORY_MIN_BYTES || found.bytes < CATEGORY_MIN_SHARE * total) continue;
     const [code, label] = CATEGORY_CODES[category];
     const esbuildMaps = category === 'source-maps' && isBuiltWithEsbuild(x);
-    const actions: FixAction[] = !esbuildMaps && x.codePath ? [{ kind: 'exclude', ignoreFile: join(x.codePath, IGNORE_FILE), patterns: [...CATEGORY_PATTERNS[category]] }] : [];
+    const folder = editedFolder(x);
+    const actions: FixAction[] = !esbuildMaps && folder ? [{ kind: 'exclude', ignoreFile: join(folder, IGNORE_FILE), patterns: [...CATEGORY_PATTERNS[category]] }] : [];
     out.push(
       finding(
         code,
@@ -297,8 +332,8 @@ function dominanceFindings(x: FindingInput, out: Finding[]): void {
   const severity = pressing(x) ? 'warning' : 'info';
   const share = `${formatBytes(top.bytes)}, ${formatPercent(top.share)} of the package`;
   if (top.kind === 'package') {
-    const python = x.fn.runtime?.startsWith('python') && x.codePath;
-    const manifest = python ? join(x.codePath as string, 'requirements.txt') : x.declaredDependencies?.manifest;
+    const folder = editedFolder(x);
+    const manifest = x.fn.runtime?.startsWith('python') && folder ? join(folder, 'requirements.txt') : x.declaredDependencies?.manifest;
     const layerRoom = x.fn.layers.length < LIMITS.layersPerFunction;
     out.push(
       finding('dominant-package', severity, `One package makes up most of the package: ${top.name} (${share}).`, `Check that ${top.name} is needed at run time; if it is, a layer can hold it so code deploys stay small.`, {
@@ -311,7 +346,7 @@ function dominanceFindings(x: FindingInput, out: Finding[]): void {
     out.push(
       finding('dominant-file', severity, `One file makes up most of the package: ${top.name} (${share}).`, 'Check that the function reads it; if not, leave it out.', {
         bytes: top.bytes,
-        actions: x.codePath && x.source === 'folder' ? [{ kind: 'exclude', ignoreFile: join(x.codePath, IGNORE_FILE), patterns: [`/${top.name}`] }] : [],
+        actions: editedFolder(x) && (x.source === 'folder' || x.source === 'artifact') ? [{ kind: 'exclude', ignoreFile: join(editedFolder(x) as string, IGNORE_FILE), patterns: [`/${top.name}`] }] : [],
         subjects: [{ path: top.name }],
       }),
     );
@@ -347,7 +382,3 @@ function walkFindings(x: FindingInput, out: Finding[]): void {
   }
 }
 
-function list(items: readonly string[], max = 5): string {
-  const shown = items.slice(0, max).join(', ');
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
-}

@@ -1,6 +1,10 @@
 import type { ReportCategory } from './rules';
 
-/** ok: within limits; warn: at or past the warning fraction of one; over: past one; unknown: a part could not be measured. */
+/**
+ * ok: within limits; warn: at or past the warning fraction of one, or an estimate that leaves
+ * declared dependencies out (never ok while they are not counted); over: past one; unknown: a
+ * part could not be measured.
+ */
 export type SizeStatus = 'ok' | 'warn' | 'over' | 'unknown';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -31,7 +35,9 @@ export type FindingCode =
   | 'symlink-loop'
   | 'special-file-skipped'
   | 'code-not-local'
-  | 'build-not-run';
+  | 'build-not-run'
+  | 'dependencies-not-counted'
+  | 'artifact-not-built';
 
 /**
  * A mechanical fix a code action can apply. The first action of a finding is the recommended one.
@@ -118,10 +124,17 @@ export interface FunctionSize {
   logicalId: string;
   templatePath: string;
   packageType: 'Zip' | 'Image';
-  /** What was measured: the code folder, esbuild's output, an archive file, inline code, or nothing local. */
-  source: 'folder' | 'esbuild' | 'archive' | 'inline' | 'image' | 'none';
-  /** Absolute path of what was measured (code folder, archive), when local. */
+  /**
+   * What was measured: the built artifact, the code folder (as it is, or as the estimate of an
+   * artifact not built yet), esbuild's output, an archive file, inline code, or nothing local.
+   */
+  source: 'artifact' | 'folder' | 'esbuild' | 'archive' | 'inline' | 'image' | 'none';
+  /** Absolute path of what was measured (artifact folder, code folder, archive), when local. */
   codePath?: string;
+  /** True when the artifact is not built (or out of date) and the sizes are an estimate (an image not built, too). */
+  estimate: boolean;
+  /** The function's build, for functions a builder makes (pip, npm, go...). */
+  build?: FunctionBuildState;
   zippedBytes: number | null;
   unzippedBytes: number | null;
   fileCount: number;
@@ -142,6 +155,21 @@ export interface FunctionSize {
   excluded: { by: string; paths: number; examples: string[] }[];
   warnAt: number;
   stats: MeasureStats;
+}
+
+/** Where a function's build stands, as the size engine found it. */
+export interface FunctionBuildState {
+  /** The builder ('python-pip', 'nodejs-npm'...). */
+  builder: string;
+  /** The artifact folder, when one exists (up to date or not). */
+  artifactDir: string | null;
+  upToDate: boolean;
+  /** The code folder the artifact is built from. */
+  sourceDir: string;
+  /** What the estimate leaves out: declared dependencies not found installed or as wheels. */
+  uncounted: string[];
+  /** Builds are off here (an untrusted workspace): the figures stay estimates. */
+  untrusted?: boolean;
 }
 
 /** The written artifact, as `package` and deploy report it. */

@@ -1,6 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeName, recordPath } from '../../size/distributions';
 import type { FixSources } from './types';
+
+export { normalizeName };
 
 /** A Python distribution installed into a folder (pip install -t), as its .dist-info describes it. */
 export interface Distribution {
@@ -10,11 +13,6 @@ export interface Distribution {
   infoDir: string;
   /** The top-level files and folders its RECORD lists (the .dist-info folder included). */
   tops: string[];
-}
-
-/** PEP 503: names compare lower-case, with runs of '-', '_' and '.' as one '-'. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 /** The distributions installed directly in `dir`. */
@@ -39,14 +37,6 @@ export function installedDistributions(dir: string, sources: FixSources): Distri
     }
     return { name, version, infoDir, tops: [...tops].sort() };
   });
-}
-
-/** The path field of a RECORD line (CSV: path,hash,size; a path with a comma is quoted). */
-function recordPath(line: string): string | undefined {
-  if (line.trim() === '') return undefined;
-  if (!line.startsWith('"')) return line.split(',')[0];
-  const m = /^"((?:[^"]|"")*)"/.exec(line);
-  return m ? m[1].replace(/""/g, '"') : undefined;
 }
 
 /** The distribution a package name stands for: by its name, or by a top-level module it installs. */

@@ -1,0 +1,46 @@
+// What a zip function's package is made of: the artifact its builder made, when that is up to
+// date; else an estimate of it from the sources and the manifest (a function is measured before
+// anyone builds it); or, for a runtime nothing here builds, the code folder as it is. The size
+// report and deploy both go through this choice, so they never disagree about the bytes.
+import { type BuildEngine, type BuildPreview, planBuild } from '../build';
+import { UserError } from '../errors';
+import type { FunctionSpec } from '../model/types';
+import type { FunctionBuildState } from './types';
+
+/** What sizes and deploys ask of builds: where artifacts stand, and what one would hold. */
+export type ArtifactSource = Pick<BuildEngine, 'status' | 'preview' | 'trusted'>;
+
+export type CodeChoice =
+  /** No builder applies (a runtime not built here): the folder as it is, and why. */
+  | { kind: 'folder'; notBuildable?: string }
+  /** The built artifact, up to date. */
+  | { kind: 'artifact'; dir: string; state: FunctionBuildState }
+  /** Not built, or built from older inputs: estimated from what the build would take in. */
+  | { kind: 'estimate'; preview: BuildPreview; state: FunctionBuildState };
+
+/** Chooses for a function with a local code folder (not esbuild, not an archive); without builds, the folder. */
+export async function chooseCode(fn: FunctionSpec, builds: ArtifactSource | undefined): Promise<CodeChoice> {
+  if (!builds) return { kind: 'folder' };
+  try {
+    if (planBuild(fn).kind === 'skip') return { kind: 'folder' };
+  } catch (err) {
+    if (err instanceof UserError) return { kind: 'folder', notBuildable: err.message };
+    throw err;
+  }
+  const status = await builds.status(fn);
+  const state: FunctionBuildState = { builder: status.builder, artifactDir: status.artifactDir, upToDate: status.upToDate, sourceDir: fn.codeUri as string, uncounted: [] };
+  if (status.upToDate && status.artifactDir) return { kind: 'artifact', dir: status.artifactDir, state };
+  const preview = await builds.preview(fn);
+  if (!preview) return { kind: 'folder' };
+  return { kind: 'estimate', preview, state: { ...state, ...(builds.trusted ? {} : { untrusted: true }) } };
+}
+
+/** The refusal to package an estimate: deploy and `package` upload built artifacts only. */
+export function notBuiltError(fn: FunctionSpec, state: FunctionBuildState): UserError {
+  const what = state.artifactDir ? 'its build is out of date (its sources, manifest or settings changed since)' : 'it has not been built';
+  return new UserError(
+    `${fn.logicalId} cannot be packaged: ${what}, and its source folder is not what Lambda runs (${state.builder} puts its dependencies in the artifact).`,
+    state.untrusted ? 'Trust the workspace so it can be built, then try again.' : `Build it first (Lambda: Build Function, or lambda-workbench build ${fn.logicalId}); deploys build it themselves.`,
+    'not-built',
+  );
+}
