@@ -1,3 +1,4 @@
+import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
 import type { Packager, SizeMeasurer } from './artifact';
 import { type AwsErrorContext, isAwsError, toUserError } from './awsErrors';
@@ -44,6 +45,11 @@ export interface DeployContext {
   errorContext: AwsErrorContext;
   packager: Packager;
   measurer?: SizeMeasurer;
+  /**
+   * Builds functions a builder makes before they are packaged (skipping what is up to date), so
+   * the zip is the artifact's. Without it, packaging takes whatever the packager finds.
+   */
+  builds?: Pick<BuildEngine, 'build'>;
   /** Connects to Docker on first use (only image functions need it). */
   imageEngine?: () => Promise<ImageEngine>;
   options: DeployOptions;
@@ -52,7 +58,7 @@ export interface DeployContext {
 /** A context over a session's clients: resolves the region and checks credentials first. */
 export async function deployContextFrom(
   session: AwsSession,
-  parts: { packager: Packager; measurer?: SizeMeasurer; imageEngine?: () => Promise<ImageEngine>; options?: DeployOptions },
+  parts: { packager: Packager; measurer?: SizeMeasurer; builds?: Pick<BuildEngine, 'build'>; imageEngine?: () => Promise<ImageEngine>; options?: DeployOptions },
 ): Promise<DeployContext> {
   const region = await session.region();
   await session.checkCredentials();
@@ -65,6 +71,7 @@ export async function deployContextFrom(
     errorContext: session.errorContext,
     packager: parts.packager,
     measurer: parts.measurer,
+    builds: parts.builds,
     imageEngine: parts.imageEngine,
     options: parts.options ?? {},
   };

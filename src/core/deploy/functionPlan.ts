@@ -1,3 +1,4 @@
+import { isBuilt } from '../build/choose';
 import { throwIfCancelled } from '../cancel';
 import { describeError } from '../errors';
 import { LIMITS } from '../limits';
@@ -154,6 +155,17 @@ async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan,
   }
   plan.layersUnzippedBytes = layersBytes;
 
+  if (ctx.builds && isBuilt(fn)) {
+    // What goes up is the artifact: built now when it is missing or out of date.
+    env.onProgress?.({ target, step: 'build', phase: 'start' });
+    try {
+      const built = await ctx.builds.build(fn, { token: env.token });
+      env.onProgress?.({ target, step: 'build', phase: 'done', message: built.cached ? 'up to date' : `built in ${built.durationMs} ms` });
+    } catch (err) {
+      throwIfCancelled(env.token, `planning ${plan.functionName}`);
+      return refuse(plan, `Building ${fn.logicalId} failed: ${describeError(err)}`);
+    }
+  }
   if (ctx.measurer) {
     env.onProgress?.({ target, step: 'measure', phase: 'start' });
     const predicted = await ctx.measurer.functionUnzippedBytes(fn, env.token);

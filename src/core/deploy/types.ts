@@ -16,6 +16,7 @@ export type FunctionOutcome = PlannedAction | 'failed' | 'cancelled';
 export type UploadVia = 'direct' | 's3' | 'image';
 
 export type StepName =
+  | 'build'
   | 'measure'
   | 'package'
   | 'build image'

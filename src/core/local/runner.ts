@@ -1,14 +1,16 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { buildForLocalRun, type EsbuildLoader } from '../bundle';
+import type { BuildEngine } from '../build/engine';
+import type { EsbuildLoader } from '../bundle';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
 import type { Architecture } from '../limits';
 import type { FunctionSpec } from '../model/types';
+import { codeForRun, type RunCode } from './code';
 import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
@@ -41,6 +43,8 @@ export interface LocalRunnerOptions {
   layerDownloader?: LayerDownloader;
   /** How esbuild is found for functions built with it (default: the project's own, then ours). */
   loadEsbuild?: EsbuildLoader;
+  /** Builds functions a builder makes before they run (the core's build engine); without it, code folders run as they are. */
+  builds?: Pick<BuildEngine, 'build' | 'status'>;
   /** Every log line of every invocation, as it arrives. */
   onLog?: (entry: LogEntry) => void;
   onProgress?: (p: Progress) => void;
@@ -51,7 +55,7 @@ export interface InvokeOptions {
   event?: unknown;
   /** the event as JSON text, sent as it is. */
   payload?: string | Buffer;
-  /** The folder to mount at /var/task instead of CodeUri (an esbuild output). */
+  /** The folder to mount at /var/task instead of what deploy would upload (the bundle or artifact). */
   codeDir?: string;
   envFile?: string;
   envOverrides?: Record<string, string>;
@@ -167,15 +171,12 @@ export class LocalRunner {
         'debug-remote-engine',
       );
     }
-    let codeDir = opts.codeDir;
-    let sourceMapped = false;
-    if (!codeDir && fn.build?.method === 'esbuild' && fn.codeUri && fn.packageType === 'Zip') {
-      // What deploy uploads is esbuild's output: run that, with source maps for stack traces and debuggers.
-      progress({ message: `Bundling ${fn.logicalId} with esbuild` });
-      const out = join(this.opts.cacheDir, 'build', functionKeyHash(fn));
-      codeDir = (await buildForLocalRun(fn, out, { token: opts.token, loadEsbuild: this.opts.loadEsbuild })).dir;
-      sourceMapped = true;
-    }
+    // What deploy uploads: esbuild's bundle, or the built artifact (mounted read-only: its
+    // dependency files are hard links into the build cache).
+    const code: RunCode = opts.codeDir
+      ? { codeDir: opts.codeDir, sourceMapped: false }
+      : await codeForRun(fn, { builds: this.opts.builds, cacheDir: this.opts.cacheDir, loadEsbuild: this.opts.loadEsbuild, token: opts.token, progress });
+    const { codeDir, sourceMapped } = code;
     const prepared = await prepareFunction(
       {
         docker: this.opts.engine.docker,
@@ -199,7 +200,7 @@ export class LocalRunner {
     for (const w of prepared.warnings) platform(`WARNING ${w}`);
 
     const slot = opts.forceCold || opts.debug ? undefined : this.takeWarm(prepared);
-    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token, language && { language, codeDir: prepared.codeDir ?? '' }));
+    const target = slot ?? (await this.coldSlot(fn, prepared, progress, opts.token, language && { language, codeDir: code.sourceRoot ?? prepared.codeDir ?? '' }));
     if (target.idleTimer) clearTimeout(target.idleTimer);
     const clock = opts.debug?.clock ?? new InvocationClock();
     if (opts.debug && language) {
@@ -500,10 +501,6 @@ function makeResult(
       return logText();
     },
   };
-}
-
-function functionKeyHash(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): string {
-  return createHash('sha256').update(functionKey(fn)).digest('hex').slice(0, 16);
 }
 
 function freeLoopbackPort(): Promise<number> {
