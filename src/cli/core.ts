@@ -1,10 +1,24 @@
 import { cancellationSource, type CancellationTokenLike } from '../core/cancel';
 import { defaultCacheDir } from '../core/local/cacheDir';
 import { CLI_SOURCES, type CorePlace, DEFAULT_SETTINGS, openCore, type Settings, type WorkbenchCore } from '../core/open';
-import { UsageError } from './io';
-import type { OptionValues } from './options';
+import { type Io, UsageError } from './io';
+import type { OptionSpec, OptionValues } from './options';
 
 const str = (values: OptionValues, key: string): string => (typeof values[key] === 'string' ? (values[key] as string).trim() : '');
+const list = (values: OptionValues, key: string): string[] => (Array.isArray(values[key]) ? (values[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+
+/** Options for the installers builds run: every command that may build takes them (build, size --build, package, invoke, bench, deploy). */
+export const BUILD_ARG_OPTIONS = {
+  'pip-arg': { type: 'string', multiple: true },
+  'npm-arg': { type: 'string', multiple: true },
+  'maven-arg': { type: 'string', multiple: true },
+} as const satisfies OptionSpec;
+
+/** Their usage lines. */
+export const BUILD_ARG_USAGE = `  --pip-arg ARG          an extra argument for pip install in builds (repeatable; an argument that
+                         starts with a dash goes after '=': --pip-arg=--index-url=URL)
+  --npm-arg ARG          an extra argument for npm ci / npm install in builds (repeatable)
+  --maven-arg ARG        an extra argument for each mvn run in builds (repeatable)`;
 
 /**
  * The settings a command's flags give: --profile, --region, --endpoint-url, --docker-host,
@@ -30,6 +44,7 @@ export function settingsFromFlags(values: OptionValues, images: Readonly<Record<
       runtimeApiAddress: str(values, 'runtime-api-address'),
     },
     docker: { host: str(values, 'docker-host') },
+    build: { pipArgs: list(values, 'pip-arg'), npmArgs: list(values, 'npm-arg'), mavenArgs: list(values, 'maven-arg') },
   };
 }
 
@@ -41,8 +56,13 @@ export interface CliCore {
   close(): Promise<void>;
 }
 
-export function openCliCore(settings: Settings, local?: CorePlace['local']): CliCore {
-  const core = openCore(settings, { cacheDir: defaultCacheDir(), sources: CLI_SOURCES, local });
+/**
+ * Opens the core for one command. Builds that sizes, local runs and deploys start print their
+ * output on stderr (`io`), so --json output on stdout stays clean; a terminal is run by hand, so
+ * the workspace counts as trusted.
+ */
+export function openCliCore(settings: Settings, local?: CorePlace['local'], io?: Pick<Io, 'err'>): CliCore {
+  const core = openCore(settings, { cacheDir: defaultCacheDir(), sources: CLI_SOURCES, local, buildLog: io ? (line) => io.err(line) : undefined });
   const source = cancellationSource();
   const onSigint = (): void => source.cancel();
   process.once('SIGINT', onSigint);

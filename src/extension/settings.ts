@@ -25,6 +25,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       publishAlias: str('deploy.publishAlias'),
       concurrency: clamp(Math.round(c.get<number>('deploy.concurrency') ?? D.deploy.concurrency), 1, 16),
     },
+    build: { pipArgs: strings(c.get('build.pipArgs')), npmArgs: strings(c.get('build.npmArgs')), mavenArgs: strings(c.get('build.mavenArgs')) },
   };
 }
 
@@ -37,6 +38,11 @@ export function onSettingsChanged(listener: () => void): vscode.Disposable {
 
 export async function updateSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, target);
+}
+
+/** A list setting's strings, whatever else a hand-edited settings.json put in it. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
 }
 
 function clamp(n: number, min: number, max: number): number {

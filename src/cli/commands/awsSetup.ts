@@ -47,9 +47,9 @@ export interface AwsRun {
   close(): Promise<void>;
 }
 
-export async function openAwsRun(values: OptionValues): Promise<AwsRun> {
+export async function openAwsRun(values: OptionValues, io?: Pick<Io, 'err'>): Promise<AwsRun> {
   // The first Ctrl-C stops the deploy before its next step; the summary says what was left.
-  const { core, token, close } = openCliCore(settingsFromFlags(values));
+  const { core, token, close } = openCliCore(settingsFromFlags(values), undefined, io);
   try {
     return { session: await core.session(), token, context: (options) => core.deployContext(options), close };
   } catch (err) {
@@ -61,6 +61,7 @@ export async function openAwsRun(values: OptionValues): Promise<AwsRun> {
 /** Progress on stderr for people watching: one line per step started, and upload totals. */
 export function progressPrinter(io: Io): (e: DeployProgress) => void {
   const quiet = new Set(['read deployed state', 'measure', 'build image']);
+  // A build's own output is on stderr already; its end says whether anything ran.
   const lastPct = new Map<string, number>();
   return (e) => {
     const who = e.target.kind === 'layer' ? `layer ${e.target.name}` : e.target.name;
@@ -75,5 +76,6 @@ export function progressPrinter(io: Io): (e: DeployProgress) => void {
     }
     if (e.phase === 'done' && e.step === 'package' && e.bytes !== undefined) io.err(`... ${who}: packaged, ${e.bytes.toLocaleString('en-US')} bytes`);
     if (e.phase === 'done' && e.step === 'build image') io.err(`... ${who}: image built`);
+    if (e.phase === 'done' && e.step === 'build') io.err(`... ${who}: build ${e.message ?? 'done'}`);
   };
 }

@@ -1,9 +1,8 @@
-import { join, relative } from 'node:path';
-import { BuildEngine, type BuildSettings, type FunctionBuild } from '../../core/build';
-import { cancellationSource } from '../../core/cancel';
-import { defaultCacheDir } from '../../core/local/cacheDir';
+import { relative } from 'node:path';
+import type { FunctionBuild } from '../../core/build';
+import { BUILD_ARG_OPTIONS, BUILD_ARG_USAGE, openCliCore, settingsFromFlags } from '../core';
 import type { Io } from '../io';
-import { type OptionValues, parseOptions } from '../options';
+import { parseOptions } from '../options';
 import { formatTable } from '../table';
 import { selectFunctions } from './sizeSetup';
 
@@ -19,44 +18,32 @@ Exit 0 when every build succeeded, 1 when any failed, 2 for usage errors.
 
 Options:
   --force                build even what is up to date
-  --pip-arg ARG          an extra argument for pip install (repeatable; an argument that starts
-                         with a dash goes after '=': --pip-arg=--index-url=URL)
-  --npm-arg ARG          an extra argument for npm ci / npm install (repeatable)
-  --maven-arg ARG        an extra argument for each mvn run (repeatable)
+${BUILD_ARG_USAGE}
   --template PATH        a SAM template (repeatable; default: discover under --root)
   --root DIR             where to discover templates (default: the current directory)
   --json                 machine output on stdout`;
 
 const BUILD_OPTIONS = {
   force: { type: 'boolean' },
-  'pip-arg': { type: 'string', multiple: true },
-  'npm-arg': { type: 'string', multiple: true },
-  'maven-arg': { type: 'string', multiple: true },
+  ...BUILD_ARG_OPTIONS,
 } as const;
 
 /** `build [LOGICAL_ID...]`: builds what is out of date; exit 1 when any build failed. */
 export async function buildCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
   const { common, values, positionals } = parseOptions(args, BUILD_OPTIONS, { positionals: true, cwd });
   const functions = await selectFunctions(common, positionals, io);
-  const engine = new BuildEngine({ cacheDir: join(defaultCacheDir(), 'build'), settings: buildSettings(values) });
-  const source = cancellationSource();
-  const onSigint = (): void => source.cancel();
-  process.once('SIGINT', onSigint);
+  // The same engine sizes, local runs and deploys use: the same artifacts and dependency cache.
+  const { core, token, close } = openCliCore(settingsFromFlags(values), undefined, io);
   let builds: FunctionBuild[];
   try {
-    builds = await engine.buildAll(functions, { token: source.token, force: values.force === true, onLog: (line) => io.err(line) });
+    builds = await (await core.buildEngine()).buildAll(functions, { token, force: values.force === true });
   } finally {
-    process.off('SIGINT', onSigint);
+    await close();
   }
   if (common.json) io.out(JSON.stringify({ functions: builds.map(buildJson) }, null, 2));
   else printHuman(builds, io, cwd);
   for (const b of builds.filter((x) => x.status === 'failed')) io.err(`lambda-workbench build: ${b.reason ?? 'failed'}${b.hint ? `\n${b.hint}` : ''}`);
   return builds.some((b) => b.status === 'failed') ? 1 : 0;
-}
-
-function buildSettings(values: OptionValues): BuildSettings {
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  return { pipArgs: list(values['pip-arg']), npmArgs: list(values['npm-arg']), mavenArgs: list(values['maven-arg']) };
 }
 
 /** The CLI.md fields first (names are a contract), then extras. */

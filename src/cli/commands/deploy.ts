@@ -1,6 +1,7 @@
 import { type DeployOptions, type DeployPlan, type DeployResult, executeDeploy, type FunctionPlan, type FunctionResult, planDeploy } from '../../core/deploy';
 import { UserError } from '../../core/errors';
 import type { FunctionSpec } from '../../core/model/types';
+import { BUILD_ARG_OPTIONS, BUILD_ARG_USAGE } from '../core';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
 import { formatTable } from '../table';
@@ -29,7 +30,11 @@ Options:
   --concurrency N        functions deployed at once (default 3)
   --registry HOST:PORT   push images to this registry instead of ECR (for emulators whose ECR cannot take pushes)
   --docker-host URL      the Docker engine for image builds (default: DOCKER_HOST, the docker context, the socket)
-  --json                 machine output on stdout`;
+${BUILD_ARG_USAGE}
+  --json                 machine output on stdout
+
+A function a builder makes (pip, npm, go, make, maven) is built first when its artifact is missing
+or out of date (the build's output on stderr), and its artifact is what goes up.`;
 
 const DEPLOY_OPTIONS = {
   ...AWS_OPTIONS,
@@ -42,6 +47,7 @@ const DEPLOY_OPTIONS = {
   concurrency: { type: 'string' },
   registry: { type: 'string' },
   'docker-host': { type: 'string' },
+  ...BUILD_ARG_OPTIONS,
 } as const;
 
 /** `deploy [LOGICAL_ID...]`: plan, then execute, printed as CLI.md describes. */
@@ -64,7 +70,7 @@ export async function deployCommand(args: string[], io: Io, cwd = process.cwd())
     return 0;
   }
 
-  const run = await openAwsRun(values);
+  const run = await openAwsRun(values, io);
   let plan: DeployPlan | undefined;
   try {
     const ctx = await run.context(options);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type DebugOptions, InvocationClock, type InvokeResult, type LogEntry } from '../../core/local';
+import { BUILD_ARG_USAGE } from '../core';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
 import { findFunction, LOCAL_OPTIONS, openRunner, readEvent } from './localRun';
@@ -26,7 +27,11 @@ Options:
                          debugpy when the image has it), print where, and send the event once one
                          attaches and lets it run; the function's timeout is off while debugging
   --label KEY=VALUE      an extra label on the container (repeatable)
-  --json                 machine output on stdout`;
+${BUILD_ARG_USAGE}
+  --json                 machine output on stdout
+
+A function a builder makes (pip, npm, go, make, maven) runs as its built artifact, like deploy
+uploads it: built first when it is missing or out of date, with the build's output on stderr.`;
 
 /** `invoke LOGICAL_ID`: one local invocation, printed as CLI.md describes. */
 export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(), stdin?: () => string): Promise<number> {
@@ -36,7 +41,7 @@ export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(),
   let session: Awaited<ReturnType<typeof openRunner>> | undefined;
   try {
     const payload = readEvent(typeof values.event === 'string' ? values.event : undefined, cwd, stdin);
-    session = await openRunner(fn, values);
+    session = await openRunner(fn, values, {}, io);
     const live = (e: LogEntry): void => {
       // Human mode streams the function's output as it comes; REPORT is printed with the result.
       if (!common.json && e.stream !== 'platform') io.err(e.line);

@@ -5,8 +5,8 @@ import { UserError } from '../../core/errors';
 import type { LocalRunner, LocalRunnerOptions, NetworkMode } from '../../core/local';
 import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
-import { openCliCore, settingsFromFlags } from '../core';
-import { UsageError } from '../io';
+import { BUILD_ARG_OPTIONS, openCliCore, settingsFromFlags } from '../core';
+import { type Io, UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
 /** Options `invoke` and `bench` share: where to run and what the container gets. */
@@ -21,6 +21,7 @@ export const LOCAL_OPTIONS = {
   profile: { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  ...BUILD_ARG_OPTIONS,
 } as const satisfies OptionSpec;
 
 /** The function named on the command line, from the templates the common options select. */
@@ -79,13 +80,14 @@ export async function openRunner(
   fn: FunctionSpec,
   values: OptionValues,
   extra: Pick<LocalRunnerOptions, 'cpu'> = {},
+  io?: Pick<Io, 'err'>,
 ): Promise<{ runner: LocalRunner; token: CancellationTokenLike; close(): Promise<void> }> {
   const images: Record<string, string> = {};
   if (typeof values.image === 'string') {
     if (!fn.runtime) throw new UsageError(`--image replaces a runtime's image, and ${fn.logicalId} has no Runtime`);
     images[fn.runtime] = values.image;
   }
-  const { core, token, close } = openCliCore(settingsFromFlags(values, images), { network: network(values), labels: labels(values), ...extra });
+  const { core, token, close } = openCliCore(settingsFromFlags(values, images), { network: network(values), labels: labels(values), ...extra }, io);
   try {
     return { runner: (await core.runner()).runner, token, close };
   } catch (err) {

@@ -4,6 +4,7 @@ import { checkWarnAt, DEFAULT_WARN_AT, type Finding, formatBytes, formatPercent,
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
 import { formatTable } from '../table';
+import { BUILD_ARG_USAGE } from '../core';
 import { reportFailure } from '../failures';
 import { openSizeEngine, selectFunctions, SIZE_AWS_OPTIONS } from './sizeSetup';
 
@@ -14,7 +15,14 @@ against Lambda's limits: 50 MiB zipped for direct upload, 250 MiB unzipped with 
 10 GiB for an image, 5 layers. Lists what makes it big and what to do about it.
 Exit 0 when every function fits, 1 when any is over a limit (for CI), 2 for usage errors.
 
+A function a builder makes (pip, npm, go, make, maven) is measured as its built artifact; until
+it is built (or when its build is out of date) its size is an estimate from its sources and
+whatever counts its dependencies, marked as such, and never "ok" while a declared dependency
+is not counted. --build builds what is out of date first.
+
 Options:
+  --build                build functions whose artifact is missing or out of date first
+${BUILD_ARG_USAGE}
   --warn-at F            warn from this fraction of a limit (default ${DEFAULT_WARN_AT})
   --profile P            AWS profile for looking up layers given by ARN
   --endpoint-url URL     send those lookups to this endpoint (an emulator)
@@ -24,15 +32,23 @@ Options:
 
 /** `size [LOGICAL_ID...]`: exact package sizes against the limits; exit 1 when any function is over. */
 export async function sizeCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
-  const { common, values, positionals } = parseOptions(args, { ...SIZE_AWS_OPTIONS, 'warn-at': { type: 'string' } }, { positionals: true, cwd });
+  const { common, values, positionals } = parseOptions(args, { ...SIZE_AWS_OPTIONS, 'warn-at': { type: 'string' }, build: { type: 'boolean' } }, { positionals: true, cwd });
   const warnAt = parseWarnAt(values['warn-at']);
   const functions = await selectFunctions(common, positionals, io);
-  const { engine, token, close } = await openSizeEngine(values);
+  const { engine, builds, token, close } = await openSizeEngine(values, io);
   try {
+    let buildFailed = false;
+    if (values.build === true) {
+      for (const b of await builds.buildAll(functions, { token })) {
+        if (b.status !== 'failed') continue;
+        buildFailed = true;
+        io.err(`lambda-workbench size: ${b.reason ?? `building ${b.logicalId} failed`}${b.hint ? `\n${b.hint}` : ''}`);
+      }
+    }
     const sizes = await engine.measureAll(functions, { warnAt, token });
     if (common.json) io.out(JSON.stringify({ functions: sizes.map(sizeJson) }, null, 2));
     else printHuman(sizes, io, cwd);
-    return sizes.some((s) => s.status === 'over') ? 1 : 0;
+    return buildFailed || sizes.some((s) => s.status === 'over') ? 1 : 0;
   } catch (err) {
     return reportFailure(err, io, 'size');
   } finally {
@@ -61,6 +77,7 @@ export function sizeJson(s: FunctionSize) {
     layerCount: s.layerCount,
     imageBytes: s.imageBytes,
     status: s.status,
+    estimate: s.estimate,
     findings: s.findings.map(findingJson),
     topContributors: s.topContributors.map((c) => ({ name: c.name, bytes: c.bytes, share: c.share, kind: c.kind, zippedBytes: Math.round(c.zippedBytes), files: c.files })),
     templatePath: s.templatePath,
@@ -68,6 +85,7 @@ export function sizeJson(s: FunctionSize) {
     source: s.source,
     fileCount: s.fileCount,
     imageEstimated: s.image?.estimated ?? null,
+    build: s.build ? { builder: s.build.builder, artifactDir: s.build.artifactDir, upToDate: s.build.upToDate, uncounted: s.build.uncounted } : null,
     layers: s.layers.map((l) => ({ name: l.name, ref: l.ref, unzippedBytes: l.unzippedBytes, zippedBytes: l.zippedBytes, status: l.status, detail: l.detail })),
     excluded: s.excluded,
     limits: {
@@ -92,7 +110,7 @@ function printHuman(sizes: FunctionSize[], io: Io, cwd: string): void {
   const pct = (n: number | null, limit: number): string => (n === null ? 'unknown' : `${formatBytes(n)} (${formatPercent(n / limit)})`);
   const rows = sizes.map((s) => [
     s.logicalId,
-    s.status,
+    s.estimate && s.packageType === 'Zip' ? `${s.status} (estimate)` : s.status,
     s.packageType === 'Image' ? `image ${pct(s.imageBytes, LIMITS.imageBytes)}${s.image?.estimated && s.imageBytes !== null ? ' est.' : ''}` : pct(s.zippedBytes, LIMITS.zippedDirectUploadBytes),
     s.packageType === 'Image' ? '-' : pct(s.totalUnzippedBytes ?? s.unzippedBytes, LIMITS.unzippedWithLayersBytes) + (s.totalUnzippedBytes === null && s.unzippedBytes !== null && s.layerCount > 0 ? ' + unknown layers' : ''),
     String(s.layerCount),

@@ -1,8 +1,9 @@
+import type { BuildEngine } from '../../core/build';
 import type { CancellationTokenLike } from '../../core/cancel';
 import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
 import type { SizeEngine } from '../../core/size';
-import { openCliCore, settingsFromFlags } from '../core';
+import { BUILD_ARG_OPTIONS, openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
 import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
 
@@ -10,6 +11,7 @@ import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths }
 export const SIZE_AWS_OPTIONS = {
   profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  ...BUILD_ARG_OPTIONS,
 } as const satisfies OptionSpec;
 
 /**
@@ -40,10 +42,11 @@ export async function selectFunctions(common: CommonOptions, ids: readonly strin
  * own region with --profile (AWS is only opened if a layer needs it). Without usable credentials
  * a layer's size is unknown, with the reason: never a silent 0.
  */
-export async function openSizeEngine(values: OptionValues): Promise<{ engine: SizeEngine; token: CancellationTokenLike; close(): Promise<void> }> {
-  const { core, token, close } = openCliCore(settingsFromFlags(values));
+export async function openSizeEngine(values: OptionValues, io?: Pick<Io, 'err'>): Promise<{ engine: SizeEngine; builds: BuildEngine; token: CancellationTokenLike; close(): Promise<void> }> {
+  const { core, token, close } = openCliCore(settingsFromFlags(values), undefined, io);
   try {
-    return { engine: await core.sizeEngine(), token, close };
+    const [engine, builds] = await Promise.all([core.sizeEngine(), core.buildEngine()]);
+    return { engine, builds, token, close };
   } catch (err) {
     await close();
     throw err;

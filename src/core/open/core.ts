@@ -1,14 +1,18 @@
 import { join } from 'node:path';
+import type { BuildEngine, BuildEngineOptions } from '../build/engine';
+import type { FunctionBuild } from '../build/types';
 import type { DeployContext, DeployOptions } from '../deploy/context';
 import type { ImageEngine } from '../deploy/image';
 import type { AwsSession } from '../deploy/session';
 import type { Engine, EngineOptions } from '../docker/engine';
 import { lambdaLayerDownloader } from '../local/layerDownload';
 import type { LocalRunner, LocalRunnerOptions } from '../local/runner';
+import type { FunctionSpec } from '../model/types';
+import type { ArtifactSource } from '../size/code';
 import type { SizeEngine, SizeEngineOptions } from '../size/engine';
 import { AwsAccess, type CreateSession } from './aws';
 import { type Restarts, restartsFor } from './restarts';
-import { engineOptions, type SettingSources, type Settings } from './settings';
+import { buildSettings, engineOptions, type SettingSources, type Settings } from './settings';
 
 /**
  * The external systems the core opens. The defaults load the AWS SDK, dockerode and the engines on
@@ -19,6 +23,7 @@ export interface CoreDeps {
   openEngine(opts: EngineOptions): Promise<Engine>;
   createRunner(opts: LocalRunnerOptions): Promise<LocalRunner>;
   createSizeEngine(opts: SizeEngineOptions): Promise<SizeEngine>;
+  createBuildEngine(opts: BuildEngineOptions): Promise<BuildEngine>;
   connectImageEngine(opts: { dockerHost?: string; dockerHostSource?: string }): Promise<ImageEngine>;
 }
 
@@ -27,6 +32,7 @@ export const DEFAULT_DEPS: CoreDeps = {
   openEngine: async (opts) => (await import('../docker/engine')).openEngine(opts),
   createRunner: async (opts) => (await import('../local/runner')).LocalRunner.create(opts),
   createSizeEngine: async (opts) => new (await import('../size/engine')).SizeEngine(opts),
+  createBuildEngine: async (opts) => new (await import('../build/engine')).BuildEngine(opts),
   connectImageEngine: async (opts) => (await import('../deploy/image')).connectImageEngine(opts),
 };
 
@@ -39,6 +45,15 @@ export interface CorePlace {
   local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog' | 'loadEsbuild'>;
   /** For profile lookups; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Whether the workspace's code may run (the editor's workspace trust; the CLI is run by hand, so
+   * trusted). Untrusted: nothing is built; sizes stay estimates, and what needs a build says so.
+   */
+  trusted?: () => boolean;
+  /** Where the output of builds goes that size, local runs and deploys start (the log; the CLI's stderr). */
+  buildLog?: (line: string) => void;
+  /** Told after every build that put a new artifact in place (the editor re-measures the function). */
+  onBuilt?: (fn: FunctionSpec, build: FunctionBuild) => void;
 }
 
 /** A local runner and the engine it runs containers on. */
@@ -57,6 +72,7 @@ export class WorkbenchCore {
   private settings: Settings;
   private aws: AwsAccess;
   private size: Promise<SizeEngine> | undefined;
+  private builds: Promise<BuildEngine> | undefined;
   private run: Promise<LocalRun> | undefined;
   /** Runners being shut down (after a change of settings, or at the end): their containers are being removed. */
   private readonly retiring = new Set<Promise<void>>();
@@ -84,6 +100,7 @@ export class WorkbenchCore {
         cacheDir: join(this.place.cacheDir, 'size'),
         // Through the current AWS access, so new AWS settings need no new engine.
         layerResolver: { resolve: (arn, token) => this.aws.layerResolver.resolve(arn, token) },
+        builds: this.artifacts(),
       })
       .catch((err: unknown) => {
         if (this.size === size) this.size = undefined;
@@ -91,6 +108,48 @@ export class WorkbenchCore {
       });
     this.size = size;
     return size;
+  }
+
+  /**
+   * The build engine: one for the core's lifetime (or until build settings change), so a build
+   * the editor's Build command, a local run or a deploy starts is one run, and all of them, and
+   * the size engine, see the same artifacts.
+   */
+  buildEngine(): Promise<BuildEngine> {
+    if (this.builds) return this.builds;
+    const builds = this.deps
+      .createBuildEngine({
+        cacheDir: join(this.place.cacheDir, 'build'),
+        settings: buildSettings(this.settings),
+        trusted: () => this.trusted,
+        onLog: this.place.buildLog,
+        onBuilt: this.place.onBuilt,
+      })
+      .catch((err: unknown) => {
+        if (this.builds === builds) this.builds = undefined;
+        throw err;
+      });
+    this.builds = builds;
+    return builds;
+  }
+
+  /** Whether the workspace's code may run (see CorePlace.trusted). */
+  get trusted(): boolean {
+    return this.place.trusted?.() ?? true;
+  }
+
+  /** Builds as size, local runs and deploys see them: through the current build engine, so new build settings need no new size engine. */
+  private artifacts(): ArtifactSource & Pick<BuildEngine, 'build'> {
+    const engine = (): Promise<BuildEngine> => this.buildEngine();
+    const trusted = (): boolean => this.trusted;
+    return {
+      status: async (fn) => (await engine()).status(fn),
+      preview: async (fn) => (await engine()).preview(fn),
+      build: async (fn, run) => (await engine()).build(fn, run),
+      get trusted() {
+        return trusted();
+      },
+    };
   }
 
   /** The AWS session for deploys and the Cloud view. */
@@ -117,6 +176,7 @@ export class WorkbenchCore {
     const docker = engineOptions(this.settings, this.place.sources);
     return deployContextFrom(session, {
       packager: sizeEnginePackager(engine, { cacheDir: join(this.place.cacheDir, 'deploy') }),
+      builds: this.artifacts(),
       imageEngine: () => this.deps.connectImageEngine({ dockerHost: docker.dockerHost, dockerHostSource: docker.dockerHostSource }),
       options,
     });
@@ -137,6 +197,8 @@ export class WorkbenchCore {
       old.close();
     }
     if (restarts.runner) this.retireRunner();
+    // The next build asks for an engine with the new settings; a build running now finishes with the old.
+    if (restarts.builds) this.builds = undefined;
     return restarts;
   }
 
@@ -183,6 +245,7 @@ export class WorkbenchCore {
       credentials,
       // Through the current AWS access: a layer is fetched with the AWS settings of when it is needed.
       layerDownloader: lambdaLayerDownloader((layerRegion) => this.aws.lambdaIn(layerRegion)),
+      builds: this.artifacts(),
       ...this.place.local,
     });
     return { runner, engine };

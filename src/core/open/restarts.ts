@@ -6,6 +6,8 @@ export interface Restarts {
   aws: boolean;
   /** The local runner: its warm containers are removed and the next invoke starts cold. */
   runner: boolean;
+  /** The build engine: builds' installer options changed, so every artifact is out of date. */
+  builds: boolean;
   /**
    * Which measurements to redo: every function's (the warning threshold judges them all), only
    * those with layers given by ARN (looked up with the old AWS settings), or none.
@@ -24,6 +26,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * - local.* and docker.*: the runner, except local.envFile, which each invoke reads (containers
  *   whose environment changes are replaced then).
  * - size.warnAt: every measurement's status and findings.
+ * - build.*: the build engine, and every measurement (artifacts built with other options are stale).
  * - deploy.*: nothing that runs; each deploy reads them.
  */
 export function restartsFor(before: Settings, after: Settings): Restarts {
@@ -33,11 +36,12 @@ export function restartsFor(before: Settings, after: Settings): Restarts {
   const credentials = profileChanged && after.local.passAwsCredentials;
   const runnerLocal = (l: Settings['local']): unknown => ({ ...l, envFile: undefined });
   const runner = !same(runnerLocal(before.local), runnerLocal(after.local)) || before.docker.host !== after.docker.host || region || credentials;
-  const sizes = before.size.warnAt !== after.size.warnAt ? 'all' : aws ? 'arnLayers' : 'none';
-  return { aws, runner, sizes };
+  const builds = !same(before.build, after.build);
+  const sizes = before.size.warnAt !== after.size.warnAt || builds ? 'all' : aws ? 'arnLayers' : 'none';
+  return { aws, runner, builds, sizes };
 }
 
 /** Whether anything needs doing. */
 export function restartsAnything(r: Restarts): boolean {
-  return r.aws || r.runner || r.sizes !== 'none';
+  return r.aws || r.runner || r.builds || r.sizes !== 'none';
 }

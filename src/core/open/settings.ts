@@ -1,3 +1,4 @@
+import type { BuildSettings } from '../build/types';
 import type { AwsSessionOptions } from '../deploy/session';
 import type { EngineOptions } from '../docker/engine';
 
@@ -11,6 +12,8 @@ export interface Settings {
   local: { images: Readonly<Record<string, string>>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string };
   docker: { host: string };
   deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
+  /** Extra arguments for the installers builds run: an index or mirror, an offline wheel folder or cache. */
+  build: { pipArgs: readonly string[]; npmArgs: readonly string[]; mavenArgs: readonly string[] };
 }
 
 /** The defaults of the manifest's contributes.configuration; the CLI starts from them too. */
@@ -20,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   local: { images: {}, idleTimeoutSeconds: 300, passAwsCredentials: false, envFile: '', runtimeApiAddress: '' },
   docker: { host: '' },
   deploy: { s3Bucket: '', publishAlias: '', concurrency: 4 },
+  build: { pipArgs: [], npmArgs: [], mavenArgs: [] },
 };
 
 /** How messages name where a value came from: a setting in the editor, a flag in the CLI. */
@@ -45,6 +49,11 @@ export function sessionOptions(s: Pick<Settings, 'aws'>): AwsSessionOptions {
     ...(s.aws.region ? { region: s.aws.region } : {}),
     ...(s.aws.endpointUrl ? { endpointUrl: s.aws.endpointUrl } : {}),
   };
+}
+
+/** What builds are told by the settings (they are inputs of every build: a change rebuilds). */
+export function buildSettings(s: Pick<Settings, 'build'>): BuildSettings {
+  return { pipArgs: [...s.build.pipArgs], npmArgs: [...s.build.npmArgs], mavenArgs: [...s.build.mavenArgs] };
 }
 
 /** The Docker engine the settings choose, named in messages the way the shell names it. */

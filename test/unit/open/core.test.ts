@@ -136,7 +136,7 @@ describe('open: one factory for the editor and the CLI', () => {
       const download = rec.runners[0].layerDownloader!;
       assert.deepEqual(await download(ARN), archive);
       const moved = editorSettings({ aws: { region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:5000' } });
-      assert.deepEqual(core.update(moved), { aws: true, runner: false, sizes: 'arnLayers' });
+      assert.deepEqual(core.update(moved), { aws: true, runner: false, builds: false, sizes: 'arnLayers' });
       assert.deepEqual(await download(ARN), archive);
       assert.deepEqual(
         rec.lambdaCalls.map((c) => c.session),

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BuildEngine, type BuildEngineOptions } from '../../../src/core/build';
 import type { AwsSession, AwsSessionOptions } from '../../../src/core/deploy/session';
 import type { Engine, EngineOptions } from '../../../src/core/docker/engine';
 import type { LocalRunner, LocalRunnerOptions } from '../../../src/core/local/runner';
@@ -14,6 +15,7 @@ export interface Recorded {
   runners: LocalRunnerOptions[];
   disposedRunners: number;
   sizeEngines: SizeEngineOptions[];
+  buildEngines: BuildEngineOptions[];
   lambdaCalls: { session: AwsSessionOptions; command: string; input: unknown }[];
 }
 
@@ -28,10 +30,10 @@ export interface FakeOptions {
 
 /**
  * Stand-ins for AWS, Docker and the runner that record what the core passes them. The size engine
- * is the real one, on the calling thread and without a cache folder.
+ * is the real one, on the calling thread and without a cache folder; so is the build engine.
  */
 export function fakeDeps(opts: FakeOptions = {}): { deps: CoreDeps; rec: Recorded; state: { sizeEngineDisposed: boolean } } {
-  const rec: Recorded = { sessions: [], destroyedSessions: [], engines: [], runners: [], disposedRunners: 0, sizeEngines: [], lambdaCalls: [] };
+  const rec: Recorded = { sessions: [], destroyedSessions: [], engines: [], runners: [], disposedRunners: 0, sizeEngines: [], buildEngines: [], lambdaCalls: [] };
   const state = { sizeEngineDisposed: false };
   const session = (o: AwsSessionOptions): AwsSession =>
     ({
@@ -71,6 +73,10 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: CoreDeps; rec: Recorde
           rec.disposedRunners++;
         },
       } as unknown as LocalRunner;
+    },
+    createBuildEngine: async (o) => {
+      rec.buildEngines.push(o);
+      return new BuildEngine(o);
     },
     createSizeEngine: async (o) => {
       rec.sizeEngines.push(o);

@@ -10,7 +10,7 @@ function settings(patch: Patch = {}): Settings {
   return out;
 }
 
-const NOTHING: Restarts = { aws: false, runner: false, sizes: 'none' };
+const NOTHING: Restarts = { aws: false, runner: false, builds: false, sizes: 'none' };
 
 describe('open: what a change of settings restarts', () => {
   it('restarts nothing for settings only a deploy reads, nor for the env file each invoke reads', () => {
@@ -20,7 +20,7 @@ describe('open: what a change of settings restarts', () => {
   });
 
   it('restarts only the runner for what the runner is made with: images, idle timeout, engine, Runtime API address, credentials', () => {
-    const runnerOnly: Restarts = { aws: false, runner: true, sizes: 'none' };
+    const runnerOnly: Restarts = { aws: false, runner: true, builds: false, sizes: 'none' };
     assert.deepEqual(restartsFor(settings(), settings({ local: { images: { 'nodejs22.x': 'mirror/node:22' } } })), runnerOnly);
     assert.deepEqual(restartsFor(settings(), settings({ local: { idleTimeoutSeconds: 0 } })), runnerOnly);
     assert.deepEqual(restartsFor(settings(), settings({ local: { runtimeApiAddress: '10.0.0.5' } })), runnerOnly);
@@ -28,27 +28,32 @@ describe('open: what a change of settings restarts', () => {
     assert.deepEqual(restartsFor(settings(), settings({ docker: { host: 'ssh://builder' } })), runnerOnly);
   });
 
+  it('renews the build engine for new installer options, and judges every measurement again: every artifact is out of date', () => {
+    assert.deepEqual(restartsFor(settings(), settings({ build: { pipArgs: ['--index-url', 'https://mirror.example/simple'] } })), { aws: false, runner: false, builds: true, sizes: 'all' });
+    assert.deepEqual(restartsFor(settings(), settings({ build: { npmArgs: ['--offline'] } })).builds, true);
+  });
+
   it('judges every measurement again for a new warning threshold, and keeps the runner', () => {
-    assert.deepEqual(restartsFor(settings(), settings({ size: { warnAt: 0.5 } })), { aws: false, runner: false, sizes: 'all' });
+    assert.deepEqual(restartsFor(settings(), settings({ size: { warnAt: 0.5 } })), { aws: false, runner: false, builds: false, sizes: 'all' });
   });
 
   it('renews AWS access and the layers looked up with it for an endpoint; the runner, which fetches layers through it, stays', () => {
-    assert.deepEqual(restartsFor(settings(), settings({ aws: { endpointUrl: 'http://127.0.0.1:5000' } })), { aws: true, runner: false, sizes: 'arnLayers' });
+    assert.deepEqual(restartsFor(settings(), settings({ aws: { endpointUrl: 'http://127.0.0.1:5000' } })), { aws: true, runner: false, builds: false, sizes: 'arnLayers' });
   });
 
   it('restarts the runner for a region, since containers get AWS_REGION', () => {
-    assert.deepEqual(restartsFor(settings(), settings({ aws: { region: 'eu-west-1' } })), { aws: true, runner: true, sizes: 'arnLayers' });
+    assert.deepEqual(restartsFor(settings(), settings({ aws: { region: 'eu-west-1' } })), { aws: true, runner: true, builds: false, sizes: 'arnLayers' });
   });
 
   it('restarts the runner for a profile only when its region or credentials reach the containers', () => {
     const withRegion = settings({ aws: { region: 'eu-west-1' } });
-    assert.deepEqual(restartsFor(withRegion, settings({ aws: { region: 'eu-west-1', profile: 'dev' } })), { aws: true, runner: false, sizes: 'arnLayers' }, 'the region is set, no credentials passed');
-    assert.deepEqual(restartsFor(settings(), settings({ aws: { profile: 'dev' } })), { aws: true, runner: true, sizes: 'arnLayers' }, 'the region comes from the profile');
+    assert.deepEqual(restartsFor(withRegion, settings({ aws: { region: 'eu-west-1', profile: 'dev' } })), { aws: true, runner: false, builds: false, sizes: 'arnLayers' }, 'the region is set, no credentials passed');
+    assert.deepEqual(restartsFor(settings(), settings({ aws: { profile: 'dev' } })), { aws: true, runner: true, builds: false, sizes: 'arnLayers' }, 'the region comes from the profile');
     const passing = settings({ aws: { region: 'eu-west-1' }, local: { passAwsCredentials: true } });
-    assert.deepEqual(restartsFor(passing, settings({ aws: { region: 'eu-west-1', profile: 'dev' }, local: { passAwsCredentials: true } })), { aws: true, runner: true, sizes: 'arnLayers' }, 'the containers get its credentials');
+    assert.deepEqual(restartsFor(passing, settings({ aws: { region: 'eu-west-1', profile: 'dev' }, local: { passAwsCredentials: true } })), { aws: true, runner: true, builds: false, sizes: 'arnLayers' }, 'the containers get its credentials');
   });
 
   it('measures everything again when the threshold and AWS change together', () => {
-    assert.deepEqual(restartsFor(settings(), settings({ aws: { endpointUrl: 'http://127.0.0.1:5000' }, size: { warnAt: 0.9 } })), { aws: true, runner: false, sizes: 'all' });
+    assert.deepEqual(restartsFor(settings(), settings({ aws: { endpointUrl: 'http://127.0.0.1:5000' }, size: { warnAt: 0.9 } })), { aws: true, runner: false, builds: false, sizes: 'all' });
   });
 });
