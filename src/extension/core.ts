@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { FunctionBuild } from '../core/build/types';
 import type { LogEntry } from '../core/local';
+import type { FunctionSpec } from '../core/model/types';
 import { EDITOR_SOURCES, openCore, type Restarts, restartsAnything, type WorkbenchCore } from '../core/open';
 import { onSettingsChanged, readSettings } from './settings';
 import type { Workbench } from './workbench';
@@ -18,15 +20,22 @@ export class CoreServices implements vscode.Disposable {
   private readonly logs = new vscode.EventEmitter<LogEntry>();
   /** Every log line of every local invocation. */
   readonly onDidLog = this.logs.event;
-  private readonly sub: vscode.Disposable;
+  private readonly built = new vscode.EventEmitter<{ fn: FunctionSpec; build: FunctionBuild }>();
+  /** A build put a new artifact in place (whoever started it: a command, a local run, a deploy). */
+  readonly onDidBuild = this.built.event;
+  private readonly subs: vscode.Disposable[];
 
   constructor(private readonly wb: Workbench) {
     this.core = openCore(readSettings(), {
       cacheDir: wb.context.globalStorageUri.fsPath,
       sources: EDITOR_SOURCES,
       local: { onLog: (e) => this.logs.fire(e) },
+      // Read at each build: trust can be granted while the window is open.
+      trusted: () => vscode.workspace.isTrusted,
+      buildLog: (line) => wb.log.info(`[build] ${line}`),
+      onBuilt: (fn, build) => this.built.fire({ fn, build }),
     });
-    this.sub = onSettingsChanged(() => this.apply());
+    this.subs = [onSettingsChanged(() => this.apply())];
   }
 
   /** The core takes the new settings at once: what is asked for next is made with them. */
@@ -40,12 +49,13 @@ export class CoreServices implements vscode.Disposable {
 
   /** Removes the runner's containers and stops the size engine's workers, and waits for both. */
   async dispose(): Promise<void> {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     try {
       await this.core.dispose();
     } finally {
       this.applied.dispose();
       this.logs.dispose();
+      this.built.dispose();
     }
   }
 }

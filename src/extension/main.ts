@@ -7,7 +7,7 @@ import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
 import { SizeDiagnostics } from './size/diagnostics';
 import { SizeQuickFixes } from './size/quickFixes';
-import { REPORT_SCHEME, shortSize, SizeReports } from './size/report';
+import { REPORT_SCHEME, shortSize, SizeReports, sizeTooltip } from './size/report';
 import { SizeService } from './size/service';
 import { SizeStatusBar } from './size/statusBar';
 import { ModelStore } from './model/store';
@@ -57,14 +57,14 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   wb.own(
     sizes.onDidMeasure((measured) => {
       for (const s of measured) {
-        functions.decorate(s.templatePath, s.logicalId, { sizeText: shortSize(s), sizeStatus: s.status, sizeTooltip: `Package: ${shortSize(s)} (${s.status})` });
+        functions.decorate(s.templatePath, s.logicalId, { sizeText: shortSize(s), sizeStatus: s.status, sizeEstimate: s.estimate, sizeTooltip: sizeTooltip(s) });
         reports.update(s);
       }
     }),
   );
   const cloud = wb.own(new CloudTree(wb, aws));
   cloud.attach(wb.own(vscode.window.createTreeView('lambdaWorkbench.cloud', { treeDataProvider: cloud, showCollapseAll: true })));
-  registerCommands(wb, { store, functions, runs, debuggers, aws, sizes, reports, cloud });
+  registerCommands(wb, { services: core, store, functions, runs, debuggers, aws, sizes, reports, cloud });
   void store.ready();
   const activationMs = Date.now() - started;
   wb.log.info(`activated in ${activationMs} ms`);

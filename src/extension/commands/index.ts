@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AwsServices } from '../aws/sessions';
+import type { CoreServices } from '../core';
 import type { LocalDebugger } from '../local/debug';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
@@ -11,6 +12,7 @@ import type { CloudTree } from '../views/cloudTree';
 import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
 import { chooseProfile, chooseRegion } from './awsProfile';
+import { buildAll, buildFunction } from './build';
 import { cloudCommands } from './cloud';
 import { debugLocally } from './debug';
 import { deployAll, deployFunction, publishLayer } from './deploy';
@@ -23,6 +25,7 @@ import { pruneLayer } from './pruneLayer';
 import { showSizeReport } from './sizeReport';
 
 interface Views {
+  services: CoreServices;
   store: ModelStore;
   functions: FunctionsTree;
   runs: LocalRuns;
@@ -45,7 +48,9 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.showLog': () => wb.log.show(),
     'lambdaWorkbench.newFunction': () => newFunction(wb, views.store, windowPrompts),
     'lambdaWorkbench.newSampleEvent': (arg) => newSampleEvent(views.store, windowPrompts, arg),
-    'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(views.store, views.sizes, views.reports, arg),
+    'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(wb, views.store, views.services, views.sizes, views.reports, arg),
+    'lambdaWorkbench.buildFunction': (arg) => buildFunction(wb, views.store, views.services, views.sizes, arg),
+    'lambdaWorkbench.buildAll': () => buildAll(wb, views.store, views.services, views.sizes),
     'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, windowPrompts, arg),
     'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, windowPrompts, arg),
     'lambdaWorkbench.debugLocally': (arg) => debugLocally(views.store, views.debuggers, windowPrompts, arg),

@@ -18,6 +18,9 @@ const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
+/** Findings that are themselves about the build not having run: they need no estimate note. */
+const ABOUT_THE_BUILD = new Set(['dependencies-not-counted', 'artifact-not-built']);
+
 /**
  * Package-size findings as problems: on the function in its template (CodeUri, else Handler), and
  * on the dependency line a finding is about in package.json or requirements.txt. Replaced as a
@@ -43,9 +46,11 @@ export class SizeDiagnostics implements vscode.Disposable {
   publish(): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
     this.problems.clear();
-    const add = (file: string, range: vscode.Range, problem: SizeProblem): void => {
+    const add = (file: string, range: vscode.Range, problem: SizeProblem, estimate: boolean): void => {
       const f = problem.finding;
-      const d = new vscode.Diagnostic(range, `${problem.fn.logicalId}: ${f.message} ${f.fix}`.trim(), SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Information);
+      // Figures of an artifact not built yet say so, wherever they are shown.
+      const note = estimate && !ABOUT_THE_BUILD.has(f.code) ? ' (Estimated: the function is not built.)' : '';
+      const d = new vscode.Diagnostic(range, `${problem.fn.logicalId}: ${f.message} ${f.fix}${note}`.trim(), SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Information);
       d.source = 'Lambda Workbench';
       d.code = f.code;
       const list = byFile.get(file) ?? [];
@@ -57,9 +62,10 @@ export class SizeDiagnostics implements vscode.Disposable {
     for (const fn of this.store.functions()) {
       const size = this.sizes.get(fn);
       if (!size) continue;
+      const estimate = size.estimate && size.packageType === 'Zip';
       for (const finding of size.findings) {
-        add(fn.templatePath, templateRange(fn), { fn, finding });
-        for (const place of dependencyPlaces(fn, size, finding)) add(place.file, place.range, { fn, finding });
+        add(fn.templatePath, templateRange(fn), { fn, finding }, estimate);
+        for (const place of dependencyPlaces(fn, size, finding)) add(place.file, place.range, { fn, finding }, estimate);
       }
     }
     this.collection.clear();

@@ -35,6 +35,7 @@ export function render(s: FunctionSize): string {
   const row = (what: string, bytes: number | null, limit: number): string =>
     `| ${what} | ${bytes === null ? 'unknown' : `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`} | ${formatBytes(limit)} | ${bytes === null ? '' : formatPercent(bytes / limit)} |`;
   const lines = [`# ${s.logicalId}: package size`, '', `Status: **${s.status}** (warning at ${formatPercent(s.warnAt)} of a limit). Measured: ${s.source}${s.codePath ? ` \`${s.codePath}\`` : ''}, ${s.fileCount} files.`, ''];
+  if (s.build) lines.push(buildLine(s), '');
   lines.push('| | size | limit | used |', '|---|---|---|---|');
   if (s.packageType === 'Image') {
     lines.push(row(`image${s.image?.estimated ? ' (estimate)' : ''}`, s.imageBytes, LIMITS.imageBytes));
@@ -66,10 +67,28 @@ export function render(s: FunctionSize): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The tree's short form: "592 B zip · 671 B unzipped". */
+/** How the figures relate to the build: of the artifact, or an estimate until it is built. */
+function buildLine(s: FunctionSize): string {
+  const b = s.build as NonNullable<FunctionSize['build']>;
+  if (b.upToDate) return `Built by ${b.builder}: these are the artifact's figures (\`${b.artifactDir}\`), the zip deploy uploads.`;
+  const state = b.artifactDir ? 'its build is out of date' : 'it has not been built';
+  const untrusted = b.untrusted ? ' Nothing is built in an untrusted workspace.' : '';
+  const left = b.uncounted.length > 0 ? ` Not counted: ${b.uncounted.join(', ')}.` : '';
+  return `**Estimate**: ${state} (${b.builder}); the figures are of its sources and the dependencies that could be counted without building.${left}${untrusted} Run **Lambda: Build Function** for the artifact's figures.`;
+}
+
+/** The tree's short form: "592 B zip · 671 B unzipped", "(est.)" while the artifact is not built. */
 export function shortSize(s: FunctionSize): string {
   if (s.packageType === 'Image') return s.imageBytes === null ? 'image size unknown' : `${formatBytes(s.imageBytes)} image${s.image?.estimated ? ' (est.)' : ''}`;
   const zip = s.zippedBytes === null ? '?' : formatBytes(s.zippedBytes);
   const total = s.totalUnzippedBytes ?? s.unzippedBytes;
-  return `${zip} zip · ${total === null ? '?' : formatBytes(total)} unzipped`;
+  return `${zip} zip · ${total === null ? '?' : formatBytes(total)} unzipped${s.estimate ? ' (est.)' : ''}`;
+}
+
+/** A function row's tooltip line about its package. */
+export function sizeTooltip(s: FunctionSize): string {
+  const base = `Package: ${shortSize(s)} (${s.status})`;
+  if (!s.estimate || !s.build) return base;
+  const left = s.build.uncounted.length > 0 ? `; not counted: ${s.build.uncounted.join(', ')}` : '';
+  return `${base}. An estimate: ${s.build.artifactDir ? 'the build is out of date' : 'not built yet'}${left}. Build it for the artifact's size.`;
 }

@@ -35,6 +35,10 @@ export class SizeService implements vscode.Disposable {
       store.onDidChange(() => this.scheduleChanged()),
       store.onDidChangeCode((m) => this.schedule(m.functions)),
       services.onDidApplySettings((r) => this.settingsChanged(r)),
+      // A new artifact: the function is measured as built now.
+      services.onDidBuild(({ fn }) => this.schedule([fn])),
+      // Estimates say builds are off while the workspace is untrusted: say it no more.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleAll()),
     );
   }
 

@@ -20,6 +20,8 @@ export interface FunctionDecorations {
   sizeText?: string;
   sizeTooltip?: string;
   sizeStatus?: 'ok' | 'warn' | 'over' | 'unknown';
+  /** The figures estimate an artifact not built yet. */
+  sizeEstimate?: boolean;
   lastRun?: { summary: string; report: string };
 }
 
