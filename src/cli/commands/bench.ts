@@ -21,7 +21,9 @@ Options:
   --cpu lambda|host      lambda (default): CPU in proportion to memory as in Lambda; host: unlimited
   --image IMAGE, --env-file F, --docker-host URL, --runtime-api-address A,
   --network bridge|host, --label KEY=VALUE, --pass-credentials, --profile P,
-  --region R, --endpoint-url URL            as for invoke
+  --region R, --endpoint-url URL,
+  --pip-arg, --npm-arg, --maven-arg         as for invoke (a function a builder makes runs as its
+                                            artifact, built first when out of date)
   --json                 machine output on stdout`;
 
 function count(values: OptionValues, name: string, fallback: number, min: number): number {

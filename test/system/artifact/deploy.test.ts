@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { deployCommand } from '../../../src/cli/commands/deploy';
+import type { AwsSession } from '../../../src/core/deploy';
+import { project, type Project } from '../build/support';
+import { createRole, motoSession, resetMoto } from '../deploy/support';
+import { testEnv } from '../env';
+import { capture, offlineFlags, setEnv, zipOfFolder } from './support';
+
+const template = (roleArn: string): string => `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Handler: app.handler
+    Role: ${roleArn}
+Resources:
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: artifact-py
+      CodeUri: py/
+  NoWheel:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: artifact-no-wheel
+      CodeUri: sdist/
+`;
+
+// `deploy` of a Python function with real dependencies to the emulator: it builds first, and what
+// goes up is the artifact's zip.
+describe('artifact (real pip, moto): deploy builds first and uploads the artifact', function () {
+  this.timeout(180_000);
+  let p: Project;
+  let session: AwsSession;
+  let restore: () => void;
+  beforeEach(async () => {
+    await resetMoto();
+    session = await motoSession();
+    p = project(template(await createRole(session)), { py: 'python', sdist: 'python-sdist' });
+    restore = setEnv({ LAMBDA_WORKBENCH_CACHE: join(p.dir, '.cache'), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_PROFILE: undefined, AWS_REGION: undefined });
+  });
+  afterEach(() => {
+    restore();
+    session.destroy();
+    p.cleanup();
+  });
+
+  const deploy = async (...ids: string[]) => {
+    const io = capture();
+    const code = await deployCommand([...ids, '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, p.dir);
+    return { code, io, out: JSON.parse(io.stdout) as { functions: { logicalId: string; action: string; codeSha256: string; reason: string | null }[] } };
+  };
+
+  it('the deployed CodeSha256 is the sha256 of the artifact folder\'s zip, which holds the dependencies', async () => {
+    const { code, io, out } = await deploy('Py');
+    assert.equal(code, 0, io.stderr);
+    assert.equal(out.functions[0].action, 'created', out.functions[0].reason ?? '');
+    assert.match(io.stderr, /Building Py \(python-pip/, 'the build ran first, its output on stderr');
+    const deployed = await session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-py' }));
+    const zip = await zipOfFolder(join(p.dir, '.lambda-workbench', 'build', 'Py'), join(p.dir, 'artifact.zip'));
+    assert.equal(deployed.CodeSha256, zip.codeSha256);
+    assert.equal(out.functions[0].codeSha256, zip.codeSha256);
+    for (const f of ['app.py', 'six.py', 'markupsafe/__init__.py']) assert.ok(zip.names.includes(f), `${f} in the zip`);
+
+    // Nothing changed: the build is up to date, and nothing goes up.
+    const again = await deploy('Py');
+    assert.equal(again.out.functions[0].action, 'unchanged', again.out.functions[0].reason ?? '');
+    assert.doesNotMatch(again.io.stderr, /Building Py/);
+  });
+
+  it('a function whose build fails is refused with the build\'s error, and nothing is uploaded', async () => {
+    const { code, out } = await deploy('NoWheel');
+    assert.equal(code, 1);
+    assert.equal(out.functions[0].action, 'refused');
+    assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found no wheel of docopt/);
+    await assert.rejects(session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-no-wheel' })), /ResourceNotFound|not found/i);
+  });
+});
