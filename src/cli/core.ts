@@ -58,7 +58,8 @@ export interface CliCore {
 
 /**
  * Opens the core for one command. Builds that sizes, local runs and deploys start print their
- * output on stderr (`io`), so --json output on stdout stays clean; a terminal is run by hand, so
+ * output on stderr when given `io` (commands leave it out with --json, which keeps both streams
+ * for what the contract says; a failed build is still reported); a terminal is run by hand, so
  * the workspace counts as trusted.
  */
 export function openCliCore(settings: Settings, local?: CorePlace['local'], io?: Pick<Io, 'err'>): CliCore {

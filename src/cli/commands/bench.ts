@@ -62,7 +62,7 @@ export async function benchCommand(args: string[], io: Io, cwd = process.cwd(), 
   let session: Awaited<ReturnType<typeof openRunner>> | undefined;
   try {
     const payload = readEvent(values.event, cwd, stdin);
-    session = await openRunner(fn, values, { cpu }, io);
+    session = await openRunner(fn, values, { cpu }, common.json ? undefined : io);
     const runs = await runBench(session.runner, fn, {
       payload,
       envFile: typeof values['env-file'] === 'string' ? resolve(cwd, values['env-file']) : undefined,

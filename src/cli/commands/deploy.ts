@@ -70,7 +70,7 @@ export async function deployCommand(args: string[], io: Io, cwd = process.cwd())
     return 0;
   }
 
-  const run = await openAwsRun(values, io);
+  const run = await openAwsRun(values, common.json ? undefined : io);
   let plan: DeployPlan | undefined;
   try {
     const ctx = await run.context(options);

@@ -41,7 +41,7 @@ export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(),
   let session: Awaited<ReturnType<typeof openRunner>> | undefined;
   try {
     const payload = readEvent(typeof values.event === 'string' ? values.event : undefined, cwd, stdin);
-    session = await openRunner(fn, values, {}, io);
+    session = await openRunner(fn, values, {}, common.json ? undefined : io);
     const live = (e: LogEntry): void => {
       // Human mode streams the function's output as it comes; REPORT is printed with the result.
       if (!common.json && e.stream !== 'platform') io.err(e.line);

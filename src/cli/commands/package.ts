@@ -30,7 +30,7 @@ export async function packageCommand(args: string[], io: Io, cwd = process.cwd()
   if (typeof values.out !== 'string' || values.out === '') throw new UsageError('--out FILE.zip is required: where to write the package');
   const out = resolve(cwd, values.out);
   const [fn] = await selectFunctions(common, positionals, io);
-  const { engine, builds, token, close } = await openSizeEngine(values, io);
+  const { engine, builds, token, close } = await openSizeEngine(values, common.json ? undefined : io);
   try {
     if (isBuilt(fn)) await builds.build(fn, { token });
     const r = await engine.package(fn, out, { token });

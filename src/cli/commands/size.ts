@@ -35,7 +35,7 @@ export async function sizeCommand(args: string[], io: Io, cwd = process.cwd()): 
   const { common, values, positionals } = parseOptions(args, { ...SIZE_AWS_OPTIONS, 'warn-at': { type: 'string' }, build: { type: 'boolean' } }, { positionals: true, cwd });
   const warnAt = parseWarnAt(values['warn-at']);
   const functions = await selectFunctions(common, positionals, io);
-  const { engine, builds, token, close } = await openSizeEngine(values, io);
+  const { engine, builds, token, close } = await openSizeEngine(values, common.json ? undefined : io);
   try {
     let buildFailed = false;
     if (values.build === true) {

@@ -173,7 +173,7 @@ export class BuildEngine {
 /** Building runs the project's own code (install scripts, Makefiles): never in a workspace nobody trusted. */
 function untrustedBuild(fn: FunctionSpec): UserError {
   return new UserError(
-    `${fn.logicalId} is not built, and this workspace is not trusted: building runs the project's own code (pip and npm install scripts, make).`,
+    `${fn.logicalId} needs a build (its artifact is missing or out of date), and this workspace is not trusted: building runs the project's own code (pip and npm install scripts, make).`,
     'Trust the workspace (Manage Workspace Trust) to build it; until then its size is an estimate and it cannot be run or deployed.',
     'build-untrusted',
   );

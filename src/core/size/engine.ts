@@ -13,6 +13,7 @@ import { type ArtifactSource, chooseCode, type CodeChoice, notBuiltError } from 
 import { FolderReader, type FolderContents } from './contents';
 import { pythonDistributions } from './distributions';
 import { estimateParts } from './estimate';
+import { pythonRequiredBy } from './requiredBy';
 import { buildFindings } from './findings';
 import { parseIgnore } from './ignore';
 import { type ImageSizeLookup, imageSize } from './image';
@@ -229,6 +230,7 @@ export class SizeEngine {
     const distributions = pythonRoots.size > 0 ? new Map([...(await pythonDistributions(m.plan?.entries ?? [])), ...(extra?.distributions ?? [])]) : undefined;
     const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.bundle && !extra?.pieces.length, distributions);
     const categories = categoriesOf(m);
+    const requiredBy = pythonRoots.size > 0 ? await pythonRequiredBy(m.plan?.entries ?? [], m.build?.sourceDir ?? m.codePath) : undefined;
     // An artifact's package.json is a copy: fixes edit the one in the code folder.
     const analysis = m.folder?.dependencies.find((d) => d.dir === '')?.analysis;
     const rootProject = analysis && m.build ? { ...analysis, manifest: join(m.build.sourceDir, 'package.json') } : analysis;
@@ -253,6 +255,7 @@ export class SizeEngine {
       walk: m.folder?.walk,
       devOnly: rootProject ? { manifest: rootProject.manifest, packages: devOnly } : undefined,
       declaredDependencies: rootProject ? { manifest: rootProject.manifest, names: rootProject.dependencies } : undefined,
+      requiredBy,
     });
     const totalUnzippedBytes = unzippedBytes !== null && layersUnzippedBytes !== null ? unzippedBytes + layersUnzippedBytes : null;
     let status = zipStatus(zippedBytes, unzippedBytes, layersUnzippedBytes, fn.layers.length, warnAt);

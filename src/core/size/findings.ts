@@ -8,6 +8,7 @@ import { CATEGORY_PATTERNS, type ReportCategory } from './rules';
 import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from './runtimes';
 import type { WalkResult } from './walk';
 import { buildStateFindings } from './buildFindings';
+import { normalizeName } from './distributions';
 import { finding, list } from './findingParts';
 import type { Contributor, Finding, FindingCode, FixAction, FunctionBuildState, FunctionSize, LayerSize } from './types';
 
@@ -46,6 +47,8 @@ export interface FindingInput {
   devOnly?: { manifest: string; packages: string[] };
   /** Direct dependencies declared in the function's package.json. */
   declaredDependencies?: { manifest: string; names: string[] };
+  /** Python: the requirements.txt line each installed distribution comes from (normalized name -> requirement). */
+  requiredBy?: ReadonlyMap<string, string>;
 }
 
 const mib = (limit: number): string => `${formatBytes(limit)} (${formatExact(limit)} bytes)`;
@@ -96,8 +99,14 @@ function editedFolder(x: FindingInput): string | undefined {
 }
 
 /** The packages that make up a sizeable share of the package: what an over-limit problem is also shown on. */
-function heavyPackages(x: FindingInput): { package: string }[] {
-  return x.contributors.filter((c) => c.kind === 'package' && c.share >= 0.1).map((c) => ({ package: c.name }));
+function heavyPackages(x: FindingInput): Finding['subjects'] {
+  return x.contributors.filter((c) => c.kind === 'package' && c.share >= 0.1).map((c) => packageSubject(x, c.name));
+}
+
+/** A package as a finding's subject, with the requirement that brings it in when that is another one. */
+function packageSubject(x: FindingInput, name: string): Finding['subjects'][number] {
+  const via = x.requiredBy?.get(normalizeName(name));
+  return via && normalizeName(via) !== normalizeName(name) ? { package: name, requiredBy: via } : { package: name };
 }
 
 function externalsFor(x: FindingInput): string[] {
@@ -339,7 +348,7 @@ function dominanceFindings(x: FindingInput, out: Finding[]): void {
       finding('dominant-package', severity, `One package makes up most of the package: ${top.name} (${share}).`, `Check that ${top.name} is needed at run time; if it is, a layer can hold it so code deploys stay small.`, {
         bytes: top.bytes,
         actions: movableFolder(x) && layerRoom ? [{ kind: 'move-to-layer', manifest, packages: [top.name] }] : [],
-        subjects: [{ package: top.name }],
+        subjects: [packageSubject(x, top.name)],
       }),
     );
   } else {

@@ -71,8 +71,11 @@ export interface Finding {
   fix: string;
   /** Mechanical fixes, best first; empty when it takes a person. */
   actions: FixAction[];
-  /** Where it comes from: package names and/or paths (relative to the code folder), for placing diagnostics. */
-  subjects: { package?: string; path?: string }[];
+  /**
+   * Where it comes from: package names and/or paths (relative to the code folder), for placing
+   * diagnostics; `requiredBy`, the requirement that brings a package in when it is not asked for itself.
+   */
+  subjects: { package?: string; path?: string; requiredBy?: string }[];
 }
 
 export interface Contributor {

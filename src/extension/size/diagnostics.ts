@@ -87,11 +87,14 @@ function templateRange(fn: FunctionSpec): vscode.Range {
   return new vscode.Range(r.start.line, r.start.column, r.end.line, r.end.column);
 }
 
-/** The lines of package.json / requirements.txt that name the packages a finding is about. */
+/**
+ * The lines of package.json / requirements.txt that name the packages a finding is about: the
+ * package's own line, else the line of the requirement that brings it in (numpy under pandas).
+ */
 function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding): { file: string; range: vscode.Range }[] {
-  const packages = finding.subjects.map((s) => s.package).filter((p): p is string => !!p);
+  const subjects = finding.subjects.filter((s) => s.package);
   const root = fn.codeUri ?? size.codePath;
-  if (packages.length === 0 || !root) return [];
+  if (subjects.length === 0 || !root) return [];
   const node = fn.runtime?.startsWith('nodejs') ?? true;
   const file = path.join(root, node ? 'package.json' : 'requirements.txt');
   let lines: string[];
@@ -100,15 +103,19 @@ function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding
   } catch {
     return [];
   }
-  const places: { file: string; range: vscode.Range }[] = [];
-  for (const pkg of new Set(packages)) {
+  const lineOf = (pkg: string): number => {
     const pattern = node
       ? new RegExp(`^\\s*"${escape(pkg)}"\\s*:`)
       : new RegExp(`^\\s*${escape(pkg).replace(/[-_.]/g, '[-_.]')}\\s*($|[\\[<>=!~;# ])`, 'i');
-    const line = lines.findIndex((l) => pattern.test(l));
-    if (line >= 0) places.push({ file, range: new vscode.Range(line, lines[line].length - lines[line].trimStart().length, line, lines[line].length) });
+    return lines.findIndex((l) => pattern.test(l));
+  };
+  const found = new Set<number>();
+  for (const s of subjects) {
+    const own = lineOf(s.package as string);
+    const line = own >= 0 || !s.requiredBy ? own : lineOf(s.requiredBy);
+    if (line >= 0) found.add(line);
   }
-  return places;
+  return [...found].map((line) => ({ file, range: new vscode.Range(line, lines[line].length - lines[line].trimStart().length, line, lines[line].length) }));
 }
 
 function escape(s: string): string {

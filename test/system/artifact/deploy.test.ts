@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { deployCommand } from '../../../src/cli/commands/deploy';
+import { stateFile } from '../../../src/core/build';
 import type { AwsSession } from '../../../src/core/deploy';
 import { project, type Project } from '../build/support';
 import { createRole, motoSession, resetMoto } from '../deploy/support';
@@ -56,17 +58,19 @@ describe('artifact (real pip, moto): deploy builds first and uploads the artifac
     const { code, io, out } = await deploy('Py');
     assert.equal(code, 0, io.stderr);
     assert.equal(out.functions[0].action, 'created', out.functions[0].reason ?? '');
-    assert.match(io.stderr, /Building Py \(python-pip/, 'the build ran first, its output on stderr');
+    assert.equal(io.stderr, '', '--json: the build runs quietly');
+    assert.ok(existsSync(stateFile(p.template, 'Py')), 'the build ran first');
     const deployed = await session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-py' }));
     const zip = await zipOfFolder(join(p.dir, '.lambda-workbench', 'build', 'Py'), join(p.dir, 'artifact.zip'));
     assert.equal(deployed.CodeSha256, zip.codeSha256);
     assert.equal(out.functions[0].codeSha256, zip.codeSha256);
     for (const f of ['app.py', 'six.py', 'markupsafe/__init__.py']) assert.ok(zip.names.includes(f), `${f} in the zip`);
 
-    // Nothing changed: the build is up to date, and nothing goes up.
+    // Nothing changed: the build is up to date (not run again), and nothing goes up.
+    const state = readFileSync(stateFile(p.template, 'Py'), 'utf8');
     const again = await deploy('Py');
     assert.equal(again.out.functions[0].action, 'unchanged', again.out.functions[0].reason ?? '');
-    assert.doesNotMatch(again.io.stderr, /Building Py/);
+    assert.equal(readFileSync(stateFile(p.template, 'Py'), 'utf8'), state);
   });
 
   it('a function whose build fails is refused with the build\'s error, and nothing is uploaded', async () => {

@@ -88,5 +88,12 @@ describe('artifact (real npm, real Docker): a local run mounts the built artifac
     assert.deepEqual(edited.payload, { edited: 172_800_000 });
     assert.equal(edited.report.cold, true);
     assert.ok(progress.includes('Building Node (nodejs-npm)'), progress.join(' | '));
+
+    // A cold start with the artifact up to date: no build, only the container.
+    progress.length = 0;
+    const started = Date.now();
+    const cold = await runner.invoke(fn, { event: {}, forceCold: true, onProgress: (m) => progress.push(m.message) });
+    assert.deepEqual([cold.report.cold, progress.some((m) => m.startsWith('Building'))], [true, false]);
+    console.log(`      cold invoke, artifact up to date: ${Date.now() - started} ms wall, Init Duration ${cold.report.initDurationMs} ms`);
   });
 });

@@ -171,4 +171,20 @@ describe('size: artifacts and estimates', () => {
     assert.deepEqual([top.name, top.kind], ['Fast_Lib', 'package']);
     assert.equal(top.bytes, 1 + 30_000 + readFileSync(join(code, 'Fast_Lib-1.0.dist-info/METADATA')).length + readFileSync(join(code, 'Fast_Lib-1.0.dist-info/RECORD')).length);
   });
+
+  it('names the requirements.txt line that brings a dominant distribution in when it is not asked for itself', async () => {
+    const code = join(project.dir, 'pulled');
+    writeTree(code, {
+      'app.py': APP,
+      'requirements.txt': '# what the function asks for\ntoplib==1.0\n',
+      'toplib/__init__.py': 'import heavylib\n',
+      'toplib-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: toplib\nVersion: 1.0\nRequires-Dist: heavylib>=2\n\nTop.',
+      'toplib-1.0.dist-info/RECORD': 'toplib/__init__.py,,\n',
+      'heavylib/data.bin': 'h'.repeat(1_200_000),
+      'heavylib-2.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: heavylib\nVersion: 2.0\n',
+      'heavylib-2.0.dist-info/RECORD': 'heavylib/data.bin,,\n',
+    });
+    const s = await new SizeEngine({ workers: 0 }).measure({ ...fns.PyPlain, codeUri: code });
+    assert.deepEqual(find(s, 'dominant-package')?.subjects, [{ package: 'heavylib', requiredBy: 'toplib' }]);
+  });
 });
