@@ -45,9 +45,14 @@ export interface ContainerInvocation {
 
 /** Lambda's init phase may take 10 s, then it is retried within the invocation's own timeout. */
 const INIT_PHASE_MS = 10_000;
+/** How long a debug session's runtime connection may sit idle (stopped at a breakpoint). */
+const DEBUG_IDLE_MS = 12 * 60 * 60_000;
 const MB = 1024 * 1024;
 
 type Exit = { code: number; oomKilled: boolean; at: number };
+
+/** Errors after which the runtime's state is unknown: its environment is not reused. */
+const IN_DOUBT = new Set(['Function.ResponseSizeTooLarge', 'Runtime.ResponseAborted']);
 
 /**
  * One execution environment: a container running the runtime's bootstrap against its own
@@ -93,13 +98,16 @@ export class FunctionContainer {
     const server = await RuntimeApiServer.listen({
       host: config.plan.bindHost,
       allowed: initialAllowed(config.plan),
+      // The runtime's own connection is idle while its handler runs: never closed for that. A
+      // debugger may hold the handler much longer than its timeout.
+      limits: { idleMs: config.debug ? DEBUG_IDLE_MS : INIT_PHASE_MS + config.timeoutSeconds * 1000 + 30_000 },
       listener: {
         onFirstPoll: (at) => self?.resolveFirstPoll(at),
         onInitError: (error, at) => self?.resolveInitError({ error, at }),
       },
     });
     try {
-      const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: `${config.plan.containerHost}:${server.port}` };
+      const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: server.runtimeApi };
       const debugPort = config.debug && config.plan.networkMode !== 'host' ? `${config.debug.port}/tcp` : undefined;
       // A remote engine's machine has none of these folders: they are copied in before start.
       const code = codeMounts(config.binds, local);
@@ -117,6 +125,8 @@ export class FunctionContainer {
           ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
           Binds: code.binds,
           NetworkMode: config.plan.networkMode,
+          // The Runtime API's secret name, for this container only (see RuntimeApiServer.hostName).
+          ExtraHosts: [server.hostsEntry(config.plan.containerHost)],
           Memory: config.memoryMb * MB,
           // Equal to Memory: the function cannot swap, like Lambda.
           MemorySwap: config.memoryMb * MB,
@@ -267,7 +277,7 @@ export class FunctionContainer {
       const result = await done;
       if (result instanceof Error) throw result;
       // Anything that leaves the runtime in doubt ends this environment, as in Lambda.
-      const doubt = result.outcome.kind === 'error' && (result.outcome.status === 'timeout' || result.outcome.error.errorType === 'Function.ResponseSizeTooLarge');
+      const doubt = result.outcome.kind === 'error' && (result.outcome.status === 'timeout' || IN_DOUBT.has(result.outcome.error.errorType));
       if (doubt || this.state === 'dead') await this.remove();
       else this.state = 'ready';
       return result;
