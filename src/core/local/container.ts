@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import type { Engine } from '../docker/engine';
@@ -7,7 +8,9 @@ import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
 import { InvocationClock, type ClockTimer } from './clock';
 import { codeMounts, copyBindsIn } from './codeCopy';
+import { credentialLines, credentialsEntry, feed, openStdin } from './credentialsIn';
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
+import type { AwsCredentials } from './environment';
 import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
 import { attachLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
@@ -31,6 +34,8 @@ export interface ContainerConfig {
   cpu: 'host' | 'lambda';
   /** A debugger's port inside the container, published to 127.0.0.1 (on the host network it is this machine's port already). */
   debug?: { language: DebugLanguage; port: number };
+  /** AWS credentials for the function, handed over on stdin at start (see credentialsIn.ts), never in `env`. */
+  credentials?: AwsCredentials;
 }
 
 /** How one invocation in this container went, before it becomes a report. */
@@ -78,6 +83,8 @@ export class FunctionContainer {
   private started = false;
   private debuggerListening: Promise<void>;
   private resolveListening!: () => void;
+  /** The container's stdin while the credentials wait to be handed over at start. */
+  private stdin: Duplex | undefined;
 
   private constructor(
     readonly config: ContainerConfig,
@@ -111,10 +118,13 @@ export class FunctionContainer {
       const debugPort = config.debug && config.plan.networkMode !== 'host' ? `${config.debug.port}/tcp` : undefined;
       // A remote engine's machine has none of these folders: they are copied in before start.
       const code = codeMounts(config.binds, local);
+      if (config.credentials) credentialLines(config.credentials);
+      const entry = config.credentials ? await credentialsEntry(engine.docker, config.image, config.cmd) : { Cmd: config.cmd };
       const container = await engine.docker.createContainer({
         name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
         Image: config.image,
-        Cmd: config.cmd,
+        ...entry,
+        ...(config.credentials ? { OpenStdin: true, StdinOnce: true, AttachStdin: true } : {}),
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: config.labels,
         AttachStdout: true,
@@ -140,6 +150,7 @@ export class FunctionContainer {
       });
       self = new FunctionContainer(config, server, container, local);
       if (!local) await copyBindsIn(container, config.binds);
+      if (config.credentials) self.stdin = await openStdin(container);
       const listening = self;
       self.logs = await attachLines(engine.docker, container, (stream, line) => {
         if (config.debug && DEBUGGER_LISTENING.test(line)) listening.resolveListening();
@@ -349,6 +360,8 @@ export class FunctionContainer {
     this.startedAt = performance.now();
     try {
       await this.container.start();
+      if (this.stdin && this.config.credentials) feed(this.stdin, this.config.credentials);
+      this.stdin = undefined;
     } catch (err) {
       const message = ((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
       throw new UserError(
@@ -408,6 +421,7 @@ export class FunctionContainer {
   remove(): Promise<void> {
     this.state = 'dead';
     this.removing ??= (async () => {
+      this.stdin?.destroy();
       this.probe?.close();
       await this.container.remove({ force: true, v: true }).catch(() => undefined);
       await this.server.close();

@@ -19,7 +19,7 @@ export interface EnvironmentInputs {
   template: Record<string, string>;
   /** Overrides from an env file (see parseEnvFile); they win over the template. */
   overrides?: Record<string, string>;
-  /** Passed in only when the user opted in. */
+  /** Passed in only when the user opted in; never part of `env` (see credentialsIn.ts). */
   credentials?: AwsCredentials;
 }
 
@@ -78,7 +78,8 @@ export function logStreamName(now = new Date()): string {
 
 /**
  * The environment of the function's process, as Lambda sets it: its own variables (which the
- * template cannot override), the template's, the env file's, and credentials only when given.
+ * template cannot override), the template's and the env file's. Credentials are not in it: the
+ * container gets them on stdin (see credentialsIn.ts).
  * Returns the variables and the names the template tried to set but may not.
  */
 export function lambdaEnvironment(inputs: EnvironmentInputs): { env: Record<string, string>; ignored: string[] } {
@@ -102,11 +103,6 @@ export function lambdaEnvironment(inputs: EnvironmentInputs): { env: Record<stri
   });
   if (inputs.runtime) env.AWS_EXECUTION_ENV = `AWS_Lambda_${inputs.runtime}`;
   if (inputs.handler) env._HANDLER = inputs.handler;
-  if (inputs.credentials) {
-    env.AWS_ACCESS_KEY_ID = inputs.credentials.accessKeyId;
-    env.AWS_SECRET_ACCESS_KEY = inputs.credentials.secretAccessKey;
-    if (inputs.credentials.sessionToken) env.AWS_SESSION_TOKEN = inputs.credentials.sessionToken;
-  }
   return { env, ignored };
 }
 

@@ -385,6 +385,7 @@ export class LocalRunner {
           plan,
           cpu: this.opts.cpu ?? 'host',
           debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
+          credentials: prepared.envInputs.credentials,
         },
         (stream, line) => {
           const requestId = slot.container?.currentRequestId;

@@ -39,11 +39,10 @@ describe('local: the function\'s environment', () => {
     assert.deepEqual(ignored.sort(), ['AWS_REGION', '_HANDLER']);
   });
 
-  it('passes credentials only when given', () => {
-    const { env } = lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: {}, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't' } });
-    assert.equal(env.AWS_ACCESS_KEY_ID, 'AKIA1');
-    assert.equal(env.AWS_SECRET_ACCESS_KEY, 's');
-    assert.equal(env.AWS_SESSION_TOKEN, 't');
+  it('never puts credentials in the container\'s environment (they go in on stdin)', () => {
+    const { env } = lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: {}, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's3cr3t', sessionToken: 't0k' } });
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) assert.equal(env[k], undefined);
+    assert.doesNotMatch(JSON.stringify(env), /AKIA1|s3cr3t|t0k/);
   });
 
   it('makes a new log stream name each time', () => {
