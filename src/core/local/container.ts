@@ -30,6 +30,8 @@ export interface ContainerConfig {
   timeoutSeconds: number;
   labels: Record<string, string>;
   plan: RuntimeAddressPlan;
+  /** A network to attach to instead of the plan's network mode (a debug container's own, see debugNetwork.ts). */
+  network?: string;
   /** 'lambda': after init, CPU is limited in proportion to memory as Lambda does (1,769 MB = 1 vCPU). */
   cpu: 'host' | 'lambda';
   /** A debugger's port inside the container, published to 127.0.0.1 (on the host network it is this machine's port already). */
@@ -134,7 +136,7 @@ export class FunctionContainer {
           // Published to loopback only, on a port the engine picks: nothing else on the network reaches the debugger.
           ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
           Binds: code.binds,
-          NetworkMode: config.plan.networkMode,
+          NetworkMode: config.network ?? config.plan.networkMode,
           // The Runtime API's secret name, for this container only (see RuntimeApiServer.hostName).
           ExtraHosts: [server.hostsEntry(config.plan.containerHost)],
           Memory: config.memoryMb * MB,
