@@ -116,11 +116,6 @@ step_deps() {
   log "installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund >/dev/null
   else npm install --silent --no-audit --no-fund >/dev/null; fi
-  tmp=$(mktemp -d)
-  cp -r "$samples/java-maven/." "$tmp/"
-  (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
-    && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
-  rm -rf "$tmp"
   echo "$want" >"$stamp"
 }
 
