@@ -28,6 +28,8 @@ const PEM_PRIVATE_KEY = /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED) )?PRIVATE KE
 /** Tokens in .npmrc (_authToken, _auth, _password) and a password in .pypirc. */
 const NPMRC_TOKEN = /^\s*(\/\/[^\s=]*:)?_(authToken|auth|password)\s*=/m;
 const PYPIRC_PASSWORD = /^\s*password\s*[=:]/m;
+/** An AWS shared credentials file copied in under its own name. */
+const AWS_KEYS = /^\s*aws_(secret_access_key|session_token)\s*=/im;
 /** Templates of dotenv files are meant to be shared. */
 const ENV_TEMPLATE = /\.(example|sample|template|dist)$/i;
 /** How much of a file is read to tell a key from a certificate. */
@@ -37,9 +39,18 @@ export function secretDir(name: string): SecretKind | undefined {
   return SECRET_DIRS[name];
 }
 
+/** A link's target inside a .aws or .ssh folder (wherever that is) is a secret, whatever it is called. */
+export function secretTarget(realPath: string): SecretKind | undefined {
+  for (const segment of realPath.split('/').slice(0, -1)) {
+    const kind = SECRET_DIRS[segment];
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
 /**
  * Whether a file is a secret: by its name, or for names that hold secrets only sometimes
- * (.pem/.key, .npmrc, .pypirc) by its content. `names` are the link's name and its target's.
+ * (.pem/.key, .npmrc, .pypirc, credentials) by its content. `names` are the link's name and its target's.
  */
 export function secretFile(names: readonly string[], path: string): SecretKind | undefined {
   for (const name of names) {
@@ -52,13 +63,14 @@ export function secretFile(names: readonly string[], path: string): SecretKind |
     if (PEM_LIKE.test(name)) return PEM_PRIVATE_KEY.test(head(path)) ? 'private-key' : undefined;
     if (name === '.npmrc') return NPMRC_TOKEN.test(head(path)) ? 'credentials' : undefined;
     if (name === '.pypirc') return PYPIRC_PASSWORD.test(head(path)) ? 'credentials' : undefined;
+    if (name === 'credentials') return AWS_KEYS.test(head(path)) ? 'credentials' : undefined;
   }
   return undefined;
 }
 
 /** Whether a name's secrecy depends on its content, which can change without the name changing. */
 export function judgedByContent(name: string): boolean {
-  return PEM_LIKE.test(name) || name === '.npmrc' || name === '.pypirc';
+  return PEM_LIKE.test(name) || name === '.npmrc' || name === '.pypirc' || name === 'credentials';
 }
 
 function head(path: string): string {

@@ -7,7 +7,7 @@ import type { PackInput } from '../pack/types';
 import { WorkerPool } from '../pack/workerPool';
 import { type IgnorePattern, isIgnored } from './ignore';
 import { type CompiledRules, matchDir, matchFile, type PackageRule, type ReportCategory } from './rules';
-import { includedOnPurpose, judgedByContent, secretDir, secretFile, type SecretKind } from './sensitive';
+import { includedOnPurpose, judgedByContent, secretDir, secretFile, type SecretKind, secretTarget } from './sensitive';
 
 /**
  * A file that goes into the package: a pack input (name relative to the package root, read from
@@ -265,7 +265,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           continue;
         }
         if (outside && !leadOut(result, ignore, rel, real as string, true)) continue;
-        const secret = guard ? secretDir(e.name) : undefined;
+        const secret = guard ? (secretDir(e.name) ?? (real ? (secretDir(real.slice(real.lastIndexOf('/') + 1)) ?? secretTarget(real)) : undefined)) : undefined;
         if (secret && !keepSecret(result, ignore, rel, true, secret)) continue;
         stack.push({
           abs,
@@ -291,7 +291,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           continue;
         }
         if (outside && !leadOut(result, ignore, rel, real as string, false)) continue;
-        const secret = guard ? secretFile(real ? [e.name, real.slice(real.lastIndexOf('/') + 1)] : [e.name], abs) : undefined;
+        const secret = guard ? (secretFile(real ? [e.name, real.slice(real.lastIndexOf('/') + 1)] : [e.name], abs) ?? (real ? secretTarget(real) : undefined)) : undefined;
         if (secret && !keepSecret(result, ignore, rel, false, secret)) continue;
         pending.push({ entry: e, category: rule?.action === 'report' ? rule.category : dir.category });
         if (pending.length >= STAT_BATCH) flush(false);

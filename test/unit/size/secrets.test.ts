@@ -81,13 +81,15 @@ describe('size: private keys, credentials and env files stay out of the package'
     assert.ok(!size.findings.some((f) => f.code === 'secret-left-out' && f.subjects[0].path === 'keys/server.key'));
   });
 
-  it('judges a link by the file it leads to as well as by its name', async () => {
+  it('judges a link by the file it leads to as well as by its name, and an AWS credentials file by its content', async () => {
     const dir = join(t.dir, 'code');
-    writeTree(dir, { 'app.js': 'x', 'private/id_ed25519': KEY });
+    writeTree(dir, { 'app.js': 'x', 'private/id_ed25519': KEY, '.aws/credentials': '[default]\naws_secret_access_key = y', 'conf/credentials': '[p]\nAWS_SECRET_ACCESS_KEY=z', 'docs/credentials': 'how to get them' });
     symlinkSync('private/id_ed25519', join(dir, 'deploy-key'));
+    symlinkSync('.aws/credentials', join(dir, 'settings.ini'));
+    symlinkSync('.aws', join(dir, 'cfg'));
     const { names, size } = await packed(dir);
-    assert.deepEqual(names, ['app.js']);
-    assert.deepEqual(size.findings.filter((f) => f.code === 'secret-left-out').map((f) => f.subjects[0].path).sort(), ['deploy-key', 'private/id_ed25519']);
+    assert.deepEqual(names, ['app.js', 'docs/credentials']);
+    assert.deepEqual(size.findings.filter((f) => f.code === 'secret-left-out').map((f) => f.subjects[0].path).sort(), ['.aws', 'cfg', 'conf/credentials', 'deploy-key', 'private/id_ed25519', 'settings.ini']);
   });
 
   it('notices a certificate file that now holds a private key, though no folder changed', async function () {
