@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { isIPv4 } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { UserError } from '../errors';
 import { type LambdaError, parseRuntimeError, RESPONSE_LIMIT_BYTES, RUNTIME_PAYLOAD_TOO_LARGE, responseAborted, responseTooLarge } from './lambdaErrors';
-import { DEFAULT_HTTP_LIMITS, header, type HttpLimits, json, limitedServer, readBody, route } from './runtimeHttp';
+import { DEFAULT_HTTP_LIMITS, header, type HttpLimits, isWildcard, json, limitedServer, listenError, normalizeAddress, readBody, route } from './runtimeHttp';
 
 /** One event for the runtime, with what Lambda sends alongside it. */
 export interface RuntimeInvocation {
@@ -387,33 +385,5 @@ function notify(call: () => void): void {
     call();
   } catch {
     // ignored on purpose
-  }
-}
-
-/** ::ffff:172.17.0.2 and 172.17.0.2 are the same caller. */
-export function normalizeAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped && isIPv4(mapped[1]) ? mapped[1] : address.toLowerCase();
-}
-
-function isWildcard(host: string): boolean {
-  return host === '' || host === '0.0.0.0' || host === '::' || host === '[::]' || host === '::0';
-}
-
-function listenError(err: NodeJS.ErrnoException, host: string, port: number | undefined): Error {
-  const where = `${host}${port ? `:${port}` : ''}`;
-  switch (err.code) {
-    case 'EADDRNOTAVAIL':
-      return new UserError(
-        `Cannot listen for the container's runtime on ${where}: that address is not on this machine.`,
-        'The Docker bridge gateway must be a local address (a Docker engine on this machine). Use a local engine, or set the network to host.',
-        'runtime-api-address',
-      );
-    case 'EADDRINUSE':
-      return new UserError(`Cannot listen on ${where}: the port is in use.`, 'Stop what uses it, or let the port be chosen automatically.', 'runtime-api-port');
-    case 'EACCES':
-      return new UserError(`Not allowed to listen on ${where}.`, 'Use a port above 1024, or let the port be chosen automatically.', 'runtime-api-port');
-    default:
-      return new UserError(`Cannot listen on ${where}: ${err.message}`, undefined, 'runtime-api-listen');
   }
 }

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIPv4 } from 'node:net';
+import { UserError } from '../errors';
 
 /**
  * The HTTP side of the Runtime API, kept apart from its state machine: limits on connections,
@@ -126,4 +128,32 @@ export function route(method: string | undefined, url: string | undefined): Rout
 export function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** ::ffff:172.17.0.2 and 172.17.0.2 are the same caller. */
+export function normalizeAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped && isIPv4(mapped[1]) ? mapped[1] : address.toLowerCase();
+}
+
+export function isWildcard(host: string): boolean {
+  return host === '' || host === '0.0.0.0' || host === '::' || host === '[::]' || host === '::0';
+}
+
+export function listenError(err: NodeJS.ErrnoException, host: string, port: number | undefined): Error {
+  const where = `${host}${port ? `:${port}` : ''}`;
+  switch (err.code) {
+    case 'EADDRNOTAVAIL':
+      return new UserError(
+        `Cannot listen for the container's runtime on ${where}: that address is not on this machine.`,
+        'The Docker bridge gateway must be a local address (a Docker engine on this machine). Use a local engine, or set the network to host.',
+        'runtime-api-address',
+      );
+    case 'EADDRINUSE':
+      return new UserError(`Cannot listen on ${where}: the port is in use.`, 'Stop what uses it, or let the port be chosen automatically.', 'runtime-api-port');
+    case 'EACCES':
+      return new UserError(`Not allowed to listen on ${where}.`, 'Use a port above 1024, or let the port be chosen automatically.', 'runtime-api-port');
+    default:
+      return new UserError(`Cannot listen on ${where}: ${err.message}`, undefined, 'runtime-api-listen');
+  }
 }
