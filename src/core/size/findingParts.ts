@@ -5,7 +5,7 @@ export function finding(code: FindingCode, severity: Finding['severity'], messag
   return { code, severity, message, fix, bytes: null, limit: null, actions: [], subjects: [], ...extra };
 }
 
-/** "a, b, c, d, e and 3 more". */
+/** Up to `max` items, then how many more. */
 export function list(items: readonly string[], max = 5): string {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
