@@ -8,7 +8,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import { abortSignalFor } from '../deploy/retry';
 import { UserError } from '../errors';
-import { extractZipSafely } from '../local/unzip';
+import { extractZipSafely } from '../archive/extract';
 import { checkDownloadTarget } from './downloadTarget';
 
 export interface DownloadResult {
