@@ -1,3 +1,4 @@
+import { type Charge, chargeWalk } from './expansion';
 import { isIntrinsic, isRef } from './intrinsics';
 import type { NodeReader } from './nodes';
 
@@ -19,10 +20,12 @@ export interface Resolved {
  * conditional), and, when `parameters` is given, a !Ref to a Parameter with a Default becomes that
  * default, as SAM CLI does for local runs. Everything else stays as written.
  */
-export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>): Resolved {
+export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>, charge: Charge = () => true): Resolved {
   const state = { conditional: false, fromParameter: false };
   const walk = (v: unknown, depth: number): unknown => {
-    if (depth > 100) return v;
+    // Values repeated by Globals and aliases are walked once per function: paid for, so that the
+    // walks of a whole template stay within its expansion budget (once spent, the rest is kept as is).
+    if (depth > 100 || !charge(1)) return v;
     if (isIntrinsic(v)) {
       if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
         state.conditional = true;
@@ -31,7 +34,9 @@ export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, un
       if (isRef(v) && v.args === 'AWS::NoValue') return NO_VALUE;
       if (isRef(v) && parameters?.has(v.args)) {
         state.fromParameter = true;
-        return parameters.get(v.args);
+        // One default can stand in for many !Refs: each copy costs what walking it later costs.
+        const substitute = parameters.get(v.args);
+        return chargeWalk(substitute, charge) ? substitute : v;
       }
       return v;
     }
