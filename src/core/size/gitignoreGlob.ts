@@ -13,7 +13,8 @@ export function globToRe2(glob: string): string {
   let separator = false;
   segments.forEach((segment, i) => {
     const sep = separator ? '/' : '';
-    if (segment === '**') {
+    // Two stars or more make a whole segment `**`, as in git's wildmatch.
+    if (/^\*{2,}$/.test(segment)) {
       // Leading `**/` and inner `/**/`: any number of folders, none included. Trailing `/**`:
       // everything inside. Alone: everything.
       out += i === segments.length - 1 ? `${sep}.*` : `${sep}(?:.*/)?`;

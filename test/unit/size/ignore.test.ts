@@ -50,6 +50,11 @@ describe('size: .lambdaignore matching', () => {
     assert.equal(isIgnored(p, 'e/f', false), undefined);
     assert.equal(isIgnored(p, 'g/x/h', false), undefined);
     assert.ok(isIgnored(p, 'gxxh', false));
+    // A segment of nothing but stars is `**`, however many there are.
+    const q = parseIgnore('***/a\nb/***\n');
+    assert.ok(isIgnored(q, 'x/y/a', false));
+    assert.ok(isIgnored(q, 'a', false));
+    assert.ok(isIgnored(q, 'b/c/d', false));
   });
 
   it('matches names with newlines and characters beyond the BMP', () => {
