@@ -24,8 +24,12 @@ export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, un
   const state = { conditional: false, fromParameter: false };
   const walk = (v: unknown, depth: number): unknown => {
     // Values repeated by Globals and aliases are walked once per function: paid for, so that the
-    // walks of a whole template stay within its expansion budget (once spent, the rest is kept as is).
-    if (depth > 100 || !charge(1)) return v;
+    // walks of a whole template stay within its expansion budget. Once it is spent, collections left
+    // become null (scalars cost nothing to keep): a value kept unwalked could be shared by every
+    // function and cost its size again in every later walk (JSON output, fingerprints).
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > 100) return chargeWalk(v, charge) ? v : null;
+    if (!charge(1)) return null;
     if (isIntrinsic(v)) {
       if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
         state.conditional = true;
@@ -36,9 +40,9 @@ export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, un
         state.fromParameter = true;
         // One default can stand in for many !Refs: each copy costs what walking it later costs.
         const substitute = parameters.get(v.args);
-        return chargeWalk(substitute, charge) ? substitute : v;
+        return chargeWalk(substitute, charge) ? substitute : null;
       }
-      return v;
+      return chargeWalk(v.args, charge) ? v : null;
     }
     if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1)).filter((item) => item !== NO_VALUE);
     if (v !== null && typeof v === 'object') {
