@@ -1,9 +1,10 @@
 /**
  * Runs every test tier and ends with one line, `N passed, N failed, N skipped`, totalling them all.
- *   node out/test/run.js [--tier checks|unit|integration|system|ui]... [--grep PATTERN]
+ *   node out/test/run.js [--tier checks|unit|integration|system|ui|fuzz]... [--grep PATTERN]
  * Tiers: checks (tsc, eslint), unit (core and CLI on plain Node), integration (inside a real
  * VS Code extension host), system (a real Docker engine, registry and AWS API emulator), ui
- * (the workbench in headless chromium). Services are started once for the tiers that need them
+ * (the workbench in headless chromium), fuzz (property-based tests of the parsers on plain Node,
+ * seeded: LWB_FUZZ_SEED replays a run). Services are started once for the tiers that need them
  * and stopped at the end; nothing is left running.
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +19,7 @@ import { run } from './support/proc';
 import { type Services, startServices } from './support/services';
 
 const ROOT = resolve(__dirname, '..', '..');
-const TIERS = ['checks', 'unit', 'integration', 'system', 'ui'] as const;
+const TIERS = ['checks', 'unit', 'integration', 'system', 'ui', 'fuzz'] as const;
 type Tier = (typeof TIERS)[number];
 const NEEDS_SERVICES: readonly Tier[] = ['integration', 'system', 'ui'];
 
@@ -86,14 +87,18 @@ async function runChecks(): Promise<TierResult> {
   return r;
 }
 
-function runMochaTier(tier: 'unit' | 'system' | 'ui', env: Record<string, string>): Promise<TierResult> {
+type MochaTier = 'unit' | 'system' | 'ui' | 'fuzz';
+
+/** Per-test time limits: each fuzz property stops starting runs well within its minute. */
+const TEST_TIMEOUT_MS: Record<MochaTier, string> = { unit: '20000', fuzz: '60000', system: '180000', ui: '180000' };
+
+function runMochaTier(tier: MochaTier, env: Record<string, string>): Promise<TierResult> {
   const files = testFiles(join(ROOT, 'out', 'test', tier));
   if (files.length === 0) {
     log(`no ${tier} tests found`);
     return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
-  const timeout = tier === 'unit' ? '20000' : '180000';
-  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: timeout }, 20 * 60_000);
+  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, 20 * 60_000);
 }
 
 async function runIntegration(env: Record<string, string>): Promise<TierResult> {
@@ -178,7 +183,7 @@ async function main(): Promise<number> {
       await timed(tier, async () => {
         const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
         if (tier === 'integration') return runIntegration(env);
-        return runMochaTier(tier as 'unit' | 'system' | 'ui', env);
+        return runMochaTier(tier as MochaTier, env);
       });
     }
     await checks;
