@@ -23,10 +23,10 @@ export function readYaml(text: string): YamlSource {
     merge: true,
     prettyErrors: false,
     // yaml looks for a duplicate by scanning every earlier key of the mapping, which is quadratic
-    // in a mapping's size; duplicateKeys does the same check with a hash.
+    // in a mapping's size; duplicateKeyErrors does the same check with a hash.
     uniqueKeys: false,
   });
-  const errors = [...doc.errors, ...duplicateKeys(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
+  const errors = [...doc.errors, ...duplicateKeyErrors(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
   const problems = [...errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
   // One mistake often trips several of yaml's rules on the same line; the first says it best.
   const seen = new Set<string>();
@@ -40,7 +40,7 @@ export function readYaml(text: string): YamlSource {
 }
 
 /** yaml's DUPLICATE_KEY errors, as its own check reports them: scalar keys with equal values (merge keys never). */
-function duplicateKeys(doc: Document.Parsed): YAMLParseError[] {
+export function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
   const found: YAMLParseError[] = [];
   visit(doc, {
     Map(_key, map) {
