@@ -15,6 +15,22 @@ const S_IFLNK = 0o120000;
  * fit in a zip of a few tens of MB.
  */
 export const MAX_ENTRIES = 100_000;
+/**
+ * The largest archive worth fetching: Lambda's unzipped limit, plus room for the headers of many
+ * entries (a zip of incompressible files is a little larger than they are). A server that sends
+ * more is not sending a Lambda package, and would otherwise fill the disk or the memory.
+ */
+export const MAX_ARCHIVE_BYTES = LIMITS.unzippedWithLayersBytes + 64 * 1024 * 1024;
+
+/** The error for an archive larger than `max` bytes while it is being fetched. */
+export function archiveTooLarge(what: string, max: number): UserError {
+  return new UserError(
+    `Refusing to download ${what}: it is larger than ${count(max)} bytes, more than a Lambda package can be.`,
+    'Check where the download points; get the archive again from its source.',
+    'archive-too-large',
+  );
+}
+
 /** Longer than any path a link can name (PATH_MAX); a bigger "link" is data posing as one. */
 const MAX_LINK_BYTES = 4096;
 
