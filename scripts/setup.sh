@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -105,17 +105,67 @@ CONF
   rm -rf "$d"
 }
 
-# The project's own npm dependencies, reinstalled only when package.json changed.
+# The project's own npm dependencies, reinstalled only when package.json changed. An install is
+# kept in the cache under the hash of the manifest, the lock and Node's version, and a new clone
+# gets it as hard links (seconds, where npm ci takes half a minute); npm ci runs only for a
+# manifest the cache has not seen, or where the cache is on another file system.
 step_deps() {
   cd "$here"
   # A linked node_modules (a second checkout sharing one) is left alone: npm ci would empty its target.
   if [ -L node_modules ]; then return 0; fi
   local stamp=node_modules/.setup-stamp
-  local want; want=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+  local want; want=$( { cat package.json package-lock.json 2>/dev/null; node --version; } | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  local kept="$cache/node_modules/$want"
+  if [ -f "$kept/node_modules/.setup-stamp" ]; then
+    rm -rf node_modules
+    if cp -al "$kept/node_modules" node_modules 2>/dev/null; then return 0; fi
+    rm -rf node_modules
+  fi
   log "installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund >/dev/null
   else npm install --silent --no-audit --no-fund >/dev/null; fi
+  echo "$want" >"$stamp"
+  # Keep this install for the next clone (only the newest few manifests).
+  rm -rf "$kept.partial" && mkdir -p "$kept.partial" &&
+    cp -al node_modules "$kept.partial/node_modules" 2>/dev/null && rm -rf "$kept" && mv "$kept.partial" "$kept" || rm -rf "$kept.partial"
+  ls -1dt "$cache/node_modules"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+}
+
+# What the build tests install, fetched once so they run offline: wheels for both Lambda
+# architectures (and a package published only as source), the Node.js sample's npm tarballs in an
+# npm cache of their own, the Go sample's modules, and a Maven repository with the Java sample's
+# dependencies and Maven's plugins. Refetched when a sample's manifest changes.
+step_builddeps() {
+  local dir="$cache/build-deps" samples="$here/test/fixtures/build"
+  local stamp="$dir/.stamp" want
+  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "fetching the build tests' packages into $dir"
+  mkdir -p "$dir/wheels"
+  local arch
+  for arch in x86_64 aarch64; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
+      --implementation cp --python-version 3.12 --platform "manylinux2014_$arch" -r "$samples/python/requirements.txt"
+  done
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --no-binary=:all: --no-deps \
+    -r "$samples/python-sdist/requirements.txt"
+  local tmp; tmp=$(mktemp -d)
+  cp "$samples/node/package.json" "$samples/node/package-lock.json" "$tmp/"
+  (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cache "$dir/npm" >/dev/null)
+  rm -rf "$tmp"
+  (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS=-mod=mod go mod download)
+  # Go's own build cache: compiling the standard library for both Lambda CPUs takes a minute once.
+  for arch in amd64 arm64; do
+    (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' GOPROXY=off GOOS=linux GOARCH=$arch CGO_ENABLED=0 \
+      go build -o /dev/null .)
+  done
+  tmp=$(mktemp -d)
+  cp -r "$samples/java-maven/." "$tmp/"
+  (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
+    && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
+  rm -rf "$tmp"
   echo "$want" >"$stamp"
 }
 
@@ -128,7 +178,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps; do
+for group in "node22 ric" codeserver moto deps builddeps; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

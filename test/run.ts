@@ -153,7 +153,13 @@ async function main(): Promise<number> {
   // The tiers with services run in a network namespace of their own (see support/netns.ts).
   if (tiers.some((t) => NEEDS_SERVICES.includes(t)) && !process.env[NETNS_ENV] && canIsolateNetwork()) return rerunInNamespace();
   // The SDK's notice about future Node.js versions is not about this code; keep it out of test output.
-  const baseEnv: Record<string, string> = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}) };
+  // The product's own cache (LAMBDA_WORKBENCH_CACHE) is the run's, so no test meets what an earlier run left there.
+  const productCache = mkdtempSync(join(tmpdir(), 'lwb-product-cache-'));
+  const baseEnv: Record<string, string> = {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    LAMBDA_WORKBENCH_CACHE: productCache,
+    ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}),
+  };
   const results = new Map<Tier, [TierResult, number]>();
   const timed = async (tier: Tier, body: () => Promise<TierResult>): Promise<void> => {
     const started = Date.now();
@@ -189,6 +195,7 @@ async function main(): Promise<number> {
     await checks;
   } finally {
     await stopServices();
+    rmSync(productCache, { recursive: true, force: true });
   }
   const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
   for (const tier of tiers) {

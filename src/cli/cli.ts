@@ -1,6 +1,7 @@
 import { describeError } from '../core/errors';
 import { VERSION } from '../core/version';
 import { BENCH_USAGE, benchCommand } from './commands/bench';
+import { BUILD_USAGE, buildCommand } from './commands/build';
 import { DEPLOY_USAGE, deployCommand } from './commands/deploy';
 import { DOCTOR_USAGE, doctorCommand } from './commands/doctor';
 import { functionsCommand } from './commands/functions';
@@ -16,6 +17,7 @@ const USAGE = `Usage: lambda-workbench <command> [options]
 Commands:
   functions              list the functions and layers in your SAM templates
   new                    scaffold a new function into a template
+  build [ID...]          build functions the way Lambda runs them (skips what is up to date)
   size [ID...]           exact package sizes against Lambda's limits (exit 1 if any is over)
   package ID --out F     write the exact deployment zip
   invoke ID              run a function once in a local container
@@ -41,6 +43,7 @@ Lists the functions and layers in your SAM templates. Exits 1 if any template ha
 const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
   functions: { run: functionsCommand, usage: FUNCTIONS_USAGE },
   new: { run: newCommand, usage: NEW_USAGE },
+  build: { run: buildCommand, usage: BUILD_USAGE },
   size: { run: sizeCommand, usage: SIZE_USAGE },
   package: { run: packageCommand, usage: PACKAGE_USAGE },
   invoke: { run: invokeCommand, usage: INVOKE_USAGE },

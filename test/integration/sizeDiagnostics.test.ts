@@ -36,7 +36,7 @@ describe('package size diagnostics', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (original) writeFileSync(join(root(), 'template.yaml'), original);
-    for (const dir of ['fat', 'heavy', 'big', 'layers/heavy-lib']) rmSync(join(root(), dir), { recursive: true, force: true });
+    for (const dir of ['fat', 'heavy', 'big', 'keyed', 'layers/heavy-lib']) rmSync(join(root(), dir), { recursive: true, force: true });
   });
 
   it('reports a bundled AWS SDK on the template and on package.json, and the esbuild quick fix clears it', async () => {
@@ -96,6 +96,32 @@ describe('package size diagnostics', function () {
     assert.ok(action?.command, `offered: ${actions.map((a) => a.title).join(' | ')}`);
     return action.command;
   }
+
+  it('warns that a private key is left out of the package, and "include it anyway" writes the .lambdaignore line that packs it', async () => {
+    const { sizes } = await workbenchApi();
+    const dir = join(root(), 'keyed');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'app.mjs'), 'export const handler = async () => 1;\n');
+    writeFileSync(join(dir, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n-----END OPENSSH PRIVATE KEY-----\n');
+    await addFunction('Keyed', '      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: keyed/\n');
+    const template = vscode.Uri.file(join(root(), 'template.yaml'));
+    const warning = await until('the left-out key problem', vscode.languages.onDidChangeDiagnostics, () => problem(template, 'secret-left-out', 'Keyed'), 60_000);
+    assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(warning.message, /^Keyed: id_rsa looks like a private key and is left out of the package\./);
+    assert.equal(sizes.get({ templatePath: template.fsPath, logicalId: 'Keyed' })?.fileCount, 1, 'only app.mjs is packed');
+
+    await vscode.window.showTextDocument(template);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', template, warning.range);
+    const include = actions.find((a) => a.title === "Include id_rsa in Keyed's package anyway");
+    assert.ok(include?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(include.edit));
+    // The edit leaves .lambdaignore open and unsaved, as the person would see it; they save it.
+    const ignoreDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, '.lambdaignore')));
+    await ignoreDoc.save();
+    assert.match(readFileSync(join(dir, '.lambdaignore'), 'utf8'), /^!\/id_rsa$/m);
+    await until('the problem to clear', vscode.languages.onDidChangeDiagnostics, () => (problem(template, 'secret-left-out', 'Keyed') ? undefined : true), 60_000);
+    assert.equal(sizes.get({ templatePath: template.fsPath, logicalId: 'Keyed' })?.fileCount, 2, 'the key is packed, as asked');
+  });
 
   it('moves a dominant package into a new layer once confirmed, writes nothing when not, and the problem clears', async () => {
     const api = await workbenchApi();

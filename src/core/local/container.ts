@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import type { Engine } from '../docker/engine';
@@ -7,7 +8,9 @@ import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
 import { InvocationClock, type ClockTimer } from './clock';
 import { codeMounts, copyBindsIn } from './codeCopy';
+import { credentialLines, credentialsEntry, feed, openStdin } from './credentialsIn';
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
+import type { AwsCredentials } from './environment';
 import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
 import { attachLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
@@ -27,10 +30,14 @@ export interface ContainerConfig {
   timeoutSeconds: number;
   labels: Record<string, string>;
   plan: RuntimeAddressPlan;
+  /** A network to attach to instead of the plan's network mode (a debug container's own, see debugNetwork.ts). */
+  network?: string;
   /** 'lambda': after init, CPU is limited in proportion to memory as Lambda does (1,769 MB = 1 vCPU). */
   cpu: 'host' | 'lambda';
   /** A debugger's port inside the container, published to 127.0.0.1 (on the host network it is this machine's port already). */
   debug?: { language: DebugLanguage; port: number };
+  /** AWS credentials for the function, handed over on stdin at start (see credentialsIn.ts), never in `env`. */
+  credentials?: AwsCredentials;
 }
 
 /** How one invocation in this container went, before it becomes a report. */
@@ -45,9 +52,14 @@ export interface ContainerInvocation {
 
 /** Lambda's init phase may take 10 s, then it is retried within the invocation's own timeout. */
 const INIT_PHASE_MS = 10_000;
+/** How long a debug session's runtime connection may sit idle (stopped at a breakpoint). */
+const DEBUG_IDLE_MS = 12 * 60 * 60_000;
 const MB = 1024 * 1024;
 
 type Exit = { code: number; oomKilled: boolean; at: number };
+
+/** Errors after which the runtime's state is unknown: its environment is not reused. */
+const IN_DOUBT = new Set(['Function.ResponseSizeTooLarge', 'Runtime.ResponseAborted']);
 
 /**
  * One execution environment: a container running the runtime's bootstrap against its own
@@ -73,6 +85,8 @@ export class FunctionContainer {
   private started = false;
   private debuggerListening: Promise<void>;
   private resolveListening!: () => void;
+  /** The container's stdin while the credentials wait to be handed over at start. */
+  private stdin: Duplex | undefined;
 
   private constructor(
     readonly config: ContainerConfig,
@@ -93,20 +107,26 @@ export class FunctionContainer {
     const server = await RuntimeApiServer.listen({
       host: config.plan.bindHost,
       allowed: initialAllowed(config.plan),
+      // The runtime's own connection is idle while its handler runs: never closed for that. A
+      // debugger may hold the handler much longer than its timeout.
+      limits: { idleMs: config.debug ? DEBUG_IDLE_MS : INIT_PHASE_MS + config.timeoutSeconds * 1000 + 30_000 },
       listener: {
         onFirstPoll: (at) => self?.resolveFirstPoll(at),
         onInitError: (error, at) => self?.resolveInitError({ error, at }),
       },
     });
     try {
-      const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: `${config.plan.containerHost}:${server.port}` };
+      const env = { ...config.env, AWS_LAMBDA_RUNTIME_API: server.runtimeApi };
       const debugPort = config.debug && config.plan.networkMode !== 'host' ? `${config.debug.port}/tcp` : undefined;
       // A remote engine's machine has none of these folders: they are copied in before start.
       const code = codeMounts(config.binds, local);
+      if (config.credentials) credentialLines(config.credentials);
+      const entry = config.credentials ? await credentialsEntry(engine.docker, config.image, config.cmd) : { Cmd: config.cmd };
       const container = await engine.docker.createContainer({
         name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
         Image: config.image,
-        Cmd: config.cmd,
+        ...entry,
+        ...(config.credentials ? { OpenStdin: true, StdinOnce: true, AttachStdin: true } : {}),
         Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Labels: config.labels,
         AttachStdout: true,
@@ -116,7 +136,9 @@ export class FunctionContainer {
           // Published to loopback only, on a port the engine picks: nothing else on the network reaches the debugger.
           ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
           Binds: code.binds,
-          NetworkMode: config.plan.networkMode,
+          NetworkMode: config.network ?? config.plan.networkMode,
+          // The Runtime API's secret name, for this container only (see RuntimeApiServer.hostName).
+          ExtraHosts: [server.hostsEntry(config.plan.containerHost)],
           Memory: config.memoryMb * MB,
           // Equal to Memory: the function cannot swap, like Lambda.
           MemorySwap: config.memoryMb * MB,
@@ -130,6 +152,7 @@ export class FunctionContainer {
       });
       self = new FunctionContainer(config, server, container, local);
       if (!local) await copyBindsIn(container, config.binds);
+      if (config.credentials) self.stdin = await openStdin(container);
       const listening = self;
       self.logs = await attachLines(engine.docker, container, (stream, line) => {
         if (config.debug && DEBUGGER_LISTENING.test(line)) listening.resolveListening();
@@ -267,7 +290,7 @@ export class FunctionContainer {
       const result = await done;
       if (result instanceof Error) throw result;
       // Anything that leaves the runtime in doubt ends this environment, as in Lambda.
-      const doubt = result.outcome.kind === 'error' && (result.outcome.status === 'timeout' || result.outcome.error.errorType === 'Function.ResponseSizeTooLarge');
+      const doubt = result.outcome.kind === 'error' && (result.outcome.status === 'timeout' || IN_DOUBT.has(result.outcome.error.errorType));
       if (doubt || this.state === 'dead') await this.remove();
       else this.state = 'ready';
       return result;
@@ -339,6 +362,8 @@ export class FunctionContainer {
     this.startedAt = performance.now();
     try {
       await this.container.start();
+      if (this.stdin && this.config.credentials) feed(this.stdin, this.config.credentials);
+      this.stdin = undefined;
     } catch (err) {
       const message = ((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
       throw new UserError(
@@ -398,6 +423,7 @@ export class FunctionContainer {
   remove(): Promise<void> {
     this.state = 'dead';
     this.removing ??= (async () => {
+      this.stdin?.destroy();
       this.probe?.close();
       await this.container.remove({ force: true, v: true }).catch(() => undefined);
       await this.server.close();

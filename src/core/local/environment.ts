@@ -19,7 +19,7 @@ export interface EnvironmentInputs {
   template: Record<string, string>;
   /** Overrides from an env file (see parseEnvFile); they win over the template. */
   overrides?: Record<string, string>;
-  /** Passed in only when the user opted in. */
+  /** Passed in only when the user opted in; never part of `env` (see credentialsIn.ts). */
   credentials?: AwsCredentials;
 }
 
@@ -45,6 +45,31 @@ export const RESERVED_VARIABLES = new Set([
   'LAMBDA_RUNTIME_DIR',
 ]);
 
+/**
+ * Why a variable cannot be given to a container, or undefined when it can. Docker takes the
+ * environment as NAME=value strings split at the first '=', and a process's environment cannot
+ * hold NUL: a name with '=' would set another variable (AWS_LAMBDA_RUNTIME_API=... included),
+ * an empty one or a NUL would be mangled or refused by the engine.
+ */
+export function unusableVariable(name: string, value: string): string | undefined {
+  if (name === '') return 'an empty name';
+  if (name.includes('=')) return "a name with '=' in it";
+  if (name.includes('\0')) return 'a name with a NUL character in it';
+  if (value.includes('\0')) return 'a value with a NUL character in it';
+  return undefined;
+}
+
+/** The hint for an unusable variable: what names and values can be. */
+export const VARIABLE_HINT = 'Name variables with letters, digits and underscores (as Lambda requires), and keep NUL characters out of their values.';
+
+/** Refuses the first unusable variable, saying where it comes from. */
+export function checkVariables(vars: Record<string, string>, where: (name: string) => string, code: string): void {
+  for (const [name, value] of Object.entries(vars)) {
+    const why = unusableVariable(name, value);
+    if (why) throw new UserError(`${where(name)}: the variable ${JSON.stringify(name)} has ${why}, which cannot be passed to the function.`, VARIABLE_HINT, code);
+  }
+}
+
 /** A log stream name the way Lambda makes them: 2024/05/01/[$LATEST]<32 hex>. */
 export function logStreamName(now = new Date()): string {
   const d = now.toISOString().slice(0, 10).replace(/-/g, '/');
@@ -53,11 +78,14 @@ export function logStreamName(now = new Date()): string {
 
 /**
  * The environment of the function's process, as Lambda sets it: its own variables (which the
- * template cannot override), the template's, the env file's, and credentials only when given.
+ * template cannot override), the template's and the env file's. Credentials are not in it: the
+ * container gets them on stdin (see credentialsIn.ts).
  * Returns the variables and the names the template tried to set but may not.
  */
 export function lambdaEnvironment(inputs: EnvironmentInputs): { env: Record<string, string>; ignored: string[] } {
   const user: Record<string, string> = { ...inputs.template, ...(inputs.overrides ?? {}) };
+  // Callers check where the variables come from (prepareFunction, parseEnvFile); this is the last line.
+  checkVariables(user, () => 'The function\'s environment', 'env-name');
   const ignored = Object.keys(user).filter((k) => RESERVED_VARIABLES.has(k));
   const env: Record<string, string> = { TZ: ':UTC', LANG: 'en_US.UTF-8' };
   for (const [k, v] of Object.entries(user)) if (!RESERVED_VARIABLES.has(k)) env[k] = v;
@@ -75,11 +103,6 @@ export function lambdaEnvironment(inputs: EnvironmentInputs): { env: Record<stri
   });
   if (inputs.runtime) env.AWS_EXECUTION_ENV = `AWS_Lambda_${inputs.runtime}`;
   if (inputs.handler) env._HANDLER = inputs.handler;
-  if (inputs.credentials) {
-    env.AWS_ACCESS_KEY_ID = inputs.credentials.accessKeyId;
-    env.AWS_SECRET_ACCESS_KEY = inputs.credentials.secretAccessKey;
-    if (inputs.credentials.sessionToken) env.AWS_SESSION_TOKEN = inputs.credentials.sessionToken;
-  }
   return { env, ignored };
 }
 
@@ -110,11 +133,14 @@ export function parseEnvFile(text: string, fn: Pick<FunctionSpec, 'logicalId' | 
     const sections = ['Parameters', fn.logicalId, ...(fn.functionName ? [fn.functionName] : [])];
     const hasSections = sections.some((s) => typeof obj[s] === 'object' && obj[s] !== null);
     const out: Record<string, string> = {};
-    const add = (vars: unknown): void => {
+    const add = (vars: unknown, section?: string): void => {
       if (typeof vars !== 'object' || vars === null) return;
-      for (const [k, v] of Object.entries(vars)) if (v !== null && typeof v !== 'object') out[k] = String(v);
+      const found: Record<string, string> = {};
+      for (const [k, v] of Object.entries(vars)) if (v !== null && typeof v !== 'object') found[k] = String(v);
+      checkVariables(found, (name) => `${path} ${jsonKeyLine(text, name)}${section ? ` (in "${section}")` : ''}`, 'env-file');
+      Object.assign(out, found);
     };
-    if (hasSections) for (const s of sections) add(obj[s]);
+    if (hasSections) for (const s of sections) add(obj[s], s);
     else add(obj);
     return out;
   }
@@ -128,7 +154,14 @@ export function parseEnvFile(text: string, fn: Pick<FunctionSpec, 'logicalId' | 
     const quoted = /^(['"])(.*)\1$/.exec(value);
     if (quoted) value = quoted[1] === '"' ? quoted[2].replace(/\\n/g, '\n').replace(/\\"/g, '"') : quoted[2];
     else value = value.replace(/\s+#.*$/, '');
+    checkVariables({ [m[1]]: value }, () => `${path} line ${i + 1}`, 'env-file');
     out[m[1]] = value;
   });
   return out;
+}
+
+/** 'line N' of a key in JSON text (its first appearance as a key), for messages. */
+function jsonKeyLine(text: string, key: string): string {
+  const at = text.indexOf(`${JSON.stringify(key)}`);
+  return at < 0 ? 'at a key' : `line ${text.slice(0, at).split('\n').length}`;
 }

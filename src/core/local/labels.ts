@@ -22,8 +22,8 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Removes containers left by runs on this machine that ended without cleaning up (a crash, a
- * killed CLI). Containers of live processes, and of other machines sharing the engine, stay.
+ * Removes containers (and debug networks) left by runs on this machine that ended without cleaning
+ * up (a crash, a killed CLI). Those of live processes, and of other machines sharing the engine, stay.
  */
 export async function removeLeftovers(docker: Docker): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters: { label: [LABEL_OWNER] } });
@@ -33,5 +33,12 @@ export async function removeLeftovers(docker: Docker): Promise<number> {
     return h === host && Number(pid) > 0 && !alive(Number(pid));
   });
   await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  // Debug networks (see debugNetwork.ts) of those runs, once their containers are gone.
+  const networks = (await docker.listNetworks({ filters: { label: [LABEL_OWNER] } }).catch(() => [])) as { Id: string; Labels?: Record<string, string> }[];
+  const staleNetworks = networks.filter((n) => {
+    const [h, pid] = (n.Labels?.[LABEL_OWNER] ?? '').split('/');
+    return h === host && Number(pid) > 0 && !alive(Number(pid));
+  });
+  await Promise.all(staleNetworks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
   return stale.length;
 }

@@ -77,12 +77,18 @@ export function runtimeExitedDuringInit(exitCode: number): LambdaError {
   return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${exitDescription(exitCode)}` };
 }
 
+/** How much of a posted stack trace is kept: enough for any real trace, bounded for any body. */
+const TRACE_LINES = 200;
+const TRACE_LINE_CHARS = 4096;
+const ERROR_TYPE_CHARS = 256;
+
 /**
  * The error a runtime posted to /error or /init/error. Lambda uses the body when it is the
- * standard error JSON, and falls back to the Lambda-Runtime-Function-Error-Type header.
+ * standard error JSON, and falls back to the Lambda-Runtime-Function-Error-Type header. Total:
+ * whatever the body holds (objects in the trace, odd types, megabytes), this returns an error.
  */
 export function parseRuntimeError(body: Buffer, headerType: string | undefined): LambdaError {
-  const fallbackType = headerType?.trim() || 'Runtime.Unknown';
+  const fallbackType = clip(headerType?.trim() || 'Runtime.Unknown', ERROR_TYPE_CHARS);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -90,13 +96,36 @@ export function parseRuntimeError(body: Buffer, headerType: string | undefined):
     const text = body.toString('utf8').trim();
     return { errorType: fallbackType, errorMessage: text || 'The runtime reported an error without details.' };
   }
-  if (typeof parsed !== 'object' || parsed === null) return { errorType: fallbackType, errorMessage: String(parsed) };
+  if (typeof parsed !== 'object' || parsed === null) return { errorType: fallbackType, errorMessage: JSON.stringify(parsed) };
   const p = parsed as Record<string, unknown>;
   const error: LambdaError = {
-    errorType: typeof p.errorType === 'string' && p.errorType ? p.errorType : fallbackType,
-    errorMessage: typeof p.errorMessage === 'string' ? p.errorMessage : '',
+    errorType: typeof p.errorType === 'string' && p.errorType ? clip(p.errorType, ERROR_TYPE_CHARS) : fallbackType,
+    errorMessage: typeof p.errorMessage === 'string' ? p.errorMessage : p.errorMessage === undefined ? '' : JSON.stringify(p.errorMessage),
   };
-  if (Array.isArray(p.trace)) error.trace = p.trace.map(String);
-  if (Array.isArray(p.stackTrace)) error.stackTrace = p.stackTrace.map(String);
+  if (Array.isArray(p.trace)) error.trace = traceLines(p.trace);
+  if (Array.isArray(p.stackTrace)) error.stackTrace = traceLines(p.stackTrace);
   return error;
+}
+
+/** Trace entries as lines: strings as they are, anything else as its JSON (String() can throw on objects). */
+function traceLines(entries: unknown[]): string[] {
+  const lines = entries.slice(0, TRACE_LINES).map((e) => clip(typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e)), TRACE_LINE_CHARS));
+  if (entries.length > TRACE_LINES) lines.push(`... ${entries.length - TRACE_LINES} more lines`);
+  return lines;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/**
+ * The runtime's connection closed before its response (or error) was complete. Lambda has no
+ * name of its own for this to copy; the caller gets an error saying what happened, never the
+ * truncated bytes as if they were the whole response.
+ */
+export function responseAborted(requestId: string, kind: 'response' | 'error', bytes: number): LambdaError {
+  return {
+    errorType: 'Runtime.ResponseAborted',
+    errorMessage: `RequestId: ${requestId} Error: the runtime's connection closed before its ${kind} was complete (${bytes} bytes received).`,
+  };
 }

@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import { LIMITS } from '../limits';
 import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
-import { type AwsCredentials, type EnvironmentInputs, readEnvFile } from './environment';
+import { type AwsCredentials, checkVariables, type EnvironmentInputs, readEnvFile } from './environment';
 import { fingerprint } from './fingerprint';
 import { buildFunctionImage } from './imageBuild';
 import { type ImageChoice, imageForRuntime, type Progress } from './images';
@@ -72,7 +72,9 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     throw new UserError(`Timeout ${timeoutSeconds} of ${fn.logicalId} is outside Lambda's range (1-900 seconds).`, 'Fix Timeout in the template.', 'timeout');
   }
   const functionName = fn.functionName ?? fn.logicalId;
+  checkVariables(fn.environment, (name) => `${fn.templatePath}${lineOf(fn, name)}: Environment.Variables of ${fn.logicalId}`, 'env-name');
   const overrides = opts.envFile ? readEnvFile(opts.envFile, fn) : {};
+  checkVariables(opts.envOverrides ?? {}, () => 'The environment given for this run', 'env-name');
   Object.assign(overrides, opts.envOverrides ?? {});
   const warnings: string[] = [];
 
@@ -178,4 +180,10 @@ function codeFolder(ctx: PrepareContext, fn: FunctionSpec, override: string | un
     );
   }
   throw new UserError(`${fn.logicalId} has no code: neither CodeUri nor inline code.`, 'Set CodeUri to the folder with the handler.', 'code-missing');
+}
+
+/** ' line N' where the template sets the variable (or its Environment), when the model knows. */
+function lineOf(fn: FunctionSpec, name: string): string {
+  const range = fn.ranges.properties[`Environment.Variables.${name}`] ?? fn.ranges.properties.Environment;
+  return range ? ` line ${range.start.line + 1}` : '';
 }

@@ -13,6 +13,7 @@ import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
 import { checkDebugpy, DEBUG_PORTS, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
+import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
@@ -128,6 +129,7 @@ export class LocalRunner {
   private readonly layers: LayerCache;
   private readonly session = randomBytes(6).toString('hex');
   private plan: Promise<RuntimeAddressPlan> | undefined;
+  private debugNetwork: Promise<DebugNetwork> | undefined;
   private disposed = false;
 
   private constructor(private readonly opts: LocalRunnerOptions) {
@@ -272,6 +274,8 @@ export class LocalRunner {
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.removeContainers();
+    const net = await this.debugNetwork?.catch(() => undefined);
+    if (net) await removeDebugNetwork(this.opts.engine.docker, net);
   }
 
   private takeWarm(prepared: PreparedFunction): Slot | undefined {
@@ -349,6 +353,18 @@ export class LocalRunner {
     const { env } = lambdaEnvironment(prepared.envInputs);
     const binds = [...prepared.binds];
     let debugPort: number | undefined;
+    let network: string | undefined;
+    let containerPlan = plan;
+    if (debug && plan.networkMode !== 'host') {
+      // Its debugger listens on the container's address: no other container may share its network.
+      this.debugNetwork ??= createDebugNetwork(this.opts.engine.docker, this.session, this.opts.labels);
+      const net = await this.debugNetwork.catch((err: unknown) => {
+        this.debugNetwork = undefined;
+        throw new UserError(`Could not create the network for ${fn.logicalId}'s debug container: ${(err as Error).message}`, 'Check that the Docker engine can create bridge networks.', 'debug-network');
+      });
+      network = net.name;
+      containerPlan = debugPlan(plan, net);
+    }
     if (debug) {
       // On the host network the debugger listens on this machine's loopback: pick a free port there.
       debugPort = plan.networkMode === 'host' ? await freeLoopbackPort() : DEBUG_PORTS[debug.language];
@@ -382,9 +398,11 @@ export class LocalRunner {
             [LABEL_SESSION]: this.session,
             [LABEL_FUNCTION]: fn.logicalId,
           },
-          plan,
+          plan: containerPlan,
+          network,
           cpu: this.opts.cpu ?? 'host',
           debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
+          credentials: prepared.envInputs.credentials,
         },
         (stream, line) => {
           const requestId = slot.container?.currentRequestId;

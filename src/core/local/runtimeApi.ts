@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIPv4 } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { UserError } from '../errors';
-import { type LambdaError, parseRuntimeError, RESPONSE_LIMIT_BYTES, RUNTIME_PAYLOAD_TOO_LARGE, responseTooLarge } from './lambdaErrors';
+import { type LambdaError, parseRuntimeError, RESPONSE_LIMIT_BYTES, RUNTIME_PAYLOAD_TOO_LARGE, responseAborted, responseTooLarge } from './lambdaErrors';
+import { DEFAULT_HTTP_LIMITS, header, type HttpLimits, isWildcard, json, limitedServer, listenError, normalizeAddress, readBody, route } from './runtimeHttp';
 
 /** One event for the runtime, with what Lambda sends alongside it. */
 export interface RuntimeInvocation {
@@ -48,25 +48,51 @@ export interface RuntimeApiOptions {
   allowWaitMs?: number;
   /** Response and error bodies above this are refused like Lambda refuses them. */
   responseLimitBytes?: number;
+  /** Connection, time and queue limits (see HttpLimits). */
+  limits?: Partial<HttpLimits>;
 }
 
-const BASE = '/2018-06-01/runtime';
-const INVOCATION_PATH = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
-const ERROR_TYPE_HEADER = 'lambda-runtime-function-error-type';
+/** Requests that may wait for the container's address at once; a runtime sends one or two. */
+const MAX_WAITING = 16;
+
+/**
+ * The secret part of AWS_LAMBDA_RUNTIME_API. On a bridge network the server answers only its
+ * container's address, but on loopback (host networking, Docker Desktop, Podman machines, Colima)
+ * every process of this machine calls from the same address as the container. So each server
+ * has a random host name that only its container is told: AWS_LAMBDA_RUNTIME_API is
+ * `<name>:<port>`, the container's /etc/hosts maps the name to the address it reaches us at
+ * (ExtraHosts), and a request whose Host header is anything else is refused before it can take an
+ * event or post a result.
+ *
+ * A host name, because it is the one part every runtime client uses as given. A path prefix
+ * (`host:port/<token>`) is not: aws-lambda-ric 4 (Node.js) refuses any value but host:port at start
+ * ("Invalid hostnamePort"), and 3.x drops what follows the port when it posts init errors and
+ * streamed responses; awslambdaric (Python) posts init errors with http.client, which reads
+ * "port/token" as a bad port. Only aws-lambda-go, and clients on aws-lambda-cpp (which build
+ * `http://` + value + path), would carry a path. Each of them, like curl and any custom runtime,
+ * resolves the name it was given and sends it in the Host header.
+ */
+const NAME_SUFFIX = 'runtime.lambda-workbench.internal';
 
 interface InFlight {
   invocation: RuntimeInvocation;
   resolveDelivered(at: number): void;
   resolveOutcome(outcome: RuntimeOutcome): void;
   delivered: boolean;
+  /** A post for it is being read: a second one is refused. */
+  posting: boolean;
 }
 
 /**
  * The Lambda Runtime API (2018-06-01) for one container: the runtime long-polls /next for an
- * event and posts its response or error back. It listens on a single non-wildcard address and
- * answers only the addresses it is told are its container's.
+ * event and posts its response or error back. It listens on a single non-wildcard address,
+ * answers only requests for its own secret host name, and of those only the addresses it is told
+ * are its container's. Nothing a caller sends can make it throw, hold unbounded memory or keep a
+ * connection forever (see runtimeHttp.ts).
  */
 export class RuntimeApiServer {
+  /** The host name only its container knows (see NAME_SUFFIX). */
+  readonly hostName = `${randomBytes(16).toString('hex')}.${NAME_SUFFIX}`;
   private readonly queue: InFlight[] = [];
   private readonly inFlight = new Map<string, InFlight>();
   private pendingPoll: ServerResponse | undefined;
@@ -76,6 +102,7 @@ export class RuntimeApiServer {
   private closed = false;
   private connected = false;
   private readonly refusedFrom = new Set<string>();
+  private readonly limit: number;
 
   private constructor(
     private readonly server: Server,
@@ -84,14 +111,14 @@ export class RuntimeApiServer {
     private readonly opts: RuntimeApiOptions,
   ) {
     if (opts.allowed) this.allowed = new Set(opts.allowed.map(normalizeAddress));
+    this.limit = opts.responseLimitBytes ?? RESPONSE_LIMIT_BYTES;
   }
 
   static async listen(opts: RuntimeApiOptions): Promise<RuntimeApiServer> {
     if (isWildcard(opts.host)) throw new Error(`The Runtime API must not listen on a wildcard address (${opts.host}).`);
-    const server = createServer();
-    // The runtime keeps one long poll open between invocations; no timer may cut it.
-    server.keepAliveTimeout = 0;
-    server.requestTimeout = 0;
+    const server = limitedServer({ ...DEFAULT_HTTP_LIMITS, ...opts.limits }, () => {
+      // Accept errors (out of file descriptors) and the like: the runtime's next call tells.
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, opts.host, () => {
@@ -104,13 +131,23 @@ export class RuntimeApiServer {
     const port = (server.address() as { port: number }).port;
     const api = new RuntimeApiServer(server, opts.host, port, opts);
     server.on('connection', () => (api.connected = true));
-    server.on('request', (req, res) => api.onRequest(req, res));
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => api.handle(req, res));
     return api;
   }
 
-  /** host:port, the value of AWS_LAMBDA_RUNTIME_API when the container reaches this address directly. */
-  get address(): string {
-    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  /** AWS_LAMBDA_RUNTIME_API for the container: its secret host name and this port. */
+  get runtimeApi(): string {
+    return `${this.hostName}:${this.port}`;
+  }
+
+  /**
+   * The container's hosts entry (an ExtraHosts value) that sends the secret name to `address`,
+   * where the container reaches this server: an IP address, or, when the container reaches it by
+   * a name of the engine's (host.docker.internal), the engine's `host-gateway`, which that name means.
+   */
+  hostsEntry(address: string): string {
+    const bare = address.replace(/^\[(.*)\]$/, '$1');
+    return `${this.hostName}:${/^[\d.]+$|:/.test(bare) ? bare : 'host-gateway'}`;
   }
 
   /** Whether anything has connected, refused callers included: a runtime that never did could not reach this address. */
@@ -128,7 +165,7 @@ export class RuntimeApiServer {
     this.allowed = new Set(addresses.map(normalizeAddress));
     for (const w of this.waiting.splice(0)) {
       clearTimeout(w.timer);
-      this.onRequest(w.req, w.res);
+      this.handle(w.req, w.res);
     }
   }
 
@@ -138,7 +175,7 @@ export class RuntimeApiServer {
     let resolveOutcome!: (o: RuntimeOutcome) => void;
     const delivered = new Promise<number>((r) => (resolveDelivered = r));
     const outcome = new Promise<RuntimeOutcome>((r) => (resolveOutcome = r));
-    const entry: InFlight = { invocation, resolveDelivered, resolveOutcome, delivered: false };
+    const entry: InFlight = { invocation, resolveDelivered, resolveOutcome, delivered: false, posting: false };
     this.inFlight.set(invocation.requestId, entry);
     this.queue.push(entry);
     this.deliver();
@@ -148,11 +185,7 @@ export class RuntimeApiServer {
   /** Ends an invocation from outside (timeout, crash, cancel): later posts for it are refused. */
   settle(requestId: string, outcome: RuntimeOutcome): void {
     const entry = this.inFlight.get(requestId);
-    if (!entry) return;
-    this.inFlight.delete(requestId);
-    const queued = this.queue.indexOf(entry);
-    if (queued >= 0) this.queue.splice(queued, 1);
-    entry.resolveOutcome(outcome);
+    if (entry) this.finish(entry, outcome);
   }
 
   async close(): Promise<void> {
@@ -167,11 +200,20 @@ export class RuntimeApiServer {
     });
   }
 
+  private finish(entry: InFlight, outcome: RuntimeOutcome): void {
+    this.inFlight.delete(entry.invocation.requestId);
+    const queued = this.queue.indexOf(entry);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    entry.resolveOutcome(outcome);
+  }
+
   private deliver(): void {
     const res = this.pendingPoll;
     if (!res || this.queue.length === 0) return;
-    const entry = this.queue.shift()!;
     this.pendingPoll = undefined;
+    // A poll whose connection is gone would swallow the event: keep it for the next one.
+    if (res.destroyed || res.writableEnded) return;
+    const entry = this.queue.shift()!;
     const inv = entry.invocation;
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
@@ -189,44 +231,91 @@ export class RuntimeApiServer {
     entry.resolveDelivered(performance.now());
   }
 
+  /** Every request comes through here; nothing it does may throw into Node's request loop. */
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.onRequest(req, res);
+    } catch {
+      this.failed(req, res);
+    }
+  }
+
+  private failed(req: IncomingMessage, res: ServerResponse): void {
+    json(res, 500, { errorType: 'ServiceException', errorMessage: 'The Runtime API could not handle this request.' }, true);
+    req.resume();
+  }
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const from = normalizeAddress(req.socket.remoteAddress ?? '');
-    if (!this.allowed) {
-      const timer = setTimeout(() => {
-        const i = this.waiting.findIndex((w) => w.res === res);
-        if (i >= 0) this.waiting.splice(i, 1);
-        this.refuse(res, from);
-      }, this.opts.allowWaitMs ?? 10_000);
-      this.waiting.push({ req, res, timer });
+    // The secret name first: a stranger is refused at once, and never waits or sees state.
+    if (header(req, 'host')?.toLowerCase() !== this.runtimeApi) {
+      req.resume();
+      json(res, 403, { errorType: 'AccessDenied', errorMessage: 'This Runtime API answers only its own container.' }, true);
       return;
     }
+    const from = normalizeAddress(req.socket.remoteAddress ?? '');
+    if (!this.allowed) return this.wait(req, res, from);
     if (!this.allowed.has(from)) {
+      req.resume();
       this.refuse(res, from);
       return;
     }
-    const url = req.url ?? '';
-    if (req.method === 'GET' && url === `${BASE}/invocation/next`) return this.onNext(res);
-    if (req.method === 'POST' && url === `${BASE}/init/error`) return void this.onInitError(req, res);
-    const m = INVOCATION_PATH.exec(url);
-    if (req.method === 'POST' && m) return void this.onInvocationPost(req, res, decodeURIComponent(m[1]), m[2] as 'response' | 'error');
-    const known = url === `${BASE}/invocation/next` || url === `${BASE}/init/error` || INVOCATION_PATH.test(url);
-    req.resume();
-    json(res, known ? 405 : 404, {
-      errorType: known ? 'MethodNotAllowed' : 'NotFound',
-      errorMessage: known ? `${req.method} is not allowed on ${url}` : `No such Runtime API resource: ${url}`,
+    const r = route(req.method, req.url);
+    switch (r.kind) {
+      case 'next':
+        return this.onNext(req, res);
+      case 'init-error':
+        return this.later(req, res, this.onInitError(req, res));
+      case 'invocation':
+        return this.later(req, res, this.onInvocationPost(req, res, r.requestId, r.outcome));
+      case 'bad-request-id':
+        req.resume();
+        return json(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: the path does not name an invocation.' });
+      case 'wrong-method':
+        req.resume();
+        return json(res, 405, { errorType: 'MethodNotAllowed', errorMessage: `${String(req.method).slice(0, 20)} is not allowed on this resource.` });
+      default:
+        req.resume();
+        return json(res, 404, { errorType: 'NotFound', errorMessage: 'No such Runtime API resource.' });
+    }
+  }
+
+  private later(req: IncomingMessage, res: ServerResponse, p: Promise<void>): void {
+    p.catch(() => this.failed(req, res));
+  }
+
+  /** Holds a request until the container's address is known (bounded in number and time). */
+  private wait(req: IncomingMessage, res: ServerResponse, from: string): void {
+    if (this.waiting.length >= MAX_WAITING) {
+      req.resume();
+      json(res, 503, { errorType: 'TooManyRequests', errorMessage: 'Too many requests are waiting for the container to start.' }, true);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const i = this.waiting.findIndex((w) => w.res === res);
+      if (i >= 0) this.waiting.splice(i, 1);
+      req.resume();
+      this.refuse(res, from);
+    }, this.opts.allowWaitMs ?? 10_000);
+    this.waiting.push({ req, res, timer });
+    res.on('close', () => {
+      const i = this.waiting.findIndex((w) => w.res === res);
+      if (i < 0) return;
+      clearTimeout(this.waiting[i].timer);
+      this.waiting.splice(i, 1);
     });
   }
 
   private refuse(res: ServerResponse, from: string): void {
     this.refusedFrom.add(from);
-    this.opts.listener?.onRejected?.(from);
-    json(res, 403, { errorType: 'AccessDenied', errorMessage: 'This Runtime API answers only its own container.' });
+    notify(() => this.opts.listener?.onRejected?.(from));
+    json(res, 403, { errorType: 'AccessDenied', errorMessage: 'This Runtime API answers only its own container.' }, true);
   }
 
-  private onNext(res: ServerResponse): void {
+  private onNext(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
     if (!this.firstPollSeen) {
       this.firstPollSeen = true;
-      this.opts.listener?.onFirstPoll?.(performance.now());
+      notify(() => this.opts.listener?.onFirstPoll?.(performance.now()));
     }
     // One poll at a time: a second one replaces a stale first (its connection is gone or abandoned).
     if (this.pendingPoll && !this.pendingPoll.writableEnded) this.pendingPoll.destroy();
@@ -238,89 +327,63 @@ export class RuntimeApiServer {
   }
 
   private async onInitError(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, this.opts.responseLimitBytes ?? RESPONSE_LIMIT_BYTES);
+    const body = await readBody(req, this.limit);
     const at = performance.now();
+    // Cut off: the runtime exits next, and its exit says what happened.
+    if (body.kind === 'aborted') return;
     if (this.firstPollSeen) {
       json(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'Init errors can be reported only before the first /next.' });
       return;
     }
-    const header = req.headers[ERROR_TYPE_HEADER];
-    const error = parseRuntimeError(body.data, Array.isArray(header) ? header[0] : header);
+    if (body.kind === 'overflow') {
+      json(res, 413, RUNTIME_PAYLOAD_TOO_LARGE);
+      return;
+    }
+    const error = parseRuntimeError(body.data, header(req, ERROR_TYPE_HEADER));
     json(res, 202, { status: 'OK' });
-    this.opts.listener?.onInitError?.(error, at);
+    notify(() => this.opts.listener?.onInitError?.(error, at));
   }
 
   private async onInvocationPost(req: IncomingMessage, res: ServerResponse, requestId: string, kind: 'response' | 'error'): Promise<void> {
-    const body = await readBody(req, this.opts.responseLimitBytes ?? RESPONSE_LIMIT_BYTES);
-    const at = performance.now();
     const entry = this.inFlight.get(requestId);
-    if (!entry || !entry.delivered) {
-      json(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId} is not an invocation in progress.` });
+    if (!entry || !entry.delivered || entry.posting) {
+      await readBody(req, 0);
+      json(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId.slice(0, 100)} is not an invocation in progress.` });
       return;
     }
-    this.inFlight.delete(requestId);
-    if (body.overflow) {
+    entry.posting = true;
+    const current = (): boolean => this.inFlight.get(requestId) === entry;
+    // Over the limit, the outcome is known at once; the rest of the body is drained.
+    const body = await readBody(req, this.limit, () => {
+      if (current()) this.finish(entry, { kind: 'error', error: responseTooLarge(), at: performance.now() });
+    });
+    const at = performance.now();
+    if (body.kind === 'overflow') {
       json(res, 413, RUNTIME_PAYLOAD_TOO_LARGE);
-      entry.resolveOutcome({ kind: 'error', error: responseTooLarge(), at });
+      return;
+    }
+    if (body.kind === 'aborted') {
+      if (current()) this.finish(entry, { kind: 'error', error: responseAborted(requestId, kind, body.bytes), at });
+      return;
+    }
+    if (!current()) {
+      // Settled meanwhile (a timeout): too late.
+      json(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId.slice(0, 100)} is not an invocation in progress.` });
       return;
     }
     json(res, 202, { status: 'OK' });
-    if (kind === 'response') {
-      entry.resolveOutcome({ kind: 'response', body: body.data, at });
-    } else {
-      const header = req.headers[ERROR_TYPE_HEADER];
-      entry.resolveOutcome({ kind: 'error', error: parseRuntimeError(body.data, Array.isArray(header) ? header[0] : header), at });
-    }
+    if (kind === 'response') this.finish(entry, { kind: 'response', body: body.data, at });
+    else this.finish(entry, { kind: 'error', error: parseRuntimeError(body.data, header(req, ERROR_TYPE_HEADER)), at });
   }
 }
 
-/** Reads a request body, keeping at most `limit` bytes; a larger body is drained and flagged. */
-function readBody(req: IncomingMessage, limit: number): Promise<{ data: Buffer; overflow: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) overflow = true;
-      if (!overflow) chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ data: overflow ? Buffer.alloc(0) : Buffer.concat(chunks, size), overflow }));
-    req.on('error', () => resolve({ data: Buffer.alloc(0), overflow }));
-  });
-}
+const ERROR_TYPE_HEADER = 'lambda-runtime-function-error-type';
 
-function json(res: ServerResponse, status: number, body: object): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** ::ffff:172.17.0.2 and 172.17.0.2 are the same caller. */
-export function normalizeAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped && isIPv4(mapped[1]) ? mapped[1] : address.toLowerCase();
-}
-
-function isWildcard(host: string): boolean {
-  return host === '' || host === '0.0.0.0' || host === '::' || host === '[::]' || host === '::0';
-}
-
-function listenError(err: NodeJS.ErrnoException, host: string, port: number | undefined): Error {
-  const where = `${host}${port ? `:${port}` : ''}`;
-  switch (err.code) {
-    case 'EADDRNOTAVAIL':
-      return new UserError(
-        `Cannot listen for the container's runtime on ${where}: that address is not on this machine.`,
-        'The Docker bridge gateway must be a local address (a Docker engine on this machine). Use a local engine, or set the network to host.',
-        'runtime-api-address',
-      );
-    case 'EADDRINUSE':
-      return new UserError(`Cannot listen on ${where}: the port is in use.`, 'Stop what uses it, or let the port be chosen automatically.', 'runtime-api-port');
-    case 'EACCES':
-      return new UserError(`Not allowed to listen on ${where}.`, 'Use a port above 1024, or let the port be chosen automatically.', 'runtime-api-port');
-    default:
-      return new UserError(`Cannot listen on ${where}: ${err.message}`, undefined, 'runtime-api-listen');
+/** A listener's exception is its own bug: it must not end the request that told it. */
+function notify(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // ignored on purpose
   }
 }

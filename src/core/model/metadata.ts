@@ -4,12 +4,14 @@ import type { BuildMetadata, EsbuildProperties, ImageMetadata } from './types';
 
 type Metadata = Record<string, unknown>;
 
-/** SAM's build metadata: Metadata.BuildMethod, with BuildProperties when the method is esbuild. */
+/** SAM's build metadata: Metadata.BuildMethod and its BuildProperties (typed for esbuild, as written for all). */
 export function readBuildMetadata(metadata: Metadata): BuildMetadata | undefined {
   const method = metadata.BuildMethod;
   if (typeof method !== 'string' || method === '') return undefined;
   const build: BuildMetadata = { method };
-  if (method === 'esbuild') build.esbuild = readEsbuildProperties(asRecord(metadata.BuildProperties));
+  const properties = asRecord(metadata.BuildProperties);
+  if (method === 'esbuild') build.esbuild = readEsbuildProperties(properties);
+  if (Object.keys(properties).length > 0) build.properties = properties;
   return build;
 }
 

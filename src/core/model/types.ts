@@ -45,6 +45,8 @@ export interface BuildMetadata {
   method: string;
   /** Metadata.BuildProperties when BuildMethod is esbuild. */
   esbuild?: EsbuildProperties;
+  /** Metadata.BuildProperties as written (UseNpmCi, TrimGoPath...), for any builder; absent when empty. */
+  properties?: Record<string, unknown>;
 }
 
 export interface ImageMetadata {

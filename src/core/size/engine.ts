@@ -340,7 +340,7 @@ export class SizeEngine {
     if (!ctx) return null;
     try {
       const dockerignore = await fs.readFile(join(ctx, '.dockerignore'), 'utf8').catch(() => '');
-      const walk = await walkPackage(ctx, { rules: compileRules([]), ignore: parseIgnore(dockerignore), devOnly: new Set(), pool: this.pool, token: opts.token });
+      const walk = await walkPackage(ctx, { rules: compileRules([]), ignore: parseIgnore(dockerignore), devOnly: new Set(), pool: this.pool, token: opts.token, secrets: 'keep' });
       return walk.files.reduce((n, f) => n + f.size, 0);
     } catch {
       return null;

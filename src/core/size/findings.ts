@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { LIMITS } from '../limits';
 import type { FunctionSpec } from '../model/types';
 import { classify } from './classify';
+import { finding, list } from './findingParts';
+import { folderFindings } from './folderFindings';
 import { formatBytes, formatExact, formatPercent } from './format';
 import { IGNORE_FILE } from './ignore';
 import { CATEGORY_PATTERNS, type ReportCategory } from './rules';
@@ -40,10 +42,6 @@ export interface FindingInput {
 
 const mib = (limit: number): string => `${formatBytes(limit)} (${formatExact(limit)} bytes)`;
 
-function finding(code: FindingCode, severity: Finding['severity'], message: string, fix: string, extra: Partial<Finding> = {}): Finding {
-  return { code, severity, message, fix, bytes: null, limit: null, actions: [], subjects: [], ...extra };
-}
-
 export function buildFindings(x: FindingInput): Finding[] {
   const out: Finding[] = [];
   if (x.fn.packageType === 'Image') imageFindings(x, out);
@@ -51,7 +49,7 @@ export function buildFindings(x: FindingInput): Finding[] {
   dependencyFindings(x, out);
   categoryFindings(x, out);
   dominanceFindings(x, out);
-  walkFindings(x, out);
+  folderFindings(x, out);
   return out;
 }
 
@@ -316,38 +314,4 @@ function dominanceFindings(x: FindingInput, out: Finding[]): void {
       }),
     );
   }
-}
-
-function walkFindings(x: FindingInput, out: Finding[]): void {
-  const w = x.walk;
-  if (!w) return;
-  if (w.symlinksOutside.length > 0) {
-    out.push(
-      finding('symlink-outside', 'info', `${w.symlinksOutside.length} ${w.symlinksOutside.length === 1 ? 'link points' : 'links point'} outside the code folder and ${w.symlinksOutside.length === 1 ? 'is' : 'are'} packed with the content ${w.symlinksOutside.length === 1 ? 'it points' : 'they point'} to: ${list(w.symlinksOutside.map((s) => `${s.rel} -> ${s.target}`))}.`, 'Check that you mean to deploy that content.', {
-        subjects: w.symlinksOutside.map((s) => ({ path: s.rel })),
-      }),
-    );
-  }
-  if (w.brokenSymlinks.length > 0) {
-    out.push(
-      finding('symlink-broken', 'warning', `${w.brokenSymlinks.length} ${w.brokenSymlinks.length === 1 ? 'link points' : 'links point'} to nothing and ${w.brokenSymlinks.length === 1 ? 'is' : 'are'} left out: ${list(w.brokenSymlinks)}.`, 'Fix or delete the links.', {
-        subjects: w.brokenSymlinks.map((p) => ({ path: p })),
-      }),
-    );
-  }
-  if (w.symlinkLoops.length > 0) {
-    out.push(
-      finding('symlink-loop', 'warning', `${w.symlinkLoops.length} ${w.symlinkLoops.length === 1 ? 'link points' : 'links point'} to a folder containing ${w.symlinkLoops.length === 1 ? 'it' : 'them'} and ${w.symlinkLoops.length === 1 ? 'is' : 'are'} left out (following would never end): ${list(w.symlinkLoops.map((s) => s.rel))}.`, 'Delete the links, or exclude them.', {
-        subjects: w.symlinkLoops.map((s) => ({ path: s.rel })),
-      }),
-    );
-  }
-  if (w.specialFiles.length > 0) {
-    out.push(finding('special-file-skipped', 'info', `${w.specialFiles.length} sockets, pipes or device files are left out: ${list(w.specialFiles)}.`, 'Nothing to do.', { subjects: w.specialFiles.map((p) => ({ path: p })) }));
-  }
-}
-
-function list(items: readonly string[], max = 5): string {
-  const shown = items.slice(0, max).join(', ');
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }

@@ -36,8 +36,8 @@ export const PACKAGE_RULES: readonly PackageRule[] = [
   {
     id: 'sam-build',
     action: 'exclude',
-    dirs: ['.aws-sam'],
-    why: "SAM's build output: packing it would nest an older build inside the package",
+    dirs: ['.aws-sam', '.lambda-workbench'],
+    why: "build output (SAM's, and this product's own): packing it would nest an older build inside the package",
   },
   {
     id: 'python-bytecode',

@@ -27,6 +27,9 @@ export type FindingCode =
   | 'dominant-package'
   | 'dominant-file'
   | 'symlink-outside'
+  | 'symlink-outside-followed'
+  | 'secret-left-out'
+  | 'code-outside-project'
   | 'symlink-broken'
   | 'symlink-loop'
   | 'special-file-skipped'
@@ -44,6 +47,8 @@ export type FixAction =
   | { kind: 'esbuild-external'; add: string[] }
   /** Append these patterns to the ignore file (created when missing). */
   | { kind: 'exclude'; ignoreFile: string; patterns: string[] }
+  /** Include this path on purpose: append its `!` pattern to the ignore file (created when missing). */
+  | { kind: 'include'; ignoreFile: string; path: string; pattern: string }
   /** Move these packages from dependencies to devDependencies in the manifest. */
   | { kind: 'move-to-dev-dependencies'; manifest: string; packages: string[] }
   /** Move these installed packages into a new layer folder and out of the function's folder and manifest. */

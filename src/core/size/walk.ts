@@ -7,6 +7,7 @@ import type { PackInput } from '../pack/types';
 import { WorkerPool } from '../pack/workerPool';
 import { type IgnorePattern, isIgnored } from './ignore';
 import { type CompiledRules, matchDir, matchFile, type PackageRule, type ReportCategory } from './rules';
+import { includedOnPurpose, judgedByContent, secretDir, secretFile, type SecretKind, secretTarget } from './sensitive';
 
 /**
  * A file that goes into the package: a pack input (name relative to the package root, read from
@@ -28,8 +29,12 @@ export interface Excluded {
 export interface WalkResult {
   files: WalkedFile[];
   excluded: Excluded[];
-  /** Links whose target is outside the package root: followed, and reported. */
+  /** Links whose target is outside the package root, followed because .lambdaignore includes them on purpose. */
   symlinksOutside: { rel: string; target: string }[];
+  /** Links whose target is outside the package root: not followed (a link to ~/.aws/credentials must not ship it). */
+  linksLeftOut: { rel: string; target: string; isDir: boolean }[];
+  /** Private keys, credentials and env files: left out unless .lambdaignore includes them on purpose. */
+  secretsLeftOut: { rel: string; isDir: boolean; kind: SecretKind }[];
   /** Links to nothing: skipped. */
   brokenSymlinks: string[];
   /** Links to a folder that contains them: skipped, or the walk would never end. */
@@ -124,6 +129,8 @@ export interface WalkOptions {
   devOnly: ReadonlySet<string>;
   /** Stats files in parallel; without one, on this thread. */
   pool?: WorkerPool;
+  /** 'keep': private keys and credential files are not left out (a build context, which Docker sends whole). */
+  secrets?: 'leave-out' | 'keep';
   token?: CancellationTokenLike;
 }
 
@@ -134,6 +141,8 @@ interface DirFrame {
   real: string;
   /** Real paths where the walk jumped through a folder link on the way here (and the root). */
   jumps: readonly string[];
+  /** Folders outside the root that a link included on purpose leads into: links within them stay "inside". */
+  outsideRoots: readonly string[];
   category?: ReportCategory;
   /** A rule whose folder keeps only files not ending with its suffixes. */
   partial?: PackageRule;
@@ -151,11 +160,14 @@ const ON_THIS_THREAD = new WorkerPool(0);
 /**
  * Lists what goes into the package under `root`, applying the rules.
  *
- * Symlinks are followed, as SAM's packager follows them: a link to a file packs the file's bytes
- * under the link's name, a link to a folder packs the folder's content. Links pointing outside the
- * root are followed too (workspace and pnpm layouts link dependencies from elsewhere) and listed,
- * so the report can show them. Links to nothing, and links to a folder that contains the link,
- * are skipped and listed. Empty folders are not packed: the zip holds files only, like SAM's.
+ * Symlinks inside the root are followed, as SAM's packager follows them: a link to a file packs
+ * the file's bytes under the link's name, a link to a folder packs the folder's content. Links
+ * pointing outside the root are not followed (a link to ~/.aws/credentials would ship it) unless
+ * the folder's .lambdaignore includes them on purpose with a `!` pattern (workspace layouts that
+ * link a shared folder in); either way they are listed. Private keys, credential files and env
+ * files are left out and listed the same way (see sensitive.ts). Links to nothing, and links to a
+ * folder that contains the link, are skipped and listed. Empty folders are not packed: the zip
+ * holds files only, like SAM's.
  *
  * The walk reads folders on this thread in short slices (so an editor stays responsive) while
  * the pool's workers stat the files found so far.
@@ -170,9 +182,10 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
     if (err instanceof UserError) throw err;
     throw new UserError(`The code folder ${root} does not exist.`, 'Check CodeUri in the template, or create the folder.');
   }
-  const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [], foldersRead: 0 };
+  const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], linksLeftOut: [], secretsLeftOut: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [], foldersRead: 0 };
   const trace: WalkTrace = { dirs: [], entries: [], brokenLinks: [], foldersRead: 0 };
-  const stack: DirFrame[] = [{ abs: root, rel: '', real: rootReal, jumps: [rootReal] }];
+  const stack: DirFrame[] = [{ abs: root, rel: '', real: rootReal, jumps: [rootReal], outsideRoots: [] }];
+  const guard = opts.secrets !== 'keep';
   const statted: Promise<void>[] = [];
   let pending: PendingFile[] = [];
   let sentToPool = false;
@@ -201,6 +214,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
       let kind: 'dir' | 'file';
       let real: string | undefined;
       let jumped = false;
+      let outside = false;
       if (e.type === 'dir') kind = 'dir';
       else if (e.type === 'file') kind = 'file';
       else if (e.type === 'link') {
@@ -211,7 +225,8 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           continue;
         }
         real = target.real;
-        const inside = real === rootReal || real.startsWith(`${rootReal}/`);
+        const within = (r: string): boolean => (real as string) === r || (real as string).startsWith(`${r}/`);
+        outside = !within(rootReal) && !dir.outsideRoots.some(within);
         if (target.isDir) {
           const contains = (p: string): boolean => p === real || p.startsWith(`${real}/`);
           if (contains(dir.real) || dir.jumps.some(contains)) {
@@ -226,7 +241,6 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           result.specialFiles.push(rel);
           continue;
         }
-        if (!inside) result.symlinksOutside.push({ rel, target: real });
       } else {
         result.specialFiles.push(rel);
         continue;
@@ -250,11 +264,15 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           result.excluded.push({ rel, isDir: true, by: 'dev-dependency' });
           continue;
         }
+        if (outside && !leadOut(result, ignore, rel, real as string, true)) continue;
+        const secret = guard ? (secretDir(e.name) ?? (real ? (secretDir(real.slice(real.lastIndexOf('/') + 1)) ?? secretTarget(real)) : undefined)) : undefined;
+        if (secret && !keepSecret(result, ignore, rel, true, secret)) continue;
         stack.push({
           abs,
           rel,
           real: real ?? `${dir.real}/${e.name}`,
           jumps: jumped ? [...dir.jumps, real as string] : dir.jumps,
+          outsideRoots: outside ? [...dir.outsideRoots, real as string] : dir.outsideRoots,
           category: rule?.action === 'report' ? rule.category : dir.category,
           partial: rule?.onlySuffixes ? rule : dir.partial,
         });
@@ -272,6 +290,9 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
           result.excluded.push({ rel, isDir: false, by: 'lambdaignore', pattern: ignored.source });
           continue;
         }
+        if (outside && !leadOut(result, ignore, rel, real as string, false)) continue;
+        const secret = guard ? (secretFile(real ? [e.name, real.slice(real.lastIndexOf('/') + 1)] : [e.name], abs) ?? (real ? secretTarget(real) : undefined)) : undefined;
+        if (secret && !keepSecret(result, ignore, rel, false, secret)) continue;
         pending.push({ entry: e, category: rule?.action === 'report' ? rule.category : dir.category });
         if (pending.length >= STAT_BATCH) flush(false);
       }
@@ -283,6 +304,25 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
   result.foldersRead = trace.foldersRead;
   if (opts.listings) traces.set(result, trace);
   return result;
+}
+
+/** A link out of the root: followed only when .lambdaignore includes it on purpose. Listed either way. */
+function leadOut(result: WalkResult, ignore: readonly IgnorePattern[], rel: string, target: string, isDir: boolean): boolean {
+  if (includedOnPurpose(ignore, rel, isDir)) {
+    result.symlinksOutside.push({ rel, target });
+    return true;
+  }
+  result.linksLeftOut.push({ rel, target, isDir });
+  result.excluded.push({ rel, isDir, by: 'link-outside' });
+  return false;
+}
+
+/** A secret: kept only when .lambdaignore includes it on purpose; listed when left out. */
+function keepSecret(result: WalkResult, ignore: readonly IgnorePattern[], rel: string, isDir: boolean, kind: SecretKind): boolean {
+  if (includedOnPurpose(ignore, rel, isDir)) return true;
+  result.secretsLeftOut.push({ rel, isDir, kind });
+  result.excluded.push({ rel, isDir, by: kind });
+  return false;
 }
 
 function list(dir: DirFrame, listings: ListingCache | undefined, walk: number | undefined, trace: WalkTrace): ListedEntry[] {
@@ -436,7 +476,9 @@ export async function rewalk(last: WalkResult, listings: ListingCache, pool: Wor
       } else if (g < files) {
         const k = g - dirs;
         const prev = last.files[k];
-        if (known.kind[g] !== 1) {
+        // A link may now lead out of the folder, a .pem now hold a key: those take a full walk.
+        const entry = trace.entries[k];
+        if (known.kind[g] !== 1 || entry.type === 'link' || judgedByContent(entry.name)) {
           same = false;
           continue;
         }

@@ -54,6 +54,11 @@ function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | und
       a.edit = appendLines(fix.ignoreFile, fix.patterns);
       return a;
     }
+    case 'include': {
+      const a = new vscode.CodeAction(`Include ${fix.path} in ${fn.logicalId}'s package anyway`, vscode.CodeActionKind.QuickFix);
+      a.edit = appendLines(fix.ignoreFile, [fix.pattern]);
+      return a;
+    }
     case 'move-to-dev-dependencies': {
       const a = new vscode.CodeAction(`Move ${fix.packages.join(', ')} to devDependencies`, vscode.CodeActionKind.QuickFix);
       a.edit = moveToDevDependencies(fix.manifest, fix.packages);

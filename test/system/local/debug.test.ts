@@ -5,7 +5,7 @@ import { CancelledError, type CancellationTokenLike } from '../../../src/core/ca
 import { UserError } from '../../../src/core/errors';
 import { InvocationClock, type DebugTarget } from '../../../src/core/local';
 import { Cdp } from '../../support/cdp';
-import { testEnv } from '../env';
+import { runLabels, testEnv } from '../env';
 import { functionSpec, type LocalFixture, localFixture } from './fixture';
 
 interface Paused {
@@ -82,6 +82,49 @@ describe('local debug: the runtime waits for a debugger on 127.0.0.1 (real Docke
     assert.equal(fx.runner.containerCount(fn), 0, 'a debug container is not kept warm');
     assert.equal((await fx.containers('Debuggee')).length, 0);
   });
+
+  it('puts the debuggee on a network of its own: other containers cannot reach its debugger, only the port published on 127.0.0.1 can', async () => {
+    const runner = await fx.another({});
+    const fn = functionSpec(fx.root, 'Isolated', { 'index.mjs': 'export const handler = async () => 7;\n' });
+    let seen: { network: string; probes: Record<string, string> } | undefined;
+    let cdp: Cdp | undefined;
+    const result = await runner.invoke(fn, {
+      debug: {
+        attach: async (target) => {
+          const info = await fx.engine.docker.getContainer(target.containerId).inspect();
+          const network = info.HostConfig.NetworkMode as string;
+          const ip = (info.NetworkSettings.Networks as Record<string, { IPAddress: string }>)[network]?.IPAddress;
+          assert.ok(ip, `the debuggee has an address on ${network}`);
+          // Another function's container on the default bridge, and a container someone attached to the debug network itself.
+          const probes: Record<string, string> = {};
+          for (const where of ['bridge', network]) probes[where] = await probe(where, ip, 9229);
+          seen = { network, probes };
+          cdp = await attachWithBreakpoint(target, 'nothing.mjs', 0, async () => undefined);
+        },
+      },
+    });
+    cdp?.close();
+    assert.equal(result.payload, 7, JSON.stringify(result.error));
+    assert.ok(seen);
+    assert.deepEqual(seen.probes, { bridge: 'closed', [seen.network]: 'closed' }, 'no other container reaches the debugger');
+    assert.match(seen.network, /^lambda-workbench-debug-[0-9a-f]+$/);
+    await runner.dispose();
+    const left = await fx.engine.docker.listNetworks({ filters: { name: [seen.network] } });
+    assert.deepEqual(left, [], 'the runner removes its debug network when it is disposed');
+  });
+
+  /** Whether a container on `network` can open ip:port ('open'), or not ('closed'). */
+  async function probe(network: string, ip: string, port: number): Promise<string> {
+    const script = `const s=require('net').connect(${port},'${ip}');s.on('connect',()=>{console.log('open');process.exit(0)});s.on('error',()=>{console.log('closed');process.exit(0)});setTimeout(()=>{console.log('closed');process.exit(0)},2000);`;
+    const c = await fx.engine.docker.createContainer({ Image: testEnv().image, Entrypoint: ['/var/lang/bin/node', '-e', script], Labels: runLabels(), HostConfig: { NetworkMode: network } });
+    try {
+      await c.start();
+      await c.wait();
+      return (await c.logs({ stdout: true })).toString('latin1').includes('open') ? 'open' : 'closed';
+    } finally {
+      await c.remove({ force: true }).catch(() => undefined);
+    }
+  }
 
   it('still times out when the handler runs too long without being paused', async () => {
     const fn = functionSpec(fx.root, 'SlowDebuggee', { 'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 3000)); return 1; };\n` }, { timeout: 1 });

@@ -86,7 +86,8 @@ describe('local invoke: warm containers, changes, cancel and cleanup (real Docke
     const fn = functionSpec(fx.root, 'HostNet', { 'index.mjs': 'export const handler = async () => process.env.AWS_LAMBDA_RUNTIME_API;\n' });
     const r = await runner.invoke(fn, {});
     assert.equal(r.error, null);
-    assert.match(r.payload as string, /^127\.0\.0\.1:\d+$/);
+    // Its secret name (see runtimeAccess.test.ts), which the container resolves to loopback.
+    assert.match(r.payload as string, /^[0-9a-f]{32}\.runtime\.lambda-workbench\.internal:\d+$/);
     const [info] = await fx.containers('HostNet');
     assert.equal(info.HostConfig.NetworkMode, 'host');
   });

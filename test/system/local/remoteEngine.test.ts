@@ -27,15 +27,21 @@ function elsewhere(engine: Engine): Engine {
 }
 
 /** A function container made the way the runner makes one, with its code bound or (remote) copied in. */
-async function lambdaContainer(engine: Engine, plan: RuntimeAddressPlan, port: number, binds: string[], local: boolean): Promise<Docker.Container> {
+async function lambdaContainer(engine: Engine, plan: RuntimeAddressPlan, server: RuntimeApiServer, binds: string[], local: boolean): Promise<Docker.Container> {
   const { env } = lambdaEnvironment({ functionName: 'reach', memoryMb: 128, region: 'us-east-1', handler: 'index.handler', runtime: 'nodejs22.x', template: {} });
   const code = codeMounts(binds, local);
   const container = await engine.docker.createContainer({
     Image: testEnv().image,
     Cmd: ['index.handler'],
-    Env: Object.entries({ ...env, AWS_LAMBDA_RUNTIME_API: `${plan.containerHost}:${port}` }).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries({ ...env, AWS_LAMBDA_RUNTIME_API: server.runtimeApi }).map(([k, v]) => `${k}=${v}`),
     Labels: runLabels(),
-    HostConfig: { Binds: code.binds, Mounts: [...code.mounts, { Type: 'volume', Source: '', Target: '/tmp' }], NetworkMode: plan.networkMode, ReadonlyRootfs: true },
+    HostConfig: {
+      Binds: code.binds,
+      Mounts: [...code.mounts, { Type: 'volume', Source: '', Target: '/tmp' }],
+      NetworkMode: plan.networkMode,
+      ReadonlyRootfs: true,
+      ExtraHosts: [server.hostsEntry(plan.containerHost)],
+    },
   });
   if (!local) await copyBindsIn(container, binds);
   return container;
@@ -165,7 +171,7 @@ describe('docker engine over tcp: remote reach, the Runtime API address, code co
     writeFiles(join(root, 'far-code'), { 'index.mjs': "import { readFileSync } from 'node:fs';\nexport const handler = async (e) => ({ n: e.n * 2, data: readFileSync('/var/task/data.txt', 'utf8') });\n", 'data.txt': 'copied' });
     const server = await RuntimeApiServer.listen({ host: plan.bindHost, allowed: initialAllowed(plan) });
     try {
-      const container = await lambdaContainer(far, plan, server.port, [`${join(root, 'far-code')}:/var/task:ro`], await engineIsLocal(far));
+      const container = await lambdaContainer(far, plan, server, [`${join(root, 'far-code')}:/var/task:ro`], await engineIsLocal(far));
       containers.push(container);
       await container.start();
       const ip = (await container.inspect()).NetworkSettings.Networks.bridge?.IPAddress;
@@ -190,7 +196,7 @@ describe('docker engine over tcp: remote reach, the Runtime API address, code co
     writeFiles(join(root, 'lost-code'), { 'index.mjs': 'export const handler = async () => 1;\n' });
     const server = await RuntimeApiServer.listen({ host: plan.bindHost, allowed: initialAllowed(plan) });
     try {
-      const container = await lambdaContainer(unix, plan, server.port, [`${join(root, 'lost-code')}:/var/task:ro`], true);
+      const container = await lambdaContainer(unix, plan, server, [`${join(root, 'lost-code')}:/var/task:ro`], true);
       containers.push(container);
       await container.start();
       const exit = (await within(15_000, 'the runtime exiting', container.wait())) as { StatusCode: number };

@@ -39,11 +39,10 @@ describe('local: the function\'s environment', () => {
     assert.deepEqual(ignored.sort(), ['AWS_REGION', '_HANDLER']);
   });
 
-  it('passes credentials only when given', () => {
-    const { env } = lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: {}, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't' } });
-    assert.equal(env.AWS_ACCESS_KEY_ID, 'AKIA1');
-    assert.equal(env.AWS_SECRET_ACCESS_KEY, 's');
-    assert.equal(env.AWS_SESSION_TOKEN, 't');
+  it('never puts credentials in the container\'s environment (they go in on stdin)', () => {
+    const { env } = lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: {}, credentials: { accessKeyId: 'AKIA1', secretAccessKey: 's3cr3t', sessionToken: 't0k' } });
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) assert.equal(env[k], undefined);
+    assert.doesNotMatch(JSON.stringify(env), /AKIA1|s3cr3t|t0k/);
   });
 
   it('makes a new log stream name each time', () => {
@@ -70,5 +69,21 @@ describe('local: env files', () => {
   it('says which line is wrong', () => {
     assert.throws(() => parseEnvFile('A=1\nnot a line\n', fn, '.env'), (err: unknown) => err instanceof UserError && /\.env line 2 is not NAME=value/.test(err.message));
     assert.throws(() => parseEnvFile('{"A":', fn, 'env.json'), /env\.json is not valid JSON/);
+  });
+
+  it('refuses names Docker would split at \'=\' or mangle (empty, NUL), and NUL in values, saying where they are', () => {
+    const refused = (text: string, where: RegExp, what: RegExp): void => {
+      assert.throws(
+        () => parseEnvFile(text, fn, 'env.json'),
+        (err: unknown) => err instanceof UserError && err.code === 'env-file' && where.test(err.message) && what.test(err.message) && /letters, digits and underscores/.test(err.hint ?? ''),
+      );
+    };
+    refused('{\n  "Parameters": {\n    "AWS_LAMBDA_RUNTIME_API=evil:1": "x"\n  }\n}', /^env\.json line 3 \(in "Parameters"\)/, /"AWS_LAMBDA_RUNTIME_API=evil:1" has a name with '=' in it/);
+    refused('{"": "x"}', /^env\.json line 1/, /"" has an empty name/);
+    refused('{"HelloFunction": {"A\\u0000B": "x"}}', /\(in "HelloFunction"\)/, /has a name with a NUL character/);
+    refused('{"A": "x\\u0000y"}', /^env\.json line 1/, /"A" has a value with a NUL character/);
+    assert.throws(() => parseEnvFile('A=1\nB=x\u0000y\n', fn, '.env'), (err: unknown) => err instanceof UserError && /^\.env line 2: the variable "B" has a value with a NUL/.test(err.message));
+    // Whatever the caller, nothing unusable reaches the container's environment.
+    assert.throws(() => lambdaEnvironment({ functionName: 'f', memoryMb: 128, region: 'us-east-1', template: { 'A=B': '1' } }), (err: unknown) => err instanceof UserError && err.code === 'env-name');
   });
 });

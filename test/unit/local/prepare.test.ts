@@ -67,6 +67,19 @@ describe('local: preparing a function\'s container', () => {
     assert.notEqual((await prepareFunction(ctx, fn, { codeVersion: '2' })).fingerprint, v1);
   });
 
+  it('refuses template variables Docker would split at \'=\' or mangle, with the template line, before any container work', async () => {
+    const line = (n: number) => ({ start: { line: n, column: 6 }, end: { line: n, column: 20 } });
+    const spec = { ...fn, environment: { OK: '1', 'AWS_ACCESS_KEY_ID=AKIAEVIL': 'x' }, ranges: { ...fn.ranges, properties: { 'Environment.Variables.AWS_ACCESS_KEY_ID=AKIAEVIL': line(11) } } };
+    await assert.rejects(prepareFunction(ctx, spec, {}), (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      assert.equal(err.code, 'env-name');
+      assert.equal(err.message, `${fn.templatePath} line 12: Environment.Variables of Fn: the variable "AWS_ACCESS_KEY_ID=AKIAEVIL" has a name with '=' in it, which cannot be passed to the function.`);
+      return true;
+    });
+    await assert.rejects(prepareFunction(ctx, { ...fn, environment: { '': 'x' } }, {}), (err: unknown) => err instanceof UserError && /has an empty name/.test(err.message));
+    await assert.rejects(prepareFunction(ctx, fn, { envOverrides: { 'A\u0000': '1' } }), (err: unknown) => err instanceof UserError && err.code === 'env-name');
+  });
+
   it('writes inline code to a folder of its own', async () => {
     const inline = { ...fn, codeUri: undefined, inlineCode: 'exports.handler = async () => "inline";', handler: 'index.handler' };
     const p = await prepareFunction(ctx, inline, {});

@@ -193,7 +193,9 @@ describe('model: parseTemplate', () => {
         format: 'esm',
         mainFields: ['module', 'main'],
       },
+      properties: typed.build?.properties,
     });
+    assert.deepEqual(Object.keys(typed.build?.properties ?? {}), ['Minify', 'Target', 'Sourcemap', 'Format', 'External', 'EntryPoints', 'MainFields'], 'BuildProperties as written, for every builder');
     assert.equal(typed.codeUri, fixture('esbuild'));
   });
 

@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import type { FunctionSpec, LayerSpec } from '../../../src/core/model/types';
 
 
-/** A FunctionSpec as the template model would produce it, with only what a test sets. */
+/** A FunctionSpec as the template model would produce it, with only what a test sets; its template sits next to the code folder. */
 export function fnSpec(overrides: Partial<FunctionSpec> & { logicalId?: string } = {}): FunctionSpec {
-  return testFunctionSpec({ handler: 'app.handler', ...overrides });
+  const templatePath = overrides.codeUri ? join(dirname(overrides.codeUri), 'template.yaml') : undefined;
+  return testFunctionSpec({ handler: 'app.handler', ...(templatePath ? { templatePath } : {}), ...overrides });
 }
 
 export function layerSpec(logicalId: string, contentUri: string): LayerSpec {

@@ -55,22 +55,42 @@ describe('size: what is packaged is what is measured', () => {
     assert.equal(size.findings.filter((f) => f.code.startsWith('symlink')).length, 0, 'links inside are not news');
   });
 
-  it('follows symlinks pointing outside the folder too, and reports them', async () => {
+  it('leaves links out of the code folder out (a link to ~/.aws/credentials must not ship it), each a warning with a quick fix', async () => {
     const code = join(t.dir, 'code');
     const shared = join(t.dir, 'shared');
     writeTree(shared, { 'helpers/h.js': 'exports.h = 1;' });
-    writeTree(t.dir, { 'outside.txt': 'from outside' });
+    writeTree(t.dir, { 'outside.txt': 'from outside', 'home/.aws/credentials': '[default]\naws_secret_access_key = wJalrXUtnFEMI' });
     writeTree(code, { 'app.js': 'x' });
     symlinkSync(join(shared, 'helpers'), join(code, 'helpers'));
     symlinkSync(join(t.dir, 'outside.txt'), join(code, 'outside.txt'));
+    symlinkSync(join(t.dir, 'home', '.aws', 'credentials'), join(code, 'settings.ini'));
     const { entries, size } = await measureAndPackage(engine, code, join(t.dir, 'out.zip'));
-    assert.deepEqual([...entries.keys()], ['app.js', 'helpers/h.js', 'outside.txt']);
-    assert.equal(entries.get('outside.txt')?.data.toString(), 'from outside');
-    const f = size.findings.find((x) => x.code === 'symlink-outside');
-    assert.ok(f, 'reported');
-    assert.equal(f.severity, 'info');
-    assert.deepEqual(f.subjects.map((s) => s.path).sort(), ['helpers', 'outside.txt']);
-    assert.match(f.message, /2 links point outside the code folder/);
+    assert.deepEqual([...entries.keys()], ['app.js']);
+    const links = size.findings.filter((x) => x.code === 'symlink-outside');
+    assert.deepEqual(links.map((f) => f.severity), ['warning', 'warning', 'warning']);
+    const byPath = new Map(links.map((f) => [f.subjects[0].path, f]));
+    assert.deepEqual([...byPath.keys()].sort(), ['helpers', 'outside.txt', 'settings.ini']);
+    assert.match(byPath.get('settings.ini')?.message ?? '', /^settings\.ini is a link to .*home\/\.aws\/credentials, outside the code folder, and is left out of the package\.$/);
+    assert.deepEqual(byPath.get('helpers')?.actions, [{ kind: 'include', ignoreFile: join(code, '.lambdaignore'), path: 'helpers', pattern: '!/helpers/' }]);
+    assert.deepEqual(byPath.get('outside.txt')?.actions, [{ kind: 'include', ignoreFile: join(code, '.lambdaignore'), path: 'outside.txt', pattern: '!/outside.txt' }]);
+    assert.ok(size.excluded.some((x) => x.by === 'link-outside' && x.paths === 3));
+  });
+
+  it('follows a link out of the code folder that .lambdaignore includes on purpose, and links within what it leads to', async () => {
+    const code = join(t.dir, 'code');
+    const shared = join(t.dir, 'shared');
+    writeTree(shared, { 'helpers/h.js': 'exports.h = 1;', 'helpers/data/v.json': '1' });
+    symlinkSync('data/v.json', join(shared, 'helpers', 'v-link.json'));
+    writeTree(t.dir, { 'outside.txt': 'from outside' });
+    writeTree(code, { 'app.js': 'x', '.lambdaignore': '!/helpers/\n' });
+    symlinkSync(join(shared, 'helpers'), join(code, 'helpers'));
+    symlinkSync(join(t.dir, 'outside.txt'), join(code, 'outside.txt'));
+    const { entries, size } = await measureAndPackage(engine, code, join(t.dir, 'out.zip'));
+    assert.deepEqual([...entries.keys()], ['app.js', 'helpers/data/v.json', 'helpers/h.js', 'helpers/v-link.json']);
+    const followed = size.findings.find((x) => x.code === 'symlink-outside-followed');
+    assert.equal(followed?.severity, 'info');
+    assert.deepEqual(followed?.subjects, [{ path: 'helpers' }]);
+    assert.deepEqual(size.findings.filter((x) => x.code === 'symlink-outside').map((f) => f.subjects[0].path), ['outside.txt']);
   });
 
   it('skips broken links and links to a containing folder (which would never end), and says so', async () => {

@@ -22,6 +22,7 @@ describe('size: exclusion rules', () => {
       'app.js': 'x',
       '.git/HEAD': 'ref: refs/heads/main',
       '.aws-sam/build/template.yaml': 'old build',
+      '.lambda-workbench/build/Fn/app.js': 'this product\'s build of a function whose CodeUri is the template folder',
       'pkg/__pycache__/m.cpython-312.pyc': 'bytecode',
       '.pytest_cache/v/cache': 'c',
       '.venv/lib/python3.12/site.py': 'venv',

@@ -1,0 +1,61 @@
+// Java. Maven as SAM runs it: in a copy of the code folder, `mvn clean install`, then the runtime
+// dependencies copied out (`dependency:copy-dependencies -DincludeScope=runtime`); the artifact is
+// target/classes with those jars in lib/. Gradle: the toolchain is checked so a missing one is
+// named with where to get it; the build itself is not done here yet.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../../errors';
+import { copyTree } from '../copy';
+import { nameMatcher } from '../excludes';
+import { missingToolchain, toolFailed } from '../toolchains';
+import type { Builder, BuildContext } from '../types';
+import { findTool, runStep } from './step';
+
+export const mavenBuilder: Builder = {
+  id: 'java-maven',
+  manifests: ['pom.xml'],
+  excludes: ['target'],
+  options: (_unit, settings) => ({ mavenArgs: settings.mavenArgs ?? [] }),
+  async build(ctx) {
+    const { unit } = ctx;
+    const mvn = findTool(ctx, 'mvn');
+    if (!mvn) throw missingToolchain('maven', unit, 'no mvn on PATH');
+    const work = join(ctx.scratch, 'source');
+    await copyTree(unit.codeDir, work, { excluded: nameMatcher([]), token: ctx.token, onSkip: (rel, why) => ctx.log(`left out ${rel}: ${why}`) });
+    const extra = ctx.settings.mavenArgs ?? [];
+    // Batch mode without colours: plain log lines, and no prompt waiting for an answer nobody gives.
+    const quiet = ['--batch-mode', '-Dstyle.color=never'];
+    const steps: [string, string[]][] = [
+      ['mvn clean install', [...quiet, 'clean', 'install', ...extra]],
+      ['mvn dependency:copy-dependencies', [...quiet, 'dependency:copy-dependencies', '-DincludeScope=runtime', '-Dmdep.prependGroupId=true', ...extra]],
+    ];
+    for (const [what, args] of steps) {
+      ctx.log(what);
+      const result = await runStep(ctx, 'maven', { command: mvn, args, cwd: work });
+      if (result.code === 0) continue;
+      const errors = result.tail.filter((l) => l.startsWith('[ERROR]'));
+      throw toolFailed(unit, what, errors.length > 0 ? errors : result.tail, 'Fix the error above, then build again.');
+    }
+    const classes = join(work, 'target', 'classes');
+    if (!existsSync(classes)) throw new UserError(`${unit.logicalId}: mvn clean install produced no target/classes.`, 'Check that pom.xml builds a jar of the function (packaging jar).', 'build-failed');
+    await copyTree(classes, ctx.staging, { token: ctx.token });
+    const dependencies = join(work, 'target', 'dependency');
+    if (existsSync(dependencies)) await copyTree(dependencies, join(ctx.staging, 'lib'), { token: ctx.token });
+  },
+};
+
+export const gradleBuilder: Builder = {
+  id: 'java-gradle',
+  manifests: ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'],
+  excludes: ['build', '.gradle'],
+  options: () => null,
+  async build(ctx) {
+    const wrapper = [ctx.unit.codeDir, dirname(ctx.unit.templatePath)].some((d) => existsSync(join(d, 'gradlew')));
+    if (!wrapper && !findTool(ctx, 'gradle')) throw missingToolchain('gradle', ctx.unit, 'no gradlew in the project and no gradle on PATH');
+    throw notBuiltYet(ctx, 'Gradle');
+  },
+};
+
+export function notBuiltYet(ctx: BuildContext, tool: string): UserError {
+  return new UserError(`Lambda Workbench does not run ${tool} builds yet (${ctx.unit.logicalId}).`, 'Build it with `sam build` for now.', 'build-unsupported');
+}

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
+import { describeError, UserError } from '../errors';
+import type { FunctionSpec } from '../model/types';
+import { BUILDERS } from './builders';
+import { planBuild } from './choose';
+import { DependencyCache } from './depsCache';
+import { buildKey } from './key';
+import { artifactDir, stateFile } from './layout';
+import { readState, removeState, writeState } from './state';
+import { spawnTool, type ToolRunner } from './tools';
+import type { BuilderId, BuildSettings, FunctionBuild, NotBuiltKind } from './types';
+import { putInPlace, startWork } from './workspace';
+
+export interface BuildEngineOptions {
+  /** The shared dependency cache: installs reused by every function with the same inputs. */
+  cacheDir: string;
+  settings?: BuildSettings;
+  /** Runs toolchain commands (spawnTool: real processes). */
+  tools?: ToolRunner;
+}
+
+export interface BuildRunOptions {
+  token?: CancellationTokenLike;
+  /** Each line of build output: the builder's steps and what the toolchains print. */
+  onLog?: (line: string) => void;
+  /** Build even when the artifact is up to date. */
+  force?: boolean;
+}
+
+/** Where a function's artifact stands, without building it. */
+export interface BuildStatusReport {
+  builder: BuilderId | NotBuiltKind;
+  /** The artifact folder when one exists. */
+  artifactDir: string | null;
+  /** True when the artifact exists and was built from the function's current inputs. */
+  upToDate: boolean;
+}
+
+/**
+ * Turns functions into artifact folders, the way `sam build` would, skipping those whose inputs
+ * have not changed since their last build. One engine per window or CLI call: builds of the same
+ * function share one run, and dependency installs are shared through the cache folder.
+ */
+export class BuildEngine {
+  private readonly deps: DependencyCache;
+  private readonly tools: ToolRunner;
+  private readonly settings: BuildSettings;
+  private readonly running = new Map<string, Promise<FunctionBuild>>();
+
+  constructor(opts: BuildEngineOptions) {
+    this.deps = new DependencyCache(opts.cacheDir);
+    this.tools = opts.tools ?? spawnTool;
+    this.settings = opts.settings ?? {};
+  }
+
+  /** Builds one function; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
+  build(fn: FunctionSpec, run: BuildRunOptions = {}): Promise<FunctionBuild> {
+    const id = `${fn.templatePath}#${fn.logicalId}`;
+    const started = this.running.get(id);
+    if (started) return started;
+    const work = this.buildNow(fn, run).finally(() => this.running.delete(id));
+    this.running.set(id, work);
+    return work;
+  }
+
+  /** Builds each function in turn; failures are results (status 'failed'), not exceptions. */
+  async buildAll(fns: readonly FunctionSpec[], run: BuildRunOptions = {}): Promise<FunctionBuild[]> {
+    const results: FunctionBuild[] = [];
+    for (const fn of fns) {
+      const started = performance.now();
+      try {
+        results.push(await this.build(fn, run));
+      } catch (err) {
+        const dir = artifactDir(fn.templatePath, fn.logicalId);
+        results.push({
+          logicalId: fn.logicalId,
+          templatePath: fn.templatePath,
+          builder: builderOf(fn),
+          artifactDir: existsSync(dir) ? dir : null,
+          cached: false,
+          durationMs: Math.round(performance.now() - started),
+          status: 'failed',
+          reason: err instanceof UserError ? err.message : describeError(err),
+          ...(err instanceof UserError && err.hint ? { hint: err.hint } : {}),
+        });
+      }
+    }
+    return results;
+  }
+
+  async status(fn: FunctionSpec): Promise<BuildStatusReport> {
+    const plan = planBuild(fn);
+    if (plan.kind === 'skip') return { builder: plan.builder, artifactDir: null, upToDate: true };
+    const dir = artifactDir(fn.templatePath, fn.logicalId);
+    if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false };
+    const [key, state] = await Promise.all([buildKey(BUILDERS[plan.builder], plan.unit, this.settings), readState(stateFile(fn.templatePath, fn.logicalId))]);
+    return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key };
+  }
+
+  private async buildNow(fn: FunctionSpec, run: BuildRunOptions): Promise<FunctionBuild> {
+    const started = performance.now();
+    const log = run.onLog ?? ((): void => undefined);
+    const base = { logicalId: fn.logicalId, templatePath: fn.templatePath };
+    const plan = planBuild(fn);
+    if (plan.kind === 'skip') {
+      return { ...base, builder: plan.builder, artifactDir: null, cached: false, durationMs: Math.round(performance.now() - started), status: 'skipped', reason: plan.reason };
+    }
+    const builder = BUILDERS[plan.builder];
+    const dir = artifactDir(fn.templatePath, fn.logicalId);
+    const statePath = stateFile(fn.templatePath, fn.logicalId);
+    const [key, state] = await Promise.all([buildKey(builder, plan.unit, this.settings), readState(statePath)]);
+    if (!run.force && state?.key === key && existsSync(dir)) {
+      return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached' };
+    }
+    throwIfCancelled(run.token, 'the build');
+    log(`Building ${fn.logicalId} (${builder.id}, ${fn.runtime ?? plan.unit.method}, ${fn.architecture}) from ${plan.unit.codeDir}`);
+    const work = await startWork(fn.templatePath, fn.logicalId);
+    try {
+      await builder.build({ unit: plan.unit, staging: work.staging, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, log });
+      throwIfCancelled(run.token, 'the build');
+      // No state while the folder changes: a crash in between reads as "not built", never as up to date.
+      await removeState(statePath);
+      await putInPlace(work.staging, dir);
+    } finally {
+      await work.dispose();
+    }
+    const durationMs = Math.round(performance.now() - started);
+    await writeState(statePath, { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs });
+    log(`Built ${fn.logicalId} in ${durationMs} ms: ${dir}`);
+    return { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built' };
+  }
+}
+
+/** The builder a function would get, for reporting a failure (planBuild itself may be what failed). */
+function builderOf(fn: FunctionSpec): BuilderId | NotBuiltKind {
+  try {
+    return planBuild(fn).builder;
+  } catch {
+    return 'none';
+  }
+}

@@ -1,0 +1,31 @@
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BuilderId } from './types';
+
+/** What the artifact in place was built from: written after it is in place, removed before it is replaced. */
+export interface BuildState {
+  key: string;
+  builder: BuilderId;
+  builtAt: string;
+  durationMs: number;
+}
+
+export async function readState(path: string): Promise<BuildState | undefined> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(path, 'utf8')) as Partial<BuildState>;
+    return typeof parsed.key === 'string' && typeof parsed.builder === 'string' ? (parsed as BuildState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeState(path: string, state: BuildState): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  await fs.rename(tmp, path);
+}
+
+export async function removeState(path: string): Promise<void> {
+  await fs.rm(path, { force: true });
+}

@@ -1,0 +1,87 @@
+import type { CancellationTokenLike } from '../cancel';
+import type { Architecture } from '../model/types';
+import type { DependencyCache } from './depsCache';
+import type { ToolRunner } from './tools';
+
+/** The builders, by the names `build --json` reports. */
+export type BuilderId = 'python-pip' | 'nodejs-npm' | 'go-modules' | 'makefile' | 'java-maven' | 'java-gradle' | 'rust-cargolambda';
+
+/** What a function with nothing for us to build is made of instead (its artifact is produced elsewhere). */
+export type NotBuiltKind = 'esbuild' | 'image' | 'none';
+
+/** What one build works on: a function reduced to what builders read (a layer will map onto it too). */
+export interface BuildUnit {
+  logicalId: string;
+  templatePath: string;
+  /** Absolute path of the code folder. */
+  codeDir: string;
+  runtime?: string;
+  architecture: Architecture;
+  handler?: string;
+  /** Metadata.BuildMethod, when given. */
+  method?: string;
+  /** Metadata.BuildProperties as written. */
+  properties: Record<string, unknown>;
+}
+
+/**
+ * Choices a user makes about how dependencies are fetched. They are inputs of the build (part of its
+ * key), so changing one rebuilds.
+ */
+export interface BuildSettings {
+  /** Extra arguments for `pip install`: an index (`--index-url URL`), a wheel folder (`--find-links DIR --no-index`). */
+  pipArgs?: readonly string[];
+  /** Extra arguments for `npm ci` / `npm install`: a registry (`--registry URL`), `--offline`, a cache (`--cache DIR`). */
+  npmArgs?: readonly string[];
+  /** Extra arguments for each `mvn` run: a local repository (`-Dmaven.repo.local=DIR`), `--offline`, `--settings FILE`. */
+  mavenArgs?: readonly string[];
+  /** Extra environment for every toolchain the build runs (GOPROXY, GOFLAGS, GOMODCACHE, PIP_*, npm_config_*...). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** What a builder gets to do its work. */
+export interface BuildContext {
+  unit: BuildUnit;
+  /** An empty folder to fill; it becomes the artifact only if the build succeeds. */
+  staging: string;
+  /** Scratch space on the artifact's file system, removed after the build. */
+  scratch: string;
+  settings: BuildSettings;
+  deps: DependencyCache;
+  tools: ToolRunner;
+  token?: CancellationTokenLike;
+  log(line: string): void;
+}
+
+/** One way of turning a unit into an artifact (pip, npm, go...). */
+export interface Builder {
+  id: BuilderId;
+  /** Files in the code folder whose content is an input (manifests, lock files, .npmrc). */
+  manifests: readonly string[];
+  /** Names (with * and ?) left out of the copied sources and the source fingerprint, at any depth. */
+  excludes: readonly string[];
+  /** The settings and build properties this builder reads: part of its key. */
+  options(unit: BuildUnit, settings: BuildSettings): unknown;
+  /** Inputs outside the code folder (files a manifest includes from elsewhere), by content: part of its key. */
+  inputs?(unit: BuildUnit): Promise<unknown>;
+  build(ctx: BuildContext): Promise<void>;
+}
+
+export type BuildStatus = 'built' | 'cached' | 'skipped' | 'failed';
+
+/** The outcome of building one function. */
+export interface FunctionBuild {
+  logicalId: string;
+  templatePath: string;
+  builder: BuilderId | NotBuiltKind;
+  /** The artifact folder; null when there is none (skipped, or failed before its first success). */
+  artifactDir: string | null;
+  /** True when the artifact was up to date and nothing ran. */
+  cached: boolean;
+  durationMs: number;
+  status: BuildStatus;
+  /** Why nothing was built (skipped), or what went wrong (failed). */
+  reason?: string;
+  /** What to do about a failure. */
+  hint?: string;
+}

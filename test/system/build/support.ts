@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { type BuildSettings, elfMachine, spawnTool, type ToolRunner } from '../../../src/core/build';
+import { loadTemplate } from '../../../src/core/model';
+import type { FunctionSpec } from '../../../src/core/model/types';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
+
+/**
+ * The packages scripts/setup.sh (step builddeps) fetched for these tests: with them the builds run
+ * offline, through options any user has (pip's --no-index --find-links, npm's --offline --cache,
+ * Maven's --offline with a local repository, Go's GOPROXY=off with a module cache).
+ */
+export function offlineSettings(): BuildSettings {
+  const cache = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
+  const deps = join(cache, 'build-deps');
+  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  return {
+    pipArgs: ['--no-index', '--find-links', join(deps, 'wheels')],
+    npmArgs: ['--offline', '--cache', join(deps, 'npm')],
+    mavenArgs: ['--offline', `-Dmaven.repo.local=${join(deps, 'm2')}`],
+    env: { GOMODCACHE: join(deps, 'gomod'), GOPROXY: 'off', GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' },
+  };
+}
+
+export interface Project {
+  dir: string;
+  template: string;
+  cacheDir: string;
+  functions(): Promise<Record<string, FunctionSpec>>;
+  write(rel: string, content: string): void;
+  cleanup(): void;
+}
+
+/** A project in a temporary folder: the template, and sample folders copied in (folder -> sample name). */
+export function project(template: string, samples: Record<string, string>): Project {
+  const dir = mkdtempSync(join(tmpdir(), 'lwb-build-sys-'));
+  writeFileSync(join(dir, 'template.yaml'), template);
+  for (const [folder, sample] of Object.entries(samples)) cpSync(join(SAMPLES, sample), join(dir, folder), { recursive: true });
+  return {
+    dir,
+    template: join(dir, 'template.yaml'),
+    cacheDir: join(dir, '.test-cache'),
+    functions: async () => Object.fromEntries((await loadTemplate(join(dir, 'template.yaml'))).functions.map((f) => [f.logicalId, f])),
+    write: (rel, content) => writeFileSync(join(dir, rel), content),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Real toolchain runs, with each command line recorded ("pip install", "npm ci", "go build"...). */
+export function recordingTools(): { tools: ToolRunner; calls: string[] } {
+  const calls: string[] = [];
+  const tools: ToolRunner = (run, io) => {
+    const args = run.args[0] === '-m' ? run.args.slice(1) : run.args;
+    calls.push(`${basename(run.command).replace(/^python3?$/, 'python')} ${args.slice(0, 2).join(' ')}`);
+    return spawnTool(run, io);
+  };
+  return { tools, calls };
+}
+
+/** Every file under dir (relative, '/'-separated), sorted. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+    .sort();
+}
+
+/** The ELF e_machine of each file under dir whose name ends with the suffix. */
+export async function machinesOf(dir: string, suffix: string): Promise<Record<string, number | null>> {
+  const out: Record<string, number | null> = {};
+  for (const f of filesUnder(dir).filter((x) => x.endsWith(suffix))) out[f] = await elfMachine(join(dir, f));
+  return out;
+}
+
+/** Whether a 64-bit little-endian ELF asks for a program interpreter (is dynamically linked). */
+export function hasInterpreter(path: string): boolean {
+  const b = readFileSync(path);
+  const phoff = Number(b.readBigUInt64LE(32));
+  const size = b.readUInt16LE(54);
+  const count = b.readUInt16LE(56);
+  for (let i = 0; i < count; i++) if (b.readUInt32LE(phoff + i * size) === 3) return true;
+  return false;
+}
