@@ -38,6 +38,14 @@ export function parseIgnore(text: string): IgnorePattern[] {
   return out;
 }
 
+/**
+ * The anchored pattern `/rel` (`/rel/` for a folder), matching that path and no other: built
+ * directly, since a file name may hold what a pattern line would read as glob syntax or a newline.
+ */
+export function exactPattern(rel: string, isDir: boolean): IgnorePattern {
+  return { source: `/${rel}${isDir ? '/' : ''}`, negate: false, dirOnly: isDir, matches: (path) => path === rel };
+}
+
 /** Trailing spaces and tabs are not part of a pattern unless the last one is escaped (`a\ `). */
 function trimTrailingSpace(line: string): string {
   let end = line.length;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { isIgnored, parseIgnore } from '../../../src/core/size';
+import { includedOnPurpose } from '../../../src/core/size/sensitive';
 
 /**
  * Runs `isIgnored(parseIgnore(pattern), rel)` in a child process that is killed after `ms`, so a
@@ -61,5 +62,11 @@ describe('size: .lambdaignore matching', () => {
     const p = parseIgnore('**/x\n*.😀\n');
     assert.ok(isIgnored(p, 'a\nb/x', false));
     assert.ok(isIgnored(p, 'face.😀', false));
+  });
+
+  it('asks whether a secret is included on purpose about its exact name, glob characters and all', () => {
+    assert.equal(includedOnPurpose(parseIgnore('*.log\n'), 'keys/a[1].pem', false), false, 'no ! pattern names it');
+    assert.equal(includedOnPurpose(parseIgnore('!keys/a\\[1\\].pem\n'), 'keys/a[1].pem', false), true);
+    assert.equal(includedOnPurpose(parseIgnore('*.log\n'), 'keys/*.pem', false), false);
   });
 });
