@@ -1,9 +1,10 @@
 /**
  * Runs every test tier and ends with one line, `N passed, N failed, N skipped`, totalling them all.
- *   node out/test/run.js [--tier checks|unit|integration|system|ui]... [--grep PATTERN]
+ *   node out/test/run.js [--tier checks|unit|integration|system|ui|fuzz]... [--grep PATTERN]
  * Tiers: checks (tsc, eslint), unit (core and CLI on plain Node), integration (inside a real
  * VS Code extension host), system (a real Docker engine, registry and AWS API emulator), ui
- * (the workbench in headless chromium). Services are started once for the tiers that need them
+ * (the workbench in headless chromium), fuzz (property-based tests of the parsers on plain Node,
+ * seeded: LWB_FUZZ_SEED replays a run). Services are started once for the tiers that need them
  * and stopped at the end; nothing is left running.
  */
 import { spawn } from 'node:child_process';
@@ -18,9 +19,11 @@ import { run } from './support/proc';
 import { type Services, startServices } from './support/services';
 
 const ROOT = resolve(__dirname, '..', '..');
-const TIERS = ['checks', 'unit', 'integration', 'system', 'ui'] as const;
+const TIERS = ['checks', 'unit', 'integration', 'system', 'ui', 'fuzz'] as const;
 type Tier = (typeof TIERS)[number];
 const NEEDS_SERVICES: readonly Tier[] = ['integration', 'system', 'ui'];
+/** Tiers that run beside the others (see main). */
+const BESIDE: readonly Tier[] = ['checks', 'fuzz'];
 
 function log(line: string): void {
   process.stdout.write(`[test] ${line}\n`);
@@ -40,20 +43,29 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** Runs a process, echoing its output except the result marker; returns the marker's counts. */
-function runCounted(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<TierResult> {
+/**
+ * Runs a process, echoing its output except the result marker; returns the marker's counts. A
+ * `held` run (one beside another tier) prints its output in one piece when it ends.
+ */
+function runCounted(cmd: string, args: string[], env: Record<string, string>, timeoutMs: number, held = false): Promise<TierResult> {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', held ? 'pipe' : 'inherit'] });
     let result: TierResult | undefined;
     let pending = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    const kept: string[] = [];
+    const out = (line: string): void => {
+      if (held) kept.push(line);
+      else process.stdout.write(`${line}\n`);
+    };
+    child.stderr?.on('data', (chunk: Buffer) => kept.push(chunk.toString().trimEnd()));
+    child.stdout?.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
         const r = parseResult(line);
         if (r) result = r;
-        else process.stdout.write(`${line}\n`);
+        else out(line);
       }
     });
     const timer = setTimeout(() => {
@@ -62,7 +74,8 @@ function runCounted(cmd: string, args: string[], env: Record<string, string>, ti
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (pending) process.stdout.write(`${pending}\n`);
+      if (pending) out(pending);
+      if (held) process.stdout.write(`${kept.join('\n')}\n`);
       done(agreed(result, code, (why) => log(`${args.join(' ')} ${why}`)));
     });
   });
@@ -86,14 +99,18 @@ async function runChecks(): Promise<TierResult> {
   return r;
 }
 
-function runMochaTier(tier: 'unit' | 'system' | 'ui', env: Record<string, string>): Promise<TierResult> {
+type MochaTier = 'unit' | 'system' | 'ui' | 'fuzz';
+
+/** Per-test time limits: each fuzz property stops starting runs well within its minute. */
+const TEST_TIMEOUT_MS: Record<MochaTier, string> = { unit: '20000', fuzz: '60000', system: '180000', ui: '180000' };
+
+function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false): Promise<TierResult> {
   const files = testFiles(join(ROOT, 'out', 'test', tier));
   if (files.length === 0) {
     log(`no ${tier} tests found`);
     return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
-  const timeout = tier === 'unit' ? '20000' : '180000';
-  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: timeout }, 20 * 60_000);
+  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, 20 * 60_000, held);
 }
 
 async function runIntegration(env: Record<string, string>): Promise<TierResult> {
@@ -168,9 +185,13 @@ async function main(): Promise<number> {
     }
     results.set(tier, [r, Date.now() - started]);
   };
-  // On two cores the checks (tsc, eslint) run beside the other tiers, and the services start while
-  // the tiers that need none run: the run takes the time of its longest path, not of every step.
-  const checks = tiers.includes('checks') ? timed('checks', runChecks) : Promise.resolve();
+  // On two cores the tiers that need neither services nor each other's output (checks: tsc and
+  // eslint; fuzz) run one after the other beside the rest, and the services start while the unit
+  // tier runs: the run takes the time of its longest path, not of every step.
+  const besideTiers = tiers.filter((t) => BESIDE.includes(t));
+  const beside = (async () => {
+    for (const tier of besideTiers) await timed(tier, () => (tier === 'checks' ? runChecks() : runMochaTier('fuzz', baseEnv, besideTiers.length < tiers.length)));
+  })();
   const needsServices = tiers.some((t) => NEEDS_SERVICES.includes(t));
   const services: Promise<Services> | undefined = needsServices ? startServices({ root: ROOT, log }) : undefined;
   services?.catch(() => undefined);
@@ -180,14 +201,14 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stopServices().finally(() => process.exit(130)));
   process.once('SIGTERM', () => void stopServices().finally(() => process.exit(143)));
   try {
-    for (const tier of tiers.filter((t) => t !== 'checks')) {
+    for (const tier of tiers.filter((t) => !BESIDE.includes(t))) {
       await timed(tier, async () => {
         const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
         if (tier === 'integration') return runIntegration(env);
-        return runMochaTier(tier as 'unit' | 'system' | 'ui', env);
+        return runMochaTier(tier as MochaTier, env);
       });
     }
-    await checks;
+    await beside;
   } finally {
     await stopServices();
     rmSync(productCache, { recursive: true, force: true });

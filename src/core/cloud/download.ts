@@ -8,7 +8,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import { abortSignalFor } from '../deploy/retry';
 import { UserError } from '../errors';
-import { extractZipSafely } from '../local/unzip';
+import { archiveTooLarge, extractZipSafely, MAX_ARCHIVE_BYTES } from '../archive/extract';
 import { checkDownloadTarget } from './downloadTarget';
 
 export interface DownloadResult {
@@ -24,6 +24,8 @@ export interface DownloadOptions {
   /** Bytes of the zip received so far, and its size when the server says. */
   onProgress?: (received: number, total: number | undefined) => void;
   fetch?: typeof fetch;
+  /** Bytes of zip accepted before the download is refused (MAX_ARCHIVE_BYTES unless said). */
+  maxZipBytes?: number;
 }
 
 /**
@@ -91,12 +93,16 @@ async function fetchToFile(url: string, file: string, what: string, opts: Downlo
       throw new UserError(`Could not download ${what}: ${host} answered HTTP ${res.status}.`, 'The download link expires after 10 minutes: try again.', 'download-failed');
     }
     const total = Number(res.headers.get('content-length')) || undefined;
+    const max = opts.maxZipBytes ?? MAX_ARCHIVE_BYTES;
+    if (total !== undefined && total > max) throw archiveTooLarge(what, max);
     let received = 0;
     await pipeline(
       Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           received += chunk.length;
+          // The length header may be missing or lie: the bytes themselves are counted.
+          if (received > max) throw archiveTooLarge(what, max);
           opts.onProgress?.(received, total);
           yield chunk;
         }

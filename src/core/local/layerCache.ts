@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
-import { extractZipSafely } from './unzip';
+import { extractZipSafely } from '../archive/extract';
 
 /**
  * Fetches a published layer version's zip. Resolves with a path to the zip on disk or its

@@ -1,4 +1,5 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { archiveTooLarge, MAX_ARCHIVE_BYTES } from '../archive/extract';
 import { UserError } from '../errors';
 import type { LayerDownloader } from './layerCache';
 
@@ -6,7 +7,11 @@ import type { LayerDownloader } from './layerCache';
  * A downloader over Lambda's GetLayerVersionByArn: it returns a short-lived URL of the layer's zip,
  * fetched here. The client is asked for per region, because a layer lives in the region its ARN names.
  */
-export function lambdaLayerDownloader(clientFor: (region: string) => Promise<Pick<LambdaClient, 'send'>>, fetchImpl: typeof fetch = fetch): LayerDownloader {
+export function lambdaLayerDownloader(
+  clientFor: (region: string) => Promise<Pick<LambdaClient, 'send'>>,
+  fetchImpl: typeof fetch = fetch,
+  maxBytes = MAX_ARCHIVE_BYTES,
+): LayerDownloader {
   return async (arn, token) => {
     const parts = arn.split(':');
     if (parts.length < 8 || parts[2] !== 'lambda' || parts[5] !== 'layer') {
@@ -22,9 +27,25 @@ export function lambdaLayerDownloader(clientFor: (region: string) => Promise<Pic
     try {
       const res = await fetchImpl(url, { signal: abort.signal });
       if (!res.ok) throw new Error(`HTTP ${res.status} from the layer's download location`);
-      return Buffer.from(await res.arrayBuffer());
+      return await readCapped(res, maxBytes, `the layer ${arn}`, abort);
     } finally {
       sub?.dispose();
     }
   };
+}
+
+/** The whole body, refused as soon as it passes `max` bytes (the length header may lie or be missing). */
+async function readCapped(res: Response, max: number, what: string, abort: AbortController): Promise<Buffer> {
+  if (Number(res.headers.get('content-length')) > max) throw archiveTooLarge(what, max);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for await (const chunk of res.body ?? []) {
+    received += chunk.length;
+    if (received > max) {
+      abort.abort();
+      throw archiveTooLarge(what, max);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

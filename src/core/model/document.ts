@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError, YAMLParseError } from 'yaml';
 import { rangeAt } from './ranges';
 import { CFN_TAGS, SHORT_FORM_TAGS } from './tags';
 import type { TemplateProblem } from './types';
@@ -22,8 +22,12 @@ export function readYaml(text: string): YamlSource {
     // `<<: *defaults` is common in templates (PyYAML, which SAM CLI uses, supports merge keys).
     merge: true,
     prettyErrors: false,
+    // yaml looks for a duplicate by scanning every earlier key of the mapping, which is quadratic
+    // in a mapping's size; duplicateKeyErrors does the same check with a hash.
+    uniqueKeys: false,
   });
-  const problems = [...doc.errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
+  const errors = [...doc.errors, ...duplicateKeyErrors(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
+  const problems = [...errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
   // One mistake often trips several of yaml's rules on the same line; the first says it best.
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
@@ -33,6 +37,22 @@ export function readYaml(text: string): YamlSource {
     return true;
   });
   return { text, doc, lines, problems: unique };
+}
+
+/** yaml's DUPLICATE_KEY errors, as its own check reports them: scalar keys with equal values (merge keys never). */
+export function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
+  const found: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || typeof key.value === 'symbol' || Number.isNaN(key.value)) continue;
+        if (seen.has(key.value) && key.range) found.push(new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        seen.add(key.value);
+      }
+    },
+  });
+  return found;
 }
 
 function toProblem(e: YAMLError, lines: LineCounter, severity: 'error' | 'warning'): TemplateProblem {

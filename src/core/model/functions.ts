@@ -35,13 +35,13 @@ export function readFunction(
   }
   const local = readProps(reader, propertiesNode);
   const ignoreGlobals = reader.value(reader.get(res.node, 'IgnoreGlobals')?.value ?? null);
-  const merged = sam ? mergeGlobals(globals, local, ignoreGlobals) : local;
+  const merged = sam ? mergeGlobals(globals, local, ignoreGlobals, reader.charge(basics.ranges.logicalId)) : local;
 
   const props: Props = new Map();
   const conditional: string[] = [];
   const fromParameterDefaults: string[] = [];
   for (const [name, prop] of merged) {
-    const r = resolveValue(prop.value, KEEP_PARAMETER_REFS.has(name) ? undefined : ctx.parameters);
+    const r = resolveValue(prop.value, KEEP_PARAMETER_REFS.has(name) ? undefined : ctx.parameters, reader.charge(prop.range));
     if (r.conditional) conditional.push(name);
     if (r.fromParameter) fromParameterDefaults.push(name);
     if (r.value === undefined) continue;

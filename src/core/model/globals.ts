@@ -1,3 +1,4 @@
+import type { Charge } from './expansion';
 import { isIntrinsic } from './intrinsics';
 import type { NodeReader } from './nodes';
 import { type Prop, type Props, readProps } from './props';
@@ -13,7 +14,7 @@ export function readGlobalFunctionProps(reader: NodeReader, globalsNode: unknown
  * scalar), mappings merge key by key with the resource winning (Environment.Variables), and lists
  * concatenate, Globals first (Layers). `IgnoreGlobals: '*'` or a list of names opts a resource out.
  */
-export function mergeGlobals(globals: Props, local: Props, ignoreGlobals: unknown): Props {
+export function mergeGlobals(globals: Props, local: Props, ignoreGlobals: unknown, charge: Charge = () => true): Props {
   const ignored = ignoreGlobals === '*' ? null : new Set(Array.isArray(ignoreGlobals) ? ignoreGlobals.map(String) : []);
   const merged: Props = new Map();
   if (ignored) {
@@ -21,17 +22,17 @@ export function mergeGlobals(globals: Props, local: Props, ignoreGlobals: unknow
   }
   for (const [name, l] of local) {
     const g = merged.get(name);
-    merged.set(name, g ? mergeProp(name, g, l) : l);
+    merged.set(name, g ? mergeProp(name, g, l, charge) : l);
   }
   return merged;
 }
 
-function mergeProp(name: string, g: Prop, l: Prop): Prop {
+function mergeProp(name: string, g: Prop, l: Prop, charge: Charge): Prop {
   const kind = kindOf(g.value);
   // A function runs on exactly one architecture, so a resource's Architectures replaces the Globals one
   // (concatenating would give Lambda two, which it rejects; SAM is moving to replacing it too).
   if (name === 'Architectures' || kind === 'scalar' || kind !== kindOf(l.value)) return l;
-  return { value: mergeValues(g.value, l.value), range: l.range, sources: [...g.sources, ...l.sources], fromGlobals: false };
+  return { value: mergeValues(g.value, l.value, charge), range: l.range, sources: [...g.sources, ...l.sources], fromGlobals: false };
 }
 
 type Kind = 'scalar' | 'list' | 'map';
@@ -42,11 +43,16 @@ function kindOf(value: unknown): Kind {
   return 'scalar';
 }
 
-export function mergeValues(global: unknown, local: unknown): unknown {
+/** Each function gets its own copy of what it merges: the copies are paid for, as aliases are. */
+export function mergeValues(global: unknown, local: unknown, charge: Charge = () => true): unknown {
   const kind = kindOf(global);
   if (kind !== kindOf(local) || kind === 'scalar') return local;
-  if (kind === 'list') return [...(global as unknown[]), ...(local as unknown[])];
+  if (kind === 'list') {
+    const [g, l] = [global as unknown[], local as unknown[]];
+    return charge(g.length + l.length) ? [...g, ...l] : local;
+  }
+  if (!charge(Object.keys(global as object).length)) return local;
   const out = new Map(Object.entries(global as Record<string, unknown>));
-  for (const [k, v] of Object.entries(local as Record<string, unknown>)) out.set(k, out.has(k) ? mergeValues(out.get(k), v) : v);
+  for (const [k, v] of Object.entries(local as Record<string, unknown>)) out.set(k, out.has(k) ? mergeValues(out.get(k), v, charge) : v);
   return Object.fromEntries(out);
 }

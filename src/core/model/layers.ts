@@ -19,7 +19,7 @@ export function readLayer(ctx: TemplateContext, res: ResourceEntry & { type: Lay
   const basics = resourceBasics(ctx, res);
   const props = readProps(reader, reader.get(res.node, 'Properties')?.value ?? null);
   for (const [name, prop] of props) {
-    prop.value = resolveValue(prop.value, ctx.parameters).value;
+    prop.value = resolveValue(prop.value, ctx.parameters, reader.charge(prop.range)).value;
     basics.ranges.properties[name] = prop.range;
     nestedRanges(reader, name, prop, basics.ranges.properties);
   }

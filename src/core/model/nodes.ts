@@ -1,5 +1,6 @@
 import { type Alias, isAlias, isMap, isScalar, isSeq, type Node, type ParsedNode } from 'yaml';
 import type { YamlSource } from './document';
+import { anchorTargets, type Charge, EXPANSION_FACTOR, EXPANSION_FLOOR, ExpansionBudget } from './expansion';
 import { IntrinsicValue, longFormIntrinsic, normaliseArgs } from './intrinsics';
 import { spanRange, START_OF_FILE } from './ranges';
 import { intrinsicName, isShortFormTag } from './tags';
@@ -10,90 +11,95 @@ export interface Entry {
   keyNode: Node | null;
   /** Alias-free: the node an alias points at, or null for an empty value. */
   value: Node | null;
+  /** The alias the value was written as, if it was one: where repeating it is reported. */
+  alias?: Node;
+  /** The `<<` alias that brought the entry into this mapping, if it came by one. */
+  mergedBy?: Node;
+}
+
+interface Listing {
+  entries: Entry[];
+  byKey: Map<string, Entry>;
 }
 
 /** Deeper than any real template; stops alias cycles (`&a [*a]`) from recursing forever. */
 const MAX_DEPTH = 200;
-/** Alias expansions per template: far above real use, far below an alias bomb's exponential growth. */
-const ALIAS_BUDGET = 100_000;
 
 /**
  * Reads yaml nodes as template data: follows aliases and `<<` merge keys, turns short-form tags and
- * long forms into intrinsics, and gives every node's source range.
+ * long forms into intrinsics, and gives every node's source range. Everything it hands out is paid
+ * for from one ExpansionBudget, so a template whose aliases repeat large values stops being read
+ * at a known place instead of taking time or memory beyond a multiple of its size.
  */
 export class NodeReader {
-  private aliasBudget = ALIAS_BUDGET;
-  /** yaml finds an alias's anchor by walking the document; once per alias is enough. */
-  private readonly targets = new Map<Alias, Node | null>();
+  readonly budget: ExpansionBudget;
+  /** Each alias's anchor, found once for the whole document. */
+  private readonly targets: Map<Alias, Node | null>;
   /** Readers ask one mapping for several keys (Type, Properties, Metadata...): list its entries once. */
-  private readonly entryCache = new Map<Node, Entry[]>();
+  private readonly listings = new Map<Node, Listing>();
+  /** Where a block node ends once trailing blank lines are left out, per end offset. */
+  private readonly trimmedEnds = new Map<number, number>();
+  /** The outermost alias being expanded by value(), else the resource being read: where an exhausted budget is reported. */
+  private expanding: Node | undefined;
+  private current: { key: Node; from: number; to: number } | undefined;
 
-  constructor(private readonly src: YamlSource) {}
+  constructor(private readonly src: YamlSource) {
+    this.targets = anchorTargets(src.doc).targets;
+    this.budget = new ExpansionBudget(EXPANSION_FLOOR + EXPANSION_FACTOR * src.text.length);
+  }
 
   /** The document's top node. */
   get root(): Node | null {
     return this.src.doc.contents;
   }
 
-  /** Aliases expanded so often that reading stopped following them (an "alias bomb"). */
-  get aliasesExhausted(): boolean {
-    return this.aliasBudget <= 0;
-  }
-
-  /** The node an alias points at (aliases of aliases too), or the node itself. */
+  /** The node an alias points at, or the node itself. */
   resolve(node: unknown): Node | null {
     let current = node;
-    for (let hops = 0; isAlias(current) && hops < MAX_DEPTH; hops++) {
-      if (--this.aliasBudget < 0) return null;
-      let target = this.targets.get(current);
-      if (target === undefined) {
-        target = current.resolve(this.src.doc) ?? null;
-        this.targets.set(current, target);
-      }
-      current = target;
-    }
-    if (isAlias(current)) return null;
+    for (let hops = 0; isAlias(current) && hops < MAX_DEPTH; hops++) current = this.targets.get(current) ?? null;
     return isScalar(current) || isMap(current) || isSeq(current) ? (current as ParsedNode) : null;
   }
 
   range(node: Node | null | undefined, fallback?: SourceRange): SourceRange {
-    return spanRange(this.src.text, this.src.lines, node, node) ?? fallback ?? START_OF_FILE;
+    return spanRange(this.src.text, this.src.lines, node, node, this.trimmedEnds) ?? fallback ?? START_OF_FILE;
   }
 
   /** From the start of one node to the end of another: a whole `Key: value` entry. */
   span(from: Node | null | undefined, to: Node | null | undefined, fallback?: SourceRange): SourceRange {
-    return spanRange(this.src.text, this.src.lines, from, to) ?? fallback ?? START_OF_FILE;
+    return spanRange(this.src.text, this.src.lines, from, to, this.trimmedEnds) ?? fallback ?? START_OF_FILE;
+  }
+
+  /** Spends from the budget on behalf of code that walks plain values; `where` is reported if it runs out. */
+  charge(where: SourceRange): Charge {
+    return (units) => this.budget.take(units, () => (this.expanding ?? this.current ? this.range(this.expanding ?? this.current?.key) : where));
+  }
+
+  /**
+   * Runs `read` as the reading of one resource: an exhausted budget is reported at what is read when
+   * that stands in the resource, and at the resource's key when it stands elsewhere (Globals, or an
+   * anchor the resource repeats).
+   */
+  reading<T>(key: Node | null, node: Node | null, read: () => T): T {
+    const outer = this.current;
+    const from = key?.range?.[0];
+    this.current = key && from !== undefined ? { key, from, to: node?.range?.[1] ?? key.range?.[1] ?? from } : outer;
+    try {
+      return read();
+    } finally {
+      this.current = outer;
+    }
   }
 
   /** A mapping's entries, merge keys applied (explicit keys win, then earlier merge sources); [] for anything else. */
   entries(node: unknown, depth = 0): Entry[] {
-    const map = this.resolve(node);
-    if (!isMap(map) || depth > MAX_DEPTH) return [];
-    const cached = this.entryCache.get(map);
-    if (cached) return cached;
-    const explicit: Entry[] = [];
-    const merged: Entry[] = [];
-    for (const pair of map.items) {
-      const keyNode = isScalar(pair.key) || isAlias(pair.key) ? this.resolve(pair.key) : null;
-      if (!isScalar(keyNode)) continue;
-      if (typeof keyNode.value === 'symbol') {
-        merged.push(...this.mergeSources(pair.value).flatMap((source) => this.entries(source, depth + 1)));
-        continue;
-      }
-      explicit.push({ key: String(keyNode.value), keyNode: pair.key as Node, value: this.resolve(pair.value) });
-    }
-    // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
-    const byKey = new Map<string, Entry>();
-    for (const e of explicit) byKey.set(e.key, e);
-    for (const e of merged) if (!byKey.has(e.key)) byKey.set(e.key, e);
-    const entries = [...byKey.values()];
-    this.entryCache.set(map, entries);
-    return entries;
+    const listing = this.listing(node, depth);
+    if (!listing || !this.take(listing.entries.length, node)) return [];
+    return listing.entries;
   }
 
   /** The entry for `key` in a mapping. */
   get(node: unknown, key: string): Entry | undefined {
-    return this.entries(node).find((e) => e.key === key);
+    return this.listing(node, 0)?.byKey.get(key);
   }
 
   /** Whether the node (through aliases) is a mapping; an empty value is not. */
@@ -104,26 +110,91 @@ export class NodeReader {
   /** A sequence's items, aliases followed; [] for anything else. */
   items(node: unknown): (Node | null)[] {
     const seq = this.resolve(node);
-    return isSeq(seq) ? seq.items.map((item) => this.resolve(item)) : [];
+    if (!isSeq(seq) || !this.take(seq.items.length, node)) return [];
+    return seq.items.map((item) => this.resolve(item));
   }
 
   /** Plain data for a node: scalars, arrays, objects, and IntrinsicValue for CloudFormation functions. */
   value(node: unknown, depth = 0): unknown {
+    return this.expandingAlias(node, () => this.plain(node, depth));
+  }
+
+  /** Runs `read` with `node` as the alias being expanded, unless it is no alias or one is already. */
+  private expandingAlias<T>(node: unknown, read: () => T): T {
+    const outermost = this.expanding === undefined && isAlias(node);
+    if (outermost) this.expanding = node as Node;
+    try {
+      return read();
+    } finally {
+      if (outermost) this.expanding = undefined;
+    }
+  }
+
+  private plain(node: unknown, depth: number): unknown {
     const n = this.resolve(node);
     if (n === null || depth > MAX_DEPTH) return null;
+    const cost = isScalar(n) && typeof n.value === 'string' ? n.value.length + 1 : 1;
+    if (!this.take(cost, node)) return null;
     const tag = isShortFormTag(n.tag) ? intrinsicName(n.tag) : undefined;
     let plain: unknown;
     if (isScalar(n)) plain = typeof n.value === 'symbol' ? String(n.value.description) : n.value;
     else if (isSeq(n)) plain = n.items.map((item) => this.value(item, depth + 1));
-    else plain = Object.fromEntries(this.entries(n, depth).map((e) => [e.key, this.value(e.value, depth + 1)]));
+    else plain = Object.fromEntries(this.entries(n, depth).map((e) => [e.key, this.expandingAlias(e.mergedBy, () => this.value(e.alias ?? e.value, depth + 1))]));
     if (tag) return new IntrinsicValue(tag, normaliseArgs(tag, plain));
     if (isMap(n)) return longFormIntrinsic(plain as Record<string, unknown>) ?? plain;
     return plain;
   }
 
-  private mergeSources(node: unknown): Node[] {
+  private take(units: number, node: unknown): boolean {
+    return this.budget.take(units, () => this.range(this.expanding ?? this.within(node as Node | null)));
+  }
+
+  /** The node if it stands in the resource being read (or none is), else that resource's key. */
+  private within(node: Node | null): Node | null {
+    const start = node?.range?.[0];
+    if (!this.current || (start !== undefined && start >= this.current.from && start <= this.current.to)) return node;
+    return this.current.key;
+  }
+
+  private listing(node: unknown, depth: number): Listing | undefined {
+    const map = this.resolve(node);
+    if (!isMap(map) || depth > MAX_DEPTH) return undefined;
+    const cached = this.listings.get(map);
+    if (cached) return cached;
+    // Marked before the merge sources are read, so a map that merges itself ends there.
+    const listing: Listing = { entries: [], byKey: new Map() };
+    this.listings.set(map, listing);
+    const explicit: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of map.items) {
+      const keyNode = isScalar(pair.key) || isAlias(pair.key) ? this.resolve(pair.key) : null;
+      if (!isScalar(keyNode)) continue;
+      if (typeof keyNode.value === 'symbol') {
+        for (const source of this.mergeSources(pair.value)) {
+          const by = source.alias ?? pair.value;
+          const entries = this.expandingAlias(by, () => this.entries(source.node, depth + 1));
+          merged.push(...(isAlias(by) ? entries.map((e) => (e.mergedBy ? e : { ...e, mergedBy: by as Node })) : entries));
+        }
+        continue;
+      }
+      const alias = isAlias(pair.value) ? { alias: pair.value } : {};
+      explicit.push({ key: String(keyNode.value), keyNode: pair.key as Node, value: this.resolve(pair.value), ...alias });
+    }
+    // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
+    for (const e of explicit) listing.byKey.set(e.key, e);
+    for (const e of merged) if (!listing.byKey.has(e.key)) listing.byKey.set(e.key, e);
+    listing.entries = [...listing.byKey.values()];
+    return listing;
+  }
+
+  /** The mappings `<<` merges, each with the alias it was written as. */
+  private mergeSources(node: unknown): { node: Node; alias?: Node }[] {
     const source = this.resolve(node);
-    if (isMap(source)) return [source];
-    return this.items(source).filter((item): item is Node => isMap(item));
+    if (isMap(source)) return [{ node: source }];
+    if (!isSeq(source) || !this.take(source.items.length, node)) return [];
+    return source.items.flatMap((item) => {
+      const map = this.resolve(item);
+      return isMap(map) ? [{ node: map, ...(isAlias(item) ? { alias: item } : {}) }] : [];
+    });
   }
 }

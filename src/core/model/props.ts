@@ -18,7 +18,7 @@ export function readProps(reader: NodeReader, node: unknown, fromGlobals = false
   const props: Props = new Map();
   for (const e of reader.entries(node)) {
     props.set(e.key, {
-      value: reader.value(e.value),
+      value: reader.value(e.alias ?? e.value),
       range: reader.range(e.value ?? e.keyNode),
       sources: [e.value],
       fromGlobals,

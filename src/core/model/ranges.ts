@@ -17,11 +17,23 @@ export function rangeAt(lines: LineCounter, start: number, end: number): SourceR
  * From the start of `from` to the end of `to` (e.g. a whole `Key: value` entry), or undefined for nodes
  * built in memory. A block collection's range runs to the next line; it ends at its last character here.
  */
-export function spanRange(text: string, lines: LineCounter, from: Node | null | undefined, to: Node | null | undefined): SourceRange | undefined {
+export function spanRange(
+  text: string,
+  lines: LineCounter,
+  from: Node | null | undefined,
+  to: Node | null | undefined,
+  trimmed = new Map<number, number>(),
+): SourceRange | undefined {
   const a = from?.range;
   const b = to?.range ?? a;
   if (!a || !b) return undefined;
-  let end = b[1];
-  while (end > a[0] && /\s/.test(text[end - 1] ?? '')) end--;
-  return rangeAt(lines, a[0], end);
+  // Where trailing blank lines end, worked out once per end offset: a value repeated by many
+  // aliases would otherwise walk the same blank run every time.
+  let end = trimmed.get(b[1]);
+  if (end === undefined) {
+    end = b[1];
+    while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
+    trimmed.set(b[1], end);
+  }
+  return rangeAt(lines, a[0], Math.max(a[0], end));
 }

@@ -1,3 +1,4 @@
+import { type Charge, chargeWalk } from './expansion';
 import { isIntrinsic, isRef } from './intrinsics';
 import type { NodeReader } from './nodes';
 
@@ -19,10 +20,16 @@ export interface Resolved {
  * conditional), and, when `parameters` is given, a !Ref to a Parameter with a Default becomes that
  * default, as SAM CLI does for local runs. Everything else stays as written.
  */
-export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>): Resolved {
+export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>, charge: Charge = () => true): Resolved {
   const state = { conditional: false, fromParameter: false };
   const walk = (v: unknown, depth: number): unknown => {
-    if (depth > 100) return v;
+    // Values repeated by Globals and aliases are walked once per function: paid for, so that the
+    // walks of a whole template stay within its expansion budget. Once it is spent, collections left
+    // become null (scalars cost nothing to keep): a value kept unwalked could be shared by every
+    // function and cost its size again in every later walk (JSON output, fingerprints).
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > 100) return chargeWalk(v, charge) ? v : null;
+    if (!charge(1)) return null;
     if (isIntrinsic(v)) {
       if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
         state.conditional = true;
@@ -31,9 +38,11 @@ export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, un
       if (isRef(v) && v.args === 'AWS::NoValue') return NO_VALUE;
       if (isRef(v) && parameters?.has(v.args)) {
         state.fromParameter = true;
-        return parameters.get(v.args);
+        // One default can stand in for many !Refs: each copy costs what walking it later costs.
+        const substitute = parameters.get(v.args);
+        return chargeWalk(substitute, charge) ? substitute : null;
       }
-      return v;
+      return chargeWalk(v.args, charge) ? v : null;
     }
     if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1)).filter((item) => item !== NO_VALUE);
     if (v !== null && typeof v === 'object') {

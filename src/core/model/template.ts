@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isScalar } from 'yaml';
 import type { TemplateContext } from './context';
 import { readYaml } from './document';
+import { EXPANSION_FACTOR } from './expansion';
 import { isFunctionType, readFunction } from './functions';
 import { readGlobalFunctionProps } from './globals';
 import { isLayerType, readLayer } from './layers';
@@ -46,8 +47,16 @@ function readInto(model: TemplateModel, text: string): void {
     readResources(model, reader);
     dropEchoesOfSyntaxErrors(model);
   } finally {
-    if (reader.aliasesExhausted) {
-      model.problems.push({ message: 'The template expands YAML aliases too many times; some values were not read. Use fewer nested aliases.', range: START_OF_FILE, severity: 'error', code: 'alias-limit' });
+    const where = reader.budget.exceededAt;
+    if (where) {
+      model.problems.push({
+        message:
+          `Reading stopped here: with its YAML aliases, merge keys and Globals, this template repeats values to more than ${EXPANSION_FACTOR} times its own size. ` +
+          'Values from here on were not read. Repeat fewer large values: give each function its own, or use fewer nested aliases.',
+        range: where,
+        severity: 'error',
+        code: 'alias-limit',
+      });
     }
   }
 }
@@ -95,14 +104,17 @@ function readResources(model: TemplateModel, reader: NodeReader): void {
   const layers = new Map<string, LayerSpec>();
   for (const res of resources) {
     if (!isLayerType(res.type)) continue;
-    const layer = readLayer(ctx, { ...res, type: res.type });
+    const typed = { ...res, type: res.type };
+    const layer = reader.reading(res.keyNode, res.node, () => readLayer(ctx, typed));
     layers.set(layer.logicalId, layer);
     model.layers.push(layer);
   }
   const globals = readGlobalFunctionProps(reader, reader.get(root, 'Globals')?.value ?? null);
   for (const res of resources) {
-    if (isFunctionType(res.type)) model.functions.push(readFunction(ctx, { ...res, type: res.type }, globals, layers));
-    else if (res.type === '' && reader.isMap(res.node)) {
+    if (isFunctionType(res.type)) {
+      const typed = { ...res, type: res.type };
+      model.functions.push(reader.reading(res.keyNode, res.node, () => readFunction(ctx, typed, globals, layers)));
+    } else if (res.type === '' && reader.isMap(res.node)) {
       ctx.problems.push({ message: `Resource ${res.logicalId} has no Type.`, range: reader.range(res.keyNode), severity: 'error', code: 'resource-type-missing' });
     }
   }

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { type IgnorePattern, isIgnored, parseIgnore } from './ignore';
+import { exactPattern, type IgnorePattern, isIgnored } from './ignore';
 
 // Files that hold secrets and are almost never meant for a Lambda package: private keys, cloud
 // and registry credentials, dotenv files. They stay out of the package unless the code folder's
@@ -95,7 +95,7 @@ function head(path: string): string {
  */
 export function includedOnPurpose(ignore: readonly IgnorePattern[], rel: string, isDir: boolean): boolean {
   if (ignore.length === 0) return false;
-  return !isIgnored([...parseIgnore(`/${rel}${isDir ? '/' : ''}`), ...ignore], rel, isDir);
+  return !isIgnored([exactPattern(rel, isDir), ...ignore], rel, isDir);
 }
 
 /** The .lambdaignore line that includes a path on purpose. */

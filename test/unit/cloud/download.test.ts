@@ -49,6 +49,12 @@ describe('cloud: downloading a function’s code', () => {
         return json(res, 200, { Configuration: { FunctionName: name, PackageType: 'Zip' }, Code: { RepositoryType: 'S3', Location: `${api.url}/code/${name}.zip?X-Amz-Signature=abc` } });
       }
       const code = /^\/code\/([^/]+)\.zip$/.exec(req.path);
+      if (code?.[1] === 'endless') {
+        // No length header, and more bytes than any package: only counting them can stop it.
+        res.writeHead(200, { 'content-type': 'application/zip' });
+        for (let i = 0; i < 64; i++) res.write(Buffer.alloc(64 * 1024));
+        return void res.end();
+      }
       if (code && zips[code[1]]) {
         res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zips[code[1]].length) });
         return void res.end(zips[code[1]]);
@@ -127,6 +133,14 @@ describe('cloud: downloading a function’s code', () => {
     await assert.rejects(downloadZipInto(`http://127.0.0.1:${closed}/code.zip`, join(work, 'nowhere')), rejectsWith('download-failed', new RegExp(`from 127\\.0\\.0\\.1:${closed}: ECONNREFUSED`)));
     assert.deepEqual(readdirSync(work), []);
     lambda.destroy();
+  });
+
+  it('stops a download that is larger than any package, by its length header or by its bytes, and leaves nothing', async () => {
+    zips.huge = Buffer.alloc(2 * 1024 * 1024);
+    for (const name of ['huge', 'endless']) {
+      await assert.rejects(downloadZipInto(`${api.url}/code/${name}.zip`, join(work, name), { maxZipBytes: 1024 * 1024 }), rejectsWith('archive-too-large', /larger than 1,048,576 bytes/));
+    }
+    assert.deepEqual(readdirSync(work), []);
   });
 
   it('refuses a container image function, naming its image', async () => {

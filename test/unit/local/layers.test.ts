@@ -106,6 +106,20 @@ describe('local: remote layers', () => {
     assert.deepEqual(readdirSync(first), ['nodejs'], 'no bookkeeping files inside what becomes /opt');
   });
 
+  it('stops a layer download that is larger than any layer, and leaves nothing in the cache', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/zip' });
+      for (let i = 0; i < 32; i++) res.write(Buffer.alloc(64 * 1024));
+      res.end();
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/layer.zip`;
+    const client = (): Promise<Pick<LambdaClient, 'send'>> => Promise.resolve({ send: () => Promise.resolve({ Content: { Location: url } }) } as unknown as Pick<LambdaClient, 'send'>);
+    const cache = new LayerCache(join(work, 'layers'), lambdaLayerDownloader(client, fetch, 1024 * 1024));
+    await assert.rejects(cache.folderFor(ARN), (err: unknown) => err instanceof UserError && err.code === 'archive-too-large' && /larger than 1,048,576 bytes/.test(err.message));
+    assert.deepEqual(readdirSync(join(work, 'layers')), []);
+  });
+
   it('refuses a crafted layer zip and leaves nothing in the cache', async () => {
     const cache = new LayerCache(join(work, 'layers'), () => Promise.resolve(makeZip([{ name: 'ok.txt', data: 'x' }, { name: '../../../escape.txt', data: 'x' }])));
     await assert.rejects(cache.folderFor(ARN), (err: unknown) => err instanceof UserError && /Refusing to extract the layer .*invalid relative path/.test(err.message));

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../../errors';
 import { applyInsertions, type Insertion, lineEndAfter, lineStart, mapInsertion, parseTemplate, singleChange, type TemplateInsertResult, valueEnd } from './insert';
 import { renderScalar, renderSeqItems } from './render';
 import { columnOf, detectStyle, type YamlStyle } from './style';
 import { plain } from './values';
+import { dataOf, parseYaml } from './yamlData';
 
 /**
  * Changes to keys of an existing template, made the way insertIntoTemplate adds resources: lines
@@ -110,7 +111,7 @@ function seqInsertion(text: string, pair: Pair, value: unknown, style: YamlStyle
 
 /** The same edits made on the data: what the new text must read back as. */
 function verify(before: string, after: string, edits: readonly TemplateEdit[], path: string): void {
-  const expected = parseDocument(before).toJS() as Record<string, unknown>;
+  const expected = dataOf(parseYaml(before), path) as Record<string, unknown>;
   for (const edit of edits) {
     const key = edit.path[edit.path.length - 1];
     if (edit.kind === 'remove') {
@@ -129,8 +130,8 @@ function verify(before: string, after: string, edits: readonly TemplateEdit[], p
       parent[key] = [...(Array.isArray(parent[key]) ? (parent[key] as unknown[]) : []), plain(edit.value)];
     }
   }
-  const result = parseDocument(after);
-  if (result.errors.length > 0 || !isDeepStrictEqual(result.toJS(), expected)) {
+  const result = parseYaml(after);
+  if (result.errors.length > 0 || !isDeepStrictEqual(dataOf(result, path), expected)) {
     throw new Error(`Editing ${path} would not produce the intended template; it was left unchanged.`);
   }
 }

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../../errors';
 import { renderEntries } from './render';
 import { columnOf, detectStyle, type YamlStyle } from './style';
 import { plain, SECTIONS, type Section, type TemplateAdditions } from './values';
+import { dataOf, parseYaml } from './yamlData';
 
 /**
  * Adds entries to a template's Parameters, Resources and Outputs by inserting lines into its text.
@@ -42,7 +43,7 @@ export interface TemplateInsertResult {
 
 /** Parses a template for planning; refuses one with syntax errors, naming the first. */
 export function parseTemplate(text: string, path: string): Document {
-  const doc = parseDocument(text);
+  const doc = parseYaml(text);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
@@ -296,15 +297,15 @@ export function singleChange(before: string, after: string): { start: number; en
 
 /** The result must read back as the original plus exactly the additions; anything else is a bug. */
 function verify(before: string, after: string, additions: TemplateAdditions, addedTransform: boolean, path: string): void {
-  const result = parseDocument(after);
-  const expected = (parseDocument(before).toJS() ?? {}) as Record<string, unknown>;
+  const result = parseYaml(after);
+  const expected = (dataOf(parseYaml(before), path) ?? {}) as Record<string, unknown>;
   if (addedTransform) expected.Transform = SERVERLESS_TRANSFORM;
   for (const section of SECTIONS) {
     const entries = additions.entries[section];
     if (Object.keys(entries).length === 0) continue;
     expected[section] = { ...((expected[section] as Record<string, unknown> | null) ?? {}), ...(plain(entries) as object) };
   }
-  if (result.errors.length > 0 || !isDeepStrictEqual(result.toJS(), expected)) {
+  if (result.errors.length > 0 || !isDeepStrictEqual(dataOf(result, path), expected)) {
     throw new Error(`Inserting into ${path} would not produce the intended template; it was left unchanged.`);
   }
 }
