@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExtensionTests, startCodeServer } from './support/codeServer';
 import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from './support/netns';
-import { agreed, HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
+import { agreed, formatResult, HOST_LINE_PREFIX, parseResult, type TierResult } from './support/results';
 import { run } from './support/proc';
 import { type Services, startServices } from './support/services';
 
@@ -158,6 +158,16 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
   }
 }
 
+/** Marks a runner started by another for one tier (see runSystemApart). */
+const APART_ENV = 'LWB_TEST_APART';
+
+/** The system tier in a runner of its own: its own network namespace, engine, registry and emulator. */
+function runSystemApart(env: Record<string, string>, grep: string | undefined): Promise<TierResult> {
+  const args = [join(ROOT, 'out', 'test', 'run.js'), '--tier', 'system', ...(grep ? ['--grep', grep] : [])];
+  // An empty LWB_TEST_NETNS: the child takes a namespace of its own instead of sharing this one.
+  return runCounted(process.execPath, args, { ...env, [APART_ENV]: '1', [NETNS_ENV]: '', DOCKER_HOST: '' }, 30 * 60_000, true);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { tier: { type: 'string', multiple: true }, grep: { type: 'string' } } });
   const tiers = (values.tier ?? [...TIERS]) as Tier[];
@@ -187,12 +197,21 @@ async function main(): Promise<number> {
   };
   // On two cores the tiers that need neither services nor each other's output (checks: tsc and
   // eslint; fuzz) run one after the other beside the rest, and the services start while the unit
-  // tier runs: the run takes the time of its longest path, not of every step.
-  const besideTiers = tiers.filter((t) => BESIDE.includes(t));
+  // tier runs. Where namespaces can be had, the system tier runs after them in a runner of its own,
+  // with an engine, registry and emulator of its own, beside integration and ui: the run takes the
+  // time of its longest path, not of every step.
+  const own = tiers.includes('system') && tiers.some((t) => t !== 'system' && NEEDS_SERVICES.includes(t)) && canIsolateNetwork();
+  const besideTiers = tiers.filter((t) => BESIDE.includes(t) || (own && t === 'system'));
   const beside = (async () => {
-    for (const tier of besideTiers) await timed(tier, () => (tier === 'checks' ? runChecks() : runMochaTier('fuzz', baseEnv, besideTiers.length < tiers.length)));
+    for (const tier of besideTiers) {
+      await timed(tier, () => {
+        if (tier === 'checks') return runChecks();
+        if (tier === 'system') return runSystemApart(baseEnv, values.grep);
+        return runMochaTier('fuzz', baseEnv, besideTiers.length < tiers.length);
+      });
+    }
   })();
-  const needsServices = tiers.some((t) => NEEDS_SERVICES.includes(t));
+  const needsServices = tiers.some((t) => NEEDS_SERVICES.includes(t) && !besideTiers.includes(t));
   const services: Promise<Services> | undefined = needsServices ? startServices({ root: ROOT, log }) : undefined;
   services?.catch(() => undefined);
   const stopServices = async (): Promise<void> => {
@@ -201,7 +220,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stopServices().finally(() => process.exit(130)));
   process.once('SIGTERM', () => void stopServices().finally(() => process.exit(143)));
   try {
-    for (const tier of tiers.filter((t) => !BESIDE.includes(t))) {
+    for (const tier of tiers.filter((t) => !besideTiers.includes(t))) {
       await timed(tier, async () => {
         const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
         if (tier === 'integration') return runIntegration(env);
@@ -226,7 +245,9 @@ async function main(): Promise<number> {
     total.failed += r.failed;
     total.skipped += r.skipped;
   }
-  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  // A runner started by another reports to it with the marker; the closing line is the outer one's.
+  if (process.env[APART_ENV]) console.log(formatResult(total));
+  else console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
 }
 
