@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError, UserError } from '../errors';
+import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
 import { BUILDERS } from './builders';
 import { planBuild } from './choose';
@@ -77,7 +78,7 @@ export class BuildEngine {
 
   /** Builds one function; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
   build(fn: FunctionSpec, run: BuildRunOptions = {}): Promise<FunctionBuild> {
-    const id = `${fn.templatePath}#${fn.logicalId}`;
+    const id = functionKey(fn);
     const started = this.running.get(id);
     if (started) return started;
     const work = this.buildNow(fn, run).finally(() => this.running.delete(id));

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CancellationTokenLike, NEVER_CANCELLED, throwIfCancelled } from '../cancel';
+import { functionKey } from '../model/key';
 import type { FunctionSpec, LayerSpec } from '../model/types';
 import { lambdaLayerResolver } from '../size/layers';
 import { awsCall, type DeployContext } from './context';
@@ -28,7 +29,7 @@ function layersToPlan(input: PlanInput): LayerSpec[] {
   const byName = new Map<string, LayerSpec>();
   const add = (l: LayerSpec): void => {
     const named = layerNameOf(l);
-    const key = named.ok ? named.name : `${l.templatePath}#${l.logicalId}`;
+    const key = named.ok ? named.name : functionKey(l);
     if (!byName.has(key)) byName.set(key, l);
   };
   for (const l of input.layers ?? []) add(l);

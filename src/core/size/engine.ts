@@ -5,6 +5,7 @@ import { bundleFunction, type EsbuildLoader } from '../bundle';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
+import { functionKey } from '../model/key';
 import type { FunctionSpec, LayerRef, LayerSpec } from '../model/types';
 import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipFileDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
 import { attribute, pythonRootsOf } from './attribution';
@@ -383,7 +384,7 @@ export class SizeEngine {
   }
 
   private layerSize(ref: LayerRef, opts: MeasureOptions, memo: Map<string, Promise<LayerSize>>): Promise<LayerSize> {
-    const key = ref.kind === 'local' ? `local:${ref.layer.templatePath}#${ref.logicalId}` : ref.kind === 'arn' ? `arn:${ref.arn}` : `expr:${JSON.stringify(ref.expression)}`;
+    const key = ref.kind === 'local' ? `local:${functionKey({ templatePath: ref.layer.templatePath, logicalId: ref.logicalId })}` : ref.kind === 'arn' ? `arn:${ref.arn}` : `expr:${JSON.stringify(ref.expression)}`;
     let p = memo.get(key);
     if (!p) {
       p = this.resolveLayer(ref, opts);

@@ -1,3 +1,4 @@
+import { functionKey } from '../../core/model/key';
 import * as vscode from 'vscode';
 import type { ModelStore } from '../model/store';
 import type { Workbench } from '../workbench';
@@ -36,13 +37,13 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   /** Size, last run and such, shown on a function's row. */
   decorate(templatePath: string, logicalId: string, patch: Partial<FunctionDecorations>): void {
-    const key = `${templatePath}#${logicalId}`;
+    const key = functionKey({ templatePath, logicalId });
     this.decorations.set(key, { ...this.decorations.get(key), ...patch });
     this.refreshSoon();
   }
 
   decorationsOf(templatePath: string, logicalId: string): FunctionDecorations {
-    return this.decorations.get(`${templatePath}#${logicalId}`) ?? {};
+    return this.decorations.get(functionKey({ templatePath, logicalId })) ?? {};
   }
 
   refreshNow(): void {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { functionKey } from '../../core/model/key';
 import type { FunctionSpec, LayerSpec, TemplateModel } from '../../core/model/types';
 
 /** contextValue of each kind of node; package.json's menus match on these. */
@@ -52,7 +53,7 @@ export class FunctionNode extends Node {
     media: vscode.Uri,
   ) {
     super(fn.logicalId, vscode.TreeItemCollapsibleState.Collapsed);
-    this.id = `function:${fn.templatePath}#${fn.logicalId}`;
+    this.id = `function:${functionKey(fn)}`;
     this.contextValue = fn.packageType === 'Image' ? CONTEXT.imageFunction : CONTEXT.function;
     this.iconPath = runtimeIcon(fn, media);
     this.description = decorations.sizeText ?? (fn.packageType === 'Image' ? 'image' : fn.runtime ?? '');
@@ -104,7 +105,7 @@ export class LayerRefNode extends Node {
 export class LayerNode extends Node {
   constructor(readonly layer: LayerSpec) {
     super(layer.logicalId, vscode.TreeItemCollapsibleState.None);
-    this.id = `layer:${layer.templatePath}#${layer.logicalId}`;
+    this.id = `layer:${functionKey(layer)}`;
     this.contextValue = CONTEXT.layer;
     this.iconPath = new vscode.ThemeIcon('layers');
     this.description = layer.layerName ? `layer ${layer.layerName}` : 'layer';
@@ -115,7 +116,7 @@ export class LayerNode extends Node {
 export class EventsNode extends Node {
   constructor(readonly fn: FunctionSpec) {
     super('Events', vscode.TreeItemCollapsibleState.Collapsed);
-    this.id = `events:${fn.templatePath}#${fn.logicalId}`;
+    this.id = `events:${functionKey(fn)}`;
     this.contextValue = CONTEXT.group;
     this.iconPath = new vscode.ThemeIcon('json');
   }
