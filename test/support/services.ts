@@ -34,11 +34,8 @@ export async function startServices(opts: { root: string; log: (line: string) =>
   const work = mkdtempSync(join(tmpdir(), 'lwb-services-'));
   const started: Started[] = [];
   const runId = `${process.pid}-${Date.now()}`;
-  // Product containers that existed before the run are not ours; any made during it are (a host
-  // shut down by the runner may not get to remove its warm containers).
-  let before: Set<string> | undefined;
   const stop = async (): Promise<void> => {
-    await removeRunContainers(runId, before).catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
+    await removeContainers().catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
     for (const s of started.reverse()) {
       await s.stop().then(
         () => opts.log(`stopped ${s.name} (pid ${s.pid})`),
@@ -52,7 +49,6 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
     process.env.DOCKER_HOST = engine.dockerHost;
-    before = await productContainers();
     const image = await run('bash', [join(opts.root, 'scripts/test-image.sh'), TEST_IMAGE], { stdio: 'inherit' });
     if (image.code !== 0) throw new Error(`loading the test image failed:\n${image.output}`);
     const registry = await startRegistry(work, started, opts.log);
@@ -206,19 +202,13 @@ async function findMotoPython(): Promise<string> {
   throw new Error('no python3 with moto found: run scripts/setup.sh moto');
 }
 
-const PRODUCT_LABEL = 'lambda-workbench.function';
-
-async function productContainers(): Promise<Set<string>> {
-  const containers = await new Docker().listContainers({ all: true, filters: { label: [PRODUCT_LABEL] } });
-  return new Set(containers.map((c) => c.Id));
-}
-
-/** Containers the tests labelled with this run, and product containers made since `before`. */
-async function removeRunContainers(runId: string, before: Set<string> | undefined): Promise<void> {
+/**
+ * Every container on the run's own engine (what failed tests left, and warm containers of a host
+ * the runner shut down), removed before the engine stops so its shutdown waits for none.
+ */
+async function removeContainers(): Promise<void> {
   const docker = new Docker();
   if (!(await docker.ping().then(() => true, () => false))) return;
-  const labelled = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
-  const made = before ? [...(await productContainers())].filter((id) => !before.has(id)) : [];
-  const ids = new Set([...labelled.map((c) => c.Id), ...made]);
-  await Promise.all([...ids].map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+  const all = await docker.listContainers({ all: true });
+  await Promise.all(all.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }

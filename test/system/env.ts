@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { RUN_LABEL } from '../support/services';
 
 /** Where the services the runner started are (test/support/services.ts sets these). */
 export function testEnv(): { runId: string; image: string; registry: string; motoUrl: string } {
@@ -12,7 +13,7 @@ export function testEnv(): { runId: string; image: string; registry: string; mot
 
 /** Labels every container a test creates, so the runner removes what a failed test left. */
 export function runLabels(): Record<string, string> {
-  return { 'lambda-workbench.test-run': testEnv().runId };
+  return { [RUN_LABEL]: testEnv().runId };
 }
 
 export function motoClientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } {

@@ -77,7 +77,6 @@ describe('build (real pip): Python functions get wheels for their own architectu
     timings.push(`no-change ${again.durationMs} ms`);
     assert.deepEqual([again.status, again.cached], ['cached', true]);
     assert.deepEqual(recorder.calls, []);
-    assert.ok(again.durationMs < 1000, `${again.durationMs} ms`);
   });
 
   it('a source-only edit rebuilds without reinstalling: the dependencies come from the cache, hard-linked', async () => {
