@@ -13,9 +13,22 @@ export class UserError extends Error {
   }
 }
 
-/** The message and hint of any error, for showing to a person. */
+/** The message and hint of any error, for showing to a person: as sentences. */
 export function describeError(err: unknown): string {
-  if (err instanceof UserError) return err.hint ? `${err.message} ${err.hint}` : err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  if (err instanceof UserError) return sentences(err.message, err.hint);
+  if (err instanceof Error) return sentences(err.message);
+  return sentences(String(err));
+}
+
+/**
+ * Pieces of text as one paragraph: each piece ends with a full stop (added only when it has none),
+ * so a message that ends in a quoted reason and the hint after it never run together, and a piece
+ * that has its stop never gets a second one.
+ */
+export function sentences(...parts: (string | null | undefined)[]): string {
+  return parts
+    .map((p) => (p ?? '').trim())
+    .filter((p) => p !== '')
+    .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+    .join(' ');
 }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/cancel';
 import { disposeAll } from '../core/dispose';
-import { describeError } from '../core/errors';
+import { describeError, UserError } from '../core/errors';
+import { errorAction } from './errorActions';
 
 /**
  * The one object that owns the extension's long-lived parts. Every disposable goes through
@@ -22,14 +23,22 @@ export class Workbench implements vscode.Disposable {
   }
 
   /**
-   * How a failed action is shown: a UserError as it is (what went wrong and what to do), a
-   * cancellation not at all, anything else briefly, with the full stack in the log.
+   * How a failed action is shown: a UserError as it is (what went wrong and what to do), with the
+   * button that fixes it where a setting or a command does; a cancellation not at all; anything
+   * else briefly, with the full stack in the log. A UserError is an expected failure: the log
+   * gets its words, not a stack through the bundle.
    */
   showError(what: string, err: unknown): void {
     if (err instanceof CancelledError) return;
-    this.log.error(`${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+    if (err instanceof UserError) this.log.warn(`${what} failed: ${describeError(err)}`);
+    else this.log.error(`${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+    const fix = errorAction(err);
+    const buttons = [...(fix ? [fix.title] : []), 'Show Log'];
     // Not awaited: the action ends now; the message stays until the person closes it.
-    void vscode.window.showErrorMessage(describeError(err), 'Show Log').then((action) => action && this.log.show());
+    void vscode.window.showErrorMessage(describeError(err), ...buttons).then((chosen) => {
+      if (chosen === 'Show Log') this.log.show();
+      else if (fix && chosen === fix.title) void vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
+    });
   }
 
   /** Disposes in reverse order, awaiting each dispose that returns a promise; a failure is logged and the rest still run. */

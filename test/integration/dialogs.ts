@@ -24,6 +24,14 @@ export interface Question {
   options: vscode.QuickPickOptions & vscode.InputBoxOptions & vscode.MessageOptions;
 }
 
+/** A notification the extension showed (not a question: it stays real, and nothing answers it). */
+export interface Notice {
+  kind: 'error' | 'warning' | 'info';
+  message: string;
+  /** Its buttons. */
+  actions: string[];
+}
+
 /** What the person does with the next question; it returns what the dialog would. */
 export type Answer = (question: Question) => unknown;
 
@@ -63,14 +71,16 @@ export const dismiss: Answer = () => undefined;
 /**
  * Runs `run` with the dialogs answered by `script`, in order, and restores them afterwards. Fails
  * when a question had no answer left (even if a command's error boundary swallowed the throw) or
- * when an answer was not used; returns what `run` returned and every question asked.
+ * when an answer was not used; returns what `run` returned, every question asked and every
+ * notification shown meanwhile.
  */
-export async function answering<T>(script: readonly Answer[], run: () => Thenable<T>): Promise<{ result: T; asked: Question[] }> {
+export async function answering<T>(script: readonly Answer[], run: () => Thenable<T>): Promise<{ result: T; asked: Question[]; notified: Notice[] }> {
   const win = vscode.window;
   // Only these are copied back: the window's other members include getters that cannot be assigned.
   const original = Object.fromEntries(STUBBED.map((name) => [name, win[name]])) as Pick<typeof win, (typeof STUBBED)[number]>;
   const answers = [...script];
   const asked: Question[] = [];
+  const notified: Notice[] = [];
   const defects: unknown[] = [];
   const ask = async (q: Question): Promise<unknown> => {
     asked.push(q);
@@ -89,12 +99,15 @@ export async function answering<T>(script: readonly Answer[], run: () => Thenabl
     throw err;
   };
   // A modal message is a question; a plain notification is not, and stays real (tests clear them).
-  const modalOr = (show: (...args: never[]) => Thenable<unknown>) =>
+  const modalOr = (kind: Notice['kind'], show: (...args: never[]) => Thenable<unknown>) =>
     (message: string, ...rest: unknown[]): Thenable<unknown> => {
       const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest[0] as vscode.MessageOptions) : undefined;
-      if (!options?.modal) return (show as (...args: unknown[]) => Thenable<unknown>).call(win, message, ...rest);
       const items = (options ? rest.slice(1) : rest) as (string | vscode.MessageItem)[];
       const title = (i: string | vscode.MessageItem): string => (typeof i === 'string' ? i : i.title);
+      if (!options?.modal) {
+        notified.push({ kind, message, actions: items.map(title) });
+        return (show as (...args: unknown[]) => Thenable<unknown>).call(win, message, ...rest);
+      }
       return ask({ kind: 'modal', title: message, detail: options.detail, items: [], actions: items.map(title), options }).then((chosen) => items.find((i) => title(i) === chosen));
     };
   const stubs: Record<(typeof STUBBED)[number], unknown> = {
@@ -103,9 +116,9 @@ export async function answering<T>(script: readonly Answer[], run: () => Thenabl
       return ask({ kind: 'pick', title: options.title ?? options.placeHolder ?? '', items: await items, actions: [], options });
     },
     showInputBox: (options: vscode.InputBoxOptions = {}) => ask({ kind: 'input', title: options.title ?? options.prompt ?? '', items: [], actions: [], options }),
-    showWarningMessage: modalOr(original.showWarningMessage),
-    showInformationMessage: modalOr(original.showInformationMessage),
-    showErrorMessage: modalOr(original.showErrorMessage),
+    showWarningMessage: modalOr('warning', original.showWarningMessage),
+    showInformationMessage: modalOr('info', original.showInformationMessage),
+    showErrorMessage: modalOr('error', original.showErrorMessage),
     createQuickPick: unscripted('createQuickPick'),
     createInputBox: unscripted('createInputBox'),
     showOpenDialog: unscripted('showOpenDialog'),
@@ -122,7 +135,7 @@ export async function answering<T>(script: readonly Answer[], run: () => Thenabl
     }
     if (defects.length > 0) throw defects[0];
     assert.equal(answers.length, 0, `${answers.length} scripted answer(s) left unused; asked: ${asked.map(describe).join(' / ') || 'nothing'}`);
-    return { result, asked };
+    return { result, asked, notified };
   } finally {
     Object.assign(win, original);
   }

@@ -14,7 +14,7 @@ credentials (for deploys). Exits 1 when either is unreachable, saying why and wh
 export async function doctorCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
   const { common, values } = parseOptions(args, { ...AWS_OPTIONS, 'docker-host': { type: 'string' } }, { cwd });
   const settings = settingsFromFlags(values);
-  const [docker, aws] = await Promise.all([probeEngine(engineOptions(settings, CLI_SOURCES)), awsDoctor(sessionOptions(settings))]);
+  const [docker, aws] = await Promise.all([probeEngine(engineOptions(settings, CLI_SOURCES)), awsDoctor(sessionOptions(settings, CLI_SOURCES))]);
   const ok = docker.ok && aws.ok;
   if (common.json) {
     io.out(

@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import type { AwsProfileInfo } from './profiles';
 
 /** What an AWS error message needs to know about the session that made the call. */
@@ -7,6 +8,8 @@ export interface AwsErrorContext {
   profile?: string;
   profileInfo?: AwsProfileInfo;
   endpointUrl?: string;
+  /** How the shell names where the profile and region are chosen (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 'profile' | 'region'>;
 }
 
 interface SdkErrorShape {
@@ -134,7 +137,7 @@ export function toUserError(err: unknown, what: string, ctx: AwsErrorContext): u
   if (message === 'Region is missing' || /region is missing/i.test(message)) {
     return new UserError(
       `No AWS region is set for ${profileLabel(ctx)}.`,
-      `Pass --region, set the lambdaWorkbench.aws.region setting, or add one to the profile (\`aws configure set region us-east-1${ctx.profile ? ` --profile ${ctx.profile}` : ''}\`).`,
+      `Choose a region (${(ctx.sources ?? CLI_SOURCES).region}), or add one to the profile (\`aws configure set region us-east-1${ctx.profile ? ` --profile ${ctx.profile}` : ''}\`).`,
       'aws-region-missing',
     );
   }

@@ -1,4 +1,5 @@
 import { LIMITS } from '../limits';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 
 export function formatBytes(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
@@ -40,9 +41,9 @@ export function uploadRoute(zipBytes: number): 'direct' | 's3' {
   return zipBytes <= LIMITS.zippedDirectUploadBytes ? 'direct' : 's3';
 }
 
-export function needsBucketRefusal(name: string, zipBytes: number): string {
+export function needsBucketRefusal(name: string, zipBytes: number, sources: Pick<SettingSources, 's3Bucket'> = CLI_SOURCES): string {
   return (
     `The zip of ${name} is ${formatBytes(zipBytes)}, over the ${formatBytes(LIMITS.zippedDirectUploadBytes)} Lambda accepts in the request itself, ` +
-    'so it has to go through S3: pass --s3-bucket BUCKET (in the editor: the lambdaWorkbench.deploy.s3Bucket setting).'
+    `so it has to go through S3: set a staging bucket (${sources.s3Bucket}).`
   );
 }

@@ -1,5 +1,6 @@
 import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
+import type { SettingSources } from '../sources';
 import type { Packager, SizeMeasurer } from './artifact';
 import { type AwsErrorContext, isAwsError, toUserError } from './awsErrors';
 import type { ImageEngine } from './image';
@@ -33,6 +34,8 @@ export interface DeployOptions {
   retryDelayMs?: number;
   /** Attempts of CreateFunction while a new role propagates (default 15). */
   roleAttempts?: number;
+  /** How refusals name the bucket setting, the role and the confirmation (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 's3Bucket' | 'role' | 'confirm'>;
 }
 
 /** Everything a plan or an execution talks to. Tests build one from clients pointed at an emulator. */

@@ -1,5 +1,6 @@
 import { type CancellationTokenLike, NEVER_CANCELLED } from '../cancel';
 import { UserError } from '../errors';
+import { CLI_SOURCES } from '../sources';
 import type { DeployContext } from './context';
 import { ensureRepository, registryLogin } from './ecr';
 import { executeFunctionPlan } from './functionExecute';
@@ -31,13 +32,14 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, hooks:
   const token = hooks.token ?? NEVER_CANCELLED;
   const confirm = hooks.confirm ?? (async () => false);
   const limit = ctx.options.concurrency ?? 3;
+  const sources = ctx.options.sources ?? CLI_SOURCES;
 
   const ensureBucket = once(async () => {
     const bucket = ctx.options.s3Bucket;
-    if (!bucket) throw new UserError('No S3 staging bucket is set.', 'Pass --s3-bucket BUCKET (in the editor: the lambdaWorkbench.deploy.s3Bucket setting).');
+    if (!bucket) throw new UserError('No S3 staging bucket is set.', `Set one (${sources.s3Bucket}).`, 'bucket-not-set');
     if (await bucketExists(ctx.s3, bucket)) return bucket;
     if (!(await confirm(`Create S3 bucket ${bucket} in ${ctx.region} to stage uploads over the direct-upload limit?`))) {
-      throw new UserError(`S3 bucket ${bucket} does not exist and was not created.`, 'Create it, or confirm its creation (--yes on the command line).', 'bucket-missing');
+      throw new UserError(`S3 bucket ${bucket} does not exist and was not created.`, `Create it, or agree to its creation (${sources.confirm}).`, 'bucket-missing');
     }
     await createBucket(ctx.s3, bucket, ctx.region);
     return bucket;
@@ -52,7 +54,7 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, hooks:
         if (!(await confirm(`Create IAM role ${roleName} (AWSLambdaBasicExecutionRole: CloudWatch Logs only) for the new functions?`))) {
           throw new UserError(
             `The new function has no role, and IAM role ${roleName} was not created.`,
-            'Set Role to a role ARN in the template, pass --role ARN, or confirm the role creation (--yes on the command line).',
+            `Set Role to a role ARN in the template${sources.role ? `, give one (${sources.role})` : ''}, or agree to the role's creation (${sources.confirm}).`,
             'role-missing',
           );
         }

@@ -193,6 +193,6 @@ async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan,
   if (over) return refuse(plan, over);
 
   const via = uploadRoute(artifact.bytes);
-  if (via === 's3' && !ctx.options.s3Bucket) return refuse(plan, needsBucketRefusal(plan.functionName, artifact.bytes));
+  if (via === 's3' && !ctx.options.s3Bucket) return refuse(plan, needsBucketRefusal(plan.functionName, artifact.bytes, ctx.options.sources));
   return { ...plan, via, uploadBytes: artifact.bytes };
 }

@@ -104,6 +104,6 @@ export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: st
     return { ...base, action: 'unchanged', current: { arn: latest.LayerVersionArn, version: latest.Version, codeSize: published.size } };
   }
   const via = uploadRoute(artifact.bytes);
-  if (via === 's3' && !ctx.options.s3Bucket) return { ...base, action: 'refused', reason: needsBucketRefusal(`layer ${layerName}`, artifact.bytes) };
+  if (via === 's3' && !ctx.options.s3Bucket) return { ...base, action: 'refused', reason: needsBucketRefusal(`layer ${layerName}`, artifact.bytes, ctx.options.sources) };
   return { ...base, action: 'publish', uploadBytes: artifact.bytes, via };
 }

@@ -1,5 +1,6 @@
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
+import { CLI_SOURCES } from '../sources';
 import { type AwsErrorContext, toUserError } from './awsErrors';
 import { hashFromDescription } from './layerPlan';
 import { collect, listFunctions, listLayerVersions } from './listing';
@@ -34,7 +35,8 @@ export async function pruneLayerVersions(
   const versions = await collect(listLayerVersions(ctx.lambda, layerName)).catch(wrap(`listing the versions of layer ${layerName}`));
   versions.sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0));
   if (versions.length === 0) {
-    throw new UserError(`Layer ${layerName} has no versions in this account and region.`, 'Check the layer name, --profile and --region.', 'layer-not-found');
+    const sources = ctx.errorContext.sources ?? CLI_SOURCES;
+    throw new UserError(`Layer ${layerName} has no versions in this account and region.`, `Check the layer name, the AWS profile (${sources.profile}) and the region (${sources.region}).`, 'layer-not-found');
   }
 
   // Which versions are in use, and by whom: every function and every published function version.

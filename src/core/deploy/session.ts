@@ -4,6 +4,7 @@ import type { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { UserError } from '../errors';
+import type { SettingSources } from '../sources';
 import { type AwsErrorContext, toUserError } from './awsErrors';
 import { type AwsProfileInfo, effectiveProfile, listProfiles } from './profiles';
 
@@ -18,6 +19,8 @@ export interface AwsSessionOptions {
   credentials?: LambdaClientConfig['credentials'];
   /** Environment for profile lookups; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How messages name where the profile and region are chosen (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 'profile' | 'region'>;
 }
 
 /** One set of AWS clients sharing credentials, region and endpoint. */
@@ -42,7 +45,7 @@ export async function createAwsSession(opts: AwsSessionOptions = {}): Promise<Aw
   const env = opts.env ?? process.env;
   const profile = effectiveProfile(opts.profile, env);
   const profileInfo = profile ? (await listProfiles(env)).find((p) => p.name === profile) : undefined;
-  const errorContext: AwsErrorContext = { profile, profileInfo, endpointUrl: opts.endpointUrl };
+  const errorContext: AwsErrorContext = { profile, profileInfo, endpointUrl: opts.endpointUrl, sources: opts.sources };
 
   const [{ LambdaClient }, { S3Client }, { ECRClient }, { IAMClient }, { STSClient }, { fromNodeProviderChain }] = await Promise.all([
     import('@aws-sdk/client-lambda'),

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import { UserError } from '../errors';
+import { CLI_SOURCES } from '../sources';
 import type { Architecture } from '../limits';
 
 /** Progress of a slow step (pull, build, container start), for a progress bar. */
@@ -48,7 +49,7 @@ export interface ImageChoice {
 }
 
 /** The image a runtime runs in: the caller's mapping (setting, --image) wins over the AWS base image. */
-export function imageForRuntime(runtime: string | undefined, overrides: Readonly<Record<string, string>> = {}): ImageChoice {
+export function imageForRuntime(runtime: string | undefined, overrides: Readonly<Record<string, string>> = {}, mapIn = CLI_SOURCES.images): ImageChoice {
   if (!runtime) {
     throw new UserError('The function has no Runtime, so there is no image to run it in.', 'Set Runtime on the function (or in Globals.Function), e.g. nodejs22.x.', 'no-runtime');
   }
@@ -58,7 +59,7 @@ export function imageForRuntime(runtime: string | undefined, overrides: Readonly
   if (!base) {
     throw new UserError(
       `There is no Lambda base image for the runtime '${runtime}'.`,
-      `Map it to an image that runs it: the lambdaWorkbench.local.images setting ({ "${runtime}": "IMAGE" }), or --image on the command line.`,
+      `Map it to an image that runs it (${mapIn}).`,
       'unknown-runtime',
     );
   }
@@ -72,7 +73,7 @@ export function imageForRuntime(runtime: string | undefined, overrides: Readonly
 export async function ensureImage(
   docker: Docker,
   choice: ImageChoice & { runtime?: string; architecture: Architecture },
-  opts: { onProgress?: (p: Progress) => void; token?: CancellationTokenLike } = {},
+  opts: { onProgress?: (p: Progress) => void; token?: CancellationTokenLike; mapIn?: string } = {},
 ): Promise<void> {
   const existing = await docker
     .getImage(choice.image)
@@ -82,21 +83,21 @@ export async function ensureImage(
       throw err;
     });
   if (existing && (choice.overridden || !existing.Architecture || existing.Architecture === IMAGE_ARCH[choice.architecture])) return;
-  await pullImage(docker, choice.image, choice.overridden ? undefined : DOCKER_PLATFORM[choice.architecture], choice.runtime, opts);
+  await pullImage(docker, choice, choice.overridden ? undefined : DOCKER_PLATFORM[choice.architecture], opts);
 }
 
 async function pullImage(
   docker: Docker,
-  image: string,
+  { image, runtime }: ImageChoice & { runtime?: string },
   platform: string | undefined,
-  runtime: string | undefined,
-  opts: { onProgress?: (p: Progress) => void; token?: CancellationTokenLike },
+  opts: { onProgress?: (p: Progress) => void; token?: CancellationTokenLike; mapIn?: string },
 ): Promise<void> {
+  const mapIn = opts.mapIn ?? CLI_SOURCES.images;
   const failed = (reason: string): UserError =>
     new UserError(
       `The image ${image} is not on this Docker engine and pulling it failed: ${reason}`,
       `Pull it where its registry is reachable (\`docker pull ${platform ? `--platform ${platform} ` : ''}${image}\`)` +
-        (runtime ? `, or map ${runtime} to an image you have: the lambdaWorkbench.local.images setting, or --image on the command line.` : '.'),
+        (runtime ? `, or map ${runtime} to an image you have (${mapIn}).` : '.'),
       'image-pull-failed',
     );
   opts.onProgress?.({ message: `Pulling ${image}`, percent: 0 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { UserError } from '../errors';
+import { CLI_SOURCES } from '../sources';
 import { extractZipSafely } from '../archive/extract';
 
 /**
@@ -22,6 +23,8 @@ export class LayerCache {
   constructor(
     readonly dir: string,
     private readonly downloader?: LayerDownloader,
+    /** Where a person chooses the AWS profile, for messages. */
+    private readonly profileSource = CLI_SOURCES.profile,
   ) {}
 
   /** The folder holding the layer's content (what Lambda puts in /opt). */
@@ -40,7 +43,7 @@ export class LayerCache {
     if (!this.downloader) {
       throw new UserError(
         `The layer ${arn} is published in AWS and is not in the local cache.`,
-        'Local runs download it with your AWS credentials: choose an AWS profile (or pass --profile), or replace it with a layer folder from the template.',
+        `Local runs download it with your AWS credentials: choose an AWS profile (${this.profileSource}), or replace it with a layer folder from the template.`,
         'layer-no-downloader',
       );
     }

@@ -51,6 +51,8 @@ export interface PrepareContext {
   docker: Docker;
   cacheDir: string;
   images: Readonly<Record<string, string>>;
+  /** Where a person maps a runtime to another image, for messages. */
+  imagesSource?: string;
   layers: LayerCache;
   /** Builds template layers with a BuildMethod: /opt gets their artifacts, as deploy uploads them. */
   builds?: Pick<BuildEngine, 'build'>;
@@ -122,7 +124,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   if (!fn.handler) {
     throw new UserError(`${fn.logicalId} has no Handler.`, 'Set Handler on the function (e.g. app.handler), or in Globals.Function.', 'no-handler');
   }
-  const image = { ...imageForRuntime(fn.runtime, ctx.images), runtime: fn.runtime };
+  const image = { ...imageForRuntime(fn.runtime, ctx.images, ctx.imagesSource), runtime: fn.runtime };
   const codeDir = codeFolder(ctx, fn, opts.codeDir);
   const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);

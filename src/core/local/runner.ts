@@ -19,6 +19,7 @@ import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } 
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
+import type { SettingSources } from '../sources';
 import { type LayerDownloader, LayerCache } from './layerCache';
 import type { LogEntry } from './logs';
 import { type NetworkMode, planRuntimeAddress, type RuntimeAddressPlan } from './network';
@@ -31,6 +32,8 @@ export interface LocalRunnerOptions {
   cacheDir: string;
   /** runtime -> image, replacing the AWS base image (the lambdaWorkbench.local.images setting, --image). */
   images?: Readonly<Record<string, string>>;
+  /** How messages name where images and the AWS profile are chosen (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 'images' | 'profile'>;
   /** How long a warm container waits for its next invocation before it is removed. */
   idleTimeoutMs?: number;
   network?: NetworkMode;
@@ -137,7 +140,7 @@ export class LocalRunner {
   private disposed = false;
 
   private constructor(private readonly opts: LocalRunnerOptions) {
-    this.layers = new LayerCache(join(opts.cacheDir, 'layers'), opts.layerDownloader);
+    this.layers = new LayerCache(join(opts.cacheDir, 'layers'), opts.layerDownloader, opts.sources?.profile);
   }
 
   /** Creates a runner, first removing containers that crashed runs left behind. */
@@ -184,6 +187,7 @@ export class LocalRunner {
         docker: this.opts.engine.docker,
         cacheDir: this.opts.cacheDir,
         images: this.opts.images ?? {},
+        imagesSource: this.opts.sources?.images,
         layers: this.layers,
         builds: this.opts.builds,
         region: this.region,
@@ -337,7 +341,7 @@ export class LocalRunner {
       const key = `${prepared.image.image}|${fn.architecture}`;
       let ensured = this.ensuredImages.get(key);
       if (!ensured) {
-        ensured = ensureImage(this.opts.engine.docker, { ...prepared.image, architecture: fn.architecture as Architecture }, { onProgress: progress, token });
+        ensured = ensureImage(this.opts.engine.docker, { ...prepared.image, architecture: fn.architecture as Architecture }, { onProgress: progress, token, mapIn: this.opts.sources?.images });
         this.ensuredImages.set(key, ensured);
         ensured.catch(() => this.ensuredImages.delete(key));
       }

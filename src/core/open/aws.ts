@@ -5,7 +5,7 @@ import { effectiveProfile, listProfiles } from '../deploy/profiles';
 import { describeError } from '../errors';
 import type { AwsCredentials } from '../local/environment';
 import { lambdaLayerResolver, type LayerSizeResolver, type ResolvedLayer } from '../size/layers';
-import { sessionOptions, type Settings } from './settings';
+import { sessionOptions, type SettingSources, type Settings } from './settings';
 
 export type CreateSession = (opts: AwsSessionOptions) => Promise<AwsSession>;
 
@@ -30,11 +30,12 @@ export class AwsAccess {
     private readonly settings: Pick<Settings, 'aws'>,
     private readonly createSession: CreateSession,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly sources?: SettingSources,
   ) {}
 
   /** The session for the profile, region and endpoint the settings choose. */
   session(): Promise<AwsSession> {
-    this.main ??= this.open(sessionOptions(this.settings)).catch((err: unknown) => {
+    this.main ??= this.open(sessionOptions(this.settings, this.sources)).catch((err: unknown) => {
       this.main = undefined;
       throw err;
     });
@@ -94,7 +95,7 @@ export class AwsAccess {
   }
 
   private async openRegional(region: string): Promise<Regional> {
-    const session = await this.open({ ...sessionOptions(this.settings), region });
+    const session = await this.open({ ...sessionOptions(this.settings, this.sources), region });
     try {
       await session.checkCredentials();
     } catch (err) {

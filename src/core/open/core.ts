@@ -178,7 +178,7 @@ export class WorkbenchCore {
       packager: sizeEnginePackager(engine, { cacheDir: join(this.place.cacheDir, 'deploy') }),
       builds: this.artifacts(),
       imageEngine: () => this.deps.connectImageEngine({ dockerHost: docker.dockerHost, dockerHostSource: docker.dockerHostSource }),
-      options,
+      options: { sources: this.place.sources, ...options },
     });
   }
 
@@ -226,7 +226,7 @@ export class WorkbenchCore {
   }
 
   private awsAccess(): AwsAccess {
-    return new AwsAccess(this.settings, this.deps.createSession, this.place.env);
+    return new AwsAccess(this.settings, this.deps.createSession, this.place.env, this.place.sources);
   }
 
   private async createRunner(onProgress?: (message: string) => void): Promise<LocalRun> {
@@ -240,6 +240,7 @@ export class WorkbenchCore {
       engine,
       cacheDir: join(this.place.cacheDir, 'local'),
       images: s.local.images,
+      sources: this.place.sources,
       idleTimeoutMs: s.local.idleTimeoutSeconds * 1000,
       region,
       credentials,

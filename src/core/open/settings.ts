@@ -1,6 +1,9 @@
 import type { BuildSettings } from '../build/types';
 import type { AwsSessionOptions } from '../deploy/session';
 import type { EngineOptions } from '../docker/engine';
+import type { SettingSources } from '../sources';
+
+export { CLI_SOURCES, EDITOR_SOURCES, type SettingSources } from '../sources';
 
 /**
  * Every setting the product reads, as plain values: the editor fills it from its configuration
@@ -26,25 +29,10 @@ export const DEFAULT_SETTINGS: Settings = {
   build: { pipArgs: [], npmArgs: [], mavenArgs: [] },
 };
 
-/** How messages name where a value came from: a setting in the editor, a flag in the CLI. */
-export interface SettingSources {
-  dockerHost: string;
-  runtimeApiAddress: string;
-}
-
-export const EDITOR_SOURCES: SettingSources = {
-  dockerHost: 'the lambdaWorkbench.docker.host setting',
-  runtimeApiAddress: 'the lambdaWorkbench.local.runtimeApiAddress setting',
-};
-
-export const CLI_SOURCES: SettingSources = {
-  dockerHost: '--docker-host',
-  runtimeApiAddress: '--runtime-api-address',
-};
-
 /** The AWS session the settings choose; unset values are left to the SDK's own chain. */
-export function sessionOptions(s: Pick<Settings, 'aws'>): AwsSessionOptions {
+export function sessionOptions(s: Pick<Settings, 'aws'>, sources?: SettingSources): AwsSessionOptions {
   return {
+    ...(sources ? { sources: { profile: sources.profile, region: sources.region } } : {}),
     ...(s.aws.profile ? { profile: s.aws.profile } : {}),
     ...(s.aws.region ? { region: s.aws.region } : {}),
     ...(s.aws.endpointUrl ? { endpointUrl: s.aws.endpointUrl } : {}),

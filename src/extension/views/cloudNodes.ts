@@ -1,7 +1,8 @@
 import type { FunctionConfiguration, LayersListItem, LayerVersionsListItem } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import { parseLayerVersionArn } from '../../core/deploy/names';
-import { describeError, UserError } from '../../core/errors';
+import { describeError } from '../../core/errors';
+import { errorAction } from '../errorActions';
 import { formatBytes } from '../../core/size/format';
 import { MessageNode, Node, runtimeFamily } from './nodes';
 
@@ -163,20 +164,12 @@ export class LoadMoreNode extends Node {
   }
 }
 
-/** Problems another profile fixes: missing, expired or rejected credentials, and missing permissions. */
-const PROFILE_PROBLEMS = ['aws-profile-missing', 'aws-credentials-missing', 'aws-credentials-expired', 'aws-credentials-rejected', 'aws-sso-expired', 'aws-access-denied'];
-
 /**
  * A row for an error: what went wrong as the label, the fix in the tooltip, and a click that
  * leads to the fix (choose a profile or region) or to the log. Never a popup from getChildren.
  */
 export function cloudErrorNode(err: unknown): MessageNode {
-  const code = err instanceof UserError ? err.code : undefined;
-  const action: vscode.Command = PROFILE_PROBLEMS.includes(code ?? '')
-    ? { command: 'lambdaWorkbench.chooseProfile', title: 'Choose AWS Profile' }
-    : code === 'aws-region-missing'
-      ? { command: 'lambdaWorkbench.chooseRegion', title: 'Choose AWS Region' }
-      : { command: 'lambdaWorkbench.showLog', title: 'Show Log' };
+  const action = errorAction(err) ?? { command: 'lambdaWorkbench.showLog', title: 'Show Log' };
   const node = new MessageNode(err instanceof Error ? err.message : String(err), `${action.title}…`, action, 'error');
   node.tooltip = describeError(err);
   return node;

@@ -64,7 +64,10 @@ describe('open: one factory for the editor and the CLI', () => {
     const [fromEditor, fromCli] = opened;
     assert.deepEqual(fromEditor.engine, { dockerHost: 'tcp://10.0.0.9:2375', dockerHostSource: 'the lambdaWorkbench.docker.host setting', runtimeApiAddress: '10.0.0.5', runtimeApiAddressSource: 'the lambdaWorkbench.local.runtimeApiAddress setting' });
     assert.deepEqual(fromCli.engine, { dockerHost: 'tcp://10.0.0.9:2375', dockerHostSource: '--docker-host', runtimeApiAddress: '10.0.0.5', runtimeApiAddressSource: '--runtime-api-address' });
-    assert.deepEqual(fromEditor.session, { profile: 'dev', region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:5000' });
+    // The same session; its messages name where to choose a profile or region as each shell does.
+    const words = (sources: typeof EDITOR_SOURCES) => ({ profile: sources.profile, region: sources.region });
+    assert.deepEqual(fromEditor.session, { profile: 'dev', region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:5000', sources: words(EDITOR_SOURCES) });
+    assert.deepEqual(fromCli.session, { ...fromEditor.session, sources: words(CLI_SOURCES) });
     assert.deepEqual(fromEditor.runner, {
       cacheDir: join(work, 'cache', 'local'),
       images: { 'nodejs22.x': 'mirror.example/node:22' },
@@ -74,7 +77,7 @@ describe('open: one factory for the editor and the CLI', () => {
       layerDownloader: 'function',
     });
     assert.deepEqual(fromEditor.sizeEngine, { cacheDir: join(work, 'cache', 'size'), layerResolver: 'function' });
-    assert.deepEqual({ ...fromCli, engine: undefined }, { ...fromEditor, engine: undefined });
+    assert.deepEqual({ ...fromCli, engine: undefined, session: undefined }, { ...fromEditor, engine: undefined, session: undefined });
   });
 
   it('gives a local run the region setting, else the profile\'s, else leaves it to AWS_REGION', async () => {
@@ -118,7 +121,7 @@ describe('open: one factory for the editor and the CLI', () => {
       assert.equal(size.layers[0].status, 'measured', size.layers[0].detail);
       assert.equal(size.layersUnzippedBytes, layerFiles.reduce((n, f) => n + Buffer.byteLength(f.data), 0));
       assert.notEqual(size.status, 'unknown');
-      assert.deepEqual(rec.sessions, [{ profile: 'dev', region: 'eu-central-1', endpointUrl: 'http://127.0.0.1:5000' }]);
+      assert.deepEqual(rec.sessions.map(({ sources: _, ...opts }) => opts), [{ profile: 'dev', region: 'eu-central-1', endpointUrl: 'http://127.0.0.1:5000' }]);
       assert.deepEqual(rec.lambdaCalls.map((c) => [c.command, c.input]), [['GetLayerVersionCommand', { LayerName: ARN.slice(0, ARN.lastIndexOf(':')), VersionNumber: 3 }]]);
     } finally {
       await core.dispose();
@@ -139,11 +142,11 @@ describe('open: one factory for the editor and the CLI', () => {
       assert.deepEqual(core.update(moved), { aws: true, runner: false, builds: false, sizes: 'arnLayers' });
       assert.deepEqual(await download(ARN), archive);
       assert.deepEqual(
-        rec.lambdaCalls.map((c) => c.session),
+        rec.lambdaCalls.map(({ session: { sources: _, ...opts } }) => opts),
         [{ region: 'eu-central-1' }, { region: 'eu-central-1', endpointUrl: 'http://127.0.0.1:5000' }],
         'the same runner fetched the second time through the new endpoint',
       );
-      assert.deepEqual(rec.destroyedSessions, [{ region: 'eu-central-1' }], 'the old session is closed');
+      assert.deepEqual(rec.destroyedSessions.map(({ sources: _, ...opts }) => opts), [{ region: 'eu-central-1' }], 'the old session is closed');
     } finally {
       await core.dispose();
       await server.close();
