@@ -39,6 +39,11 @@ describe('Invoke Locally', function () {
     assert.equal(shown?.uri.scheme, 'lambda-workbench-result');
     assert.match(shown.getText(), /REPORT RequestId: /);
     assert.match(shown.getText(), /Hello, Lambda!/);
+    // The REPORT one field a line, the cost in dollars people read.
+    assert.match(shown.getText(), /^\/\/ REPORT RequestId: [0-9a-f-]+\n\/\/   Duration: [\d.]+ ms\n\/\/   Billed Duration: \d+ ms\n/m);
+    assert.ok(shown.getText().split('\n').every((l) => l.length <= 120), `no line runs past the editor:\n${shown.getText()}`);
+    assert.match(shown.getText(), /^\/\/ Cost of this invocation: \$0\.0+\d\d? \(\$\d+\.\d\d per million\) on x86_64, \$0\.0+\d\d? \(\$\d+\.\d\d per million\) on arm64$/m);
+    assert.doesNotMatch(shown.getText(), /\de-\d/, 'no exponent');
 
     const again = (await vscode.commands.executeCommand('lambdaWorkbench.invokeAgain', { templatePath: fn.templatePath, logicalId: fn.logicalId })) as InvokeResult;
     assert.equal(again.report.cold, false, 'the second invoke reuses the warm container');

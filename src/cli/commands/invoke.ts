@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type DebugOptions, InvocationClock, type InvokeResult, type LogEntry } from '../../core/local';
+import { formatInvocationCost } from '../../core/local/report';
 import { BUILD_ARG_USAGE } from '../core';
 import { type Io, UsageError } from '../io';
 import { parseOptions } from '../options';
@@ -113,6 +114,6 @@ function printHuman(r: InvokeResult, io: Io): void {
   } else {
     io.out(r.rawPayload === null ? 'null' : typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload, null, 2));
   }
-  const cost = `cost $${r.report.costUsd.x86_64.toExponential(3)} (x86_64), $${r.report.costUsd.arm64.toExponential(3)} (arm64)`;
+  const cost = `cost ${formatInvocationCost(r.report.costUsd.x86_64)} on x86_64, ${formatInvocationCost(r.report.costUsd.arm64)} on arm64`;
   io.err(`${r.reportLine.replace(/\t/g, '  ')}\n${r.report.cold ? 'cold start' : 'warm'}, ${cost}`);
 }

@@ -89,3 +89,19 @@ export function formatReportLine(requestId: string, r: InvokeReport): string {
   }
   return fields.join('\t');
 }
+
+/**
+ * Dollars as people read them: cents for a cent or more, else the first two significant digits
+ * written out ($0.0000044), never an exponent.
+ */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd) || usd <= 0) return '$0';
+  if (usd >= 0.01) return `$${usd.toFixed(2)}`;
+  const decimals = Math.min(20, Math.ceil(-Math.log10(usd)) + 1);
+  return `$${usd.toFixed(decimals).replace(/0+$/, '')}`;
+}
+
+/** One invocation's cost, and a million of them: "$0.0000044 ($4.40 per million)". */
+export function formatInvocationCost(usd: number): string {
+  return `${formatUsd(usd)} (${formatUsd(usd * 1_000_000)} per million)`;
+}

@@ -27,8 +27,10 @@ export async function invokeAgain(store: ModelStore, runs: LocalRuns, prompts: P
 
 function run(runs: LocalRuns, fn: FunctionSpec, event: ChosenEvent): Thenable<InvokeResult> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Invoking ${fn.logicalId} locally`, cancellable: true },
+    // The title says what runs; the steps (connecting, building, starting, invoking) name the function themselves.
+    { location: vscode.ProgressLocation.Notification, title: 'Local run', cancellable: true },
     async (progress, token) => {
+      progress.report({ message: `${fn.logicalId} with ${event.name}` });
       runs.showLogs();
       const result = await runs.invoke(fn, event, token, (message) => progress.report({ message }));
       if (result.error) {

@@ -102,7 +102,7 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
       });
       void invocation.then(attached, attached);
       // Progress with Cancel until the debugger is attached; from then on the debug toolbar's Stop ends it.
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Debugging ${fn.logicalId} locally`, cancellable: true }, async (progress, token) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Debugging locally', cancellable: true }, async (progress, token) => {
         report = (message) => progress.report({ message });
         const sub = token.onCancellationRequested(() => run.cancel.cancel());
         await attachedOrDone;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { InvokeResult } from '../../core/local';
+import { formatInvocationCost } from '../../core/local/report';
 
 export const RESULT_SCHEME = 'lambda-workbench-result';
 
@@ -35,11 +36,14 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
 export function render(result: InvokeResult, eventName: string): string {
   const r = result.report;
+  // The REPORT line, one field a line: as one line it runs far past the editor's width.
+  const [first, ...fields] = result.reportLine.split('\t');
   const lines = [
     `// ${result.logicalId} with ${eventName}: ${result.error ? `failed (${result.error.errorType})` : 'succeeded'}, ${r.cold ? 'cold start' : 'warm'}`,
-    `// ${result.reportLine.replace(/\t/g, '  ')}`,
-    `// cost of this invocation: $${r.costUsd.x86_64.toExponential(3)} on x86_64, $${r.costUsd.arm64.toExponential(3)} on arm64`,
-    ...result.warnings.map((w) => `// warning: ${w}`),
+    `// ${first}`,
+    ...fields.map((f) => `//   ${f}`),
+    `// Cost of this invocation: ${formatInvocationCost(r.costUsd.x86_64)} on x86_64, ${formatInvocationCost(r.costUsd.arm64)} on arm64`,
+    ...result.warnings.map((w) => `// Warning: ${w}`),
     '',
     JSON.stringify(result.error ?? result.payload, null, 2) ?? 'null',
     '',
