@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { UserError } from '../../core/errors';
+import { CancelledError } from '../../core/cancel';
+import { describeError, UserError } from '../../core/errors';
 import type { DebugOptions, InvokeResult, LocalRunner, LogEntry } from '../../core/local';
 import { functionKey } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
@@ -61,18 +62,26 @@ export class LocalRuns implements vscode.Disposable {
     // A saved event is read again, so edits made since the last invoke count.
     const current = event.file ? await readEvent(event.file) : event;
     this.lastEvents.set(functionKey(fn), current);
-    const { runner } = await this.ready(progress);
     this.channel.appendLine(`--- ${fn.logicalId} with ${current.name}${extra.debug ? ' (debugging)' : ''}`);
-    const settings = readSettings();
-    const envFile = extra.envFile ?? (settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined);
-    const result = await runner.invoke(fn, {
-      payload: current.payload,
-      envFile,
-      token,
-      debug: extra.debug,
-      onProgress: (p) => progress(p.message),
-    });
+    let result: InvokeResult;
+    try {
+      const { runner } = await this.ready(progress);
+      const settings = readSettings();
+      const envFile = extra.envFile ?? (settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined);
+      result = await runner.invoke(fn, {
+        payload: current.payload,
+        envFile,
+        token,
+        debug: extra.debug,
+        onProgress: (p) => progress(p.message),
+      });
+    } catch (err) {
+      // The channel tells the run's whole story: a run that never started says why here too.
+      this.channel.appendLine(err instanceof CancelledError ? `--- ${fn.logicalId}: cancelled` : `--- ${fn.logicalId} could not run: ${describeError(err)}`);
+      throw err;
+    }
     const text = summary(result);
+    this.channel.appendLine(result.error ? `--- ${fn.logicalId} failed: ${result.error.errorType}: ${result.error.errorMessage}` : `--- ${fn.logicalId}: ${text}`);
     this.finished.fire({ fn, result, summary: text });
     await this.results.show(fn.logicalId, result, current.name);
     return result;
