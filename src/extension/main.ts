@@ -7,7 +7,8 @@ import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
 import { SizeDiagnostics } from './size/diagnostics';
 import { SizeQuickFixes } from './size/quickFixes';
-import { REPORT_SCHEME, shortSize, SizeReports, sizeTooltip } from './size/report';
+import { REPORT_SCHEME, SizeReports } from './size/report';
+import { shortSize, sizeTooltip } from './size/summary';
 import { SizeService } from './size/service';
 import { SizeStatusBar } from './size/statusBar';
 import { ModelStore } from './model/store';
@@ -57,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   wb.own(
     sizes.onDidMeasure((measured) => {
       for (const s of measured) {
-        functions.decorate(s.templatePath, s.logicalId, { sizeText: shortSize(s), sizeStatus: s.status, sizeEstimate: s.estimate, sizeTooltip: sizeTooltip(s) });
+        // Each decorate redraws at once; a batch is a few functions, and the tree asks only for visible rows.
+        functions.decorate(s.templatePath, s.logicalId, { sizeText: shortSize(s), sizeStatus: s.status, sizeEstimate: s.estimate, sizeTooltip: sizeTooltip(s).join('\n\n') });
         reports.update(s);
       }
     }),

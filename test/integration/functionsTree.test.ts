@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../src/core/size/format';
 import { until, workbenchApi, workspaceRoot } from './api';
 
 async function labels(nodes: vscode.TreeItem[]): Promise<string[]> {
@@ -18,11 +19,22 @@ describe('Functions view', () => {
     const size = sizes.get({ templatePath: (helloNode as unknown as { fn: { templatePath: string } }).fn.templatePath, logicalId: 'HelloNode' });
     assert.ok(size && size.zippedBytes && size.totalUnzippedBytes && size.layersUnzippedBytes, 'HelloNode is measured');
     assert.equal(size.totalUnzippedBytes, size.unzippedBytes! + size.layersUnzippedBytes);
-    // Built by an earlier test (a local run or a deploy builds it), or an estimate, and then marked so.
-    assert.match(String(helloNode.description), size.estimate ? /^[\d.,]+ \S+ zip · [\d.,]+ \S+ unzipped \(est\.\)$/ : /^[\d.,]+ \S+ zip · [\d.,]+ \S+ unzipped$/);
+    // The one number that fits the sidebar: the share of the limit it is closest to. Built by an
+    // earlier test (a local run or a deploy builds it), or an estimate, and then marked so.
+    assert.match(String(helloNode.description), size.estimate ? /^<1% of 50 MiB zipped \(est\.\)$/ : /^<1% of 50 MiB zipped$/);
+    // Every figure in the hover, saying what it counts: the unzipped total is code and layer.
+    const hover = (helloNode.tooltip as vscode.MarkdownString).value;
+    assert.ok(hover.includes(`Zipped: ${formatBytes(size.zippedBytes)}, of 50 MiB for a direct upload.`), hover);
+    assert.ok(hover.includes(`Unzipped: ${formatBytes(size.unzippedBytes!)} of code and ${formatBytes(size.layersUnzippedBytes)} in 1 layer, ${formatBytes(size.totalUnzippedBytes)} together, of 250 MiB`), hover);
+    // So small a package zips larger than its files; the hover says why.
+    assert.ok(size.zippedBytes > size.unzippedBytes!);
+    assert.match(hover, /The zip is larger than its files: a zip adds each file's name and headers/);
+    const [layer] = roots.slice(2);
+    assert.equal(layer.description, "Lambda layer, published as 'shared'");
     const children = await functionsTree.getChildren(helloNode);
     // 'Last run' is there too when an earlier test in this host ran the function.
     assert.deepEqual((await labels(children)).filter((l) => l !== 'Last run'), ['Handler: app.handler', 'SharedLayer', 'Events']);
+    assert.equal(children[1].description, 'layer, defined in this template');
     const events = await functionsTree.getChildren(children[2]);
     assert.deepEqual(await labels(events), ['get-hello']);
     assert.equal(events[0].description, 'apigateway-http', 'the event type from its file name');
@@ -58,6 +70,20 @@ describe('Functions view', () => {
       await until('the restored template', vscode.languages.onDidChangeDiagnostics, () =>
         vscode.languages.getDiagnostics(template).length === 0 && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
       );
+    }
+  });
+
+  it('shows new sizes together with the Problems panel, not a debounce later', async () => {
+    const { functionsTree, sizes, model } = await workbenchApi();
+    await sizes.flush();
+    let redrawn = 0;
+    const sub = functionsTree.onDidChangeTreeData(() => redrawn++);
+    try {
+      sizes.schedule(model.functions());
+      await sizes.flush();
+      assert.ok(redrawn > 0, 'the tree redrew when the measurement arrived');
+    } finally {
+      sub.dispose();
     }
   });
 });

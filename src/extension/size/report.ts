@@ -76,19 +76,3 @@ function buildLine(s: FunctionSize): string {
   const left = b.uncounted.length > 0 ? ` Not counted: ${b.uncounted.join(', ')}.` : '';
   return `**Estimate**: ${state} (${b.builder}); the figures are of its sources and the dependencies that could be counted without building.${left}${untrusted} Run **Lambda: Build Function** for the artifact's figures.`;
 }
-
-/** The tree's short form: "592 B zip · 671 B unzipped", "(est.)" while the artifact is not built. */
-export function shortSize(s: FunctionSize): string {
-  if (s.packageType === 'Image') return s.imageBytes === null ? 'image size unknown' : `${formatBytes(s.imageBytes)} image${s.image?.estimated ? ' (est.)' : ''}`;
-  const zip = s.zippedBytes === null ? '?' : formatBytes(s.zippedBytes);
-  const total = s.totalUnzippedBytes ?? s.unzippedBytes;
-  return `${zip} zip · ${total === null ? '?' : formatBytes(total)} unzipped${s.estimate ? ' (est.)' : ''}`;
-}
-
-/** A function row's tooltip line about its package. */
-export function sizeTooltip(s: FunctionSize): string {
-  const base = `Package: ${shortSize(s)} (${s.status})`;
-  if (!s.estimate || !s.build) return base;
-  const left = s.build.uncounted.length > 0 ? `; not counted: ${s.build.uncounted.join(', ')}` : '';
-  return `${base}. An estimate: ${s.build.artifactDir ? 'the build is out of date' : 'not built yet'}${left}. Build it for the artifact's size.`;
-}

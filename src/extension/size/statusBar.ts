@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
 import type { ModelStore } from '../model/store';
-import { shortSize } from './report';
+import { shortSize, sizeTooltip } from './summary';
 import type { SizeService } from './service';
 
 /** The active function's package size against the limits; a click opens its size report. */
@@ -45,7 +45,7 @@ export class SizeStatusBar implements vscode.Disposable {
     }
     const icon = size.status === 'over' ? '$(error)' : size.status === 'warn' ? '$(warning)' : '$(package)';
     this.item.text = `${icon} ${fn.logicalId}: ${shortSize(size)}`;
-    this.item.tooltip = `${fn.logicalId}: ${size.status}. Limits: 50 MiB zipped for direct upload, 262,144,000 bytes unzipped with layers. Click for the size report.`;
+    this.item.tooltip = [`${fn.logicalId}'s package`, ...sizeTooltip(size), 'Click for the size report.'].join('\n');
     this.item.backgroundColor = size.status === 'over' ? new vscode.ThemeColor('statusBarItem.errorBackground') : size.status === 'warn' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = { title: 'Show Size Report', command: 'lambdaWorkbench.showSizeReport', arguments: [{ templatePath: fn.templatePath, logicalId: fn.logicalId }] };
     this.item.show();

@@ -35,11 +35,14 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.refreshNow();
   }
 
-  /** Size, last run and such, shown on a function's row. */
+  /**
+   * Size, last run and such, shown on a function's row. Redrawn at once: these come from a finished
+   * measurement (already debounced) or run, and the Problems panel shows the same measurement now.
+   */
   decorate(templatePath: string, logicalId: string, patch: Partial<FunctionDecorations>): void {
     const key = functionKey({ templatePath, logicalId });
     this.decorations.set(key, { ...this.decorations.get(key), ...patch });
-    this.refreshSoon();
+    this.refreshNow();
   }
 
   decorationsOf(templatePath: string, logicalId: string): FunctionDecorations {

@@ -97,8 +97,14 @@ export class LayerRefNode extends Node {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.contextValue = CONTEXT.layer;
     this.iconPath = new vscode.ThemeIcon('layers');
-    this.description = ref.kind === 'local' ? 'layer in template' : ref.kind === 'arn' ? 'layer ARN' : 'computed';
-    this.tooltip = ref.kind === 'arn' ? ref.arn : ref.kind === 'local' ? ref.layer.contentUri : JSON.stringify(ref.expression);
+    // Words for someone new to layers: what the row is, and where the layer comes from.
+    this.description = ref.kind === 'local' ? 'layer, defined in this template' : ref.kind === 'arn' ? 'layer, published in AWS' : 'layer, computed in the template';
+    this.tooltip =
+      ref.kind === 'arn'
+        ? `A Lambda layer published in AWS, added to ${fn.logicalId} at /opt: ${ref.arn}`
+        : ref.kind === 'local'
+          ? `A Lambda layer defined in this template (${ref.logicalId}${ref.layer.contentUri ? `, from ${vscode.workspace.asRelativePath(ref.layer.contentUri)}` : ''}), added to ${fn.logicalId} at /opt.`
+          : `A Lambda layer whose ARN the template computes: ${JSON.stringify(ref.expression)}`;
   }
 }
 
@@ -108,8 +114,8 @@ export class LayerNode extends Node {
     this.id = `layer:${functionKey(layer)}`;
     this.contextValue = CONTEXT.layer;
     this.iconPath = new vscode.ThemeIcon('layers');
-    this.description = layer.layerName ? `layer ${layer.layerName}` : 'layer';
-    this.tooltip = layer.contentUri;
+    this.description = layer.layerName ? `Lambda layer, published as '${layer.layerName}'` : 'Lambda layer';
+    this.tooltip = `A Lambda layer: files its functions get at /opt${layer.contentUri ? `, from ${vscode.workspace.asRelativePath(layer.contentUri)}` : ''}.${layer.layerName ? ` Published in AWS under the name '${layer.layerName}'.` : ''}`;
   }
 }
 

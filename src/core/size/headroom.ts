@@ -1,0 +1,40 @@
+import { LIMITS } from '../limits';
+import { formatBytes } from './format';
+import type { FunctionSize } from './types';
+
+/** A package's share of one of Lambda's size limits. */
+export interface LimitShare {
+  /** bytes / limit. */
+  share: number;
+  bytes: number;
+  limit: number;
+  /** Which figure: the zip (direct upload), function and layers unzipped, or the image. */
+  of: 'zipped' | 'unzipped' | 'image';
+}
+
+/** Every size limit the package is measured against, with its share; figures not known are left out. */
+export function limitShares(s: Pick<FunctionSize, 'packageType' | 'zippedBytes' | 'totalUnzippedBytes' | 'imageBytes'>): LimitShare[] {
+  const shares: LimitShare[] = [];
+  const add = (bytes: number | null, limit: number, of: LimitShare['of']): void => {
+    if (bytes !== null) shares.push({ share: bytes / limit, bytes, limit, of });
+  };
+  if (s.packageType === 'Image') add(s.imageBytes, LIMITS.imageBytes, 'image');
+  else {
+    add(s.zippedBytes, LIMITS.zippedDirectUploadBytes, 'zipped');
+    add(s.totalUnzippedBytes, LIMITS.unzippedWithLayersBytes, 'unzipped');
+  }
+  return shares;
+}
+
+/** The limit the package is closest to: the one number that matters. */
+export function tightestLimit(s: Parameters<typeof limitShares>[0]): LimitShare | undefined {
+  return limitShares(s).sort((a, b) => b.share - a.share)[0];
+}
+
+/** "<1% of 50 MiB zipped", "37% of 250 MiB unzipped", "104% of 10 GiB image". */
+export function formatShare(t: LimitShare): string {
+  const percent = t.share * 100;
+  // Rounded toward the limit's side: under it never shows 100%, over it never shows 100% either.
+  const shown = percent > 0 && percent < 1 ? '<1%' : `${t.share > 1 ? Math.ceil(percent) : Math.floor(percent)}%`;
+  return `${shown} of ${formatBytes(t.limit).replace('.0 ', ' ')} ${t.of}`;
+}

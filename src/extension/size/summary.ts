@@ -1,0 +1,42 @@
+import type { FunctionSize } from '../../core/size';
+import { formatBytes, formatPercent } from '../../core/size/format';
+import { formatShare, tightestLimit } from '../../core/size/headroom';
+
+/**
+ * The tree's and the status bar's short form: the share of the limit the package is closest to,
+ * which fits the sidebar's width ("<1% of 50 MiB zipped"); "(est.)" while the artifact is not built.
+ * Every figure is in the hover (sizeTooltip) and the report.
+ */
+export function shortSize(s: FunctionSize): string {
+  const tightest = tightestLimit(s);
+  if (!tightest) return s.packageType === 'Image' ? 'image size unknown' : 'size unknown';
+  return `${formatShare(tightest)}${s.estimate ? ' (est.)' : ''}`;
+}
+
+/** The hover's lines about the package: each figure against its limit, and what each one counts. */
+export function sizeTooltip(s: FunctionSize): string[] {
+  const lines: string[] = [];
+  if (s.packageType === 'Image') {
+    lines.push(`Image: ${s.imageBytes === null ? 'size unknown' : formatBytes(s.imageBytes)}, of Lambda's 10 GiB limit.`);
+  } else {
+    lines.push(`Zipped: ${s.zippedBytes === null ? 'unknown' : formatBytes(s.zippedBytes)}, of 50 MiB for a direct upload.`);
+    const code = s.unzippedBytes === null ? 'unknown' : formatBytes(s.unzippedBytes);
+    if (s.layerCount === 0) lines.push(`Unzipped: ${code}, of 250 MiB for the code and its layers together.`);
+    else {
+      const layers = s.layersUnzippedBytes === null ? 'an unknown size' : formatBytes(s.layersUnzippedBytes);
+      const total = s.totalUnzippedBytes === null ? 'unknown in total' : `${formatBytes(s.totalUnzippedBytes)} together`;
+      lines.push(`Unzipped: ${code} of code and ${layers} in ${s.layerCount} layer${s.layerCount === 1 ? '' : 's'}, ${total}, of 250 MiB for the code and its layers.`);
+    }
+    if (s.zippedBytes !== null && s.unzippedBytes !== null && s.zippedBytes > s.unzippedBytes) {
+      lines.push("The zip is larger than its files: a zip adds each file's name and headers, which outweighs the compression of a package this small.");
+    }
+  }
+  if (s.status === 'over') lines.push('Over a Lambda limit: see the problems, or the size report.');
+  else if (s.status === 'warn') lines.push(`Near a Lambda limit (warning from ${formatPercent(s.warnAt)}).`);
+  else if (s.status === 'unknown') lines.push('Part of the size is not known: the size report says which.');
+  if (s.estimate && s.build) {
+    const left = s.build.uncounted.length > 0 ? ` Not counted: ${s.build.uncounted.join(', ')}.` : '';
+    lines.push(`An estimate: ${s.build.artifactDir ? 'the build is out of date' : 'not built yet'}.${left} Build it for the artifact's size.`);
+  }
+  return lines;
+}
