@@ -36,7 +36,7 @@ describe('package size diagnostics', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (original) writeFileSync(join(root(), 'template.yaml'), original);
-    for (const dir of ['fat', 'heavy', 'big', 'keyed', 'layers/heavy-lib']) rmSync(join(root(), dir), { recursive: true, force: true });
+    for (const dir of ['fat', 'heavy', 'big', 'keyed', 'undeclared', 'layers/heavy-lib']) rmSync(join(root(), dir), { recursive: true, force: true });
   });
 
   it('reports a bundled AWS SDK on the template and on package.json, and the esbuild quick fix clears it', async () => {
@@ -114,13 +114,43 @@ describe('package size diagnostics', function () {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', template, warning.range);
     const include = actions.find((a) => a.title === "Include id_rsa in Keyed's package anyway");
     assert.ok(include?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    // As the light bulb does: the edit, then the action's command, which shows the file it wrote.
     assert.ok(await vscode.workspace.applyEdit(include.edit));
-    // The edit leaves .lambdaignore open and unsaved, as the person would see it; they save it.
-    const ignoreDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, '.lambdaignore')));
+    assert.ok(include.command, 'the fix shows what it changed');
+    await vscode.commands.executeCommand(include.command.command, ...(include.command.arguments ?? []));
+    const shown = vscode.window.activeTextEditor;
+    assert.equal(shown?.document.uri.fsPath, join(dir, '.lambdaignore'), 'the new .lambdaignore is shown');
+    assert.equal(shown.document.getText(shown.selection), '!/id_rsa', 'with the added line selected');
+    // It is open and unsaved, as the person would see it; they save it.
+    const ignoreDoc = shown.document;
     await ignoreDoc.save();
     assert.match(readFileSync(join(dir, '.lambdaignore'), 'utf8'), /^!\/id_rsa$/m);
     await until('the problem to clear', vscode.languages.onDidChangeDiagnostics, () => (problem(template, 'secret-left-out', 'Keyed') ? undefined : true), 60_000);
     assert.equal(sizes.get({ templatePath: template.fsPath, logicalId: 'Keyed' })?.fileCount, 2, 'the key is packed, as asked');
+  });
+
+  it('one finding about several dependency lines is one problem on the first, with the others as related locations', async () => {
+    const dir = join(root(), 'undeclared');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'app.mjs'), 'export const handler = async () => 1;\n');
+    writeFileSync(join(dir, 'package.json'), '{\n  "name": "undeclared",\n  "dependencies": {\n    "left-pad": "1.3.0",\n    "is-odd": "3.0.1",\n    "is-even": "1.0.0"\n  }\n}\n');
+    await addFunction('Undeclared', '      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: undeclared/\n');
+    const template = vscode.Uri.file(join(root(), 'template.yaml'));
+    const manifest = vscode.Uri.file(join(dir, 'package.json'));
+    const code = 'dependencies-not-counted';
+    await until('the uncounted-dependencies problem', vscode.languages.onDidChangeDiagnostics, () => problem(manifest, code, 'Undeclared'), 60_000);
+    const onManifest = vscode.languages.getDiagnostics(manifest).filter((d) => d.code === code);
+    assert.equal(onManifest.length, 1, `one problem, not one per line: ${onManifest.map((d) => d.range.start.line).join(', ')}`);
+    assert.equal(onManifest[0].range.start.line, 3, 'on the first of the lines, left-pad');
+    assert.deepEqual(
+      onManifest[0].relatedInformation?.map((r) => [r.location.uri.fsPath, r.location.range.start.line, r.message]),
+      [
+        [manifest.fsPath, 4, '"is-odd": "3.0.1",'],
+        [manifest.fsPath, 5, '"is-even": "1.0.0"'],
+        [template.fsPath, problem(template, code, 'Undeclared')!.range.start.line, 'Undeclared in the template'],
+      ],
+    );
+    assert.deepEqual(problem(template, code, 'Undeclared')!.relatedInformation?.map((r) => r.location.range.start.line), [3, 4, 5], 'the template problem leads to the lines');
   });
 
   it('moves a dominant package into a new layer once confirmed, writes nothing when not, and the problem clears', async () => {

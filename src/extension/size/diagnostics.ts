@@ -23,8 +23,10 @@ const ABOUT_THE_BUILD = new Set(['dependencies-not-counted', 'artifact-not-built
 
 /**
  * Package-size findings as problems: on the function in its template (CodeUri, else Handler), and
- * on the dependency line a finding is about in package.json or requirements.txt. Replaced as a
- * whole whenever sizes change, so a fixed problem disappears.
+ * once on the dependency lines a finding is about in package.json or requirements.txt: on the
+ * first, with the others (and the template) as related locations, so a finding about three
+ * packages is one problem, not the same words three times. Replaced as a whole whenever sizes
+ * change, so a fixed problem disappears.
  */
 export class SizeDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('lambda-workbench-size');
@@ -46,13 +48,14 @@ export class SizeDiagnostics implements vscode.Disposable {
   publish(): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
     this.problems.clear();
-    const add = (file: string, range: vscode.Range, problem: SizeProblem, estimate: boolean): void => {
+    const add = (file: string, range: vscode.Range, problem: SizeProblem, estimate: boolean, related: vscode.DiagnosticRelatedInformation[]): void => {
       const f = problem.finding;
       // Figures of an artifact not built yet say so, wherever they are shown.
       const note = estimate && !ABOUT_THE_BUILD.has(f.code) ? ' (Estimated: the function is not built.)' : '';
       const d = new vscode.Diagnostic(range, `${problem.fn.logicalId}: ${f.message} ${f.fix}${note}`.trim(), SEVERITY[f.severity] ?? vscode.DiagnosticSeverity.Information);
       d.source = 'Lambda Workbench';
       d.code = f.code;
+      if (related.length) d.relatedInformation = related;
       const list = byFile.get(file) ?? [];
       list.push(d);
       byFile.set(file, list);
@@ -64,8 +67,12 @@ export class SizeDiagnostics implements vscode.Disposable {
       if (!size) continue;
       const estimate = size.estimate && size.packageType === 'Zip';
       for (const finding of size.findings) {
-        add(fn.templatePath, templateRange(fn), { fn, finding }, estimate);
-        for (const place of dependencyPlaces(fn, size, finding)) add(place.file, place.range, { fn, finding }, estimate);
+        const places = dependencyPlaces(fn, size, finding);
+        const onTemplate = new vscode.Location(vscode.Uri.file(fn.templatePath), templateRange(fn));
+        const lines = places.map((p) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(p.file), p.range), p.text));
+        add(fn.templatePath, onTemplate.range, { fn, finding }, estimate, lines);
+        const [first, ...others] = lines;
+        if (first) add(first.location.uri.fsPath, first.location.range, { fn, finding }, estimate, [...others, new vscode.DiagnosticRelatedInformation(onTemplate, `${fn.logicalId} in the template`)]);
       }
     }
     this.collection.clear();
@@ -91,7 +98,7 @@ function templateRange(fn: FunctionSpec): vscode.Range {
  * The lines of package.json / requirements.txt that name the packages a finding is about: the
  * package's own line, else the line of the requirement that brings it in (numpy under pandas).
  */
-function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding): { file: string; range: vscode.Range }[] {
+function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding): { file: string; range: vscode.Range; text: string }[] {
   const subjects = finding.subjects.filter((s) => s.package);
   const root = fn.codeUri ?? size.codePath;
   if (subjects.length === 0 || !root) return [];
@@ -115,7 +122,10 @@ function dependencyPlaces(fn: FunctionSpec, size: FunctionSize, finding: Finding
     const line = own >= 0 || !s.requiredBy ? own : lineOf(s.requiredBy);
     if (line >= 0) found.add(line);
   }
-  return [...found].map((line) => ({ file, range: new vscode.Range(line, lines[line].length - lines[line].trimStart().length, line, lines[line].length) }));
+  // In file order: the first line carries the problem, the others are its related locations.
+  return [...found]
+    .sort((a, b) => a - b)
+    .map((line) => ({ file, text: lines[line].trim(), range: new vscode.Range(line, lines[line].length - lines[line].trimStart().length, line, lines[line].length) }));
 }
 
 function escape(s: string): string {

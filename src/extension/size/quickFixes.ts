@@ -49,21 +49,12 @@ function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | und
         `Keep ${fix.add.join(', ')} out of ${fn.logicalId}'s bundle (External)`,
         fix.add.map((e): TemplateEdit => ({ kind: 'append', path: ['Resources', fn.logicalId, 'Metadata', 'BuildProperties', 'External'], value: e })),
       );
-    case 'exclude': {
-      const a = new vscode.CodeAction(`Leave ${fix.patterns.join(', ')} out of ${fn.logicalId}'s package`, vscode.CodeActionKind.QuickFix);
-      a.edit = appendLines(fix.ignoreFile, fix.patterns);
-      return a;
-    }
-    case 'include': {
-      const a = new vscode.CodeAction(`Include ${fix.path} in ${fn.logicalId}'s package anyway`, vscode.CodeActionKind.QuickFix);
-      a.edit = appendLines(fix.ignoreFile, [fix.pattern]);
-      return a;
-    }
-    case 'move-to-dev-dependencies': {
-      const a = new vscode.CodeAction(`Move ${fix.packages.join(', ')} to devDependencies`, vscode.CodeActionKind.QuickFix);
-      a.edit = moveToDevDependencies(fix.manifest, fix.packages);
-      return a.edit ? a : undefined;
-    }
+    case 'exclude':
+      return appendLines(`Leave ${fix.patterns.join(', ')} out of ${fn.logicalId}'s package`, fix.ignoreFile, fix.patterns);
+    case 'include':
+      return appendLines(`Include ${fix.path} in ${fn.logicalId}'s package anyway`, fix.ignoreFile, [fix.pattern]);
+    case 'move-to-dev-dependencies':
+      return moveToDevDependencies(`Move ${fix.packages.join(', ')} to devDependencies`, fix.manifest, fix.packages);
     case 'deploy-via-s3': {
       const a = new vscode.CodeAction('Set an S3 bucket for deploying large packages', vscode.CodeActionKind.QuickFix);
       a.command = { title: a.title, command: 'workbench.action.openSettings', arguments: ['lambdaWorkbench.deploy.s3Bucket'] };
@@ -97,10 +88,28 @@ function templateEdit(fn: FunctionSpec, title: string, edits: TemplateEdit[]): v
     // A template the editor cannot change line by line (flow style, YAML errors) gets no quick fix.
     return undefined;
   }
+  const edit = new vscode.WorkspaceEdit();
+  const start = positionAt(text, change.start);
+  edit.replace(vscode.Uri.file(fn.templatePath), new vscode.Range(start, positionAt(text, change.end)), change.text);
+  return showing(title, edit, vscode.Uri.file(fn.templatePath), insertedRange(start, change.text));
+}
+
+/**
+ * A fix that edits or creates a file, and then shows that file with the change selected: the
+ * person sees what the fix did (and that the file is unsaved), also when it is not the one open.
+ */
+function showing(title: string, edit: vscode.WorkspaceEdit, uri: vscode.Uri, selection?: vscode.Range): vscode.CodeAction {
   const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-  a.edit = new vscode.WorkspaceEdit();
-  a.edit.replace(vscode.Uri.file(fn.templatePath), new vscode.Range(positionAt(text, change.start), positionAt(text, change.end)), change.text);
+  a.edit = edit;
+  a.command = { title: 'Show the change', command: 'vscode.open', arguments: [uri, { preview: false, selection }] };
   return a;
+}
+
+/** Where `text`, put at `start`, ends up. */
+function insertedRange(start: vscode.Position, text: string): vscode.Range {
+  const lines = text.split('\n');
+  const last = lines[lines.length - 1];
+  return new vscode.Range(start, lines.length === 1 ? start.translate(0, last.length) : new vscode.Position(start.line + lines.length - 1, last.length));
 }
 
 function positionAt(text: string, offset: number): vscode.Position {
@@ -109,23 +118,25 @@ function positionAt(text: string, offset: number): vscode.Position {
   return new vscode.Position(line, offset - (before.lastIndexOf('\n') + 1));
 }
 
-function appendLines(file: string, patterns: string[]): vscode.WorkspaceEdit {
+function appendLines(title: string, file: string, patterns: string[]): vscode.CodeAction {
   const edit = new vscode.WorkspaceEdit();
   const uri = vscode.Uri.file(file);
   if (!existsSync(file)) {
     edit.createFile(uri, { ignoreIfExists: true });
     edit.insert(uri, new vscode.Position(0, 0), `# Left out of the Lambda package (same syntax as .gitignore).\n${patterns.join('\n')}\n`);
-    return edit;
+    return showing(title, edit, uri, new vscode.Range(1, 0, patterns.length, patterns[patterns.length - 1].length));
   }
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const last = lines.length - 1;
-  edit.insert(uri, new vscode.Position(last, lines[last].length), `${text.endsWith('\n') || text === '' ? '' : '\n'}${patterns.join('\n')}\n`);
-  return edit;
+  const before = text.endsWith('\n') || text === '' ? '' : '\n';
+  edit.insert(uri, new vscode.Position(last, lines[last].length), `${before}${patterns.join('\n')}\n`);
+  const first = before ? last + 1 : last;
+  return showing(title, edit, uri, new vscode.Range(first, 0, first + patterns.length - 1, patterns[patterns.length - 1].length));
 }
 
 /** Rewrites package.json with the packages moved, keeping its indentation and key order otherwise. */
-function moveToDevDependencies(manifest: string, packages: string[]): vscode.WorkspaceEdit | undefined {
+function moveToDevDependencies(title: string, manifest: string, packages: string[]): vscode.CodeAction | undefined {
   let text: string;
   let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   try {
@@ -146,5 +157,5 @@ function moveToDevDependencies(manifest: string, packages: string[]): vscode.Wor
   const edit = new vscode.WorkspaceEdit();
   const lines = text.split('\n');
   edit.replace(vscode.Uri.file(manifest), new vscode.Range(0, 0, lines.length - 1, lines[lines.length - 1].length), `${next}${text.endsWith('\n') ? '\n' : ''}`);
-  return edit;
+  return showing(title, edit, vscode.Uri.file(manifest));
 }
