@@ -7,7 +7,7 @@ import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
 import { SizeDiagnostics } from './size/diagnostics';
 import { SizeQuickFixes } from './size/quickFixes';
-import { REPORT_SCHEME, SizeReports } from './size/report';
+import { SizeReports } from './size/report';
 import { shortSize, sizeTooltip } from './size/summary';
 import { SizeService } from './size/service';
 import { SizeStatusBar } from './size/statusBar';
@@ -51,8 +51,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
   const sizes = wb.own(new SizeService(wb, store, core));
   const sizeDiagnostics = wb.own(new SizeDiagnostics(store, sizes));
-  const reports = wb.own(new SizeReports());
-  wb.own(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+  const reports = wb.own(new SizeReports(store));
   wb.own(vscode.languages.registerCodeActionsProvider(SIZE_FIX_FILES, new SizeQuickFixes(sizeDiagnostics), { providedCodeActionKinds: SizeQuickFixes.kinds }));
   wb.own(new SizeStatusBar(store, sizes));
   wb.own(

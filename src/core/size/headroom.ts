@@ -33,8 +33,12 @@ export function tightestLimit(s: Parameters<typeof limitShares>[0]): LimitShare 
 
 /** "<1% of 50 MiB zipped", "37% of 250 MiB unzipped", "104% of 10 GiB image". */
 export function formatShare(t: LimitShare): string {
-  const percent = t.share * 100;
-  // Rounded toward the limit's side: under it never shows 100%, over it never shows 100% either.
-  const shown = percent > 0 && percent < 1 ? '<1%' : `${t.share > 1 ? Math.ceil(percent) : Math.floor(percent)}%`;
-  return `${shown} of ${formatBytes(t.limit).replace('.0 ', ' ')} ${t.of}`;
+  return `${sharePercent(t.share)} of ${formatBytes(t.limit).replace('.0 ', ' ')} ${t.of}`;
+}
+
+/** "<1%", "37%": rounded toward the limit's side, so under it never shows 100%, and over it never does either. */
+export function sharePercent(share: number): string {
+  const percent = share * 100;
+  if (percent > 0 && percent < 1) return '<1%';
+  return `${share > 1 ? Math.ceil(percent) : Math.floor(percent)}%`;
 }

@@ -5,6 +5,7 @@ import type { LocalDebugger } from '../local/debug';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
 import { windowPrompts } from '../prompts';
+import { APPLY_SIZE_FINDING, applySizeFinding } from '../size/applyFinding';
 import { APPLY_SIZE_FIX, applySizeFix } from '../size/applyFix';
 import type { SizeReports } from '../size/report';
 import type { SizeService } from '../size/service';
@@ -48,7 +49,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.showLog': () => wb.log.show(),
     'lambdaWorkbench.newFunction': () => newFunction(wb, views.store, windowPrompts),
     'lambdaWorkbench.newSampleEvent': (arg) => newSampleEvent(views.store, windowPrompts, arg),
-    'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(wb, views.store, views.services, views.sizes, views.reports, arg),
+    'lambdaWorkbench.showSizeReport': (arg) => showSizeReport(wb, views, arg),
     'lambdaWorkbench.buildFunction': (arg) => buildFunction(wb, views.store, views.services, views.sizes, arg),
     'lambdaWorkbench.buildAll': () => buildAll(wb, views.store, views.services, views.sizes),
     'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, windowPrompts, arg),
@@ -64,8 +65,9 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.chooseRegion': () => chooseRegion(windowPrompts),
     'lambdaWorkbench.doctor': () => doctor(wb),
     ...cloudCommands(wb, views.cloud, views.store),
-    // Not in the manifest: the size quick fixes that move files run it.
+    // Not in the manifest: the size quick fixes that move files run it, and the size report's fix links the other.
     [APPLY_SIZE_FIX]: (arg) => applySizeFix(wb, views.store, arg),
+    [APPLY_SIZE_FINDING]: (arg) => applySizeFinding(views.store, views.sizes, arg),
   };
   for (const [id, handler] of Object.entries(table)) {
     wb.own(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(wb, id, () => handler(...args))));

@@ -42,3 +42,18 @@ export async function pickFunction(store: ModelStore, arg: unknown, purpose: str
 function isUnder(file: string | undefined, dir: string | undefined): boolean {
   return !!file && !!dir && (file === dir || file.startsWith(dir.endsWith('/') ? dir : `${dir}/`));
 }
+
+/** The function the active editor belongs to: the resource under the cursor in a template, or the code folder holding the file. */
+export function functionInEditor(store: ModelStore): FunctionSpec | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file') return undefined;
+  const file = editor.document.uri.fsPath;
+  const fns = store.functions();
+  const inTemplate = fns.filter((f) => f.templatePath === file);
+  if (inTemplate.length) {
+    const line = editor.selection.active.line;
+    return inTemplate.find((f) => f.ranges.resource.start.line <= line && line <= f.ranges.resource.end.line) ?? (inTemplate.length === 1 ? inTemplate[0] : undefined);
+  }
+  // The deepest code folder holding the file wins (nested functions).
+  return fns.filter((f) => isUnder(file, f.codeUri)).sort((a, b) => (b.codeUri?.length ?? 0) - (a.codeUri?.length ?? 0))[0];
+}

@@ -1,20 +1,30 @@
 import * as vscode from 'vscode';
 import { isBuilt } from '../../core/build/choose';
+import { UserError } from '../../core/errors';
 import type { FunctionSpec } from '../../core/model/types';
 import type { CoreServices } from '../core';
 import type { ModelStore } from '../model/store';
 import type { SizeReports } from '../size/report';
 import type { SizeService } from '../size/service';
+import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
-import { pickFunction } from './pick';
+import { functionFromArg, functionInEditor, pickFunction } from './pick';
 
 /**
  * Lambda: Show Size Report — the function's figures against each limit, findings and largest
- * contributors. A function whose artifact is missing or out of date is built first (with
- * progress and Cancel), so the report is of what deploys; where it cannot be, the estimate shows.
+ * contributors. It is of the function the command names, else the one under the cursor (or whose
+ * code is open), else the one selected in the Functions view, and only then asks. A function whose
+ * artifact is missing or out of date is built first (with progress and Cancel), so the report is
+ * of what deploys; where it cannot be, the estimate shows.
  */
-export async function showSizeReport(wb: Workbench, store: ModelStore, services: CoreServices, sizes: SizeService, reports: SizeReports, arg: unknown): Promise<vscode.Uri | undefined> {
-  const fn = await pickFunction(store, arg, 'show the size of');
+export async function showSizeReport(
+  wb: Workbench,
+  views: { store: ModelStore; services: CoreServices; sizes: SizeService; reports: SizeReports; functions: FunctionsTree },
+  arg: unknown,
+): Promise<vscode.WebviewPanel | undefined> {
+  const { store, services, sizes, reports } = views;
+  await store.ready();
+  const fn = functionFromArg(store, arg) ?? functionInEditor(store) ?? views.functions.selectedFunction() ?? (await pickFunction(store, arg, 'show the size of'));
   if (!fn) return undefined;
   if (!(await buildIfStale(wb, services, fn))) return undefined;
   let size = sizes.get(fn);
@@ -23,13 +33,8 @@ export async function showSizeReport(wb: Workbench, store: ModelStore, services:
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Measuring ${fn.logicalId}` }, () => sizes.flush());
     size = sizes.get(fn);
   }
-  if (!size) throw new Error(`${fn.logicalId} could not be measured; the log says why.`);
-  const uri = reports.update(size);
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  // The rendered preview when the Markdown extension is there; the text otherwise.
-  await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
-  return uri;
+  if (!size) throw new UserError(`${fn.logicalId} could not be measured.`, 'The log says why.');
+  return reports.show(size);
 }
 
 /** Builds the function when its artifact is out of date and builds may run; false when the person cancelled. */

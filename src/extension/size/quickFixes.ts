@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
 import { editTemplate, type TemplateEdit } from '../../core/scaffold/template/edit';
-import type { FixAction } from '../../core/size';
+import type { Finding, FixAction } from '../../core/size';
 import { APPLY_SIZE_FIX, type SizeFixRequest } from './applyFix';
 import type { SizeDiagnostics } from './diagnostics';
 
@@ -18,9 +18,8 @@ export class SizeQuickFixes implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'Lambda Workbench') continue;
       for (const { fn, finding } of this.diagnostics.problemsAt(doc.uri, diagnostic)) {
-        for (const fix of finding.actions) {
-          const action = toCodeAction(fn, fix);
-          if (!action || seen.has(action.title)) continue;
+        for (const action of sizeFixActions(fn, finding)) {
+          if (seen.has(action.title)) continue;
           seen.add(action.title);
           action.diagnostics = [diagnostic];
           action.isPreferred = actions.length === 0;
@@ -30,6 +29,11 @@ export class SizeQuickFixes implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** A finding's mechanical fixes as code actions, best first: the light bulb and the size report offer the same. */
+export function sizeFixActions(fn: FunctionSpec, finding: Finding): vscode.CodeAction[] {
+  return finding.actions.map((fix) => toCodeAction(fn, fix)).filter((a): a is vscode.CodeAction => a !== undefined);
 }
 
 function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | undefined {

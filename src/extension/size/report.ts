@@ -1,78 +1,63 @@
 import * as vscode from 'vscode';
-import { LIMITS } from '../../core/limits';
+import { functionKey } from '../../core/model/key';
 import type { FunctionSize } from '../../core/size';
-import { formatBytes, formatPercent } from '../../core/size/format';
+import type { ModelStore } from '../model/store';
+import { APPLY_SIZE_FINDING, type SizeFindingRequest } from './applyFinding';
+import { sizeFixActions } from './quickFixes';
+import { renderReport } from './reportHtml';
 
-export const REPORT_SCHEME = 'lambda-workbench-size-report';
+export const REPORT_VIEW_TYPE = 'lambdaWorkbench.sizeReport';
 
-/** A function's size report as a Markdown document: figures against each limit, findings, contributors. */
-export class SizeReports implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly reports = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+/** The only commands a report's links may run: a finding's fix, and a build. */
+const REPORT_COMMANDS = [APPLY_SIZE_FINDING, 'lambdaWorkbench.buildFunction'];
 
-  uriFor(logicalId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${logicalId} size.md` });
+/**
+ * Size reports, one page per function: a report of another function opens a tab of its own beside
+ * the first, and each follows its function's measurements while it is open.
+ */
+export class SizeReports implements vscode.Disposable {
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+
+  constructor(private readonly store: ModelStore) {}
+
+  /** Opens the function's report, or brings it forward, showing these figures. */
+  show(size: FunctionSize): vscode.WebviewPanel {
+    const key = functionKey(size);
+    let panel = this.panels.get(key);
+    if (panel) panel.reveal(undefined, false);
+    else {
+      panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, `${size.logicalId} size`, vscode.ViewColumn.Active, { enableCommandUris: REPORT_COMMANDS, enableFindWidget: true });
+      this.panels.set(key, panel);
+      panel.onDidDispose(() => this.panels.delete(key));
+    }
+    panel.webview.html = this.render(size);
+    return panel;
   }
 
-  update(size: FunctionSize): vscode.Uri {
-    const uri = this.uriFor(size.logicalId);
-    this.reports.set(uri.toString(), render(size));
-    this.changed.fire(uri);
-    return uri;
+  /** A new measurement: the function's open report shows it. */
+  update(size: FunctionSize): void {
+    const panel = this.panels.get(functionKey(size));
+    if (panel) panel.webview.html = this.render(size);
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.reports.get(uri.toString()) ?? '# Not measured yet\n\nSave the template or the code to measure this function.\n';
+  private render(size: FunctionSize): string {
+    const fn = this.store.findFunction(size.templatePath, size.logicalId);
+    const ref = { templatePath: size.templatePath, logicalId: size.logicalId };
+    return renderReport(size, {
+      relativePath: (p) => vscode.workspace.asRelativePath(p),
+      fixLinks: (index) => {
+        const finding = size.findings[index];
+        if (!fn) return [];
+        return sizeFixActions(fn, finding).map((action, n) => {
+          const request: SizeFindingRequest = { ...ref, code: finding.code, index, action: n };
+          return { title: action.title, command: APPLY_SIZE_FINDING, args: [request] };
+        });
+      },
+      buildLink: { title: 'Build Function', command: 'lambdaWorkbench.buildFunction', args: [ref] },
+    });
   }
 
   dispose(): void {
-    this.changed.dispose();
+    for (const panel of [...this.panels.values()]) panel.dispose();
   }
-}
-
-export function render(s: FunctionSize): string {
-  const row = (what: string, bytes: number | null, limit: number): string =>
-    `| ${what} | ${bytes === null ? 'unknown' : `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`} | ${formatBytes(limit)} | ${bytes === null ? '' : formatPercent(bytes / limit)} |`;
-  const lines = [`# ${s.logicalId}: package size`, '', `Status: **${s.status}** (warning at ${formatPercent(s.warnAt)} of a limit). Measured: ${s.source}${s.codePath ? ` \`${s.codePath}\`` : ''}, ${s.fileCount} files.`, ''];
-  if (s.build) lines.push(buildLine(s), '');
-  lines.push('| | size | limit | used |', '|---|---|---|---|');
-  if (s.packageType === 'Image') {
-    lines.push(row(`image${s.image?.estimated ? ' (estimate)' : ''}`, s.imageBytes, LIMITS.imageBytes));
-  } else {
-    lines.push(row('zipped, direct upload', s.zippedBytes, LIMITS.zippedDirectUploadBytes));
-    lines.push(row('unzipped, function', s.unzippedBytes, LIMITS.unzippedWithLayersBytes));
-    lines.push(row(`unzipped, with ${s.layerCount} layer${s.layerCount === 1 ? '' : 's'}`, s.totalUnzippedBytes, LIMITS.unzippedWithLayersBytes));
-  }
-  lines.push(`| layers | ${s.layerCount} | ${LIMITS.layersPerFunction} | |`, '');
-  if (s.findings.length) {
-    lines.push('## Findings', '');
-    for (const f of s.findings) lines.push(`- **${f.severity}** \`${f.code}\`: ${f.message} ${f.fix}`);
-    lines.push('');
-  }
-  if (s.layers.length) {
-    lines.push('## Layers', '', '| layer | unzipped |', '|---|---|');
-    for (const l of s.layers) lines.push(`| ${l.name} | ${l.unzippedBytes === null ? `unknown (${l.detail})` : formatBytes(l.unzippedBytes)} |`);
-    lines.push('');
-  }
-  if (s.topContributors.length) {
-    lines.push('## Largest contributors', '', '| what | unzipped | share |', '|---|---|---|');
-    for (const c of s.topContributors) lines.push(`| ${c.name} | ${formatBytes(c.bytes)} | ${formatPercent(c.share)} |`);
-    lines.push('');
-  }
-  if (s.excluded.length) {
-    lines.push('## Left out of the package', '');
-    for (const x of s.excluded) lines.push(`- ${x.by}: ${x.paths} path${x.paths === 1 ? '' : 's'} (e.g. ${x.examples.slice(0, 3).map((e) => `\`${e}\``).join(', ')})`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** How the figures relate to the build: of the artifact, or an estimate until it is built. */
-function buildLine(s: FunctionSize): string {
-  const b = s.build as NonNullable<FunctionSize['build']>;
-  if (b.upToDate) return `Built by ${b.builder}: these are the artifact's figures (\`${b.artifactDir}\`), the zip deploy uploads.`;
-  const state = b.artifactDir ? 'its build is out of date' : 'it has not been built';
-  const untrusted = b.untrusted ? ' Nothing is built in an untrusted workspace.' : '';
-  const left = b.uncounted.length > 0 ? ` Not counted: ${b.uncounted.join(', ')}.` : '';
-  return `**Estimate**: ${state} (${b.builder}); the figures are of its sources and the dependencies that could be counted without building.${left}${untrusted} Run **Lambda: Build Function** for the artifact's figures.`;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { FunctionSpec } from '../../core/model/types';
+import { functionInEditor } from '../commands/pick';
 import type { ModelStore } from '../model/store';
 import { shortSize, sizeTooltip } from './summary';
 import type { SizeService } from './service';
@@ -16,28 +16,15 @@ export class SizeStatusBar implements vscode.Disposable {
     this.item.name = 'Lambda package size';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      // In the template, the function is the one under the cursor.
+      vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && this.update()),
       sizes.onDidMeasure(() => this.update()),
       store.onDidChange(() => this.update()),
     );
   }
 
-  /** The function the active editor belongs to: its handler's code folder, or its resource in the template. */
-  activeFunction(): FunctionSpec | undefined {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.uri.scheme !== 'file') return undefined;
-    const file = editor.document.uri.fsPath;
-    const fns = this.store.functions();
-    const inTemplate = fns.filter((f) => f.templatePath === file);
-    if (inTemplate.length) {
-      const line = editor.selection.active.line;
-      return inTemplate.find((f) => f.ranges.resource.start.line <= line && line <= f.ranges.resource.end.line) ?? (inTemplate.length === 1 ? inTemplate[0] : undefined);
-    }
-    // The deepest code folder holding the file wins (nested functions).
-    return fns.filter((f) => f.codeUri && file.startsWith(f.codeUri.endsWith('/') ? f.codeUri : `${f.codeUri}/`)).sort((a, b) => (b.codeUri?.length ?? 0) - (a.codeUri?.length ?? 0))[0];
-  }
-
   update(): void {
-    const fn = this.activeFunction();
+    const fn = functionInEditor(this.store);
     const size = fn && this.sizes.get(fn);
     if (!fn || !size) {
       this.item.hide();

@@ -1,5 +1,6 @@
 import { functionKey } from '../../core/model/key';
 import * as vscode from 'vscode';
+import type { FunctionSpec } from '../../core/model/types';
 import type { ModelStore } from '../model/store';
 import type { Workbench } from '../workbench';
 import { RefreshScheduler } from './refresh';
@@ -17,6 +18,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   private readonly refresh = new RefreshScheduler(() => this.changed.fire(undefined));
   private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
   private engineProblem: { message: string; hint?: string } | undefined;
+  private view: vscode.TreeView<Node> | undefined;
 
   constructor(
     private readonly wb: Workbench,
@@ -26,7 +28,14 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   attach(view: vscode.TreeView<Node>): void {
+    this.view = view;
     this.refresh.attach(view);
+  }
+
+  /** The function of the row selected in the view (a function's row, or one under it), as it is now in the model. */
+  selectedFunction(): FunctionSpec | undefined {
+    const fn = (this.view?.selection[0] as { fn?: FunctionSpec } | undefined)?.fn;
+    return fn && this.store.findFunction(fn.templatePath, fn.logicalId);
   }
 
   /** Shows (or clears) a row saying Docker cannot be reached and how to fix it. */
