@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { BACK_PRESSED, scriptedInputs } from './quickInputs';
 
 /**
  * Scripted answers to the extension's real dialogs. These files sit in the extension's folder, so
@@ -22,6 +23,10 @@ export interface Question {
   actions: string[];
   /** The options the dialog was shown with: a pick's, an input box's or a modal's. */
   options: vscode.QuickPickOptions & vscode.InputBoxOptions & vscode.MessageOptions;
+  /** A step's buttons in its title bar ('Back'); empty for a dialog that is not a step. */
+  buttons?: string[];
+  /** The item Enter takes (a step's default). */
+  active?: vscode.QuickPickItem;
 }
 
 /** A notification the extension showed (not a question: it stays real, and nothing answers it). */
@@ -46,15 +51,28 @@ export function pick(match: string | ((item: vscode.QuickPickItem) => boolean)):
   };
 }
 
-/** Types `text` and presses Enter; like the real input box, text that validateInput refuses is not accepted. */
+/**
+ * Types `text` and presses Enter; like the real input box, text that validateInput refuses (a
+ * message, or one of Error severity; an Info or Warning message only informs) is not accepted.
+ */
 export function enter(text: string): Answer {
   return async (q) => {
     if (q.kind !== 'input') throw new Error(`expected an input box, was asked: ${describe(q)}`);
     const problem = await q.options.validateInput?.(text);
-    assert.ok(!problem, `'${text}' is accepted for "${q.title}" (${typeof problem === 'string' ? problem : problem?.message})`);
+    const refused = typeof problem === 'string' ? problem !== '' : problem?.severity === vscode.InputBoxValidationSeverity.Error;
+    assert.ok(!refused, `'${text}' is accepted for "${q.title}" (${typeof problem === 'string' ? problem : problem?.message})`);
     return text;
   };
 }
+
+/** Enter on a step as it was shown: its default item, or its input as it stands. */
+export const accept: Answer = (q) => (q.kind === 'pick' ? (q.active ?? q.items[0]) : enter(q.options.value ?? '')(q));
+
+/** The Back button of a step. */
+export const back: Answer = (q) => {
+  assert.ok(q.buttons?.includes('Back'), `"${q.title}" has a Back button (buttons: ${q.buttons?.join(', ') || 'none'})`);
+  return BACK_PRESSED;
+};
 
 /** Chooses the modal's button `action`. */
 export function choose(action: string): Answer {
@@ -119,8 +137,7 @@ export async function answering<T>(script: readonly Answer[], run: () => Thenabl
     showWarningMessage: modalOr('warning', original.showWarningMessage),
     showInformationMessage: modalOr('info', original.showInformationMessage),
     showErrorMessage: modalOr('error', original.showErrorMessage),
-    createQuickPick: unscripted('createQuickPick'),
-    createInputBox: unscripted('createInputBox'),
+    ...scriptedInputs(ask, (err) => defects.push(err)),
     showOpenDialog: unscripted('showOpenDialog'),
     showSaveDialog: unscripted('showSaveDialog'),
     showWorkspaceFolderPick: unscripted('showWorkspaceFolderPick'),

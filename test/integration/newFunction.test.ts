@@ -6,7 +6,7 @@ import { sampleEventDefinition, sampleEventTypeOfFile, validateJson } from '../.
 import { locateHandler } from '../../src/core/model';
 import type { ScaffoldPlan } from '../../src/core/scaffold';
 import { workbenchApi, workspaceRoot } from './api';
-import { answering, dismiss, enter, pick } from './dialogs';
+import { accept, type Answer, answering, back, dismiss, enter, pick } from './dialogs';
 
 function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
@@ -24,10 +24,18 @@ describe('New Function', function () {
     const template = vscode.Uri.joinPath(workspaceRoot(), 'template.yaml').fsPath;
     const before = readFileSync(template, 'utf8');
 
-    const { result: plan, asked } = await answering([enter('orders-worker'), pick('nodejs22.x'), pick('js'), pick('sqs'), pick('zip'), pick('arm64')], () =>
+    // While the name is typed, the box says what it becomes in the template, before anything is written.
+    let shown: unknown;
+    const name: Answer = (q) => {
+      shown = q.options.validateInput?.('orders-worker');
+      return enter('orders-worker')(q);
+    };
+    const { result: plan, asked } = await answering([name, pick('nodejs22.x'), pick('js'), pick('sqs'), pick('zip'), pick('arm64')], () =>
       vscode.commands.executeCommand<ScaffoldPlan>('lambdaWorkbench.newFunction'),
     );
     assert.deepEqual(asked.map((q) => q.title), [1, 2, 3, 4, 5, 6].map((n) => `New Lambda Function (${n}/6)`));
+    assert.deepEqual(shown, { message: 'Adds OrdersWorker to template.yaml, with its code in orders-worker/.', severity: vscode.InputBoxValidationSeverity.Info });
+    assert.deepEqual(asked.map((q) => q.buttons), [[], ['Back'], ['Back'], ['Back'], ['Back'], ['Back']], 'Back from the second step on');
     assert.equal(plan.templatePath, template);
 
     // The template kept every existing line (comments included) and gained the function.
@@ -72,8 +80,39 @@ describe('New Function', function () {
     assert.equal(cancelled.result, undefined);
     assert.deepEqual(listing(root), files, 'no file was written');
 
-    const { asked } = await answering([dismiss], () => vscode.commands.executeCommand('lambdaWorkbench.newFunction'));
-    assert.match(String(await asked[0].options.validateInput?.('HelloNode')), /already has a resource HelloNode/);
+    let refusal: unknown;
+    await answering([(q) => void (refusal = q.options.validateInput?.('HelloNode'))], () => vscode.commands.executeCommand('lambdaWorkbench.newFunction'));
+    assert.deepEqual(refusal, { message: 'The template already has a resource HelloNode.', severity: vscode.InputBoxValidationSeverity.Error });
     assert.deepEqual(listing(root), files);
+  });
+
+  it('offers a name Enter takes, counts the steps the chosen runtime asks, and Back returns with the answers kept', async () => {
+    await workbenchApi();
+    const root = workspaceRoot().fsPath;
+    const files = listing(root);
+    const { asked } = await answering(
+      [accept, pick('nodejs22.x'), back, back, enter('billing'), pick('python3.13'), pick('sqs'), back, back, accept, pick('http-api'), accept, dismiss],
+      () => vscode.commands.executeCommand('lambdaWorkbench.newFunction'),
+    );
+    const at = asked.map((q) => `${q.title.replace('New Lambda Function ', '')} ${q.kind === 'input' ? q.options.value : ((q.active as { id?: string } | undefined)?.id ?? '-')}`);
+    assert.deepEqual(at, [
+      // A free name is the default; Node.js asks its language: six steps.
+      '(1/6) hello-function',
+      '(2/6) -',
+      // Back from the language step to the runtime, then to the name: each keeps its answer.
+      '(3/6) -',
+      '(2/6) nodejs22.x',
+      '(1/6) hello-function',
+      '(2/6) nodejs22.x',
+      // Python has one language: five steps from here on; Back from the package and the event steps.
+      '(3/5) -',
+      '(4/5) zip',
+      '(3/5) sqs',
+      '(2/5) python3.13',
+      '(3/5) sqs',
+      '(4/5) zip',
+      '(5/5) x86_64',
+    ]);
+    assert.deepEqual(listing(root), files, 'cancelled at the last step: nothing written');
   });
 });
