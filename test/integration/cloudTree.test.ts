@@ -8,7 +8,7 @@ import type { LayerUpdateResult } from '../../src/core/cloud/layers';
 import { CLOUD_CONTEXT } from '../../src/extension/views/cloudNodes';
 import type { CloudTree } from '../../src/extension/views/cloudTree';
 import { makeZip } from '../unit/local/zipFixture';
-import { workbenchApi, workspaceRoot } from './api';
+import { EXTENSION_ID, workbenchApi, workspaceRoot } from './api';
 import { type Answer, answering, choose, dismiss, enter, pick } from './dialogs';
 
 const FUNCTIONS = 300;
@@ -318,29 +318,42 @@ describe('Cloud view', function () {
     }
   });
 
-  it('shows an error row that leads to Choose AWS Profile when the profile does not exist', async () => {
+  it('shows its welcome, with the missing profile\'s whole message and hint, when the profile does not exist', async () => {
     try {
       await settings().update('profile', 'lwb-no-such-profile', vscode.ConfigurationTarget.Workspace);
-      const roots = await rowsOf();
-      assert.equal(roots.length, 1);
-      assert.equal(roots[0].contextValue, 'lambdaWorkbench.message');
-      assert.match(label(roots[0]), /AWS profile 'lwb-no-such-profile' is not in your shared config or credentials file/);
-      assert.equal(roots[0].command?.command, 'lambdaWorkbench.chooseProfile');
-      assert.match(tooltip(roots[0]), /aws configure --profile lwb-no-such-profile/);
+      assert.deepEqual(await rowsOf(), [], 'no truncated error row: the welcome shows instead');
+      assert.equal(tree.setupProblem?.code, 'aws-profile-missing');
+      // The view's message above the welcome is the whole of it: what is wrong, and the hint.
+      assert.match(`${tree.setupProblem.message} ${tree.setupProblem.hint}`, /^AWS profile 'lwb-no-such-profile' is not in your shared config or credentials file\. Create it with `aws configure --profile lwb-no-such-profile`/);
     } finally {
       await settings().update('profile', undefined, vscode.ConfigurationTarget.Workspace);
     }
+    assert.equal((await rowsOf())[0].contextValue, CLOUD_CONTEXT.account, 'set up again: the account row');
+    assert.equal(tree.setupProblem, undefined);
   });
 
-  it('shows an error row that leads to Choose AWS Region when no region is set', async function () {
+  it('shows its welcome when no region is set, with buttons to choose a profile, a region or an endpoint', async function () {
     // The SDK would take the region from the environment: then there is nothing to test here.
     if (process.env.AWS_REGION) this.skip();
     try {
       await settings().update('region', undefined, vscode.ConfigurationTarget.Workspace);
-      const roots = await rowsOf();
-      assert.equal(roots.length, 1);
-      assert.match(label(roots[0]), /No AWS region is set for the default credential chain/);
-      assert.equal(roots[0].command?.command, 'lambdaWorkbench.chooseRegion');
+      assert.deepEqual(await rowsOf(), []);
+      assert.equal(tree.setupProblem?.code, 'aws-region-missing');
+    } finally {
+      await settings().update('region', 'us-east-1', vscode.ConfigurationTarget.Workspace);
+    }
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { viewsWelcome: { view: string; contents: string; when: string }[] } };
+    const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === 'lambdaWorkbench.cloud');
+    assert.equal(welcome?.when, 'lambdaWorkbench.cloud.needsSetup');
+    for (const command of ['lambdaWorkbench.chooseProfile', 'lambdaWorkbench.chooseRegion', 'lambdaWorkbench.chooseEndpoint']) assert.ok(welcome.contents.includes(`(command:${command})`), command);
+  });
+
+  it('the region picker says where it saves the region and which region is in use now', async () => {
+    const { asked } = await answering([pick('eu-west-1')], () => vscode.commands.executeCommand('lambdaWorkbench.chooseRegion'));
+    try {
+      assert.equal(asked[0].title, "AWS region for Lambda Workbench (saved in this workspace's settings)", 'the workspace sets a region: a user setting would change nothing');
+      assert.equal(asked[0].options.placeHolder, 'Now: us-east-1 (the lambdaWorkbench.aws.region setting)');
+      assert.equal(settings().inspect('region')?.workspaceValue, 'eu-west-1');
     } finally {
       await settings().update('region', 'us-east-1', vscode.ConfigurationTarget.Workspace);
     }
@@ -359,7 +372,7 @@ describe('Cloud view', function () {
       const rows = await rowsOf((await groups()).functions);
       assert.equal(rows.length, 1);
       assert.match(label(rows[0]), new RegExp(`Could not reach the AWS endpoint http://127\\.0\\.0\\.1:${port} while listing functions`));
-      assert.equal(rows[0].command?.command, 'lambdaWorkbench.showLog');
+      assert.deepEqual([rows[0].command?.command, ...(rows[0].command?.arguments ?? [])], ['workbench.action.openSettings', 'lambdaWorkbench.aws.endpointUrl'], 'it leads to the endpoint setting');
     } finally {
       await settings().update('endpointUrl', moto, vscode.ConfigurationTarget.Workspace);
     }

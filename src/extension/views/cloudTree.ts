@@ -5,6 +5,7 @@ import { PagedList } from '../../core/cloud/pagedList';
 import { functionPages, layerPages, layerVersionPages } from '../../core/cloud/paging';
 import type { AwsSession } from '../../core/deploy';
 import { toUserError } from '../../core/deploy/awsErrors';
+import { describeError, UserError } from '../../core/errors';
 import { parseLayerVersionArn } from '../../core/deploy/names';
 import type { AwsServices } from '../aws/sessions';
 import { readSettings } from '../settings';
@@ -24,6 +25,9 @@ import { RefreshScheduler } from './refresh';
 /** GetLayerVersion calls in flight at once when a layer's versions are shown (for their sizes). */
 const SIZE_LOOKUPS_AT_ONCE = 8;
 export const CLOUD_VIEW_ID = 'lambdaWorkbench.cloud';
+
+/** Problems of an AWS set-up not done yet, which the view's welcome explains, rather than errors. */
+const SETUP_PROBLEMS = ['aws-region-missing', 'aws-profile-missing', 'aws-credentials-missing'];
 
 /** The session the view shows, and how it names it. */
 export interface CloudConnection {
@@ -69,6 +73,9 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     this.changed.fire(undefined);
   });
   private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
+  private view: vscode.TreeView<Node> | undefined;
+  /** AWS is not set up for the view (no region, no profile, no credentials): its welcome says what to set. */
+  setupProblem: UserError | undefined;
 
   constructor(
     private readonly wb: Workbench,
@@ -78,6 +85,7 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   attach(view: vscode.TreeView<Node>): void {
+    this.view = view;
     this.refresh.attach(view);
   }
 
@@ -107,8 +115,15 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     if (!node) {
       try {
         const c = await state.connection;
+        await this.needsSetup(undefined);
         return [new CloudAccountNode(c.label, this.accountTooltip(c))];
       } catch (err) {
+        // Nothing set up yet: no error row, but the welcome with its buttons, and the message in full.
+        if (err instanceof UserError && SETUP_PROBLEMS.includes(err.code ?? '')) {
+          await this.needsSetup(err);
+          return [];
+        }
+        await this.needsSetup(undefined);
         return [this.failed(err)];
       }
     }
@@ -306,6 +321,13 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
       }
     };
     await Promise.all(Array.from({ length: Math.min(SIZE_LOOKUPS_AT_ONCE, missing.length) }, worker));
+  }
+
+  /** Shows the welcome (package.json's viewsWelcome) and the problem's whole text above it, or neither. */
+  private async needsSetup(problem: UserError | undefined): Promise<void> {
+    this.setupProblem = problem;
+    if (this.view) this.view.message = problem ? describeError(problem) : undefined;
+    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.cloud.needsSetup', problem !== undefined);
   }
 
   private failed(err: unknown): Node {
