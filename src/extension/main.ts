@@ -14,6 +14,7 @@ import { SizeStatusBar } from './size/statusBar';
 import { ModelStore } from './model/store';
 import { CloudTree } from './views/cloudTree';
 import { FunctionsTree, SizeDecorationProvider } from './views/functionsTree';
+import { openWalkthroughOnce } from './walkthrough';
 import { Workbench } from './workbench';
 
 let workbench: Workbench | undefined;
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   cloud.attach(wb.own(vscode.window.createTreeView('lambdaWorkbench.cloud', { treeDataProvider: cloud, showCollapseAll: true })));
   registerCommands(wb, { services: core, store, functions, runs, debuggers, aws, sizes, reports, cloud });
   void store.ready();
+  void openWalkthroughOnce(context, store).catch((err: unknown) => wb.log.warn(`could not open the walkthrough: ${String(err)}`));
   const activationMs = Date.now() - started;
   wb.log.info(`activated in ${activationMs} ms`);
   return {

@@ -37,6 +37,8 @@ const HOST_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
+  // The product's walkthrough opens by itself once; a test that wants it opens it.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 export async function startCodeServer(

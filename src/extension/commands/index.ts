@@ -12,6 +12,7 @@ import type { SizeService } from '../size/service';
 import type { CloudTree } from '../views/cloudTree';
 import type { FunctionsTree } from '../views/functionsTree';
 import type { Workbench } from '../workbench';
+import { openWalkthrough } from '../walkthrough';
 import { chooseEndpoint, chooseProfile, chooseRegion } from './awsProfile';
 import { buildAll, buildFunction } from './build';
 import { cloudCommands } from './cloud';
@@ -64,6 +65,7 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.chooseProfile': () => chooseProfile(windowPrompts),
     'lambdaWorkbench.chooseRegion': () => chooseRegion(windowPrompts),
     'lambdaWorkbench.chooseEndpoint': () => chooseEndpoint(windowPrompts),
+    'lambdaWorkbench.getStarted': () => openWalkthrough(wb.context),
     'lambdaWorkbench.doctor': () => doctor(wb),
     ...cloudCommands(wb, views.cloud, views.store),
     // Not in the manifest: the size quick fixes that move files run it, and the size report's fix links the other.
