@@ -123,7 +123,7 @@ describe('Editor wiring: ARN layers and settings changes', function () {
     // Not built yet: the row says its figures are an estimate.
     assert.equal(size.estimate, true);
     // The row's one number counts the ARN layer: with it, the unzipped limit is the nearer one.
-    assert.equal(row.description, '<1% of 250 MiB unzipped (est.)');
+    assert.equal(row.description, '<1% of 250 MiB (est.)');
     assert.ok((row.tooltip as vscode.MarkdownString).value.includes(`${formatBytes(size.totalUnzippedBytes!)} together`), 'the hover has the total with the layer');
     assert.equal(functionsTree.decorationsOf(fn.templatePath, fn.logicalId).sizeStatus, 'ok');
 

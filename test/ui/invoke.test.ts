@@ -11,7 +11,7 @@ describe('ui: Invoke Locally from the sidebar', function () {
     wb = await Workbench.open({ 'lambdaWorkbench.local.images': { 'nodejs22.x': image } });
     const { page } = wb;
     await page.getByRole('tab', { name: 'Lambda' }).click();
-    const row = page.locator('.monaco-list-row', { hasText: /HelloNode.*zip/ }).first();
+    const row = page.locator('.monaco-list-row', { hasText: /HelloNode.*% of 50 MiB/ }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.hover();
     await row.locator('.action-label[aria-label="Invoke Locally"]').click();

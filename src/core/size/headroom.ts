@@ -31,9 +31,14 @@ export function tightestLimit(s: Parameters<typeof limitShares>[0]): LimitShare 
   return limitShares(s).sort((a, b) => b.share - a.share)[0];
 }
 
-/** "<1% of 50 MiB zipped", "37% of 250 MiB unzipped", "104% of 10 GiB image". */
-export function formatShare(t: LimitShare): string {
-  return `${sharePercent(t.share)} of ${formatBytes(t.limit).replace('.0 ', ' ')} ${t.of}`;
+/** "<1% of 50 MiB zipped", "37% of 250 MiB unzipped", "104% of 10 GiB image"; without `of`, "<1% of 50 MiB". */
+export function formatShare(t: LimitShare, opts: { of?: boolean } = {}): string {
+  return `${sharePercent(t.share)} of ${limitText(t.limit)}${opts.of === false ? '' : ` ${t.of}`}`;
+}
+
+/** A limit as Lambda's documentation names it: "50 MiB", "250 MiB", "10 GiB". */
+export function limitText(limit: number): string {
+  return formatBytes(limit).replace('.0 ', ' ');
 }
 
 /** "<1%", "37%": rounded toward the limit's side, so under it never shows 100%, and over it never does either. */

@@ -1,7 +1,7 @@
 import { LIMITS } from '../../core/limits';
 import type { Finding, FunctionSize } from '../../core/size';
-import { formatBytes, formatExact, formatPercent } from '../../core/size/format';
-import { formatShare, sharePercent, tightestLimit } from '../../core/size/headroom';
+import { formatExact, formatPercent } from '../../core/size/format';
+import { formatShare, limitText, sharePercent, tightestLimit } from '../../core/size/headroom';
 import { PACKAGE_RULES } from '../../core/size/rules';
 
 /** A link in the report that runs a command: a finding's fix, or a build. */
@@ -105,7 +105,7 @@ function figures(s: FunctionSize): string {
 
 /** "592 bytes"; "1.3 KiB (1,331 bytes)": the exact count only where the short form rounds. */
 function exactBytes(n: number): string {
-  const short = formatBytes(n);
+  const short = limitText(n);
   return short.endsWith('bytes') || short.endsWith('byte') ? short : `${short} (${formatExact(n)} bytes)`;
 }
 

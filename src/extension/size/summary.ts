@@ -4,13 +4,13 @@ import { formatShare, tightestLimit } from '../../core/size/headroom';
 
 /**
  * The tree's and the status bar's short form: the share of the limit the package is closest to,
- * which fits the sidebar's width ("<1% of 50 MiB zipped"); "(est.)" while the artifact is not built.
- * Every figure is in the hover (sizeTooltip) and the report.
+ * short enough for the sidebar's default width ("<1% of 50 MiB"; the limit's number says which);
+ * "(est.)" while the artifact is not built. Every figure is in the hover (sizeTooltip) and the report.
  */
 export function shortSize(s: FunctionSize): string {
   const tightest = tightestLimit(s);
   if (!tightest) return s.packageType === 'Image' ? 'image size unknown' : 'size unknown';
-  return `${formatShare(tightest)}${s.estimate ? ' (est.)' : ''}`;
+  return `${formatShare(tightest, { of: false })}${s.estimate ? ' (est.)' : ''}`;
 }
 
 /** The hover's lines about the package: each figure against its limit, and what each one counts. */

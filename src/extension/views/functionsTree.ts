@@ -1,4 +1,4 @@
-import { functionKey } from '../../core/model/key';
+import { functionKey, usesLayer } from '../../core/model/key';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
 import type { ModelStore } from '../model/store';
@@ -89,7 +89,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     const media = vscode.Uri.joinPath(this.wb.context.extensionUri, 'media');
     const nodes: Node[] = [
       ...model.functions.map((fn) => new FunctionNode(fn, this.decorationsOf(fn.templatePath, fn.logicalId), media)),
-      ...model.layers.map((l) => new LayerNode(l)),
+      ...model.layers.map((l) => new LayerNode(l, model.functions.filter((fn) => usesLayer(fn, l)).map((fn) => fn.logicalId))),
     ];
     const errors = model.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {

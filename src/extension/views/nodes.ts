@@ -97,8 +97,8 @@ export class LayerRefNode extends Node {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.contextValue = CONTEXT.layer;
     this.iconPath = new vscode.ThemeIcon('layers');
-    // Words for someone new to layers: what the row is, and where the layer comes from.
-    this.description = ref.kind === 'local' ? 'layer, defined in this template' : ref.kind === 'arn' ? 'layer, published in AWS' : 'layer, computed in the template';
+    // Words for someone new to layers, short enough for the row: what it is and where it goes; the hover says where it comes from.
+    this.description = 'layer at /opt';
     this.tooltip =
       ref.kind === 'arn'
         ? `A Lambda layer published in AWS, added to ${fn.logicalId} at /opt: ${ref.arn}`
@@ -109,13 +109,17 @@ export class LayerRefNode extends Node {
 }
 
 export class LayerNode extends Node {
-  constructor(readonly layer: LayerSpec) {
+  constructor(
+    readonly layer: LayerSpec,
+    users: readonly string[],
+  ) {
     super(layer.logicalId, vscode.TreeItemCollapsibleState.None);
     this.id = `layer:${functionKey(layer)}`;
     this.contextValue = CONTEXT.layer;
     this.iconPath = new vscode.ThemeIcon('layers');
-    this.description = layer.layerName ? `Lambda layer, published as '${layer.layerName}'` : 'Lambda layer';
-    this.tooltip = `A Lambda layer: files its functions get at /opt${layer.contentUri ? `, from ${vscode.workspace.asRelativePath(layer.contentUri)}` : ''}.${layer.layerName ? ` Published in AWS under the name '${layer.layerName}'.` : ''}`;
+    // Who it is for says what it is to someone new to layers; the hover says more.
+    this.description = users.length === 0 ? 'layer, used by no function' : `layer for ${users.length === 1 ? users[0] : `${users.length} functions`}`;
+    this.tooltip = `A Lambda layer: files its functions (${users.join(', ') || 'none yet'}) get at /opt${layer.contentUri ? `, from ${vscode.workspace.asRelativePath(layer.contentUri)}` : ''}.${layer.layerName ? ` Published in AWS under the name '${layer.layerName}'.` : ''}`;
   }
 }
 
