@@ -5,7 +5,7 @@ import { PagedList } from '../../core/cloud/pagedList';
 import { functionPages, layerPages, layerVersionPages } from '../../core/cloud/paging';
 import type { AwsSession } from '../../core/deploy';
 import { toUserError } from '../../core/deploy/awsErrors';
-import { describeError, UserError } from '../../core/errors';
+import { UserError } from '../../core/errors';
 import { parseLayerVersionArn } from '../../core/deploy/names';
 import type { AwsServices } from '../aws/sessions';
 import { readSettings } from '../settings';
@@ -73,7 +73,6 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     this.changed.fire(undefined);
   });
   private readonly disposables: vscode.Disposable[] = [this.changed, this.refresh];
-  private view: vscode.TreeView<Node> | undefined;
   /** AWS is not set up for the view (no region, no profile, no credentials): its welcome says what to set. */
   setupProblem: UserError | undefined;
 
@@ -85,7 +84,6 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
   }
 
   attach(view: vscode.TreeView<Node>): void {
-    this.view = view;
     this.refresh.attach(view);
   }
 
@@ -118,7 +116,7 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
         await this.needsSetup(undefined);
         return [new CloudAccountNode(c.label, this.accountTooltip(c))];
       } catch (err) {
-        // Nothing set up yet: no error row, but the welcome with its buttons, and the message in full.
+        // Nothing set up yet: no error row cut off at the view's width, but the welcome: what is missing, in full, and buttons.
         if (err instanceof UserError && SETUP_PROBLEMS.includes(err.code ?? '')) {
           await this.needsSetup(err);
           return [];
@@ -323,11 +321,13 @@ export class CloudTree implements vscode.TreeDataProvider<Node>, vscode.Disposab
     await Promise.all(Array.from({ length: Math.min(SIZE_LOOKUPS_AT_ONCE, missing.length) }, worker));
   }
 
-  /** Shows the welcome (package.json's viewsWelcome) and the problem's whole text above it, or neither. */
+  /**
+   * Shows the welcome (package.json's viewsWelcome: the explanation of this problem, then the
+   * buttons), or not. Not the view's message: the workbench hides a welcome while a message shows.
+   */
   private async needsSetup(problem: UserError | undefined): Promise<void> {
     this.setupProblem = problem;
-    if (this.view) this.view.message = problem ? describeError(problem) : undefined;
-    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.cloud.needsSetup', problem !== undefined);
+    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.cloud.setup', problem?.code ?? '');
   }
 
   private failed(err: unknown): Node {
