@@ -16,13 +16,23 @@ export class Workbench {
     readonly workspace: string,
   ) {}
 
-  /** Opens the workbench on a copy of examples/, with `settings` as the workspace's settings. */
-  static async open(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  /**
+   * Opens the workbench on a copy of examples/, with `settings` as the workspace's settings and
+   * `user` added to the user's. `newAws`: AWS as a new user has it, nothing set up (no shared
+   * files, no profile, region or keys in the environment).
+   */
+  static async open(settings: Record<string, unknown> = {}, opts: { user?: Record<string, unknown>; newAws?: boolean } = {}): Promise<Workbench> {
     const workspace = mkdtempSync(join(tmpdir(), 'lwb-ui-'));
     cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
     mkdirSync(join(workspace, '.vscode'));
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
-    const server = await startCodeServer({ env: process.env as Record<string, string> });
+    const env = { ...process.env } as Record<string, string>;
+    if (opts.newAws) {
+      // Emptied rather than left out: the server's environment starts from this process's.
+      for (const k of Object.keys(env)) if (k.startsWith('AWS_')) env[k] = '';
+      Object.assign(env, { AWS_CONFIG_FILE: join(workspace, '.no-aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(workspace, '.no-aws-credentials'), AWS_EC2_METADATA_DISABLED: 'true' });
+    }
+    const server = await startCodeServer({ env, settings: opts.user });
     const browser = await launchChromium().catch(async (err: unknown) => {
       await server.stop();
       throw err;
