@@ -134,13 +134,16 @@ step_deps() {
 
 # What the build tests install, fetched once so they run offline: wheels for both Lambda
 # architectures (and a package published only as source), the Node.js sample's npm tarballs in an
-# npm cache of their own, the Go sample's modules, and a Maven repository with the Java sample's
-# dependencies and Maven's plugins. Refetched when a sample's manifest changes.
+# npm cache of their own, the Go sample's modules, a Maven repository with the Java sample's
+# dependencies and Maven's plugins, and the Rust sample's crates in a CARGO_HOME of their own, with
+# a target folder where they are compiled once (a release build of lambda_runtime and its
+# dependencies takes minutes; a build sharing that folder compiles only the function's own crate).
+# Refetched when a sample's manifest changes.
 step_builddeps() {
   local dir="$cache/build-deps" samples="$here/test/fixtures/build"
   local stamp="$dir/.stamp" want
   want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
-    "$samples"/go/go.sum "$samples"/java-maven/pom.xml | sha256sum | cut -d' ' -f1)
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/rust/Cargo.lock | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
   mkdir -p "$dir/wheels"
@@ -166,7 +169,19 @@ step_builddeps() {
   (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
     && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
   rm -rf "$tmp"
+  step_rustdeps
   echo "$want" >"$stamp"
+}
+
+# The Rust sample's crates, and their release and test builds, in the build-deps folder (see above).
+step_rustdeps() {
+  local dir="$cache/build-deps" samples="$here/test/fixtures/build"
+  command -v cargo >/dev/null || { log "no cargo on PATH: install Rust (rustup) for the Rust build tests"; return 1; }
+  local tmp; tmp=$(mktemp -d)
+  cp -r "$samples/rust/." "$tmp/"
+  (cd "$tmp" && export CARGO_HOME="$dir/cargo" CARGO_TARGET_DIR="$dir/cargo-target" &&
+    cargo fetch --locked --quiet && cargo build --release --locked --offline --quiet && cargo test --locked --offline --quiet --no-run)
+  rm -rf "$tmp"
 }
 
 steps=("$@")

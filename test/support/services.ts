@@ -17,6 +17,15 @@ export interface Services {
 }
 
 export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
+
+/**
+ * The test images, each made by its own recipe script and found by tests through its variable.
+ * They are imported side by side; a script whose image carries its inputs' label does nothing.
+ */
+export const TEST_IMAGES: readonly { script: string; image: string; env: string }[] = [
+  { script: 'scripts/test-image.sh', image: TEST_IMAGE, env: 'LWB_TEST_IMAGE_NODE' },
+  { script: 'scripts/test-images/provided.sh', image: 'lambda-workbench-test/provided:al2023', env: 'LWB_TEST_IMAGE_PROVIDED' },
+];
 export const RUN_LABEL = 'lambda-workbench.test-run';
 
 /** A process this run started, and how to stop it. */
@@ -49,15 +58,19 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
     process.env.DOCKER_HOST = engine.dockerHost;
-    const image = await run('bash', [join(opts.root, 'scripts/test-image.sh'), TEST_IMAGE], { stdio: 'inherit' });
-    if (image.code !== 0) throw new Error(`loading the test image failed:\n${image.output}`);
+    await Promise.all(
+      TEST_IMAGES.map(async ({ script, image }) => {
+        const made = await run('bash', [join(opts.root, script), image], { stdio: 'inherit' });
+        if (made.code !== 0) throw new Error(`loading the test image ${image} failed:\n${made.output}`);
+      }),
+    );
     const registry = await startRegistry(work, started, opts.log);
     const moto = await startMoto(work, started, opts.log);
     return {
       env: {
         DOCKER_HOST: engine.dockerHost,
         LWB_TEST_RUN_ID: runId,
-        LWB_TEST_IMAGE_NODE: TEST_IMAGE,
+        ...Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.image])),
         LWB_TEST_REGISTRY: registry,
         LWB_TEST_MOTO_URL: moto,
       },

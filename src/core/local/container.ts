@@ -24,6 +24,8 @@ export interface ContainerConfig {
   image: string;
   /** The image's command: [handler] for the AWS base images; undefined keeps the image's own. */
   cmd?: string[];
+  /** Replaces the image's entrypoint when given. */
+  entrypoint?: string[];
   env: Record<string, string>;
   binds: string[];
   memoryMb: number;
@@ -121,7 +123,7 @@ export class FunctionContainer {
       // A remote engine's machine has none of these folders: they are copied in before start.
       const code = codeMounts(config.binds, local);
       if (config.credentials) credentialLines(config.credentials);
-      const entry = config.credentials ? await credentialsEntry(engine.docker, config.image, config.cmd) : { Cmd: config.cmd };
+      const entry = config.credentials ? await credentialsEntry(engine.docker, config.image, config.cmd, config.entrypoint) : { Cmd: config.cmd, ...(config.entrypoint ? { Entrypoint: config.entrypoint } : {}) };
       const container = await engine.docker.createContainer({
         name: `lambda-workbench-${config.logicalId}-${randomBytes(4).toString('hex')}`,
         Image: config.image,

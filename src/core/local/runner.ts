@@ -389,6 +389,7 @@ export class LocalRunner {
           logicalId: fn.logicalId,
           image: prepared.image.image,
           cmd: prepared.cmd,
+          entrypoint: prepared.entrypoint,
           env,
           binds,
           memoryMb: prepared.memoryMb,
