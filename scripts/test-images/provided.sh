@@ -19,12 +19,9 @@ libraries() {
 make_rootfs() {
   local root=$1
   add_busybox "$root"
-  for lib in $(libraries); do
-    if [ -e "$lib" ]; then cp -a --parents "$lib" "$root/"; fi
-  done
-  # The loader's own path (/lib64/ld-linux-x86-64.so.2) may be a link into the multiarch folder.
-  for loader in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
-    if [ -e "$loader" ]; then cp -a --parents "$loader" "$root/" && cp -L --parents "$(readlink -f "$loader")" "$root/"; fi
+  # Copied as files at the paths binaries name them by (the loader's /lib64/ld-linux-x86-64.so.2 too).
+  for lib in $(libraries) /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
+    if [ -e "$lib" ]; then cp -L --parents "$lib" "$root/"; fi
   done
   write_entrypoint "$root"
 }
