@@ -393,6 +393,7 @@ export class FunctionContainer {
       contacted: this.server.contacted,
       refused: this.server.refused,
       ended,
+      ownRuntime: this.config.entrypoint !== undefined,
     });
   }
 
