@@ -60,11 +60,24 @@ export function debuggable(fn: FunctionSpec): DebugLanguage {
   if (!language) {
     throw new UserError(
       `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
-      'Invoke it locally and use its log output instead.',
+      `${debugInstead(fn)} Invoke Locally runs it in its container with its log and REPORT.`,
       'debug-unsupported',
     );
   }
   return language;
+}
+
+/** What to do instead of Debug Locally, for the runtimes it does not attach to. */
+function debugInstead(fn: FunctionSpec): string {
+  const runtime = fn.runtime ?? '';
+  if (/^provided/.test(runtime)) {
+    const rust = fn.build?.method === 'rust-cargolambda';
+    return rust
+      ? 'Debug its handler through its unit test on this machine instead (cargo test, with the CodeLLDB extension: Debug on the test).'
+      : 'Debug its handler through its unit test on this machine instead (go test: the Go extension\'s "debug test", which runs Delve).';
+  }
+  if (/^java/.test(runtime)) return 'Debug its handler through its unit test on this machine instead (the Java extension\'s Debug Test).';
+  return 'Debug its handler through its unit test on this machine instead.';
 }
 
 /** How long the runtime may take to open its debugger port after the container starts. */
