@@ -143,7 +143,7 @@ step_builddeps() {
   local dir="$cache/build-deps" samples="$here/test/fixtures/build"
   local stamp="$dir/.stamp" want
   want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
-    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/rust/Cargo.lock | sha256sum | cut -d' ' -f1)
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/rust/Cargo.lock "$samples"/rust-scaffold/Cargo.lock | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
   mkdir -p "$dir/wheels"
@@ -173,15 +173,18 @@ step_builddeps() {
   echo "$want" >"$stamp"
 }
 
-# The Rust sample's crates, and their release and test builds, in the build-deps folder (see above).
+# The crates of the Rust sample and of the Rust functions New Function writes (rust-scaffold), with
+# their release and test builds, in the build-deps folder (see above).
 step_rustdeps() {
-  local dir="$cache/build-deps" samples="$here/test/fixtures/build"
+  local dir="$cache/build-deps" samples="$here/test/fixtures/build" sample tmp
   command -v cargo >/dev/null || { log "no cargo on PATH: install Rust (rustup) for the Rust build tests"; return 1; }
-  local tmp; tmp=$(mktemp -d)
-  cp -r "$samples/rust/." "$tmp/"
-  (cd "$tmp" && export CARGO_HOME="$dir/cargo" CARGO_TARGET_DIR="$dir/cargo-target" &&
-    cargo fetch --locked --quiet && cargo build --release --locked --offline --quiet && cargo test --locked --offline --quiet --no-run)
-  rm -rf "$tmp"
+  for sample in rust rust-scaffold; do
+    tmp=$(mktemp -d)
+    cp -r "$samples/$sample/." "$tmp/"
+    (cd "$tmp" && export CARGO_HOME="$dir/cargo" CARGO_TARGET_DIR="$dir/cargo-target" &&
+      cargo fetch --locked --quiet && cargo build --release --locked --offline --quiet && cargo test --locked --offline --quiet --no-run)
+    rm -rf "$tmp"
+  done
 }
 
 steps=("$@")

@@ -7,7 +7,6 @@ import type { Architecture } from '../model/types';
  */
 
 export type RuntimeId = 'nodejs22.x' | 'nodejs20.x' | 'python3.13' | 'python3.12' | 'provided.al2023';
-/** `rust` is part of the CLI's contract but not offered: provided.al2023 functions are written in Go. */
 export type LanguageId = 'ts' | 'js' | 'python' | 'go' | 'rust';
 export type PackageTypeId = 'zip' | 'image';
 export type EventSourceId =
@@ -85,9 +84,9 @@ export const RUNTIMES: readonly RuntimeOption[] = [
   { id: 'python3.12', label: 'Python 3.12', family: 'python', languages: ['python'], baseImage: 'public.ecr.aws/lambda/python:3.12' },
   {
     id: 'provided.al2023',
-    label: 'OS-only runtime (Amazon Linux 2023), Go',
+    label: 'OS-only runtime (Amazon Linux 2023), Go or Rust',
     family: 'go',
-    languages: ['go'],
+    languages: ['go', 'rust'],
     baseImage: 'public.ecr.aws/lambda/provided:al2023',
   },
 ];
@@ -97,7 +96,7 @@ export const LANGUAGES: readonly LanguageOption[] = [
   { id: 'js', label: 'JavaScript (ES modules)' },
   { id: 'python', label: 'Python' },
   { id: 'go', label: 'Go' },
-  { id: 'rust', label: 'Rust', unavailable: 'provided.al2023 functions are scaffolded in Go; use --language go.' },
+  { id: 'rust', label: 'Rust (cargo; Cargo Lambda when installed)' },
 ];
 
 export const PACKAGE_TYPES: readonly PackageTypeOption[] = [

@@ -11,16 +11,16 @@ import { offlineSettings } from './support';
 
 /**
  * Every event source as a zip and as an image function of one language, in one template. Zip
- * functions alternate between the two architectures.
+ * functions take the architectures in turn.
  */
-async function scaffoldAll(language: string, runtime: string): Promise<{ dir: string; plans: Map<string, ScaffoldPlan>; fns: Record<string, FunctionSpec> }> {
+async function scaffoldAll(language: string, runtime: string, architectures: string[]): Promise<{ dir: string; plans: Map<string, ScaffoldPlan>; fns: Record<string, FunctionSpec> }> {
   const dir = mkdtempSync(join(tmpdir(), `lwb-scaffold-${language}-`));
   const templatePath = join(dir, 'template.yaml');
   const plans = new Map<string, ScaffoldPlan>();
   let i = 0;
   for (const source of EVENT_SOURCES) {
     for (const packageType of ['zip', 'image']) {
-      const architecture = packageType === 'zip' && i++ % 2 === 1 ? 'arm64' : 'x86_64';
+      const architecture = packageType === 'zip' ? architectures[i++ % architectures.length] : 'x86_64';
       const plan = planNewFunction({ name: `${language}-${source.id}-${packageType}`, runtime, event: source.id, language, packageType, architecture }, await readProject(templatePath));
       await applyEdits(plan.edits);
       plans.set(`${source.id}/${packageType}`, plan);
@@ -36,49 +36,88 @@ function runTest(plan: ScaffoldPlan, env: Record<string, string>): { status: num
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-// The generated Go code is checked by the Go compiler: each zip function goes through the build
-// stage (go1.x: a linux bootstrap for its architecture), and each generated unit test runs with
-// `go test`. Image functions' handlers are the same code, compiled by their `go test`; their
-// Dockerfiles build FROM golang on Docker Hub, which this machine cannot pull.
-describe('scaffold (real go): every generated Go function builds and passes its own test', function () {
-  this.timeout(900_000);
-  const settings = offlineSettings();
-  const env = settings.env ?? {};
-  let project: Awaited<ReturnType<typeof scaffoldAll>>;
-  let engine: BuildEngine;
-  before(async () => {
-    project = await scaffoldAll('go', 'provided.al2023');
-    engine = new BuildEngine({ cacheDir: join(project.dir, '.cache'), settings });
-  });
-  after(() => rmSync(project.dir, { recursive: true, force: true }));
+interface Language {
+  language: string;
+  label: string;
+  builder: string;
+  /** What the test runner prints when the generated tests pass. */
+  passed: RegExp;
+  /** Which architectures the zip functions take (alternating). */
+  architectures: string[];
+  /** Breaks the SQS handler's failure report, for the test that shows the generated test notices. */
+  breakSqs: [string, string];
+  failed: RegExp;
+}
 
-  for (const source of EVENT_SOURCES) {
-    for (const packageType of ['zip', 'image']) {
-      it(`${source.id} (${packageType}): ${packageType === 'zip' ? 'built as a bootstrap, and ' : ''}go test passes`, async () => {
-        const plan = project.plans.get(`${source.id}/${packageType}`)!;
-        if (packageType === 'zip') {
-          const fn = project.fns[plan.function.logicalId];
-          const built = await engine.build(fn);
-          assert.deepEqual([built.status, built.builder], ['built', 'go-modules']);
-          assert.equal(await elfMachine(join(built.artifactDir!, 'bootstrap')), ELF_MACHINE[fn.architecture]);
-        }
+const LANGUAGES: Language[] = [
+  {
+    language: 'go',
+    label: 'real go',
+    builder: 'go-modules',
+    passed: /^ok\s/m,
+    architectures: ['x86_64', 'arm64'],
+    breakSqs: ['BatchItemFailures: failures', 'BatchItemFailures: nil'],
+    failed: /^--- FAIL/m,
+  },
+  {
+    // Built for this machine's CPU: without Cargo Lambda an arm64 Rust function is refused (rust.test.ts).
+    language: 'rust',
+    label: 'real cargo',
+    builder: 'rust-cargolambda',
+    passed: /^test result: ok\. [1-9]\d* passed; 0 failed/m,
+    architectures: ['x86_64'],
+    breakSqs: ['response.batch_item_failures.push(failure);', 'drop(failure);'],
+    failed: /^test result: FAILED/m,
+  },
+];
+
+// The generated code of the compiled languages is checked by their compilers: each zip function
+// goes through the build stage (a linux bootstrap for its architecture), and each generated unit
+// test runs as generated (go test, cargo test), offline. Image functions' handlers are the same
+// code, compiled by their tests; their Dockerfiles build FROM images this machine cannot pull.
+for (const lang of LANGUAGES) {
+  describe(`scaffold (${lang.label}): every generated ${lang.language} function builds and passes its own test`, function () {
+    this.timeout(1_200_000);
+    const settings = offlineSettings();
+    const env = settings.env ?? {};
+    let project: Awaited<ReturnType<typeof scaffoldAll>>;
+    let engine: BuildEngine;
+    before(async function () {
+      if (lang.language === 'rust' && (process.platform !== 'linux' || process.arch !== 'x64')) this.skip(); // the zip functions are x86_64
+      project = await scaffoldAll(lang.language, 'provided.al2023', lang.architectures);
+      engine = new BuildEngine({ cacheDir: join(project.dir, '.cache'), settings });
+    });
+    after(() => project && rmSync(project.dir, { recursive: true, force: true }));
+
+    for (const source of EVENT_SOURCES) {
+      for (const packageType of ['zip', 'image']) {
+        it(`${source.id} (${packageType}): ${packageType === 'zip' ? 'built as a bootstrap, and ' : ''}its test passes`, async () => {
+          const plan = project.plans.get(`${source.id}/${packageType}`)!;
+          if (packageType === 'zip') {
+            const fn = project.fns[plan.function.logicalId];
+            const built = await engine.build(fn);
+            assert.deepEqual([built.status, built.builder], ['built', lang.builder]);
+            assert.equal(await elfMachine(join(built.artifactDir!, 'bootstrap')), ELF_MACHINE[fn.architecture]);
+          }
+          const r = runTest(plan, env);
+          assert.equal(r.status, 0, r.out);
+          assert.match(r.out, lang.passed);
+        });
+      }
+    }
+
+    it('a broken handler makes its generated test fail', () => {
+      const plan = project.plans.get('sqs/zip')!;
+      const original = readFileSync(plan.handlerFile, 'utf8');
+      assert.ok(original.includes(lang.breakSqs[0]));
+      writeFileSync(plan.handlerFile, original.replace(lang.breakSqs[0], lang.breakSqs[1]));
+      try {
         const r = runTest(plan, env);
-        assert.equal(r.status, 0, r.out);
-        assert.match(r.out, /^ok\s/m);
-      });
-    }
-  }
-
-  it('a broken handler makes its generated test fail', () => {
-    const plan = project.plans.get('sqs/zip')!;
-    const original = readFileSync(plan.handlerFile, 'utf8');
-    writeFileSync(plan.handlerFile, original.replace('BatchItemFailures: failures', 'BatchItemFailures: nil'));
-    try {
-      const r = runTest(plan, env);
-      assert.notEqual(r.status, 0, 'the test notices the missing failure report');
-      assert.match(r.out, /^--- FAIL/m);
-    } finally {
-      writeFileSync(plan.handlerFile, original);
-    }
+        assert.notEqual(r.status, 0, 'the test notices the missing failure report');
+        assert.match(r.out, lang.failed);
+      } finally {
+        writeFileSync(plan.handlerFile, original);
+      }
+    });
   });
-});
+}
