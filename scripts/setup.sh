@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps java21
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -16,6 +16,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2)
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
+JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/test-images/java.sh
 
 # npm 11 runs a dependency's install scripts only when a package.json approves them; older npm
 # runs them anyway. Tool folders get one that approves just the tool being installed.
@@ -76,6 +77,28 @@ step_codeserver() {
     npm install --silent --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null)
 }
 
+# Downloads Debian trixie packages (the next release's) into the current folder with an apt of its
+# own, from the Debian mirror this machine's apt already uses (its first deb or URIs line that is
+# not a comment and not the security archive).
+trixie_download() {
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
+  local mirror
+  mirror=$(grep -rhE '^[[:space:]]*(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n 1)
+  if [ -z "$mirror" ]; then log "no Debian mirror in this machine's apt sources"; rm -rf "$d"; return 1; fi
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
+  cat >"$d/apt.conf" <<CONF
+Dir::Etc::SourceList "$d/etc/sources.list";
+Dir::Etc::SourceParts "/dev/null";
+Dir::State::Lists "$d/lists";
+Dir::Cache::Archives "$d/archives";
+CONF
+  APT_CONFIG="$d/apt.conf" apt-get update -qq && APT_CONFIG="$d/apt.conf" apt-get download -qq "$@"
+  local status=$?
+  rm -rf "$d"
+  return $status
+}
+
 # moto (AWS API emulator). Many machines of this kind ship it in their python3; otherwise take
 # Debian trixie's arch-independent package, which runs on bookworm's own dependencies.
 step_moto() {
@@ -84,25 +107,43 @@ step_moto() {
   done
   log "installing moto from Debian trixie's python3-moto"
   local d; d=$(mktemp -d)
-  mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
-  # The same Debian mirror this machine's apt already uses, for the next release's package.
-  local mirror
-  mirror=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -v security | head -n 1)
-  if [ -z "$mirror" ]; then
-    log "no Debian mirror in this machine's apt sources: install moto for python3 yourself (pip install 'moto[server]')"
+  if ! (cd "$d" && trixie_download python3-moto); then
+    log "could not download python3-moto: install moto for python3 yourself (pip install 'moto[server]')"
+    rm -rf "$d"
     return 1
   fi
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
-  cat >"$d/apt.conf" <<CONF
-Dir::Etc::SourceList "$d/etc/sources.list";
-Dir::Etc::SourceParts "/dev/null";
-Dir::State::Lists "$d/lists";
-Dir::Cache::Archives "$d/archives";
-CONF
-  APT_CONFIG="$d/apt.conf" apt-get update -qq
-  (cd "$d" && APT_CONFIG="$d/apt.conf" apt-get download -qq python3-moto)
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$d"/python3-moto_*_all.deb python3-flask-cors python3-yaml >/dev/null
   rm -rf "$d"
+}
+
+# For the java21 test image: Debian trixie's Java 21 runtime with the C and C++ libraries it links
+# against (bookworm has Java 17 only; trixie's Java needs trixie's glibc), as .deb files, and AWS's
+# Java runtime interface client with its dependencies from Maven Central, as jars.
+step_java21() {
+  local debs="$cache/java21/debs" ric="$cache/java21/ric-$JAVA_RIC_VERSION"
+  if [ ! -f "$debs/.done" ]; then
+    log "downloading Debian trixie's openjdk-21-jre-headless for the java21 test image"
+    rm -rf "$debs" && mkdir -p "$debs"
+    (cd "$debs" && trixie_download openjdk-21-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g) && touch "$debs/.done"
+  fi
+  if [ ! -f "$ric/.done" ]; then
+    log "fetching aws-lambda-java-runtime-interface-client $JAVA_RIC_VERSION"
+    local tmp; tmp=$(mktemp -d)
+    cat >"$tmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>lambda-workbench</groupId><artifactId>java-ric</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>com.amazonaws</groupId><artifactId>aws-lambda-java-runtime-interface-client</artifactId><version>$JAVA_RIC_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+    rm -rf "$ric" && mkdir -p "$ric"
+    (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$cache/java21/m2" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ric/lib") && touch "$ric/.done"
+    rm -rf "$tmp"
+  fi
+  [ -f "$debs/.done" ] && [ -f "$ric/.done" ]
 }
 
 # The project's own npm dependencies, reinstalled only when package.json changed. An install is
@@ -196,7 +237,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps; do
+for group in "node22 ric" codeserver moto deps builddeps java21; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

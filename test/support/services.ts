@@ -25,6 +25,7 @@ export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
 export const TEST_IMAGES: readonly { script: string; image: string; env: string }[] = [
   { script: 'scripts/test-image.sh', image: TEST_IMAGE, env: 'LWB_TEST_IMAGE_NODE' },
   { script: 'scripts/test-images/provided.sh', image: 'lambda-workbench-test/provided:al2023', env: 'LWB_TEST_IMAGE_PROVIDED' },
+  { script: 'scripts/test-images/java.sh', image: 'lambda-workbench-test/java:21', env: 'LWB_TEST_IMAGE_JAVA' },
 ];
 export const RUN_LABEL = 'lambda-workbench.test-run';
 
