@@ -1,6 +1,7 @@
 import { crateNameFor } from '../../names';
 import type { ResolvedFunction } from '../../request';
 import type { CodeContext, CodeFolder, HandlerSource } from '../types';
+import { writeHandler } from '../writers';
 import { rustSqs, rustStream } from './batches';
 import { rustNotification } from './notifications';
 import { rustWeb } from './web';
@@ -19,23 +20,7 @@ tokio = { version = "1", features = ["macros"] }
 `;
 
 export function rustHandler(ctx: CodeContext): HandlerSource {
-  switch (ctx.source) {
-    case 'http-api':
-    case 'function-url':
-    case 'rest-api':
-    case 'alb':
-      return rustWeb(ctx.source, ctx);
-    case 'sqs':
-      return rustSqs(ctx);
-    case 'dynamodb':
-    case 'kinesis':
-      return rustStream(ctx.source, ctx);
-    case 'sns':
-    case 's3':
-    case 'eventbridge':
-    case 'schedule':
-      return rustNotification(ctx.source, ctx);
-  }
+  return writeHandler(ctx, { web: rustWeb, sqs: rustSqs, stream: rustStream, notification: rustNotification });
 }
 
 export function rustFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder {
