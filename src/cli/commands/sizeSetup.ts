@@ -1,11 +1,10 @@
 import type { BuildEngine } from '../../core/build';
 import type { CancellationTokenLike } from '../../core/cancel';
-import { loadTemplate } from '../../core/model';
 import type { FunctionSpec } from '../../core/model/types';
 import type { SizeEngine } from '../../core/size';
 import { BUILD_ARG_OPTIONS, openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
-import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+import { type CommonOptions, type OptionSpec, type OptionValues, loadTemplates } from '../options';
 
 /** AWS options `size` accepts: only used to look up layers given by ARN (each in its ARN's region). */
 export const SIZE_AWS_OPTIONS = {
@@ -19,12 +18,9 @@ export const SIZE_AWS_OPTIONS = {
  * (in the order named). Template errors go to stderr; an unknown name is a usage error.
  */
 export async function selectFunctions(common: CommonOptions, ids: readonly string[], io: Io): Promise<FunctionSpec[]> {
-  const paths = await templatePaths(common);
+  const models = await loadTemplates(common, io);
+  const paths = models.map((m) => m.path);
   if (paths.length === 0) throw new UsageError(`no template.yaml or template.yml under ${common.root}; pass --template`);
-  const models = await Promise.all(paths.map((p) => loadTemplate(p)));
-  for (const m of models) {
-    for (const p of m.problems.filter((x) => x.severity === 'error')) io.err(`${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.message}`);
-  }
   const all = models.flatMap((m) => m.functions);
   if (ids.length === 0) return all;
   return ids.map((id) => {
