@@ -13,6 +13,7 @@ import { basePlan, type FunctionPlanEnv, refuse } from './planBase';
 import { functionNameOf, layerNameOf } from './names';
 import { DEFAULT_ROLE_NAME, findRole } from './role';
 import type { FunctionPlan, LayerPlan, PlannedLayerRef, RolePlan } from './types';
+import { stalePublication } from './versionStep';
 
 /** The template's layer references, in order, or why they cannot be deployed. Makes no AWS call. */
 function resolveLayers(fn: FunctionSpec, layerPlans: Map<string, LayerPlan>): { refs: PlannedLayerRef[] } | { reason: string } {
@@ -115,8 +116,16 @@ export async function planFunction(ctx: DeployContext, fn: FunctionSpec, env: Fu
   const codeChanged = deployed !== undefined && codeDiffers(fn, plan, deployed);
   const archChanged = deployed !== undefined && deployedArchitecture(deployed.config) !== fn.architecture;
   if (deployed) {
-    const diff = configChanges(desiredConfig(fn, layerArns(plan.layers, env.layers), decidedRole(plan.role)), deployed.config);
+    const desired = desiredConfig(fn, layerArns(plan.layers, env.layers), decidedRole(plan.role));
+    const diff = configChanges(desired, deployed.config);
     plan.changes.push(...(codeChanged ? ['code'] : []), ...(archChanged ? ['architecture'] : []), ...diff.changed);
+    // A deploy that changes the function publishes anyway; one that changes nothing publishes only
+    // when the published version is not what is deployed, and the plan says so.
+    const stale = plan.changes.length === 0 ? await stalePublication(ctx, named.name, deployed.config, desired) : undefined;
+    if (stale) {
+      plan.changes.push('version');
+      plan.notes.push(stale);
+    }
   }
   if (plan.image && (!deployed || codeChanged)) {
     plan.notes.push(`Pushes the image (up to ${formatBytes(plan.image.sizeBytes)}; layers the registry already has are skipped).`);
