@@ -155,7 +155,8 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
       changed = true;
     } else {
       const archChanged = deployedArchitecture(deployed) !== spec.architecture;
-      const sameImage = code?.ImageUri !== undefined && code.ImageUri === plan.deployedImageUri && !archChanged;
+      // A tag that now names another image is updated though its URI reads the same (Lambda resolves it again).
+      const sameImage = code?.ImageUri !== undefined && code.ImageUri === plan.deployedImageUri && !archChanged && plan.imageTagDigest === undefined;
       if (code && !sameImage) {
         final = await runner.run(
           'update code',

@@ -130,6 +130,9 @@ export async function planFunction(ctx: DeployContext, fn: FunctionSpec, env: Fu
   if (plan.image && (!deployed || codeChanged)) {
     plan.notes.push(`Pushes the image (up to ${formatBytes(plan.image.sizeBytes)}; layers the registry already has are skipped).`);
   }
+  if (deployed && tagMoved(plan, deployed)) {
+    plan.notes.push(`The tag of ${fn.imageUri} now names ${plan.imageTagDigest}; the function runs ${deployed.resolvedDigest}: updates it to the image the tag names.`);
+  } else delete plan.imageTagDigest;
   if (deployed && !codeChanged && !archChanged) {
     plan.via = null;
     plan.uploadBytes = 0;
@@ -143,7 +146,14 @@ function codeDiffers(fn: FunctionSpec, plan: FunctionPlan, deployed: DeployedFun
   if (fn.packageType === 'Zip') return deployed.config.CodeSha256 !== plan.codeSha256;
   // An image is the same when the deployed URI is the digest this exact image was pushed as.
   if (plan.image) return !plan.image.knownDigestUri || deployed.imageUri !== plan.image.knownDigestUri;
-  return deployed.imageUri !== fn.imageUri;
+  if (deployed.imageUri !== fn.imageUri) return true;
+  // The same tag, moved to another image since Lambda took it: Lambda still runs the old one.
+  return tagMoved(plan, deployed);
+}
+
+/** Whether the template's ImageUri tag names another image than the one Lambda resolved it to. */
+function tagMoved(plan: FunctionPlan, deployed: DeployedFunction): boolean {
+  return plan.imageTagDigest !== undefined && deployed.resolvedDigest !== undefined && plan.imageTagDigest !== deployed.resolvedDigest;
 }
 
 async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan, env: FunctionPlanEnv): Promise<FunctionPlan> {

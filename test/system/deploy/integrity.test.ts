@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateRepositoryCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetAliasCommand, GetFunctionConfigurationCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { cancellationSource } from '../../../src/core/cancel';
@@ -167,6 +168,41 @@ describe('deploy: done is done', () => {
     assert.equal(await stageZip(s3Front, staging, 'k.zip', artifact, () => undefined), bytes.length, 'uploaded again');
     const stored = await session.s3.send(new GetObjectCommand({ Bucket: 'lwb-staging', Key: 'k.zip' }));
     assert.deepEqual(Buffer.from(await stored.Body!.transformToByteArray()), bytes);
+  });
+
+  it('updates an image function whose ImageUri tag now names another image, though the URI reads the same', async () => {
+    const repo = '123456789012.dkr.ecr.us-east-1.amazonaws.com/tagged';
+    await session.ecr.send(new CreateRepositoryCommand({ repositoryName: 'tagged' }));
+    const push = async (marker: string): Promise<string> => {
+      const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7, digest: `sha256:${'0'.repeat(64)}` }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 1, digest: `sha256:${createHash('sha256').update(marker).digest('hex')}` }] };
+      const out = await session.ecr.send(new PutImageCommand({ repositoryName: 'tagged', imageManifest: JSON.stringify(manifest), imageTag: 'v1' }));
+      return out.image!.imageId!.imageDigest!;
+    };
+    let tagged = await push('one');
+    // Lambda resolves the tag when it takes the image, and reports that digest from then on.
+    let resolved = '';
+    const updates: string[] = [];
+    route = (req) => {
+      if (LAMBDA.createFunction(req) || LAMBDA.updateCode(req, 'Tagged')) {
+        resolved = tagged;
+        if (LAMBDA.updateCode(req, 'Tagged')) updates.push((JSON.parse(req.body.toString('utf8')) as { ImageUri: string }).ImageUri);
+      }
+      if (LAMBDA.getFunction(req, 'Tagged')) return { rewrite: (json) => ({ ...json, Code: { ...(json.Code as object), ResolvedImageUri: `${repo}@${resolved}` } }) };
+      return undefined;
+    };
+    const image = functionSpec('Tagged', work.dir, { packageType: 'Image', imageUri: `${repo}:v1`, runtime: undefined, handler: undefined, codeUri: undefined, role: roleArn });
+    assert.equal((await deploy(fronted(), image)).result.action, 'created');
+    assert.equal((await deploy(fronted(), image)).plan.action, 'unchanged', 'the tag still names the image Lambda runs');
+
+    const before = tagged;
+    tagged = await push('two');
+    assert.notEqual(tagged, before);
+    const moved = await deploy(fronted(), image);
+    assert.deepEqual([moved.plan.action, moved.plan.changes], ['updated', ['code']]);
+    assert.ok(moved.plan.notes.includes(`The tag of ${repo}:v1 now names ${tagged}; the function runs ${before}: updates it to the image the tag names.`), moved.plan.notes.join(' | '));
+    assert.equal(moved.result.action, 'updated', moved.result.reason ?? '');
+    assert.deepEqual(updates, [`${repo}:v1`], 'Lambda was asked to take the tag again');
+    assert.equal((await deploy(fronted(), image)).plan.action, 'unchanged', 'then it runs what the tag names');
   });
 });
 
