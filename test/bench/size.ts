@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { readZipDirectory } from '../../src/core/pack';
 import { formatBytes, SizeEngine } from '../../src/core/size';
 import { fnSpec } from '../unit/size/fixtures';
+import { median, ratio } from './instrument';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RUNS = Number(process.env.LWB_BENCH_RUNS ?? 3);
@@ -87,11 +88,6 @@ export function generate(dir: string): { files: number; bytes: number } {
   const du = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
   const files = spawnSync('sh', ['-c', `find "${dir}" -type f | wc -l`], { encoding: 'utf8' });
   return { files: Number(files.stdout.trim()), bytes: Number(du.stdout.split('\t')[0]) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** The CLI's case: a new process whose engine starts from the cache file. Returns the measurement's own time. */
@@ -199,11 +195,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log(row('du -sb (bare walk)', mDu));
     console.log(row('zip -qrX (walk + deflate + write)', mZip));
-    console.log(row('size engine, cold (empty cache)', mCold, `   ratio to zip ${(mCold / mZip).toFixed(2)}, to du ${(mCold / mDu).toFixed(1)}`));
+    console.log(row('size engine, cold (empty cache)', mCold, `   ratio to du ${(mCold / mDu).toFixed(1)}`));
     console.log(row('size engine, warm after one edit (same engine)', median(warmSame), `   compressed ${compressedOnWarm} file(s)`));
     console.log(row('size engine, warm after one edit (new process)', median(warmFresh), `   cache and listings loaded, workers started; ${foldersReadFresh} folders listed again`));
     console.log(row('package (write the artifact, warm cache)', packageMs));
     console.log('');
+    ratio({ bench: 'size', name: 'cold size / zip (large)', measured: `the size engine, cold, on ${shape.files} files in this process (median ${mCold.toFixed(0)} ms)`, reference: `zip -qrX of the same tree (median ${mZip.toFixed(0)} ms)`, value: mCold / mZip });
     console.log(`runs (ms): du ${du.map((x) => x.toFixed(0)).join(' ')} | zip ${zip.map((x) => x.toFixed(0)).join(' ')} | cold ${cold.map((x) => x.toFixed(0)).join(' ')} | warm ${warmSame.map((x) => x.toFixed(0)).join(' ')} | warm, new process ${warmFresh.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(`predicted ${predicted} bytes, written ${written.bytes} bytes, on disk ${onDisk} bytes: difference ${onDisk - predicted}`);
     console.log(`artifact: ${dir.entries.length} entries, CodeSha256 ${written.codeSha256}, unzip -t ${unzipCheck.status === 0 ? 'ok' : `FAILED: ${unzipCheck.stdout}${unzipCheck.stderr}`}`);
