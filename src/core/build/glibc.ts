@@ -4,13 +4,6 @@
 // Hand-written: the npm ELF readers do not read version-needs tables, and this is ~60 lines.
 import { promises as fs } from 'node:fs';
 
-/** The glibc of each OS-only runtime's Amazon Linux (what a custom runtime's binary links against). */
-export const RUNTIME_GLIBC: Readonly<Record<string, string>> = {
-  'provided.al2023': '2.34',
-  'provided.al2': '2.26',
-  provided: '2.17',
-};
-
 const SHT_GNU_VERNEED = 0x6ffffffe;
 
 /**

@@ -9,11 +9,6 @@ import type { FunctionSpec } from '../model/types';
 // base image's entrypoint plays no part (the AWS provided images have no /var/runtime/bootstrap).
 // So a local run picks it the same way, from the folders it mounts, and runs it directly.
 
-/** Whether a runtime is one of the OS-only ones. */
-export function isCustomRuntime(runtime: string | undefined): boolean {
-  return runtime !== undefined && /^provided(\.al2|\.al2023)?$/.test(runtime);
-}
-
 /** The container's entrypoint for a custom runtime's zip function: the bootstrap Lambda would run. */
 export function customRuntimeEntrypoint(fn: FunctionSpec, codeDir: string, layerFolders: readonly string[]): string[] {
   if (isFile(join(codeDir, 'bootstrap'))) return ['/var/task/bootstrap'];

@@ -9,7 +9,8 @@ import { LIMITS } from '../limits';
 import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
 import { type AwsCredentials, checkVariables, type EnvironmentInputs, readEnvFile } from './environment';
-import { customRuntimeEntrypoint, isCustomRuntime } from './customRuntime';
+import { isCustomRuntime } from '../model/runtimes';
+import { customRuntimeEntrypoint } from './customRuntime';
 import { fingerprint } from './fingerprint';
 import { buildFunctionImage } from './imageBuild';
 import { type ImageChoice, imageForRuntime, type Progress } from './images';
@@ -89,7 +90,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     let built = false;
     let folders: string[] = [];
     if (fn.image) {
-      const contextFingerprint = fingerprint({ folders: [fn.image.dockerContext], values: fn.image });
+      const contextFingerprint = await fingerprint({ folders: [fn.image.dockerContext], values: fn.image });
       let cached = ctx.builtImages.get(key);
       if (!cached || cached.contextFingerprint !== contextFingerprint) {
         const imageId = await buildFunctionImage(ctx.docker, fn, { onProgress: opts.onProgress, onOutput: opts.onBuildOutput, token: opts.token });
@@ -111,7 +112,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     const envInputs: EnvironmentInputs = { functionName, memoryMb, region: ctx.region, template: fn.environment, overrides, credentials: ctx.credentials };
     return {
       key,
-      fingerprint: fingerprint({ folders, values: { image, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt } }),
+      fingerprint: await fingerprint({ folders, values: { image, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt } }),
       image,
       built,
       binds: [],
@@ -129,7 +130,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   const codeDir = codeFolder(ctx, fn, opts.codeDir);
   const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);
-  const opt = optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
+  const opt = await optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
   const entrypoint = isCustomRuntime(fn.runtime) ? customRuntimeEntrypoint(fn, codeDir, layers.folders) : undefined;
   const binds = [`${codeDir}:/var/task:ro`];
   if (opt) binds.push(`${opt}:/opt:ro`);
@@ -146,7 +147,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   const folders = opts.codeVersion !== undefined ? [] : [codeDir, ...layers.folders];
   return {
     key,
-    fingerprint: fingerprint({
+    fingerprint: await fingerprint({
       folders,
       values: { codeVersion: opts.codeVersion, image, binds, entrypoint, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
     }),

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Architecture } from '../../model/types';
 import { UserError } from '../../errors';
 import { ELF_MACHINE, elfMachine, machineArchitecture } from '../elf';
-import { compareVersions, glibcNeeded, RUNTIME_GLIBC } from '../glibc';
+import { CUSTOM_RUNTIME_GLIBC } from '../../model/runtimes';
+import { compareVersions, glibcNeeded } from '../glibc';
 import { missingToolchain, toolFailed } from '../toolchains';
 import type { Builder, BuildContext } from '../types';
 import { findTool, runStep } from './step';
@@ -116,7 +117,7 @@ async function checkBinary(ctx: BuildContext, binary: string): Promise<void> {
     const built = machine === null ? 'not a Linux executable' : `built for ${machineArchitecture(machine) ?? `ELF machine ${machine}`}`;
     throw new UserError(`${unit.logicalId}: the binary cargo built (${binary}) is ${built}, and the function runs on ${unit.architecture}.`, 'Install Cargo Lambda to build for the function\'s architecture, or change Architectures.', 'build-failed');
   }
-  const runtimeGlibc = RUNTIME_GLIBC[unit.runtime ?? 'provided.al2023'] ?? RUNTIME_GLIBC['provided.al2023'];
+  const runtimeGlibc = CUSTOM_RUNTIME_GLIBC[unit.runtime ?? 'provided.al2023'] ?? CUSTOM_RUNTIME_GLIBC['provided.al2023'];
   const needed = await glibcNeeded(binary);
   if (needed && compareVersions(needed, runtimeGlibc) > 0) {
     throw new UserError(
