@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps pywheels
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -13,7 +13,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # iproute2: the test runner gives its Docker engine a network namespace of its own.
-APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2)
+# debootstrap: the Python test images are Debian rootfs folders.
+APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap)
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
 
@@ -169,6 +170,22 @@ step_builddeps() {
   echo "$want" >"$stamp"
 }
 
+# Wheels the Python test images and tests install (scripts/test-images/python-wheels.txt), for
+# both CPython versions the images carry; refetched when that list changes.
+step_pywheels() {
+  local dir="$cache/python-wheels" list="$here/scripts/test-images/python-wheels.txt"
+  local want; want=$(sha256sum "$list" | cut -d' ' -f1)
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then return 0; fi
+  log "fetching the Python test images' wheels into $dir"
+  mkdir -p "$dir"
+  local version
+  for version in 3.11 3.13; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir" --only-binary=:all: --implementation cp \
+      --python-version "$version" --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 -r "$list"
+  done
+  echo "$want" >"$dir/.stamp"
+}
+
 steps=("$@")
 if [ ${#steps[@]} -gt 0 ]; then
   for s in "${steps[@]}"; do "step_$s"; done
@@ -178,7 +195,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps; do
+for group in "node22 ric" codeserver moto deps builddeps pywheels; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done
