@@ -140,7 +140,8 @@ step_deps() {
 step_builddeps() {
   local dir="$cache/build-deps" samples="$here/test/fixtures/build"
   local stamp="$dir/.stamp" want
-  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
+  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/python-sdist-native/requirements.txt \
+    "$here"/examples/hello-python/requirements.txt "$samples"/node/package-lock.json \
     "$samples"/go/go.sum "$samples"/java-maven/pom.xml | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
@@ -150,8 +151,16 @@ step_builddeps() {
     python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
       --implementation cp --python-version 3.12 --platform "manylinux2014_$arch" -r "$samples/python/requirements.txt"
   done
+  # The sample Python function of examples/, for both CPUs.
+  for arch in x86_64 aarch64; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
+      --implementation cp --python-version 3.13 --platform "manylinux2014_$arch" -r "$here/examples/hello-python/requirements.txt"
+  done
+  # Packages published only as source (one pure Python, one with a C extension), and setuptools,
+  # which pip's isolated builds of them install.
   python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --no-binary=:all: --no-deps \
-    -r "$samples/python-sdist/requirements.txt"
+    -r "$samples/python-sdist/requirements.txt" -r "$samples/python-sdist-native/requirements.txt"
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: --no-deps setuptools==84.2.1
   local tmp; tmp=$(mktemp -d)
   cp "$samples/node/package.json" "$samples/node/package-lock.json" "$tmp/"
   (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cache "$dir/npm" >/dev/null)
