@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps pywheels
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps pywheels pyimages
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -195,6 +195,19 @@ step_pywheels() {
   echo "$want" >"$dir/.stamp"
 }
 
+# The Python test images' rootfs archives (Debian's CPython by debootstrap, which downloads): made
+# here, where the network is, so each test run only imports them. Skipped when already made.
+step_pyimages() {
+  step_pywheels
+  local flavour pids=() failed=0
+  for flavour in 3.13 3.11 3.13-build; do
+    LWB_TEST_IMAGE_MAKE_ONLY=1 bash "$here/scripts/test-images/python.sh" "$flavour" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
+}
+
 steps=("$@")
 if [ ${#steps[@]} -gt 0 ]; then
   for s in "${steps[@]}"; do "step_$s"; done
@@ -204,7 +217,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps pywheels; do
+for group in "node22 ric" codeserver moto deps builddeps pyimages; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

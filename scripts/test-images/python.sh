@@ -40,6 +40,10 @@ mirror() {
 
 python_rootfs() {
   local root=$1 debs="$cache/debootstrap-debs/$flavour"
+  if [ "${LWB_TEST_IMAGE_MAKE_ONLY:-}" != 1 ] && ! getent hosts "$(mirror | sed -E 's#^https?://([^/:]+).*#\1#')" >/dev/null; then
+    log "the Debian mirror cannot be reached from here (a test run's own network namespace?): run bash scripts/setup.sh pyimages first"
+    return 1
+  fi
   mkdir -p "$debs"
   log "debootstrap $suite ($packages), about a minute"
   debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 ||
