@@ -156,11 +156,11 @@ step_builddeps() {
     python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
       --implementation cp --python-version 3.13 --platform "manylinux2014_$arch" -r "$here/examples/hello-python/requirements.txt"
   done
-  # Packages published only as source (one pure Python, one with a C extension), and setuptools,
-  # which pip's isolated builds of them install.
+  # Packages published only as source (one pure Python, one with a C extension), and setuptools
+  # and wheel, which pip's isolated builds of them install.
   python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --no-binary=:all: --no-deps \
     -r "$samples/python-sdist/requirements.txt" -r "$samples/python-sdist-native/requirements.txt"
-  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: --no-deps setuptools==84.2.1
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: --no-deps setuptools==84.2.1 wheel==0.45.1
   local tmp; tmp=$(mktemp -d)
   cp "$samples/node/package.json" "$samples/node/package-lock.json" "$tmp/"
   (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cache "$dir/npm" >/dev/null)

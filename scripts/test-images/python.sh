@@ -83,7 +83,7 @@ import sys
 
 layers = ["/opt/python/lib/python{}.{}/site-packages".format(*sys.version_info[:2]), "/opt/python"]
 if "PYTHONPATH" not in os.environ:
-    sys.path[1:1] = layers
+    sys.path[0:0] = layers
 sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
 
 from awslambdaric import __main__ as ric  # noqa: E402 (needs the path above)

@@ -44,7 +44,10 @@ export async function wheelFromSource(ctx: BuildContext, requirement: string, ve
   const args = ['-m', 'pip', 'wheel', '--no-deps', '--no-binary', name, '--wheel-dir', here, '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', requirement, ...pipArgs];
   ctx.log(`pip: no wheel of ${name} for Lambda's platform; building it from its source distribution`);
   const result = await runStep(ctx, 'python', { command: python, args, cwd: ctx.unit.codeDir, env: { PIP_ROOT_USER_ACTION: 'ignore', PYTHONDONTWRITEBYTECODE: '1' } });
-  if (result.code !== 0 && missingDistribution(result.tail)) throw noDistribution(ctx, requirement, version);
+  const unfound = result.code === 0 ? undefined : missingDistribution(result.tail);
+  if (unfound && requirementName(unfound).toLowerCase() === name.toLowerCase()) throw noDistribution(ctx, requirement, version);
+  // What its build needs (setuptools, wheel...) is not to be had: the image would not have it either.
+  if (unfound) throw toolFailed(ctx.unit, `Building ${name} from source`, result.tail, `pip found no ${requirementName(unfound)}, which building ${name} needs: check the package index pip uses (the lambdaWorkbench.build.pipArgs setting).`);
   const wheel = (await wheelsIn(here))[0];
   if (result.code === 0 && wheel && /-none-any\.whl$/.test(wheel)) {
     await fs.rename(join(here, wheel), join(wheelDir, wheel));
@@ -76,7 +79,7 @@ async function buildInImage(ctx: BuildContext, requirement: string, version: str
     if (!(err instanceof UserError) || err.code !== 'image-pull-failed') throw err;
     throw new UserError(
       `${unit.logicalId}: ${name} has no wheel for Lambda, so it has to be built inside ${runtime}'s image, ${choice.image}, which is not available: ${err.message}`,
-      `Map ${runtime} to an image with pip and a C compiler in the lambdaWorkbench.local.images setting (AWS's build image public.ecr.aws/sam/build-${runtime} has both), or pin a version of ${name} that publishes manylinux wheels.`,
+      `Map ${runtime} to an image with pip and a C compiler: the lambdaWorkbench.local.images setting, or --image on the command line (AWS's build image public.ecr.aws/sam/build-${runtime} has both); or pin a version of ${name} that publishes manylinux wheels.`,
       'build-image-missing',
     );
   }
@@ -117,7 +120,7 @@ async function buildInImage(ctx: BuildContext, requirement: string, version: str
         unit,
         `Building ${name} inside ${choice.image}`,
         tail,
-        `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image in the lambdaWorkbench.local.images setting (AWS's build image public.ecr.aws/sam/build-${runtime} has them), or pin a version of ${name} that publishes manylinux wheels.`,
+        `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image with the lambdaWorkbench.local.images setting, or --image on the command line (AWS's build image public.ecr.aws/sam/build-${runtime} has them); or pin a version of ${name} that publishes manylinux wheels.`,
       );
     }
   } finally {
