@@ -34,7 +34,8 @@ import_image() {
     trap "remove_root '$root'" EXIT
     "$make" "$root"
     tar -C "$root" -cf "$archive.partial" .
-    rm -f "$archives/$base"-*.tar
+    # Older archives of this image (its name, then a 16-digit hash: never another image's whose name goes on).
+    rm -f "$archives/$base"-????????????????.tar
     mv "$archive.partial" "$archive"
     remove_root "$root"
     trap - EXIT

@@ -54,12 +54,15 @@ python_rootfs() {
   # AWS's images let pip install into them (no PEP 668 marker).
   rm -f "$root/usr/lib/python$version/EXTERNALLY-MANAGED"
   local site="$root/usr/local/lib/python$version/dist-packages"
+  # The interpreter itself, not a version manager's shim (pyenv's rehashes after pip, racing side-by-side runs).
+  local python
+  python=$(python3 -c 'import sys; print(sys.executable)')
   local tags=(--platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64
     --implementation cp --python-version "$version" --only-binary=:all: --no-index --find-links "$wheels"
     --no-compile --disable-pip-version-check --quiet)
   # The runtime interface client where AWS's images keep it, and pip for builds inside the image.
-  PIP_ROOT_USER_ACTION=ignore python3 -m pip install "${tags[@]}" --target "$root/var/runtime" "$(pin awslambdaric)"
-  PIP_ROOT_USER_ACTION=ignore python3 -m pip install "${tags[@]}" --target "$site" "$(pin pip)"
+  PIP_ROOT_USER_ACTION=ignore "$python" -m pip install "${tags[@]}" --target "$root/var/runtime" "$(pin awslambdaric)"
+  PIP_ROOT_USER_ACTION=ignore "$python" -m pip install "${tags[@]}" --target "$site" "$(pin pip)"
   mkdir -p "$root/var/lang/bin" "$root/var/task" "$root/opt"
   for name in python3 "python$version" python; do ln -sf "/usr/bin/python$version" "$root/var/lang/bin/$name"; done
   printf '#!/bin/sh\nexec /usr/bin/python%s -m pip "$@"\n' "$version" >"$root/var/lang/bin/pip"

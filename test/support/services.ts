@@ -63,7 +63,7 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
     process.env.DOCKER_HOST = engine.dockerHost;
-    const images = await loadTestImages(opts.root);
+    const images = await loadTestImages(opts.root, opts.log);
     const registry = await startRegistry(work, started, opts.log);
     const moto = await startMoto(work, started, opts.log);
     return {
@@ -83,8 +83,10 @@ export async function startServices(opts: { root: string; log: (line: string) =>
 }
 
 /** Builds or imports every test image side by side; the variables that name them. */
-async function loadTestImages(root: string): Promise<Record<string, string>> {
+async function loadTestImages(root: string, log: (line: string) => void): Promise<Record<string, string>> {
+  const started = Date.now();
   const results = await Promise.all(TEST_IMAGES.map((i) => run('bash', [join(root, i.script), ...i.args], { stdio: 'inherit' })));
+  log(`loaded ${TEST_IMAGES.length} test images in ${Date.now() - started} ms`);
   const failed = results.findIndex((r) => r.code !== 0);
   if (failed >= 0) throw new Error(`loading the test image ${TEST_IMAGES[failed].args.join(' ')} failed:\n${results[failed].output}`);
   return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.args[i.args.length - 1]]));
