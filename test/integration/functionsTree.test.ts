@@ -55,8 +55,9 @@ describe('Functions view', () => {
       assert.ok(diagnostics.some((d) => Math.abs(d.range.start.line - line) <= 2), `a problem is reported near line ${line + 1}`);
     } finally {
       await vscode.workspace.fs.writeFile(template, Buffer.from(original));
+      // The YAML problem is gone (what stays is HelloPython's warning that its dependency is not built yet).
       await until('the restored template', vscode.languages.onDidChangeDiagnostics, () =>
-        vscode.languages.getDiagnostics(template).length === 0 && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
+        !vscode.languages.getDiagnostics(template).some((d) => d.severity === vscode.DiagnosticSeverity.Error) && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
       );
     }
   });
