@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
@@ -51,6 +52,8 @@ export interface PrepareContext {
   cacheDir: string;
   images: Readonly<Record<string, string>>;
   layers: LayerCache;
+  /** Builds template layers with a BuildMethod: /opt gets their artifacts, as deploy uploads them. */
+  builds?: Pick<BuildEngine, 'build'>;
   region: string;
   credentials?: AwsCredentials;
   /** Extra values that make containers different (network mode, CPU mode). */
@@ -121,7 +124,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   }
   const image = { ...imageForRuntime(fn.runtime, ctx.images), runtime: fn.runtime };
   const codeDir = codeFolder(ctx, fn, opts.codeDir);
-  const layers = await layerFolders(fn, ctx.layers, opts.token);
+  const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);
   const opt = optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
   const binds = [`${codeDir}:/var/task:ro`];

@@ -185,6 +185,7 @@ export class LocalRunner {
         cacheDir: this.opts.cacheDir,
         images: this.opts.images ?? {},
         layers: this.layers,
+        builds: this.opts.builds,
         region: this.region,
         credentials: this.opts.credentials,
         salt: { network: this.opts.network ?? 'bridge', cpu: this.opts.cpu ?? 'host' },

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BuildEngine, BuildEngineOptions } from '../build/engine';
+import type { Buildable } from '../build/choose';
 import type { FunctionBuild } from '../build/types';
 import type { DeployContext, DeployOptions } from '../deploy/context';
 import type { ImageEngine } from '../deploy/image';
@@ -7,7 +8,6 @@ import type { AwsSession } from '../deploy/session';
 import type { Engine, EngineOptions } from '../docker/engine';
 import { lambdaLayerDownloader } from '../local/layerDownload';
 import type { LocalRunner, LocalRunnerOptions } from '../local/runner';
-import type { FunctionSpec } from '../model/types';
 import type { ArtifactSource } from '../size/code';
 import type { SizeEngine, SizeEngineOptions } from '../size/engine';
 import { AwsAccess, type CreateSession } from './aws';
@@ -53,7 +53,7 @@ export interface CorePlace {
   /** Where the output of builds goes that size, local runs and deploys start (the log; the CLI's stderr). */
   buildLog?: (line: string) => void;
   /** Told after every build that put a new artifact in place (the editor re-measures the function). */
-  onBuilt?: (fn: FunctionSpec, build: FunctionBuild) => void;
+  onBuilt?: (spec: Buildable, build: FunctionBuild) => void;
 }
 
 /** A local runner and the engine it runs containers on. */

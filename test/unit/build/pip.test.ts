@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { noWheelError, pythonVersion, wheelPlatforms } from '../../../src/core/build';
 import type { BuildUnit } from '../../../src/core/build';
 
-const unit = (patch: Partial<BuildUnit> = {}): BuildUnit => ({ logicalId: 'Fn', templatePath: '/p/template.yaml', codeDir: '/p/fn', runtime: 'python3.12', architecture: 'arm64', properties: {}, ...patch });
+const unit = (patch: Partial<BuildUnit> = {}): BuildUnit => ({ kind: 'function', logicalId: 'Fn', templatePath: '/p/template.yaml', codeDir: '/p/fn', runtime: 'python3.12', architecture: 'arm64', properties: {}, subdir: '', ...patch });
 
 describe('build: pip for Lambda', () => {
   it("wheel platforms follow the runtime's glibc, as SAM's: 2.34 from Python 3.12 (AL2023), 2.17 before", () => {
