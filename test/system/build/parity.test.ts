@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BuildEngine } from '../../../src/core/build';
+import { loadTemplate } from '../../../src/core/model';
+import type { LayerSpec } from '../../../src/core/model/types';
 import { fileDigests, samBuild } from './sam';
 import { offlineSettings, type Project, project } from './support';
 
@@ -12,7 +14,8 @@ import { offlineSettings, type Project, project } from './support';
 // validator asserts sys.version_info), and this machine's python3 is 3.11: python3.12 on PATH is
 // a pyenv shim that refuses unless PYENV_VERSION selects 3.12, which a developer's machine need
 // not have at all. 3.11 is also the version where SAM and we take wheels up to manylinux_2_17 only
-// (Lambda's Python 3.11 runs on Amazon Linux 2).
+// (Lambda's Python 3.11 runs on Amazon Linux 2). The layer is built with BuildMethod python3.11 for
+// the same reason.
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -29,6 +32,13 @@ Resources:
       Handler: app.handler
       Runtime: python3.11
       Architectures: [arm64]
+  PyLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: py/
+      CompatibleRuntimes: [python3.11]
+    Metadata:
+      BuildMethod: python3.11
   NodeNative:
     Type: AWS::Serverless::Function
     Properties:
@@ -72,6 +82,12 @@ const JUSTIFIED: Record<string, readonly Justified[]> = {
     // wheel's own. Import does not read RECORD.
     { path: /^[^/]+\.dist-info\/RECORD$/, side: 'different bytes' },
   ],
+  'python layer': [
+    // The same as a function's, one folder down.
+    { path: /^python\/[^/]+\.dist-info\/INSTALLER$/, side: 'only in ours' },
+    { path: /^python\/[^/]+\.dist-info\/REQUESTED$/, side: 'only in ours' },
+    { path: /^python\/[^/]+\.dist-info\/RECORD$/, side: 'different bytes' },
+  ],
   node: [
     // SAM copies the lock file next to package.json to install with it and leaves it there; we
     // install in a folder of our own and ship the files `npm pack` lists (which never include a
@@ -108,12 +124,14 @@ describe('build parity with sam build (AWS SAM CLI, offline from the same packag
   let ours: Project;
   let theirs: Project;
   let engine: BuildEngine;
+  let layers: Record<string, LayerSpec>;
   const samDir = (id: string): string => join(theirs.dir, '.aws-sam-parity', id);
 
   before(async () => {
     ours = project(TEMPLATE, SAMPLES);
     theirs = project(TEMPLATE, SAMPLES);
     engine = new BuildEngine({ cacheDir: ours.cacheDir, settings: offlineSettings() });
+    layers = Object.fromEntries((await loadTemplate(ours.template)).layers.map((l) => [l.logicalId, l]));
     await samBuild(theirs.template, join(theirs.dir, '.aws-sam-parity'));
   });
   after(() => {
@@ -125,6 +143,8 @@ describe('build parity with sam build (AWS SAM CLI, offline from the same packag
     // numpy and pandas: compiled wheels for the function's CPU, and their pure-Python dependencies.
     { id: 'PyX86', family: 'python', sample: 'numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so' },
     { id: 'PyArm', family: 'python', sample: 'numpy/_core/_multiarray_umath.cpython-311-aarch64-linux-gnu.so' },
+    // A layer: the sources and the same packages under python/, where Lambda's Python looks in /opt.
+    { id: 'PyLayer', family: 'python layer', sample: 'python/numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so' },
     // sharp: its native addon and libvips come as per-platform npm packages (linux x64 here).
     { id: 'NodeNative', family: 'node', sample: 'node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node' },
     { id: 'GoFn', family: 'go', sample: 'bootstrap' },
@@ -132,7 +152,7 @@ describe('build parity with sam build (AWS SAM CLI, offline from the same packag
   for (const c of cases) {
     it(`${c.id}: the same files with the same bytes as sam build's, but for the differences listed`, async () => {
       const fns = await ours.functions();
-      const built = await engine.build(fns[c.id]);
+      const built = await engine.build(fns[c.id] ?? layers[c.id]);
       assert.equal(built.status, 'built');
       const sam = fileDigests(samDir(c.id));
       const mine = fileDigests(built.artifactDir!);
