@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { samEnv, samTool } from '../system/build/sam';
 import { project } from '../system/build/support';
+import { median, ratio } from './instrument';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -69,62 +70,105 @@ function ours(dir: string, env: NodeJS.ProcessEnv, cache: string): { ms: number;
   return { ms: r.ms, engineMs: fns.reduce((n, f) => n + f.durationMs, 0), status: fns.map((f) => f.status).join(',') };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const list = (xs: readonly number[]): string => xs.map((x) => (x / 1000).toFixed(2)).join(' ');
+
+interface Figures {
+  samCold: number[];
+  samAgain: number[];
+  samCached: number[];
+  coldEmpty: number[];
+  cold: number[];
+  noChange: number[];
+  noChangeEngine: number[];
+  nodeStart: number[];
+}
+
+/** One run of everything for a sample: fresh copies of the project for each side. */
+function runOnce(s: (typeof SAMPLES)[number], env: NodeJS.ProcessEnv, cache: string, f: Figures): void {
+  const theirs = project(template(s.runtime), { fn: s.sample });
+  const first = project(template(s.runtime), { fn: s.sample });
+  const second = project(template(s.runtime), { fn: s.sample });
+  try {
+    f.samCold.push(sam(theirs.dir, env));
+    f.samAgain.push(sam(theirs.dir, env));
+    sam(theirs.dir, env, ['--cached']); // fills SAM's own cache
+    f.samCached.push(sam(theirs.dir, env, ['--cached']));
+    const empty = ours(first.dir, env, cache);
+    const cold = ours(second.dir, env, cache);
+    const again = ours(second.dir, env, cache);
+    if (empty.status !== 'built' || cold.status !== 'built' || again.status !== 'cached') {
+      throw new Error(`unexpected build statuses: cold with an empty cache ${empty.status}, cold ${cold.status}, no change ${again.status}`);
+    }
+    f.coldEmpty.push(empty.ms);
+    f.cold.push(cold.ms);
+    f.noChange.push(again.ms);
+    f.noChangeEngine.push(again.engineMs);
+    f.nodeStart.push(timed(process.execPath, ['-e', '0'], second.dir, env).ms);
+  } finally {
+    for (const p of [theirs, first, second]) p.cleanup();
+  }
+}
+
+function report(name: string, f: Figures): void {
+  const m = Object.fromEntries(Object.entries(f).map(([k, v]) => [k, median(v)])) as Record<keyof Figures, number>;
+  console.log(`${name}`);
+  console.log(`  sam build, cold (empty build dir)                      ${secs(m.samCold)}`);
+  console.log(`  sam build, again with nothing changed                  ${secs(m.samAgain)}   (sam build --cached: ${secs(m.samCached)})`);
+  console.log(`  ours, cold, the shared dependency cache holding them   ${secs(m.cold)}`);
+  console.log(`  ours, cold, empty dependency cache                     ${secs(m.coldEmpty)}`);
+  console.log(`  ours, no-change rebuild                                ${secs(m.noChange)}   (node -e 0: ${secs(m.nodeStart)}; the engine's own check ${m.noChangeEngine.toFixed(0)} ms)`);
+  console.log(`  runs (s): sam cold ${list(f.samCold)} | sam again ${list(f.samAgain)} | ours cold ${list(f.cold)} | ours cold, empty cache ${list(f.coldEmpty)} | ours no change ${list(f.noChange)}`);
+  const bench = 'build';
+  ratio({
+    bench,
+    name: `${name}: cold / sam build`,
+    measured: `lambda-workbench build in a new process, empty artifact folder, the shared dependency cache holding an install of the same manifest (median ${secs(m.cold)})`,
+    reference: `sam build, empty build dir (median ${secs(m.samCold)})`,
+    value: m.cold / m.samCold,
+    goal: 0.5,
+  });
+  ratio({
+    bench,
+    name: `${name}: cold, empty cache / sam build`,
+    measured: `lambda-workbench build in a new process, empty artifact folder and empty dependency cache (median ${secs(m.coldEmpty)})`,
+    reference: `sam build, empty build dir (median ${secs(m.samCold)})`,
+    value: m.coldEmpty / m.samCold,
+  });
+  ratio({
+    bench,
+    name: `${name}: no change / sam build`,
+    measured: `lambda-workbench build in a new process, nothing changed (median ${secs(m.noChange)})`,
+    reference: `sam build run again on the unchanged project, its default (median ${secs(m.samAgain)})`,
+    value: m.noChange / m.samAgain,
+    goal: 0.05,
+  });
+  ratio({
+    bench,
+    name: `${name}: no change / sam build --cached`,
+    measured: `lambda-workbench build in a new process, nothing changed (median ${secs(m.noChange)})`,
+    reference: `sam build --cached run again on the unchanged project (median ${secs(m.samCached)})`,
+    value: m.noChange / m.samCached,
+  });
+  console.log('');
+}
 
 function main(): void {
   const env = samEnv();
   console.log(`machine: ${availableParallelism()} cores, node ${process.version}; median of ${RUNS} runs; pip and npm offline from the tool cache's packages\n`);
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-bench-build-'));
-  let failed = false;
   try {
     for (const s of SAMPLES) {
-      const f = { samCold: [] as number[], samAgain: [] as number[], samCached: [] as number[], coldEmpty: [] as number[], cold: [] as number[], noChange: [] as number[], noChangeEngine: [] as number[], nodeStart: [] as number[] };
-      for (let r = 0; r < RUNS; r++) {
-        const theirs = project(template(s.runtime), { fn: s.sample });
-        const first = project(template(s.runtime), { fn: s.sample });
-        const second = project(template(s.runtime), { fn: s.sample });
-        const cache = join(scratch, `cache-${s.sample}-${r}`);
-        try {
-          f.samCold.push(sam(theirs.dir, env));
-          f.samAgain.push(sam(theirs.dir, env));
-          sam(theirs.dir, env, ['--cached']); // fills SAM's own cache
-          f.samCached.push(sam(theirs.dir, env, ['--cached']));
-          const empty = ours(first.dir, env, cache);
-          const cold = ours(second.dir, env, cache);
-          const again = ours(second.dir, env, cache);
-          if (empty.status !== 'built' || cold.status !== 'built' || again.status !== 'cached') {
-            throw new Error(`unexpected build statuses: cold with an empty cache ${empty.status}, cold ${cold.status}, no change ${again.status}`);
-          }
-          f.coldEmpty.push(empty.ms);
-          f.cold.push(cold.ms);
-          f.noChange.push(again.ms);
-          f.noChangeEngine.push(again.engineMs);
-          f.nodeStart.push(timed(process.execPath, ['-e', '0'], second.dir, env).ms);
-        } finally {
-          for (const p of [theirs, first, second]) p.cleanup();
-        }
-      }
-      const samCold = median(f.samCold);
-      const samAgain = median(f.samAgain);
-      const cold = median(f.cold) / samCold;
-      const noChange = median(f.noChange) / samAgain;
-      console.log(`${s.name}`);
-      console.log(`  sam build, cold (empty build dir)                    ${secs(samCold)}`);
-      console.log(`  sam build, again with nothing changed                ${secs(samAgain)}   (sam build --cached: ${secs(median(f.samCached))})`);
-      console.log(`  ours, cold, shared dependency cache holding the deps ${secs(median(f.cold))}   ratio to sam build cold ${cold.toFixed(3)}x (goal <= 0.5x) ${cold <= 0.5 ? 'met' : 'NOT MET'}`);
-      console.log(`  ours, cold, empty dependency cache                   ${secs(median(f.coldEmpty))}   ratio to sam build cold ${(median(f.coldEmpty) / samCold).toFixed(3)}x (for information)`);
-      console.log(`  ours, no-change rebuild                              ${secs(median(f.noChange))}   ratio to sam build again ${noChange.toFixed(3)}x (goal <= 0.05x) ${noChange <= 0.05 ? 'met' : 'NOT MET'}; to sam build --cached ${(median(f.noChange) / median(f.samCached)).toFixed(3)}x`);
-      console.log(`    of which node's own start (node -e 0) ${secs(median(f.nodeStart))}; the build engine's check ${median(f.noChangeEngine).toFixed(0)} ms, ratio to sam build again ${(median(f.noChangeEngine) / samAgain).toFixed(4)}x`);
-      console.log(`  runs (s): sam cold ${f.samCold.map((x) => (x / 1000).toFixed(1)).join(' ')} | sam again ${f.samAgain.map((x) => (x / 1000).toFixed(1)).join(' ')} | ours cold ${f.cold.map((x) => (x / 1000).toFixed(2)).join(' ')} | ours cold, empty cache ${f.coldEmpty.map((x) => (x / 1000).toFixed(1)).join(' ')} | ours no change ${f.noChange.map((x) => (x / 1000).toFixed(2)).join(' ')}\n`);
+      const f: Figures = { samCold: [], samAgain: [], samCached: [], coldEmpty: [], cold: [], noChange: [], noChangeEngine: [], nodeStart: [] };
+      for (let r = 0; r < RUNS; r++) runOnce(s, env, join(scratch, `cache-${s.sample}-${r}`), f);
+      report(s.name, f);
     }
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
-    failed = true;
+    process.exitCode = 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  process.exitCode = failed ? 1 : 0;
 }
 
 main();

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openEngine } from '../../src/core/docker';
-import { LocalRunner, percentiles } from '../../src/core/local';
+import { LocalRunner } from '../../src/core/local';
+import { median, percentiles, ratio } from './instrument';
 import type { FunctionSpec } from '../../src/core/model/types';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -34,10 +35,6 @@ export const handler = async (event) => {
   return { ...out, ownMs: performance.now() - start };
 };
 `;
-
-function median(values: number[]): number {
-  return percentiles(values).p50;
-}
 
 function ms(v: number): string {
   return `${v.toFixed(2)} ms`;
@@ -91,11 +88,11 @@ async function main(): Promise<void> {
       bare.push(performance.now() - t1);
       if (run.status !== 0) throw new Error(`docker run failed: ${run.stderr}`);
     }
-    const ratio = median(product) / median(bare);
     console.log('Cold invoke (median of %d)', COLD);
     console.log(`  product, invoke() to result       ${ms(median(product))}   (Init Duration ${ms(median(init))})`);
     console.log(`  docker run --rm ... node -e 0     ${ms(median(bare))}`);
-    console.log(`  ratio                             ${ratio.toFixed(2)}   target <= 1.00  ${ratio <= 1 ? 'met' : 'NOT met'}\n`);
+    ratio({ bench: 'invoke', name: 'cold invoke / docker run', measured: `invoke() of a small Node.js function to its result, fresh container (median ${ms(median(product))})`, reference: `docker run --rm of the same image running node -e 0 (median ${ms(median(bare))})`, value: median(product) / median(bare), goal: 1 });
+    console.log('');
 
     // 2. Warm overhead over the handler's own time.
     await runner.removeContainers(fn);

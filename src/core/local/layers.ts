@@ -51,10 +51,10 @@ export async function layerFolders(
  * would collide as soon as two layers share a folder (every Node layer has nodejs/), and copying
  * would cost time and space on every change, while linking costs one directory walk.
  */
-export function optFolder(folders: string[], mergeRoot: string): string | undefined {
+export async function optFolder(folders: string[], mergeRoot: string): Promise<string | undefined> {
   if (folders.length === 0) return undefined;
   if (folders.length === 1) return folders[0];
-  const key = fingerprint({ folders, values: folders });
+  const key = await fingerprint({ folders, values: folders });
   const target = join(mergeRoot, key);
   if (existsSync(target)) return target;
   mkdirSync(mergeRoot, { recursive: true });

@@ -7,7 +7,7 @@ import { folderFindings } from './folderFindings';
 import { formatBytes, formatExact, formatPercent } from './format';
 import { IGNORE_FILE } from './ignore';
 import { CATEGORY_PATTERNS, type ReportCategory } from './rules';
-import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from './runtimes';
+import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from '../model/runtimes';
 import type { WalkResult } from './walk';
 import { buildStateFindings, layerBuildFindings } from './buildFindings';
 import { normalizeName } from './distributions';

@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
-import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
-import { UserError } from '../errors';
-import type { FunctionSpec } from '../model/types';
+import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../../cancel';
+import { UserError } from '../../errors';
+import type { FunctionSpec } from '../../model/types';
 import { type BundleSettings, esbuildOptions, VIRTUAL_OUTDIR } from './options';
 
 export type EsbuildApi = Pick<typeof Esbuild, 'context' | 'version'>;
