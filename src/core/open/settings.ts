@@ -26,6 +26,25 @@ export const DEFAULT_SETTINGS: Settings = {
   build: { pipArgs: [], npmArgs: [], mavenArgs: [] },
 };
 
+/**
+ * The settings an untrusted workspace may not choose (the manifest's
+ * capabilities.untrustedWorkspaces.restrictedConfigurations, without the lambdaWorkbench. prefix):
+ * they decide which engine receives the code, env files and registry logins, what image runs it,
+ * which file's secrets go into a container, which credentials are used, and where AWS calls and
+ * staged code go. Until the workspace is trusted only the user's own values count. (The build
+ * arguments are machine settings, which no workspace can set at all.)
+ */
+export const RESTRICTED_SETTINGS: readonly string[] = [
+  'aws.profile',
+  'aws.endpointUrl',
+  'local.images',
+  'local.passAwsCredentials',
+  'local.envFile',
+  'local.runtimeApiAddress',
+  'docker.host',
+  'deploy.s3Bucket',
+];
+
 /** How messages name where a value came from: a setting in the editor, a flag in the CLI. */
 export interface SettingSources {
   dockerHost: string;
