@@ -92,7 +92,7 @@ describe('generated TypeScript functions', function () {
   this.timeout(60_000);
   let project: Project;
   before(async () => {
-    project = await projectWith('ts', 'nodejs20.x');
+    project = await projectWith('ts', 'nodejs24.x');
   });
   after(() => project.dir.remove());
 
