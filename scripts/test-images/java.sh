@@ -7,8 +7,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-lambda-workbench-test/java:21}
-# shellcheck source=lib.sh
-. "$here/lib.sh"
+# shellcheck source=import.sh
+. "$here/import.sh"
 JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/setup.sh
 
 bash "$here/../setup.sh" java21
@@ -17,7 +17,7 @@ ric="$cache/java21/ric-$JAVA_RIC_VERSION/lib"
 
 make_rootfs() {
   local root=$1
-  add_busybox "$root"
+  busybox_rootfs "$root"
   # Merged /usr, as in Debian and Amazon Linux 2023: the packages put their libraries under usr/.
   mkdir -p "$root/usr/lib" "$root/usr/lib64"
   ln -s usr/lib "$root/lib"
@@ -38,10 +38,11 @@ exec /var/lang/bin/java -XX:MaxHeapSize="${heap}m" -XX:+UseSerialGC -XX:+TieredC
   com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$_HANDLER"
 SH
   chmod 755 "$root/var/runtime/bootstrap"
-  write_entrypoint "$root"
+  lambda_entrypoint "$root"
 }
 
-want=$( { cat "$0" "$here/lib.sh"; sha256sum /bin/busybox "$debs"/*.deb "$ric"/*.jar; } | sha256sum | cut -c1-16)
-test_image "$image" "$want" make_rootfs \
+want=$( { cat "$0" "$here/import.sh"; sha256sum /bin/busybox "$debs"/*.deb "$ric"/*.jar; } | sha256sum | cut -c1-16)
+import_image "$image" "$want" make_rootfs \
   'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
+  'WORKDIR /var/task' \
   'ENV PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin LANG=en_US.UTF-8 TZ=:UTC LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib LAMBDA_TASK_ROOT=/var/task LAMBDA_RUNTIME_DIR=/var/runtime'

@@ -8,8 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-lambda-workbench-test/provided:al2023}
-# shellcheck source=lib.sh
-. "$here/lib.sh"
+# shellcheck source=import.sh
+. "$here/import.sh"
 
 # glibc's libraries as Debian's libc6 installs them, and libgcc_s.
 libraries() {
@@ -18,15 +18,16 @@ libraries() {
 
 make_rootfs() {
   local root=$1
-  add_busybox "$root"
+  busybox_rootfs "$root"
   # Copied as files at the paths binaries name them by (the loader's /lib64/ld-linux-x86-64.so.2 too).
   for lib in $(libraries) /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
     if [ -e "$lib" ]; then cp -L --parents "$lib" "$root/"; fi
   done
-  write_entrypoint "$root"
+  lambda_entrypoint "$root"
 }
 
-want=$( { cat "$0" "$here/lib.sh"; sha256sum /bin/busybox $(libraries); } | sha256sum | cut -c1-16)
-test_image "$image" "$want" make_rootfs \
+want=$( { cat "$0" "$here/import.sh"; sha256sum /bin/busybox $(libraries); } | sha256sum | cut -c1-16)
+import_image "$image" "$want" make_rootfs \
   'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
+  'WORKDIR /var/task' \
   'ENV PATH=/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin LANG=en_US.UTF-8 TZ=:UTC LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib LAMBDA_TASK_ROOT=/var/task LAMBDA_RUNTIME_DIR=/var/runtime'

@@ -70,9 +70,19 @@ export function sessionOptions(s: Pick<Settings, 'aws'>): AwsSessionOptions {
   };
 }
 
-/** What builds are told by the settings (they are inputs of every build: a change rebuilds). */
-export function buildSettings(s: Pick<Settings, 'build'>): BuildSettings {
-  return { pipArgs: [...s.build.pipArgs], npmArgs: [...s.build.npmArgs], mavenArgs: [...s.build.mavenArgs] };
+/**
+ * What builds are told by the settings (they are inputs of every build: a change rebuilds). The
+ * images of local runs and the engine too: a package with no wheel for Lambda is built in its
+ * function's image.
+ */
+export function buildSettings(s: Pick<Settings, 'build' | 'local' | 'docker'>): BuildSettings {
+  return {
+    pipArgs: [...s.build.pipArgs],
+    npmArgs: [...s.build.npmArgs],
+    mavenArgs: [...s.build.mavenArgs],
+    images: { ...s.local.images },
+    ...(s.docker.host ? { dockerHost: s.docker.host } : {}),
+  };
 }
 
 /** The Docker engine the settings choose, named in messages the way the shell names it. */

@@ -16,9 +16,7 @@ const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
  * CARGO_NET_OFFLINE with a CARGO_HOME).
  */
 export function offlineSettings(): BuildSettings {
-  const cache = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
-  const deps = join(cache, 'build-deps');
-  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  const deps = buildDeps();
   return {
     pipArgs: ['--no-index', '--find-links', join(deps, 'wheels')],
     npmArgs: ['--offline', '--cache', join(deps, 'npm')],
@@ -35,6 +33,18 @@ export function offlineSettings(): BuildSettings {
       CARGO_NET_OFFLINE: 'true',
     },
   };
+}
+
+/** scripts/setup.sh's tool cache. */
+export function toolCache(): string {
+  return process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
+}
+
+/** The packages scripts/setup.sh (step builddeps) fetched for the build tests. */
+export function buildDeps(): string {
+  const deps = join(toolCache(), 'build-deps');
+  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  return deps;
 }
 
 export interface Project {
