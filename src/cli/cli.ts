@@ -8,6 +8,7 @@ import { functionsCommand } from './commands/functions';
 import { INVOKE_USAGE, invokeCommand } from './commands/invoke';
 import { LAYERS_USAGE, layersCommand } from './commands/layers';
 import { NEW_USAGE, newCommand } from './commands/new';
+import { SERVE_USAGE, serveCommand } from './commands/serve';
 import { PACKAGE_USAGE, packageCommand } from './commands/package';
 import { SIZE_USAGE, sizeCommand } from './commands/size';
 import { type Io, UsageError } from './io';
@@ -22,6 +23,8 @@ Commands:
   package ID --out F     write the exact deployment zip
   invoke ID              run a function once in a local container
   bench ID --event F     local power tuning: cold/warm latency, memory and cost
+  serve                  serve the templates' HTTP routes, function URLs and load balancer
+                         targets on 127.0.0.1 (ROUTE lines, then READY; Ctrl-C stops)
   deploy [ID...]         deploy zip or image packages with their layers
   layers list|publish|prune
                          manage layer versions
@@ -48,6 +51,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number
   package: { run: packageCommand, usage: PACKAGE_USAGE },
   invoke: { run: invokeCommand, usage: INVOKE_USAGE },
   bench: { run: benchCommand, usage: BENCH_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
   deploy: { run: deployCommand, usage: DEPLOY_USAGE },
   layers: { run: layersCommand, usage: LAYERS_USAGE },
   doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
