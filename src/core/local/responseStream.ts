@@ -31,12 +31,14 @@ export interface StreamReader {
 
 /**
  * Reads a streamed response post. `onEnd` runs once, when the stream is over; the post is
- * answered 202 by the caller then (the runtime waits for that answer before its next /next).
+ * answered 202 by the caller then (the runtime waits for that answer before its next /next),
+ * unless `cut`: the invocation was ended from outside and the connection is gone.
  */
-export function readResponseStream(req: IncomingMessage, requestId: string, onEnd: (end: StreamEnd) => void, limit = STREAM_RESPONSE_LIMIT_BYTES): StreamReader {
+export function readResponseStream(req: IncomingMessage, requestId: string, onEnd: (end: StreamEnd, cut: boolean) => void, limit = STREAM_RESPONSE_LIMIT_BYTES): StreamReader {
   const body = new PassThrough();
   let bytes = 0;
   let settled = false;
+  let cut = false;
   let resolveEnded!: (e: StreamEnd) => void;
   const ended = new Promise<StreamEnd>((r) => (resolveEnded = r));
   const finish = (end: StreamEnd): void => {
@@ -44,7 +46,7 @@ export function readResponseStream(req: IncomingMessage, requestId: string, onEn
     settled = true;
     body.end();
     resolveEnded(end);
-    onEnd(end);
+    onEnd(end, cut);
   };
   body.on('drain', () => req.resume());
   // A reader that goes away (the HTTP client hung up) must not stall the runtime: drop the rest.
@@ -74,8 +76,10 @@ export function readResponseStream(req: IncomingMessage, requestId: string, onEn
   return {
     stream: { contentType, body, ended },
     abort(error) {
-      finish({ kind: 'error', error, at: performance.now() });
+      // The runtime's connection goes first: it gets no answer, as when Lambda stops an invocation.
+      cut = true;
       req.destroy();
+      finish({ kind: 'error', error, at: performance.now() });
     },
   };
 }

@@ -361,8 +361,9 @@ export class RuntimeApiServer {
   /** A streamed response: the caller gets the stream at once, the runtime its answer when the stream ends. */
   private async onStreamPost(req: IncomingMessage, res: ServerResponse, entry: InFlight): Promise<void> {
     const { requestId } = entry.invocation;
-    entry.stream = readResponseStream(req, requestId, (end) => {
+    entry.stream = readResponseStream(req, requestId, (end, cut) => {
       if (this.inFlight.get(requestId) === entry) this.inFlight.delete(requestId);
+      if (cut) return;
       if (end.kind === 'error' && end.error.errorType === 'Function.ResponseSizeTooLarge') json(res, 413, RUNTIME_PAYLOAD_TOO_LARGE);
       else json(res, 202, { status: 'OK' });
     });
