@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { CancelledError } from '../../core/cancel';
 import type { LogEntry } from '../../core/local';
-import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT, LocalApi, type ReloadEvent, type RequestLog } from '../../core/serve';
+import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT, formatRequest, LocalApi, type ReloadEvent } from '../../core/serve';
 import { BUILD_ARG_USAGE } from '../core';
 import { reportFailure } from '../failures';
 import { type Io, UsageError } from '../io';
@@ -76,8 +76,10 @@ export async function serveCommand(args: string[], io: Io, cwd = process.cwd()):
       envFile: typeof values['env-file'] === 'string' ? resolve(cwd, values['env-file']) : undefined,
       token: session.token,
       onProgress: (m) => io.err(`... ${m}`),
-      onRequest: (r) => io.err(requestLine(r)),
-      onReload: (e) => io.err(reloadLine(e)),
+      onRequest: (r) => io.err(formatRequest(r)),
+      onReload: (e) => {
+        if (e.phase !== 'rebuilding') io.err(reloadLine(e));
+      },
     });
     api = await Promise.race([starting, stopped.then(() => undefined)]);
     if (!api) {
@@ -100,10 +102,6 @@ export async function serveCommand(args: string[], io: Io, cwd = process.cwd()):
   }
 }
 
-function requestLine(r: RequestLog): string {
-  return `${r.method} ${r.path} ${r.status} ${r.ms.toFixed(0)} ms${r.logicalId ? ` ${r.logicalId}` : ''}${r.note ? ` (${r.note})` : ''}`;
-}
-
 function reloadLine(e: ReloadEvent): string {
-  return e.ok ? `RELOAD ${e.logicalId} ${e.durationMs.toFixed(0)} ms (${e.changed})` : `RELOAD ${e.logicalId} failed after ${e.durationMs.toFixed(0)} ms: ${e.error}; the previous code keeps serving`;
+  return e.phase === 'rebuilt' ? `RELOAD ${e.logicalId} ${e.durationMs.toFixed(0)} ms (${e.changed})` : `RELOAD ${e.logicalId} failed after ${e.durationMs.toFixed(0)} ms: ${e.error}; the previous code keeps serving`;
 }

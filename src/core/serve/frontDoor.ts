@@ -14,7 +14,10 @@ import { matchRoute, methodsOfPath, type RouteMatch } from './match';
 import { gatewayError, type GatewayError, type HttpReply, replyAlb, replyV1, replyV2 } from './replies';
 import { firstHeader, headerPairs, type HttpRequestData, newTraceId, splitTarget } from './request';
 import { sendStream } from './streamReply';
+import type { RequestLog } from './requestLog';
 import type { ListenerSpec } from './types';
+
+export type { RequestLog } from './requestLog';
 
 /** What the front door asks of the functions: run one with an event (waiting for a place when all are busy). */
 export type InvokeFunction = (
@@ -22,18 +25,6 @@ export type InvokeFunction = (
   event: unknown,
   opts: { onStream?: (stream: ResponseStream) => void; abandon: Promise<unknown> },
 ) => Promise<{ payload: string | null; error: LambdaError | null } | 'throttled' | 'abandoned'>;
-
-/** One request, as the log line of `serve` shows it. */
-export interface RequestLog {
-  listener: ListenerSpec;
-  method: string;
-  path: string;
-  status: number;
-  logicalId?: string;
-  ms: number;
-  /** Why the front door answered instead of the function, when it did. */
-  note?: string;
-}
 
 export interface FrontDoorContext {
   invoke: InvokeFunction;

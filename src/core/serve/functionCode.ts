@@ -4,11 +4,12 @@ import type { RunCode } from '../local/code';
 import type { FunctionSpec } from '../model/types';
 import { watchTree } from './watchTree';
 
-/** A rebuild after a save, as the CLI prints it and the editor shows it. */
+/** A rebuild after a save, as the CLI prints it and the editor shows it: when it starts, and how it ended. */
 export interface ReloadEvent {
   logicalId: string;
   templatePath: string;
-  ok: boolean;
+  phase: 'rebuilding' | 'rebuilt' | 'failed';
+  /** Since the rebuild started (0 when it starts). */
   durationMs: number;
   /** What failed; the previous code keeps serving. */
   error?: string;
@@ -58,12 +59,13 @@ export class FunctionCode {
   private async rebuild(rel: string, onReload: (e: ReloadEvent) => void): Promise<void> {
     const started = performance.now();
     const base = { logicalId: this.fn.logicalId, templatePath: this.fn.templatePath, changed: rel };
+    onReload({ ...base, phase: 'rebuilding', durationMs: 0 });
     try {
       this.codeDir = (await this.build(this.fn)).codeDir;
       this.version++;
-      onReload({ ...base, ok: true, durationMs: performance.now() - started });
+      onReload({ ...base, phase: 'rebuilt', durationMs: performance.now() - started });
     } catch (err) {
-      onReload({ ...base, ok: false, durationMs: performance.now() - started, error: describeError(err) });
+      onReload({ ...base, phase: 'failed', durationMs: performance.now() - started, error: describeError(err) });
     }
   }
 }

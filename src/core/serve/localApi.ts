@@ -3,6 +3,7 @@ import { UserError } from '../errors';
 import type { LocalRunner } from '../local/runner';
 import { functionKey } from '../model/key';
 import type { FunctionSpec, TemplateModel } from '../model/types';
+import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from './defaults';
 import { FrontDoor, type InvokeFunction, type RequestLog } from './frontDoor';
 import { FunctionCode, type ReloadEvent, watchCode } from './functionCode';
 import { Gate } from './gate';
@@ -30,6 +31,8 @@ export interface LocalApiOptions {
 /** One route as `serve` prints it: `ROUTE <LogicalId> <METHOD or ANY> <url>`. */
 export interface ServedRoute {
   logicalId: string;
+  /** The template of the route's function. */
+  templatePath: string;
   method: string;
   url: string;
   kind: FrontDoorKind;
@@ -37,8 +40,6 @@ export interface ServedRoute {
   listener: string;
 }
 
-export const DEFAULT_SERVE_PORT = 3000;
-export const DEFAULT_CONCURRENCY = 10;
 
 /**
  * The templates' HTTP front doors, served on 127.0.0.1 over the local runner: API routes on a
@@ -150,6 +151,7 @@ function routesOf(door: FrontDoor): ServedRoute[] {
   const stage = listener.stage === '$default' ? '' : `/${listener.stage}`;
   return listener.routes.map((r) => ({
     logicalId: r.fn.logicalId,
+    templatePath: r.fn.templatePath,
     method: r.method,
     url: `${door.url}${stage}${r.path === '$default' ? '/' : r.path}`,
     kind: listener.kind,
