@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['model', 'size', 'invoke', 'debug', 'deploy', 'functions', 'cloud'];
+const BENCHES = ['model', 'size', 'invoke', 'debug', 'deploy', 'functions', 'cloud', 'api'];
 let failed = 0;
 for (const name of BENCHES) {
   console.log(`\n=== bench:${name}`);

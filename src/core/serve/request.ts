@@ -56,14 +56,15 @@ export function queryPairs(rawQuery: string): [string, string][] {
 }
 
 /**
- * The headers the gateway adds to what it forwards: the caller's address appended to
- * X-Forwarded-For, the port and protocol it came in on, and a new X-Ray trace id. Names lower-case
- * (`lower`) or in the case REST APIs send them.
+ * The headers the gateway forwards: the client's, without the hop-by-hop ones, and its own: the
+ * caller's address appended to X-Forwarded-For, the port and protocol it came in on, and a new
+ * X-Ray trace id. Names lower-case (`lower`) or in the case REST APIs send them.
  */
 export function forwardedHeaders(req: HttpRequestData, traceId: string, lower: boolean): [string, string][] {
   const name = (n: string): string => (lower ? n.toLowerCase() : n);
   const xff = headerValues(req.headers, 'x-forwarded-for');
-  const kept = req.headers.filter(([k]) => !/^x-forwarded-(for|port|proto)$|^x-amzn-trace-id$/i.test(k));
+  // Hop-by-hop headers are the connection's, not the request's: a gateway does not pass them on.
+  const kept = req.headers.filter(([k]) => !/^x-forwarded-(for|port|proto)$|^x-amzn-trace-id$|^(connection|keep-alive|proxy-connection|te|trailer|upgrade)$/i.test(k));
   return [
     ...kept,
     [name('X-Forwarded-For'), [...xff, req.sourceIp].join(', ')],

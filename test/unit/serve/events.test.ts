@@ -26,6 +26,8 @@ function docRequest(over: Partial<HttpRequestData> = {}): HttpRequestData {
       ['User-Agent', 'agent'],
       ['Host', 'id.execute-api.us-east-1.amazonaws.com'],
       ['Content-Type', 'text/plain'],
+      // Hop-by-hop: the connection's, never forwarded.
+      ['Connection', 'keep-alive'],
     ],
     body: Buffer.from('Hello from Lambda'),
     sourceIp: '192.0.2.1',
