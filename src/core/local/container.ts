@@ -332,17 +332,14 @@ export class FunctionContainer {
   async warmUp(token?: CancellationTokenLike): Promise<void> {
     if (this.state !== 'created') return;
     this.state = 'busy';
-    let timer: NodeJS.Timeout | undefined;
-    const cancel = token?.onCancellationRequested(() => void this.remove());
-    try {
+    await this.startPhase(`starting ${this.config.logicalId}`, INIT_PHASE_MS, token, async (deadline) => {
       if (!this.started) await this.start();
       const init = await Promise.race([
         this.firstPoll.then(() => ({ kind: 'ready' as const })),
         this.initError.then((e) => ({ kind: 'init-error' as const, error: e.error })),
         this.exited!.then((e) => ({ kind: 'exit' as const, code: e.code, oomKilled: e.oomKilled })),
-        new Promise<{ kind: 'timeout' }>((r) => (timer = setTimeout(() => r({ kind: 'timeout' }), INIT_PHASE_MS))),
+        deadline.then(() => ({ kind: 'timeout' as const })),
       ]);
-      if (token?.isCancellationRequested) throw new CancelledError(`starting ${this.config.logicalId}`);
       if (init.kind === 'ready') {
         if (this.config.cpu === 'lambda') await this.limitCpu();
         this.state = 'ready';
@@ -354,9 +351,24 @@ export class FunctionContainer {
       }
       const why = init.kind === 'init-error' ? `${init.error.errorType}: ${init.error.errorMessage}` : init.kind === 'exit' ? `its runtime exited (code ${init.code})` : `its init took over ${INIT_PHASE_MS / 1000} s`;
       throw new UserError(`${this.config.logicalId} could not start: ${why}.`, 'See the function log for what its init printed.', 'init-failed');
+    });
+  }
+
+  /**
+   * A start-up phase (init, a debugger's listen) with a deadline it may race: cancelling removes
+   * the container, and so does any failure, which is then thrown.
+   */
+  private async startPhase<T>(what: string, ms: number, token: CancellationTokenLike | undefined, phase: (deadline: Promise<void>) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+    const cancel = token?.onCancellationRequested(() => void this.remove());
+    try {
+      const result = await phase(deadline);
+      if (token?.isCancellationRequested) throw new CancelledError(what);
+      return result;
     } catch (err) {
       await this.remove();
-      throw err;
+      throw token?.isCancellationRequested ? new CancelledError(what) : err;
     } finally {
       if (timer) clearTimeout(timer);
       cancel?.dispose();
@@ -371,15 +383,8 @@ export class FunctionContainer {
     const debug = this.config.debug;
     if (!debug) throw new Error('this container was not created for debugging');
     await this.start();
-    let timer: NodeJS.Timeout | undefined;
-    const cancel = token?.onCancellationRequested(() => void this.remove());
-    try {
-      const outcome = await Promise.race([
-        this.debuggerListening.then(() => 'listening' as const),
-        this.exited!.then((e) => e),
-        new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), LISTEN_TIMEOUT_MS))),
-      ]);
-      if (token?.isCancellationRequested) throw new CancelledError(`debugging ${this.config.logicalId}`);
+    return this.startPhase(`debugging ${this.config.logicalId}`, LISTEN_TIMEOUT_MS, token, async (deadline) => {
+      const outcome = await Promise.race([this.debuggerListening.then(() => 'listening' as const), this.exited!.then((e) => e), deadline.then(() => 'timeout' as const)]);
       if (outcome === 'timeout') {
         throw new UserError(
           `The runtime in ${this.config.image} did not open its debugger within ${LISTEN_TIMEOUT_MS / 1000} s.`,
@@ -402,13 +407,7 @@ export class FunctionContainer {
       const port = Number(bound?.find((b) => b.HostIp === '127.0.0.1')?.HostPort ?? bound?.[0]?.HostPort);
       if (!port) throw new UserError(`The engine did not publish the debugger port of ${this.config.logicalId}.`, 'Check that the Docker engine supports port publishing.', 'debugger-port');
       return port;
-    } catch (err) {
-      await this.remove();
-      throw err;
-    } finally {
-      if (timer) clearTimeout(timer);
-      cancel?.dispose();
-    }
+    });
   }
 
   /** The debugger is attached: the init phase (and its Init Duration) starts now. */

@@ -1,3 +1,4 @@
+import { restIdentity } from '../events/http';
 import type { RouteMatch } from './match';
 import { dict, firstHeader, forwardedHeaders, type HttpRequestData, isBinaryMediaType, isTextBody, queryPairs, requestTime } from './request';
 import type { ListenerSpec } from './types';
@@ -90,7 +91,7 @@ export function eventV1(req: HttpRequestData, ctx: GatewayContext): Record<strin
       domainPrefix,
       extendedRequestId: ctx.extendedRequestId,
       httpMethod: req.method,
-      identity: identity(req),
+      identity: restIdentity(req.sourceIp, firstHeader(req.headers, 'user-agent') ?? null),
       path: rest ? (ctx.listener.stage === '$default' ? path : `/${ctx.listener.stage}${path}`) : path,
       protocol: req.protocol,
       requestId: ctx.requestId,
@@ -124,24 +125,6 @@ export function eventAlb(req: HttpRequestData, ctx: GatewayContext): Record<stri
     ...(group.multiValueHeaders ? { multiValueHeaders: multi(all) } : { headers: last(all) }),
     body: body.body ?? '',
     isBase64Encoded: body.isBase64Encoded,
-  };
-}
-
-/** REST's requestContext.identity: only the caller's address and agent are known without IAM or Cognito. */
-function identity(req: HttpRequestData): Record<string, unknown> {
-  return {
-    accessKey: null,
-    accountId: null,
-    caller: null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
-    sourceIp: req.sourceIp,
-    user: null,
-    userAgent: firstHeader(req.headers, 'user-agent') ?? null,
-    userArn: null,
   };
 }
 

@@ -4,7 +4,7 @@ import { eventAlb, eventV1, eventV2, type GatewayContext } from '../../../src/co
 import { matchRoute } from '../../../src/core/serve/match';
 import type { HttpRequestData } from '../../../src/core/serve/request';
 import type { ListenerSpec, RouteSpec } from '../../../src/core/serve/types';
-import { testFunctionSpec } from '../../support/specs';
+import { listener } from './listener';
 
 // The events the front door builds, against AWS's documented examples: the request of the
 // "Payload format version" examples of API Gateway's developer guide (POST /my/path with
@@ -34,21 +34,6 @@ function docRequest(over: Partial<HttpRequestData> = {}): HttpRequestData {
     protocol: 'HTTP/1.1',
     port: 443,
     at: AT,
-    ...over,
-  };
-}
-
-function listener(kind: ListenerSpec['kind'], routes: Partial<RouteSpec>[], over: Partial<ListenerSpec> = {}): ListenerSpec {
-  const fn = testFunctionSpec();
-  return {
-    kind,
-    name: 'Api',
-    templatePath: '/t/template.yaml',
-    stage: '$default',
-    stageVariables: {},
-    routes: routes.map((r) => ({ fn, method: 'ANY', path: '$default', payload: '2.0', scopes: [], timeoutMs: 30_000, ...r })),
-    binaryMediaTypes: [],
-    apiId: 'id',
     ...over,
   };
 }

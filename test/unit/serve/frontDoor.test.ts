@@ -2,24 +2,11 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { FrontDoor, type InvokeFunction, type RequestLog } from '../../../src/core/serve/frontDoor';
 import type { ListenerSpec } from '../../../src/core/serve/types';
-import { testFunctionSpec } from '../../support/specs';
+import { listener } from './listener';
 
 // The front door against hostile and broken clients, on real sockets. The function behind it is
 // a plain async function here (the seam LocalApi fills with the runner): what is under test is
 // what the HTTP side does with what clients send.
-
-function listener(kind: ListenerSpec['kind'], timeoutMs = 30_000): ListenerSpec {
-  return {
-    kind,
-    name: 'Api',
-    templatePath: '/t/template.yaml',
-    stage: '$default',
-    stageVariables: {},
-    routes: [{ fn: testFunctionSpec(), method: 'ANY', path: '$default', payload: '2.0', scopes: [], timeoutMs }],
-    binaryMediaTypes: [],
-    apiId: 'id',
-  };
-}
 
 /** Sends raw bytes, returns everything the server sent back until it closed (or `endAfterMs` passed). */
 function raw(port: number, bytes: string | Buffer, opts: { half?: boolean } = {}): Promise<string> {
@@ -52,7 +39,7 @@ describe('serve: the front door against hostile requests', () => {
     calls = [];
     logs = [];
     behave = echo;
-    door = await FrontDoor.listen(listener(kind, timeoutMs), 0, {
+    door = await FrontDoor.listen(listener(kind, [{ timeoutMs: timeoutMs ?? 30_000 }]), 0, {
       invoke: (fn, event, opts) => {
         calls.push(event);
         return behave(fn, event, opts);
