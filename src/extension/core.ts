@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import type { Buildable } from '../core/build/choose';
 import type { FunctionBuild } from '../core/build/types';
 import type { LogEntry } from '../core/local';
-import type { FunctionSpec } from '../core/model/types';
 import { EDITOR_SOURCES, openCore, type Restarts, restartsAnything, type WorkbenchCore } from '../core/open';
 import { onSettingsChanged, readSettings } from './settings';
 import type { Workbench } from './workbench';
@@ -20,7 +20,7 @@ export class CoreServices implements vscode.Disposable {
   private readonly logs = new vscode.EventEmitter<LogEntry>();
   /** Every log line of every local invocation. */
   readonly onDidLog = this.logs.event;
-  private readonly built = new vscode.EventEmitter<{ fn: FunctionSpec; build: FunctionBuild }>();
+  private readonly built = new vscode.EventEmitter<{ spec: Buildable; build: FunctionBuild }>();
   /** A build put a new artifact in place (whoever started it: a command, a local run, a deploy). */
   readonly onDidBuild = this.built.event;
   private readonly subs: vscode.Disposable[];
@@ -33,7 +33,7 @@ export class CoreServices implements vscode.Disposable {
       // Read at each build: trust can be granted while the window is open.
       trusted: () => vscode.workspace.isTrusted,
       buildLog: (line) => wb.log.info(`[build] ${line}`),
-      onBuilt: (fn, build) => this.built.fire({ fn, build }),
+      onBuilt: (spec, build) => this.built.fire({ spec, build }),
     });
     this.subs = [onSettingsChanged(() => this.apply())];
   }

@@ -1,11 +1,10 @@
-import type { BuildEngine } from '../../core/build';
+import type { Buildable, BuildEngine } from '../../core/build';
 import type { CancellationTokenLike } from '../../core/cancel';
-import { loadTemplate } from '../../core/model';
-import type { FunctionSpec } from '../../core/model/types';
+import type { FunctionSpec, TemplateModel } from '../../core/model/types';
 import type { SizeEngine } from '../../core/size';
 import { BUILD_ARG_OPTIONS, openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
-import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+import { type CommonOptions, type OptionSpec, type OptionValues, loadTemplates } from '../options';
 
 /** AWS options `size` accepts: only used to look up layers given by ARN (each in its ARN's region). */
 export const SIZE_AWS_OPTIONS = {
@@ -19,18 +18,35 @@ export const SIZE_AWS_OPTIONS = {
  * (in the order named). Template errors go to stderr; an unknown name is a usage error.
  */
 export async function selectFunctions(common: CommonOptions, ids: readonly string[], io: Io): Promise<FunctionSpec[]> {
-  const paths = await templatePaths(common);
+  const { models, paths } = await loadSelected(common, io);
+  return pick(models.flatMap((m) => m.functions), ids, paths, 'function');
+}
+
+/**
+ * What `build` works on: every function and every layer with a BuildMethod (as `sam build`
+ * builds them), or the ones named, functions or layers.
+ */
+export async function selectBuildables(common: CommonOptions, ids: readonly string[], io: Io): Promise<Buildable[]> {
+  const { models, paths } = await loadSelected(common, io);
+  const all: Buildable[] = models.flatMap((m) => [...m.functions, ...m.layers.filter((l) => l.build)]);
+  if (ids.length === 0) return all;
+  return pick<Buildable>([...models.flatMap((m) => [...m.functions, ...m.layers])], ids, paths, 'function or layer');
+}
+
+async function loadSelected(common: CommonOptions, io: Io): Promise<{ models: TemplateModel[]; paths: string[] }> {
+  const models = await loadTemplates(common, io);
+  const paths = models.map((m) => m.path);
   if (paths.length === 0) throw new UsageError(`no template.yaml or template.yml under ${common.root}; pass --template`);
-  const models = await Promise.all(paths.map((p) => loadTemplate(p)));
-  for (const m of models) {
-    for (const p of m.problems.filter((x) => x.severity === 'error')) io.err(`${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.message}`);
-  }
-  const all = models.flatMap((m) => m.functions);
+  return { models, paths };
+}
+
+/** The named ones, in the order named; all of them when none is named. */
+function pick<T extends { logicalId: string; templatePath: string }>(all: T[], ids: readonly string[], paths: readonly string[], what: string): T[] {
   if (ids.length === 0) return all;
   return ids.map((id) => {
     const found = all.filter((f) => f.logicalId === id);
     if (found.length === 0) {
-      throw new UsageError(`no function '${id}' in ${paths.join(', ')}${all.length > 0 ? ` (functions: ${all.map((f) => f.logicalId).join(', ')})` : ''}`);
+      throw new UsageError(`no ${what} '${id}' in ${paths.join(', ')}${all.length > 0 ? ` (${what === 'function' ? 'functions' : 'names'}: ${all.map((f) => f.logicalId).join(', ')})` : ''}`);
     }
     if (found.length > 1) throw new UsageError(`'${id}' is in several templates (${found.map((f) => f.templatePath).join(', ')}); choose one with --template`);
     return found[0];

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors';
-import type { FunctionSpec } from '../model/types';
+import type { FunctionSpec, LayerSpec } from '../model/types';
 import type { BuilderId, BuildUnit, NotBuiltKind } from './types';
 
 export type BuildPlan =
@@ -45,6 +45,7 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
   }
   if (isFile(fn.codeUri)) return { kind: 'skip', builder: 'none', reason: 'its CodeUri is a prebuilt archive: it is used as it is' };
   const unit: BuildUnit = {
+    kind: 'function',
     logicalId: fn.logicalId,
     templatePath: fn.templatePath,
     codeDir: fn.codeUri,
@@ -53,6 +54,7 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
     handler: fn.handler,
     method: fn.build?.method,
     properties: fn.build?.properties ?? {},
+    subdir: '',
   };
   const runtimeFamily = fn.runtime === undefined ? undefined : familyOf(fn.runtime);
   if (fn.runtime !== undefined && !runtimeFamily) {
@@ -78,14 +80,62 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
   return { kind: 'build', builder: byFamily(fn, runtimeFamily, unit), unit };
 }
 
+/** What can be built: a function, or a layer with a BuildMethod. */
+export type Buildable = FunctionSpec | LayerSpec;
+
+export function isLayer(spec: Buildable): spec is LayerSpec {
+  return 'resourceType' in spec && (spec.resourceType === 'AWS::Serverless::LayerVersion' || spec.resourceType === 'AWS::Lambda::LayerVersion');
+}
+
+/** planBuild for a function, planLayerBuild for a layer. */
+export function planFor(spec: Buildable): BuildPlan {
+  return isLayer(spec) ? planLayerBuild(spec) : planBuild(spec);
+}
+
+/** Where each kind of layer build puts its output, as SAM lays layers out: the folder the runtime reads under /opt. */
+const LAYER_FOLDERS: Partial<Record<Family, string>> = { python: 'python', nodejs: 'nodejs' };
+
+/**
+ * How a layer is built, the way `sam build` builds one: only with Metadata.BuildMethod (a runtime
+ * name or makefile; without one its ContentUri is used as it is), for Metadata.BuildArchitecture
+ * (x86_64 unless it says otherwise), into python/ or nodejs/ for those runtimes; a makefile target
+ * lays out the whole layer itself.
+ */
+export function planLayerBuild(layer: LayerSpec): BuildPlan {
+  const method = layer.build?.method;
+  if (!layer.contentUri) return { kind: 'skip', builder: 'none', reason: layer.s3Content ? 'its content is an S3 object: nothing to build' : 'no ContentUri: nothing to build' };
+  if (method === undefined) return { kind: 'skip', builder: 'none', reason: 'no Metadata.BuildMethod: its ContentUri folder is the layer as it is' };
+  if (isFile(layer.contentUri)) return { kind: 'skip', builder: 'none', reason: 'its ContentUri is a prebuilt archive: it is used as it is' };
+  const architecture = layer.build?.architecture ?? 'x86_64';
+  if (layer.compatibleArchitectures.length > 0 && !layer.compatibleArchitectures.includes(architecture)) {
+    throw new UserError(
+      `Layer ${layer.logicalId} is built for ${architecture}${layer.build?.architecture ? '' : ' (the default when Metadata.BuildArchitecture is not set)'}, which its CompatibleArchitectures (${layer.compatibleArchitectures.join(', ')}) does not list.`,
+      `Set Metadata.BuildArchitecture to one of ${layer.compatibleArchitectures.join(', ')}.`,
+      'build-unsupported',
+    );
+  }
+  const base = { kind: 'layer' as const, logicalId: layer.logicalId, templatePath: layer.templatePath, codeDir: layer.contentUri, architecture, method, properties: layer.build?.properties ?? {} };
+  if (method === 'makefile') return { kind: 'build', builder: 'makefile', unit: { ...base, subdir: '' } };
+  const family = familyOf(method);
+  const subdir = family ? LAYER_FOLDERS[family] : undefined;
+  if (!family || subdir === undefined) {
+    throw new UserError(
+      `Layer ${layer.logicalId}: Lambda Workbench does not build layers with BuildMethod '${method}'${family ? ' yet' : ''}.`,
+      `Use a python3.x or nodejsN.x runtime name, or makefile${family ? ', or build it with `sam build` for now' : ''}.`,
+      'build-unsupported',
+    );
+  }
+  return { kind: 'build', builder: family === 'python' ? 'python-pip' : 'nodejs-npm', unit: { ...base, runtime: method, subdir } };
+}
+
 /**
  * Whether a builder makes the function's artifact (what runs and deploys is then the artifact,
  * not the code folder). False for esbuild, images, inline code and archives, and for runtimes
  * nothing here builds (those run and deploy their folder as it is, as sizes measure it).
  */
-export function isBuilt(fn: FunctionSpec): boolean {
+export function isBuilt(spec: Buildable): boolean {
   try {
-    return planBuild(fn).kind === 'build';
+    return planFor(spec).kind === 'build';
   } catch (err) {
     if (err instanceof UserError) return false;
     throw err;

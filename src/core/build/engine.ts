@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError, UserError } from '../errors';
 import { functionKey } from '../model/key';
-import type { FunctionSpec } from '../model/types';
 import { BUILDERS } from './builders';
-import { planBuild } from './choose';
+import { type Buildable, isLayer, planFor } from './choose';
 import { DependencyCache } from './depsCache';
 import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
@@ -29,7 +29,7 @@ export interface BuildEngineOptions {
   /** Where build output goes when a run gives no onLog of its own (the log of the shell). */
   onLog?: (line: string) => void;
   /** Told after each build that put a new artifact in place, so what shows its size can re-measure. */
-  onBuilt?: (fn: FunctionSpec, build: FunctionBuild) => void;
+  onBuilt?: (spec: Buildable, build: FunctionBuild) => void;
 }
 
 export interface BuildRunOptions {
@@ -50,7 +50,7 @@ export interface BuildStatusReport {
 }
 
 /** What a function's artifact would hold, known without building it (see BuildEngine.preview). */
-export type BuildPreview = { builder: BuilderId; codeDir: string } & ({ kind: 'dependencies'; dependencies: DependencyPreview } | { kind: 'opaque'; reason: string });
+export type BuildPreview = { builder: BuilderId; codeDir: string; /** Where in the artifact the build's output goes (a layer's python/ or nodejs/); '' for functions. */ subdir: string } & ({ kind: 'dependencies'; dependencies: DependencyPreview } | { kind: 'opaque'; reason: string });
 
 /**
  * Turns functions into artifact folders, the way `sam build` would, skipping those whose inputs
@@ -76,8 +76,8 @@ export class BuildEngine {
     return this.opts.trusted?.() ?? true;
   }
 
-  /** Builds one function; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
-  build(fn: FunctionSpec, run: BuildRunOptions = {}): Promise<FunctionBuild> {
+  /** Builds one function or layer; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
+  build(fn: Buildable, run: BuildRunOptions = {}): Promise<FunctionBuild> {
     const id = functionKey(fn);
     const started = this.running.get(id);
     if (started) return started;
@@ -87,7 +87,7 @@ export class BuildEngine {
   }
 
   /** Builds each function in turn; failures are results (status 'failed'), not exceptions. */
-  async buildAll(fns: readonly FunctionSpec[], run: BuildRunOptions = {}): Promise<FunctionBuild[]> {
+  async buildAll(fns: readonly Buildable[], run: BuildRunOptions = {}): Promise<FunctionBuild[]> {
     const results: FunctionBuild[] = [];
     for (const fn of fns) {
       const started = performance.now();
@@ -111,8 +111,8 @@ export class BuildEngine {
     return results;
   }
 
-  async status(fn: FunctionSpec): Promise<BuildStatusReport> {
-    const plan = planBuild(fn);
+  async status(fn: Buildable): Promise<BuildStatusReport> {
+    const plan = planFor(fn);
     if (plan.kind === 'skip') return { builder: plan.builder, artifactDir: null, upToDate: true };
     const dir = artifactDir(fn.templatePath, fn.logicalId);
     if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false };
@@ -125,20 +125,20 @@ export class BuildEngine {
    * dependency cache, without running anything: what a size estimate is made of. Null for
    * functions nothing is built for (esbuild, images, inline code, archives).
    */
-  async preview(fn: FunctionSpec): Promise<BuildPreview | null> {
-    const plan = planBuild(fn);
+  async preview(fn: Buildable): Promise<BuildPreview | null> {
+    const plan = planFor(fn);
     if (plan.kind === 'skip') return null;
-    const base = { builder: plan.builder, codeDir: plan.unit.codeDir };
+    const base = { builder: plan.builder, codeDir: plan.unit.codeDir, subdir: plan.unit.subdir };
     const builder = BUILDERS[plan.builder];
     if (!builder.preview) return { ...base, kind: 'opaque', reason: `${plan.builder} compiles or assembles the artifact, so the sources say nothing of its size` };
     return { ...base, kind: 'dependencies', dependencies: await builder.preview(plan.unit, this.settings, this.deps) };
   }
 
-  private async buildNow(fn: FunctionSpec, run: BuildRunOptions): Promise<FunctionBuild> {
+  private async buildNow(fn: Buildable, run: BuildRunOptions): Promise<FunctionBuild> {
     const started = performance.now();
     const log = run.onLog ?? this.opts.onLog ?? ((): void => undefined);
-    const base = { logicalId: fn.logicalId, templatePath: fn.templatePath };
-    const plan = planBuild(fn);
+    const base = { logicalId: fn.logicalId, templatePath: fn.templatePath, ...(isLayer(fn) ? { kind: 'layer' as const } : {}) };
+    const plan = planFor(fn);
     if (plan.kind === 'skip') {
       return { ...base, builder: plan.builder, artifactDir: null, cached: false, durationMs: Math.round(performance.now() - started), status: 'skipped', reason: plan.reason };
     }
@@ -151,10 +151,14 @@ export class BuildEngine {
     }
     if (!this.trusted) throw untrustedBuild(fn);
     throwIfCancelled(run.token, 'the build');
-    log(`Building ${fn.logicalId} (${builder.id}, ${fn.runtime ?? plan.unit.method}, ${fn.architecture}) from ${plan.unit.codeDir}`);
+    const { unit } = plan;
+    log(`Building ${unit.kind === 'layer' ? 'layer ' : ''}${fn.logicalId} (${builder.id}, ${unit.runtime ?? unit.method}, ${unit.architecture}) from ${unit.codeDir}`);
     const work = await startWork(fn.templatePath, fn.logicalId);
     try {
-      await builder.build({ unit: plan.unit, staging: work.staging, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, log });
+      // A layer's python/ or nodejs/: the builder fills it as it would fill a function's artifact.
+      const staging = unit.subdir ? join(work.staging, unit.subdir) : work.staging;
+      if (unit.subdir) await fs.mkdir(staging, { recursive: true });
+      await builder.build({ unit, staging, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, log });
       throwIfCancelled(run.token, 'the build');
       // No state while the folder changes: a crash in between reads as "not built", never as up to date.
       await removeState(statePath);
@@ -172,7 +176,7 @@ export class BuildEngine {
 }
 
 /** Building runs the project's own code (install scripts, Makefiles): never in a workspace nobody trusted. */
-function untrustedBuild(fn: FunctionSpec): UserError {
+function untrustedBuild(fn: Buildable): UserError {
   return new UserError(
     `${fn.logicalId} needs a build (its artifact is missing or out of date), and this workspace is not trusted: building runs the project's own code (pip and npm install scripts, make).`,
     'Trust the workspace (Manage Workspace Trust) to build it; until then its size is an estimate and it cannot be run or deployed.',
@@ -181,9 +185,9 @@ function untrustedBuild(fn: FunctionSpec): UserError {
 }
 
 /** The builder a function would get, for reporting a failure (planBuild itself may be what failed). */
-function builderOf(fn: FunctionSpec): BuilderId | NotBuiltKind {
+function builderOf(fn: Buildable): BuilderId | NotBuiltKind {
   try {
-    return planBuild(fn).builder;
+    return planFor(fn).builder;
   } catch {
     return 'none';
   }

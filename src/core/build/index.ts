@@ -2,7 +2,7 @@
 export { BUILDERS } from './builders';
 export { noWheelError, pythonVersion, wheelPlatforms } from './builders/pip';
 export { readRequirements, type Requirements } from './builders/requirements';
-export { type BuildPlan, isBuilt, planBuild } from './choose';
+export { type Buildable, type BuildPlan, isBuilt, isLayer, planBuild, planFor, planLayerBuild } from './choose';
 export { type CachedDependencies, DependencyCache } from './depsCache';
 export { ELF_MACHINE, elfMachine, elfMachineOf, machineArchitecture } from './elf';
 export { BuildEngine, type BuildEngineOptions, type BuildPreview, type BuildRunOptions, type BuildStatusReport } from './engine';

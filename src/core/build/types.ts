@@ -9,8 +9,9 @@ export type BuilderId = 'python-pip' | 'nodejs-npm' | 'go-modules' | 'makefile' 
 /** What a function with nothing for us to build is made of instead (its artifact is produced elsewhere). */
 export type NotBuiltKind = 'esbuild' | 'image' | 'none';
 
-/** What one build works on: a function reduced to what builders read (a layer will map onto it too). */
+/** What one build works on: a function or a layer, reduced to what builders read. */
 export interface BuildUnit {
+  kind: 'function' | 'layer';
   logicalId: string;
   templatePath: string;
   /** Absolute path of the code folder. */
@@ -22,6 +23,11 @@ export interface BuildUnit {
   method?: string;
   /** Metadata.BuildProperties as written. */
   properties: Record<string, unknown>;
+  /**
+   * Where in the artifact the builder's output goes: '' for functions; for layers, the folder the
+   * runtime looks in under /opt (python, nodejs), as SAM lays layers out.
+   */
+  subdir: string;
 }
 
 /**
@@ -37,6 +43,13 @@ export interface BuildSettings {
   mavenArgs?: readonly string[];
   /** Extra environment for every toolchain the build runs (GOPROXY, GOFLAGS, GOMODCACHE, PIP_*, npm_config_*...). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The image each runtime runs in locally when not AWS's (lambdaWorkbench.local.images): a Python
+   * package with no wheel for Lambda, and no pure-Python source, is built inside it.
+   */
+  images?: Readonly<Record<string, string>>;
+  /** The Docker engine for builds inside an image (lambdaWorkbench.docker.host); unset: found as the docker CLI finds it. */
+  dockerHost?: string;
 }
 
 /** What a builder gets to do its work. */
@@ -97,9 +110,11 @@ export interface DependencyPreview {
 
 export type BuildStatus = 'built' | 'cached' | 'skipped' | 'failed';
 
-/** The outcome of building one function. */
+/** The outcome of building one function (or layer: kind says which). */
 export interface FunctionBuild {
   logicalId: string;
+  /** Present for layers. */
+  kind?: 'layer';
   templatePath: string;
   builder: BuilderId | NotBuiltKind;
   /** The artifact folder; null when there is none (skipped, or failed before its first success). */

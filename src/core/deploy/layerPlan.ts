@@ -1,5 +1,6 @@
 import type { LayerVersionsListItem } from '@aws-sdk/client-lambda';
-import type { CancellationTokenLike } from '../cancel';
+import { isBuilt } from '../build/choose';
+import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError } from '../errors';
 import type { LayerSpec } from '../model/types';
 import { needsBucketRefusal, uploadRoute } from './budget';
@@ -73,6 +74,17 @@ export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: st
     );
   }
   const target = { kind: 'layer' as const, logicalId: layer.logicalId, name: layerName };
+  if (ctx.builds && isBuilt(layer)) {
+    // A layer with a BuildMethod goes up as its artifact: built now when it is missing or out of date.
+    onProgress?.({ target, step: 'build', phase: 'start' });
+    try {
+      const built = await ctx.builds.build(layer, { token });
+      onProgress?.({ target, step: 'build', phase: 'done', message: built.cached ? 'up to date' : `built in ${built.durationMs} ms` });
+    } catch (err) {
+      throwIfCancelled(token, `planning layer ${layerName}`);
+      return refused(layer, layerName, `Building layer ${layer.logicalId} failed: ${describeError(err)}`);
+    }
+  }
   onProgress?.({ target, step: 'package', phase: 'start' });
   let artifact;
   try {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { isBuilt } from '../build/choose';
 import type { BuildEngine } from '../build/engine';
-import { buildForLocalRun, type EsbuildLoader } from '../bundle';
+import { buildForLocalRun, type EsbuildLoader } from '../build/esbuild';
 import type { CancellationTokenLike } from '../cancel';
 import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';

@@ -80,14 +80,24 @@ export function nodeOptionsForDebug(existing: string | undefined, address: strin
   return [own, `--inspect-brk=${address}`].filter(Boolean).join(' ');
 }
 
+/** Where the runner mounts the sitecustomize below, put first on PYTHONPATH. */
+export const DEBUGPY_SITE_DIR = '/var/lambda-workbench-debug';
+
 /**
  * Python's sitecustomize runs before any other module of the interpreter, whichever way the image's
  * bootstrap starts it: it opens debugpy and waits for the editor before the runtime loads the handler.
+ * It then takes its own folder off PYTHONPATH again: AWS's bootstrap puts the layers (/opt/python)
+ * on the module path only when PYTHONPATH is unset, so a function that sets none must not seem to.
  */
 export function debugpySiteCustomize(port: number, host: string): string {
   return [
     '# Written by Lambda Workbench for Debug Locally: waits for the debugger before the runtime starts.',
     'import os, sys',
+    `_own = [p for p in os.environ.get('PYTHONPATH', '').split(':') if p and p != '${DEBUGPY_SITE_DIR}']`,
+    'if _own:',
+    "    os.environ['PYTHONPATH'] = ':'.join(_own)",
+    'else:',
+    "    os.environ.pop('PYTHONPATH', None)",
     "if os.environ.get('LAMBDA_WORKBENCH_DEBUG') == '1':",
     "    os.environ['LAMBDA_WORKBENCH_DEBUG'] = '0'",
     '    import debugpy',

@@ -5,6 +5,8 @@ import { LIMITS } from '../limits';
 export interface LambdaError {
   errorType: string;
   errorMessage: string;
+  /** Python's runtime posts the request id with its errors, and Lambda returns it to the caller. */
+  requestId?: string;
   /** Node runtimes post `trace`, others `stackTrace`; kept as posted. */
   trace?: string[];
   stackTrace?: string[];
@@ -113,6 +115,7 @@ export function parseRuntimeError(body: Buffer, headerType: string | undefined):
     errorType: typeof p.errorType === 'string' && p.errorType ? clip(p.errorType, ERROR_TYPE_CHARS) : fallbackType,
     errorMessage: typeof p.errorMessage === 'string' ? p.errorMessage : p.errorMessage === undefined ? '' : JSON.stringify(p.errorMessage),
   };
+  if (typeof p.requestId === 'string') error.requestId = clip(p.requestId, ERROR_TYPE_CHARS);
   if (Array.isArray(p.trace)) error.trace = traceLines(p.trace);
   if (Array.isArray(p.stackTrace)) error.stackTrace = traceLines(p.stackTrace);
   return error;

@@ -1,15 +1,20 @@
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBuilt } from '../build/choose';
+import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import type { FunctionSpec } from '../model/types';
 import { fingerprint } from './fingerprint';
 import type { LayerCache } from './layerCache';
 
-/** The content folders of a function's layers, in template order, and what could not be used. */
+/**
+ * The content folders of a function's layers, in template order, and what could not be used. A
+ * template layer with a BuildMethod is its artifact, built first when it is out of date.
+ */
 export async function layerFolders(
   fn: Pick<FunctionSpec, 'logicalId' | 'layers'>,
-  cache: LayerCache,
+  sources: { cache: LayerCache; builds?: Pick<BuildEngine, 'build'> },
   token?: CancellationTokenLike,
 ): Promise<{ folders: string[]; warnings: string[] }> {
   const folders: string[] = [];
@@ -27,9 +32,10 @@ export async function layerFolders(
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         throw new UserError(`The layer ${ref.logicalId}'s folder ${dir} does not exist.`, 'Fix ContentUri in the template, or build the layer first.', 'layer-missing-folder');
       }
-      folders.push(dir);
+      const built = sources.builds && isBuilt(ref.layer) ? await sources.builds.build(ref.layer, { token }) : undefined;
+      folders.push(built?.artifactDir ?? dir);
     } else if (ref.kind === 'arn') {
-      folders.push(await cache.folderFor(ref.arn, token));
+      folders.push(await sources.cache.folderFor(ref.arn, token));
     } else {
       const expr = typeof ref.expression === 'string' ? ref.expression : `!${ref.expression.fn} ${JSON.stringify(ref.expression.args)}`;
       warnings.push(`The layer ${expr} of ${fn.logicalId} cannot be resolved locally and is left out of /opt.`);
@@ -45,10 +51,10 @@ export async function layerFolders(
  * would collide as soon as two layers share a folder (every Node layer has nodejs/), and copying
  * would cost time and space on every change, while linking costs one directory walk.
  */
-export function optFolder(folders: string[], mergeRoot: string): string | undefined {
+export async function optFolder(folders: string[], mergeRoot: string): Promise<string | undefined> {
   if (folders.length === 0) return undefined;
   if (folders.length === 1) return folders[0];
-  const key = fingerprint({ folders, values: folders });
+  const key = await fingerprint({ folders, values: folders });
   const target = join(mergeRoot, key);
   if (existsSync(target)) return target;
   mkdirSync(mergeRoot, { recursive: true });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
@@ -51,6 +52,8 @@ export interface PrepareContext {
   cacheDir: string;
   images: Readonly<Record<string, string>>;
   layers: LayerCache;
+  /** Builds template layers with a BuildMethod: /opt gets their artifacts, as deploy uploads them. */
+  builds?: Pick<BuildEngine, 'build'>;
   region: string;
   credentials?: AwsCredentials;
   /** Extra values that make containers different (network mode, CPU mode). */
@@ -83,7 +86,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     let built = false;
     let folders: string[] = [];
     if (fn.image) {
-      const contextFingerprint = fingerprint({ folders: [fn.image.dockerContext], values: fn.image });
+      const contextFingerprint = await fingerprint({ folders: [fn.image.dockerContext], values: fn.image });
       let cached = ctx.builtImages.get(key);
       if (!cached || cached.contextFingerprint !== contextFingerprint) {
         const imageId = await buildFunctionImage(ctx.docker, fn, { onProgress: opts.onProgress, onOutput: opts.onBuildOutput, token: opts.token });
@@ -105,7 +108,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     const envInputs: EnvironmentInputs = { functionName, memoryMb, region: ctx.region, template: fn.environment, overrides, credentials: ctx.credentials };
     return {
       key,
-      fingerprint: fingerprint({ folders, values: { image, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt } }),
+      fingerprint: await fingerprint({ folders, values: { image, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt } }),
       image,
       built,
       binds: [],
@@ -121,9 +124,9 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   }
   const image = { ...imageForRuntime(fn.runtime, ctx.images), runtime: fn.runtime };
   const codeDir = codeFolder(ctx, fn, opts.codeDir);
-  const layers = await layerFolders(fn, ctx.layers, opts.token);
+  const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);
-  const opt = optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
+  const opt = await optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
   const binds = [`${codeDir}:/var/task:ro`];
   if (opt) binds.push(`${opt}:/opt:ro`);
   const envInputs: EnvironmentInputs = {
@@ -139,7 +142,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   const folders = opts.codeVersion !== undefined ? [] : [codeDir, ...layers.folders];
   return {
     key,
-    fingerprint: fingerprint({
+    fingerprint: await fingerprint({
       folders,
       values: { codeVersion: opts.codeVersion, image, binds, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
     }),

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { BuildEngine } from '../build/engine';
-import type { EsbuildLoader } from '../bundle';
+import type { EsbuildLoader } from '../build/esbuild';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { engineIsLocal } from '../docker/locality';
@@ -14,7 +14,7 @@ import { codeForRun, type RunCode } from './code';
 import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
-import { checkDebugpy, DEBUG_PORTS, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
+import { checkDebugpy, DEBUG_PORTS, DEBUGPY_SITE_DIR, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
@@ -271,6 +271,7 @@ export class LocalRunner {
         cacheDir: this.opts.cacheDir,
         images: this.opts.images ?? {},
         layers: this.layers,
+        builds: this.opts.builds,
         region: this.region,
         credentials: this.opts.credentials,
         salt: { network: this.opts.network ?? 'bridge', cpu: this.opts.cpu ?? 'host' },
@@ -398,8 +399,8 @@ export class LocalRunner {
         const dir = join(this.opts.cacheDir, 'debugpy', String(debugPort));
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, 'sitecustomize.py'), debugpySiteCustomize(debugPort, plan.networkMode === 'host' ? '127.0.0.1' : '0.0.0.0'));
-        binds.push(`${dir}:/var/lambda-workbench-debug:ro`);
-        env.PYTHONPATH = ['/var/lambda-workbench-debug', env.PYTHONPATH].filter(Boolean).join(':');
+        binds.push(`${dir}:${DEBUGPY_SITE_DIR}:ro`);
+        env.PYTHONPATH = [DEBUGPY_SITE_DIR, env.PYTHONPATH].filter(Boolean).join(':');
         env.LAMBDA_WORKBENCH_DEBUG = '1';
       }
     }

@@ -36,6 +36,10 @@ export function readLayer(ctx: TemplateContext, res: ResourceEntry & { type: Lay
   if (basics.condition) layer.condition = basics.condition;
   const build = readBuildMetadata(basics.metadata);
   if (build) layer.build = build;
+  const buildArchitecture = basics.metadata.BuildArchitecture;
+  if (buildArchitecture !== undefined && buildArchitecture !== 'x86_64' && buildArchitecture !== 'arm64') {
+    report(ctx, 'error', 'invalid-architecture', `Metadata.BuildArchitecture of ${res.logicalId} is ${describeValue(buildArchitecture)}: use x86_64 or arm64.`, basics.ranges.logicalId);
+  }
 
   const sam = res.type === 'AWS::Serverless::LayerVersion';
   const contentName = sam ? 'ContentUri' : 'Content';

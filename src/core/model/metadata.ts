@@ -12,6 +12,8 @@ export function readBuildMetadata(metadata: Metadata): BuildMetadata | undefined
   const properties = asRecord(metadata.BuildProperties);
   if (method === 'esbuild') build.esbuild = readEsbuildProperties(properties);
   if (Object.keys(properties).length > 0) build.properties = properties;
+  const architecture = metadata.BuildArchitecture;
+  if (architecture === 'x86_64' || architecture === 'arm64') build.architecture = architecture;
   return build;
 }
 

@@ -47,6 +47,8 @@ export interface BuildMetadata {
   esbuild?: EsbuildProperties;
   /** Metadata.BuildProperties as written (UseNpmCi, TrimGoPath...), for any builder; absent when empty. */
   properties?: Record<string, unknown>;
+  /** Metadata.BuildArchitecture: the CPU a layer is built for (SAM's default is x86_64). */
+  architecture?: Architecture;
 }
 
 export interface ImageMetadata {

@@ -30,6 +30,25 @@ export const DEFAULT_SETTINGS: Settings = {
   serve: { port: DEFAULT_SERVE_PORT, warmContainers: 0, concurrency: DEFAULT_CONCURRENCY },
 };
 
+/**
+ * The settings an untrusted workspace may not choose (the manifest's
+ * capabilities.untrustedWorkspaces.restrictedConfigurations, without the lambdaWorkbench. prefix):
+ * they decide which engine receives the code, env files and registry logins, what image runs it,
+ * which file's secrets go into a container, which credentials are used, and where AWS calls and
+ * staged code go. Until the workspace is trusted only the user's own values count. (The build
+ * arguments are machine settings, which no workspace can set at all.)
+ */
+export const RESTRICTED_SETTINGS: readonly string[] = [
+  'aws.profile',
+  'aws.endpointUrl',
+  'local.images',
+  'local.passAwsCredentials',
+  'local.envFile',
+  'local.runtimeApiAddress',
+  'docker.host',
+  'deploy.s3Bucket',
+];
+
 /** How messages name where a value came from: a setting in the editor, a flag in the CLI. */
 export interface SettingSources {
   dockerHost: string;
@@ -55,9 +74,19 @@ export function sessionOptions(s: Pick<Settings, 'aws'>): AwsSessionOptions {
   };
 }
 
-/** What builds are told by the settings (they are inputs of every build: a change rebuilds). */
-export function buildSettings(s: Pick<Settings, 'build'>): BuildSettings {
-  return { pipArgs: [...s.build.pipArgs], npmArgs: [...s.build.npmArgs], mavenArgs: [...s.build.mavenArgs] };
+/**
+ * What builds are told by the settings (they are inputs of every build: a change rebuilds). The
+ * images of local runs and the engine too: a package with no wheel for Lambda is built in its
+ * function's image.
+ */
+export function buildSettings(s: Pick<Settings, 'build' | 'local' | 'docker'>): BuildSettings {
+  return {
+    pipArgs: [...s.build.pipArgs],
+    npmArgs: [...s.build.npmArgs],
+    mavenArgs: [...s.build.mavenArgs],
+    images: { ...s.local.images },
+    ...(s.docker.host ? { dockerHost: s.docker.host } : {}),
+  };
 }
 
 /** The Docker engine the settings choose, named in messages the way the shell names it. */

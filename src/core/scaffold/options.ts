@@ -6,7 +6,7 @@ import type { Architecture } from '../model/types';
  * CLI's `new` list exactly these, and validation names them when it refuses a value.
  */
 
-export type RuntimeId = 'nodejs22.x' | 'nodejs20.x' | 'python3.13' | 'python3.12' | 'provided.al2023';
+export type RuntimeId = 'nodejs24.x' | 'nodejs22.x' | 'python3.13' | 'python3.12' | 'provided.al2023';
 /** `rust` is part of the CLI's contract but not offered: provided.al2023 functions are written in Go. */
 export type LanguageId = 'ts' | 'js' | 'python' | 'go' | 'rust';
 export type PackageTypeId = 'zip' | 'image';
@@ -64,7 +64,17 @@ export interface EventSourceOption {
   sampleType: SampleEventType;
 }
 
+// Lambda's current runtimes only: a deprecated one (nodejs20.x since April 2026) is not offered for
+// new functions, and cfn-lint warns about it in the template (W2531).
 export const RUNTIMES: readonly RuntimeOption[] = [
+  {
+    id: 'nodejs24.x',
+    label: 'Node.js 24',
+    family: 'node',
+    languages: ['ts', 'js'],
+    baseImage: 'public.ecr.aws/lambda/nodejs:24',
+    esbuildTarget: 'node24',
+  },
   {
     id: 'nodejs22.x',
     label: 'Node.js 22',
@@ -72,14 +82,6 @@ export const RUNTIMES: readonly RuntimeOption[] = [
     languages: ['ts', 'js'],
     baseImage: 'public.ecr.aws/lambda/nodejs:22',
     esbuildTarget: 'node22',
-  },
-  {
-    id: 'nodejs20.x',
-    label: 'Node.js 20',
-    family: 'node',
-    languages: ['ts', 'js'],
-    baseImage: 'public.ecr.aws/lambda/nodejs:20',
-    esbuildTarget: 'node20',
   },
   { id: 'python3.13', label: 'Python 3.13', family: 'python', languages: ['python'], baseImage: 'public.ecr.aws/lambda/python:3.13' },
   { id: 'python3.12', label: 'Python 3.12', family: 'python', languages: ['python'], baseImage: 'public.ecr.aws/lambda/python:3.12' },

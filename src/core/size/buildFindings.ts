@@ -33,3 +33,20 @@ export function buildStateFindings(x: FindingInput, out: Finding[]): void {
     ),
   );
 }
+
+/** A template layer with a BuildMethod that is not built counts toward the function as an estimate: what it leaves out is said too. */
+export function layerBuildFindings(x: FindingInput, out: Finding[]): void {
+  for (const layer of x.layers) {
+    const uncounted = layer.uncounted ?? [];
+    if (!layer.estimate || uncounted.length === 0) continue;
+    const n = uncounted.length;
+    out.push(
+      finding(
+        'dependencies-not-counted',
+        'warning',
+        `Layer ${layer.name} has not been built (or its build is out of date): ${n} declared ${n === 1 ? 'dependency is' : 'dependencies are'} not counted in the size with layers: ${list(uncounted)}.`,
+        `Build it (Lambda: Build All, or \`lambda-workbench build ${layer.name}\`) to measure the layer Lambda gets.`,
+      ),
+    );
+  }
+}

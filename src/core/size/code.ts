@@ -2,9 +2,8 @@
 // date; else an estimate of it from the sources and the manifest (a function is measured before
 // anyone builds it); or, for a runtime nothing here builds, the code folder as it is. The size
 // report and deploy both go through this choice, so they never disagree about the bytes.
-import { type BuildEngine, type BuildPreview, planBuild } from '../build';
+import { type Buildable, type BuildEngine, type BuildPreview, planFor } from '../build';
 import { UserError } from '../errors';
-import type { FunctionSpec } from '../model/types';
 import type { FunctionBuildState } from './types';
 
 /** What sizes and deploys ask of builds: where artifacts stand, and what one would hold. */
@@ -18,25 +17,31 @@ export type CodeChoice =
   /** Not built, or built from older inputs: estimated from what the build would take in. */
   | { kind: 'estimate'; preview: BuildPreview; state: FunctionBuildState };
 
-/** Chooses for a function with a local code folder (not esbuild, not an archive); without builds, the folder. */
-export async function chooseCode(fn: FunctionSpec, builds: ArtifactSource | undefined): Promise<CodeChoice> {
+/**
+ * Chooses for a function with a local code folder (not esbuild, not an archive), or a layer with a
+ * local ContentUri; without builds, the folder.
+ */
+export async function chooseCode(spec: Buildable, builds: ArtifactSource | undefined): Promise<CodeChoice> {
   if (!builds) return { kind: 'folder' };
+  let sourceDir: string;
   try {
-    if (planBuild(fn).kind === 'skip') return { kind: 'folder' };
+    const plan = planFor(spec);
+    if (plan.kind === 'skip') return { kind: 'folder' };
+    sourceDir = plan.unit.codeDir;
   } catch (err) {
     if (err instanceof UserError) return { kind: 'folder', notBuildable: err.message };
     throw err;
   }
-  const status = await builds.status(fn);
-  const state: FunctionBuildState = { builder: status.builder, artifactDir: status.artifactDir, upToDate: status.upToDate, sourceDir: fn.codeUri as string, uncounted: [] };
+  const status = await builds.status(spec);
+  const state: FunctionBuildState = { builder: status.builder, artifactDir: status.artifactDir, upToDate: status.upToDate, sourceDir, uncounted: [] };
   if (status.upToDate && status.artifactDir) return { kind: 'artifact', dir: status.artifactDir, state };
-  const preview = await builds.preview(fn);
+  const preview = await builds.preview(spec);
   if (!preview) return { kind: 'folder' };
   return { kind: 'estimate', preview, state: { ...state, ...(builds.trusted ? {} : { untrusted: true }) } };
 }
 
 /** The refusal to package an estimate: deploy and `package` upload built artifacts only. */
-export function notBuiltError(fn: FunctionSpec, state: FunctionBuildState): UserError {
+export function notBuiltError(fn: Buildable, state: FunctionBuildState): UserError {
   const what = state.artifactDir ? 'its build is out of date (its sources, manifest or settings changed since)' : 'it has not been built';
   return new UserError(
     `${fn.logicalId} cannot be packaged: ${what}, and its source folder is not what Lambda runs (${state.builder} puts its dependencies in the artifact).`,

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleFunction, type EsbuildLoader } from '../bundle';
+import { bundleFunction, type EsbuildLoader } from '../build/esbuild';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
@@ -112,15 +112,51 @@ export class SizeEngine {
     return out;
   }
 
-  /** A layer defined in a template: its content folder measured like a function's. */
+  /**
+   * A layer defined in a template: its content folder measured like a function's, or, for a layer
+   * with a BuildMethod, its built artifact (an estimate until it is built, as for functions).
+   */
   async measureLayer(layer: LayerSpec, opts: MeasureOptions = {}): Promise<LayerSize> {
+    const base = { name: layer.logicalId, ref: 'local' as const };
     if (!layer.contentUri) {
-      return { name: layer.logicalId, ref: 'local', unzippedBytes: null, zippedBytes: null, status: 'unknown', detail: layer.s3Content ? 'its content is on S3' : 'it has no ContentUri' };
+      return { ...base, unzippedBytes: null, zippedBytes: null, status: 'unknown', detail: layer.s3Content ? 'its content is on S3' : 'it has no ContentUri' };
     }
-    const root = canonical(layer.contentUri);
-    const m = await this.withLock(root, () => this.measureFolder(root, opts));
+    const choice: CodeChoice = layer.build ? await chooseCode(layer, this.builds) : { kind: 'folder' };
+    if (choice.kind === 'estimate') return this.estimateLayer(layer, choice, opts);
+    const root = canonical(choice.kind === 'artifact' ? choice.dir : layer.contentUri);
+    const excludes = choice.kind === 'artifact' ? await artifactExcludes(choice, opts) : opts.excludes;
+    const m = await this.withLock(root, () => this.measureFolder(root, { ...opts, excludes }));
     const plan = m.plan as ZipPlan;
-    return { name: layer.logicalId, ref: 'local', unzippedBytes: plan.unzippedBytes, zippedBytes: plan.bytes, status: 'measured', detail: `${layer.build ? 'the ContentUri folder as it is now (not built)' : 'its ContentUri folder'}` };
+    const detail =
+      choice.kind === 'artifact' ? `its built artifact (BuildMethod ${layer.build?.method})` : choice.notBuildable ? `its ContentUri folder as it is: ${choice.notBuildable}` : 'its ContentUri folder';
+    return { ...base, unzippedBytes: plan.unzippedBytes, zippedBytes: plan.bytes, status: 'measured', detail };
+  }
+
+  /** A layer not built yet: its sources and counted dependencies, laid out where the build puts them. */
+  private async estimateLayer(layer: LayerSpec, choice: Extract<CodeChoice, { kind: 'estimate' }>, opts: MeasureOptions): Promise<LayerSize> {
+    const { preview } = choice;
+    const base = { name: layer.logicalId, ref: 'local' as const, estimate: true };
+    if (preview.kind === 'opaque') {
+      return { ...base, unzippedBytes: null, zippedBytes: null, status: 'unknown', detail: `not built yet, and ${preview.reason}`, uncounted: [] };
+    }
+    const read = (dir: string, excludes: readonly string[]): Promise<FolderContents> => this.folders.read(canonical(dir), { excludes: [...excludes, ...(opts.excludes ?? [])], pool: this.pool, token: opts.token });
+    const pythonVersion = /^python(3\.\d+)$/.exec(layer.build?.method ?? '')?.[1];
+    const parts = await estimateParts(preview, read, pythonVersion, layer.build?.architecture ?? 'x86_64');
+    const prefix = preview.subdir ? `${preview.subdir}/` : '';
+    const plan = await planZip(
+      parts.inputs.map((i) => ({ ...i, name: prefix + i.name })),
+      { pool: this.pool, token: opts.token },
+    );
+    const counted = parts.countedFrom.length > 0 ? `, dependencies counted from ${parts.countedFrom.join(' and ')}` : '';
+    const missing = parts.uncounted.length > 0 ? `; not counted: ${parts.uncounted.join(', ')}` : '';
+    return {
+      ...base,
+      unzippedBytes: plan.unzippedBytes + parts.extra.unzippedBytes,
+      zippedBytes: plan.bytes + parts.extra.zippedBytes,
+      status: 'measured',
+      detail: `an estimate: not built yet (BuildMethod ${layer.build?.method}${choice.state.untrusted ? ', and builds are off in an untrusted workspace' : ''})${counted}${missing}`,
+      uncounted: parts.uncounted,
+    };
   }
 
   /**
@@ -164,9 +200,12 @@ export class SizeEngine {
    */
   async collectInputs(target: { kind: 'function'; spec: FunctionSpec } | { kind: 'layer'; spec: LayerSpec }, opts: MeasureOptions = {}): Promise<PackInput[]> {
     if (target.kind === 'layer') {
-      const root = target.spec.contentUri;
-      if (!root) throw new UserError(`Layer ${target.spec.logicalId} has no local ContentUri to package.`, 'Set ContentUri to the layer folder.');
-      return (await this.folders.read(root, { excludes: opts.excludes, pool: this.pool, token: opts.token })).inputs;
+      const layer = target.spec;
+      if (!layer.contentUri) throw new UserError(`Layer ${layer.logicalId} has no local ContentUri to package.`, 'Set ContentUri to the layer folder.');
+      const choice = layer.build ? await chooseCode(layer, this.builds) : ({ kind: 'folder' } as const);
+      if (choice.kind === 'estimate') throw notBuiltError(layer, choice.state);
+      if (choice.kind === 'artifact') return (await this.folders.read(canonical(choice.dir), { excludes: await artifactExcludes(choice, opts), pool: this.pool, token: opts.token })).inputs;
+      return (await this.folders.read(layer.contentUri, { excludes: opts.excludes, pool: this.pool, token: opts.token })).inputs;
     }
     const fn = target.spec;
     if (fn.packageType === 'Image') throw new UserError(`${fn.logicalId} is deployed as a container image, not a zip.`, 'Build it with docker; deploy pushes the image.');
@@ -260,13 +299,13 @@ export class SizeEngine {
     });
     const totalUnzippedBytes = unzippedBytes !== null && layersUnzippedBytes !== null ? unzippedBytes + layersUnzippedBytes : null;
     let status = zipStatus(zippedBytes, unzippedBytes, layersUnzippedBytes, fn.layers.length, warnAt);
-    // Never ok while what the build adds is not counted.
-    if ((m.build && m.build.uncounted.length > 0) || m.notBuildable) status = worst(status, 'warn');
+    // Never ok while what the build adds is not counted (the function's or a layer's build).
+    if ((m.build && m.build.uncounted.length > 0) || m.notBuildable || layers.some((l) => (l.uncounted?.length ?? 0) > 0)) status = worst(status, 'warn');
     return {
       ...base,
       source: m.source,
       codePath: m.codePath,
-      estimate: m.estimate !== undefined,
+      estimate: m.estimate !== undefined || layers.some((l) => l.estimate === true),
       ...(m.build ? { build: m.build } : {}),
       zippedBytes,
       unzippedBytes,

@@ -7,9 +7,9 @@ import { folderFindings } from './folderFindings';
 import { formatBytes, formatExact, formatPercent } from './format';
 import { IGNORE_FILE } from './ignore';
 import { CATEGORY_PATTERNS, type ReportCategory } from './rules';
-import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from './runtimes';
+import { isAwsSdkV3Package, nodeMajor, providedAwsSdk } from '../model/runtimes';
 import type { WalkResult } from './walk';
-import { buildStateFindings } from './buildFindings';
+import { buildStateFindings, layerBuildFindings } from './buildFindings';
 import { normalizeName } from './distributions';
 import type { Contributor, Finding, FindingCode, FixAction, FunctionBuildState, FunctionSize, LayerSize } from './types';
 
@@ -59,6 +59,7 @@ export function buildFindings(x: FindingInput): Finding[] {
   if (x.fn.packageType === 'Image') imageFindings(x, out);
   else {
     buildStateFindings(x, out);
+    layerBuildFindings(x, out);
     zipFindings(x, out);
   }
   dependencyFindings(x, out);

@@ -5,7 +5,7 @@ import { createReadStream, promises as fs, realpathSync, statSync } from 'node:f
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pythonVersion } from '../build';
-import type { BundleResult } from '../bundle';
+import type { BundleResult } from '../build/esbuild';
 import { LIMITS } from '../limits';
 import type { FunctionSpec } from '../model/types';
 import type { CompressionCache, PackInput, ZipPlan } from '../pack';

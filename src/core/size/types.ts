@@ -108,6 +108,10 @@ export interface LayerSize {
   status: 'measured' | 'unknown';
   /** Why it is unknown, or how it was found. */
   detail: string;
+  /** A template layer with a BuildMethod that is not built (or out of date): its size is an estimate. */
+  estimate?: boolean;
+  /** Of an estimate: declared dependencies counted nowhere. */
+  uncounted?: string[];
 }
 
 export interface ImageSize {

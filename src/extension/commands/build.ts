@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type Buildable, isLayer } from '../../core/build/choose';
 import type { FunctionBuild } from '../../core/build/types';
 import { UserError } from '../../core/errors';
 import type { FunctionSpec } from '../../core/model/types';
@@ -16,15 +17,20 @@ export async function buildFunction(wb: Workbench, store: ModelStore, services: 
   return build;
 }
 
-/** Lambda: Build All — every function of every template; each failure is reported, the others still build. */
+/**
+ * Lambda: Build All — every layer with a BuildMethod, then every function, of every template (as
+ * `sam build` does); each failure is reported, the others still build.
+ */
 export async function buildAll(wb: Workbench, store: ModelStore, services: CoreServices, sizes: SizeService): Promise<FunctionBuild[] | undefined> {
   await store.ready();
   const functions = store.functions();
-  if (functions.length === 0) {
+  const layers = store.layers().filter((l) => l.build);
+  if (functions.length + layers.length === 0) {
     void vscode.window.showInformationMessage('Nothing to build: no function in the workspace templates.');
     return undefined;
   }
-  const builds = await runBuilds(wb, services, sizes, functions, `Building ${functions.length} functions`, false);
+  const title = `Building ${count(functions.length, 'function')}${layers.length ? ` and ${count(layers.length, 'layer')}` : ''}`;
+  const builds = await runBuilds(wb, services, sizes, [...layers, ...functions], title, false);
   const failed = builds.filter((b) => b.status === 'failed');
   if (failed.length > 0) {
     const first = failed[0];
@@ -34,10 +40,16 @@ export async function buildAll(wb: Workbench, store: ModelStore, services: CoreS
       'build-failed',
     );
   }
-  const built = builds.filter((b) => b.status === 'built').length;
+  const built = builds.filter((b) => b.status === 'built');
   const cached = builds.filter((b) => b.status === 'cached').length;
-  void vscode.window.showInformationMessage(`Built ${built} function${built === 1 ? '' : 's'}${cached ? `; ${cached} already up to date` : ''}.`);
+  const builtLayers = built.filter((b) => b.kind === 'layer').length;
+  const what = `${count(built.length - builtLayers, 'function')}${builtLayers ? ` and ${count(builtLayers, 'layer')}` : ''}`;
+  void vscode.window.showInformationMessage(`Built ${what}${cached ? `; ${cached} already up to date` : ''}.`);
   return builds;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -45,7 +57,7 @@ export async function buildAll(wb: Workbench, store: ModelStore, services: CoreS
  * and the problems show the artifacts, not estimates. `single`: a failure is thrown (the error
  * boundary shows it); otherwise failures are results.
  */
-async function runBuilds(wb: Workbench, services: CoreServices, sizes: SizeService, fns: FunctionSpec[], title: string, single: boolean): Promise<FunctionBuild[]> {
+async function runBuilds(wb: Workbench, services: CoreServices, sizes: SizeService, fns: Buildable[], title: string, single: boolean): Promise<FunctionBuild[]> {
   const engine = await services.core.buildEngine();
   const builds = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const onLog = (line: string): void => {
@@ -55,7 +67,7 @@ async function runBuilds(wb: Workbench, services: CoreServices, sizes: SizeServi
     if (single) return [await engine.build(fns[0], { token, onLog })];
     return engine.buildAll(fns, { token, onLog });
   });
-  sizes.schedule(fns);
+  sizes.schedule(fns.filter((f): f is FunctionSpec => !isLayer(f)));
   await sizes.flush();
   return builds;
 }

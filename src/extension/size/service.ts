@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { functionKey as key } from '../../core/model/key';
+import { isLayer } from '../../core/build/choose';
+import { functionKey as key, usesLayer } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
 import type { Restarts } from '../../core/open';
 import type { FunctionSize } from '../../core/size';
@@ -35,8 +36,8 @@ export class SizeService implements vscode.Disposable {
       store.onDidChange(() => this.scheduleChanged()),
       store.onDidChangeCode((m) => this.schedule(m.functions)),
       services.onDidApplySettings((r) => this.settingsChanged(r)),
-      // A new artifact: the function is measured as built now.
-      services.onDidBuild(({ fn }) => this.schedule([fn])),
+      // A new artifact: the function (or every function using the layer) is measured as built now.
+      services.onDidBuild(({ spec }) => this.schedule(isLayer(spec) ? this.store.functions().filter((fn) => usesLayer(fn, spec)) : [spec])),
       // Estimates say builds are off while the workspace is untrusted: say it no more.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleAll()),
     );

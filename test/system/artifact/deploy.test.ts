@@ -74,10 +74,63 @@ describe('artifact (real pip, moto): deploy builds first and uploads the artifac
   });
 
   it('a function whose build fails is refused with the build\'s error, and nothing is uploaded', async () => {
+    // docopt is published only as source, but pure Python: it builds. A version that does not exist does not.
+    p.write('sdist/requirements.txt', 'docopt==0.6.99\n');
     const { code, out } = await deploy('NoWheel');
     assert.equal(code, 1);
     assert.equal(out.functions[0].action, 'refused');
-    assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found no wheel of docopt/);
+    assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found neither a wheel for Python 3\.12 on x86_64 nor a source distribution of docopt \(docopt==0\.6\.99\)/);
     await assert.rejects(session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-no-wheel' })), /ResourceNotFound|not found/i);
+  });
+});
+
+const layerTemplate = (roleArn: string): string => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  PyDeps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      LayerName: artifact-py-deps
+      ContentUri: pylayer/
+      CompatibleRuntimes: [python3.12]
+    Metadata:
+      BuildMethod: python3.12
+  UsesLayer:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: artifact-uses-layer
+      Runtime: python3.12
+      Handler: app.handler
+      Role: ${roleArn}
+      CodeUri: fn/
+      Layers: [!Ref PyDeps]
+`;
+
+describe('artifact (real pip, moto): deploy builds a layer with a BuildMethod and publishes its artifact', function () {
+  this.timeout(180_000);
+  let p: Project;
+  let session: AwsSession;
+  let restore: () => void;
+  beforeEach(async () => {
+    await resetMoto();
+    session = await motoSession();
+    p = project(layerTemplate(await createRole(session)), { pylayer: 'python', fn: 'python' });
+    restore = setEnv({ LAMBDA_WORKBENCH_CACHE: join(p.dir, '.cache'), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_PROFILE: undefined, AWS_REGION: undefined });
+  });
+  afterEach(() => {
+    restore();
+    session.destroy();
+    p.cleanup();
+  });
+
+  it("the published layer's CodeSha256 is the zip of its artifact: sources and dependencies under python/", async () => {
+    const io = capture();
+    const code = await deployCommand(['UsesLayer', '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, p.dir);
+    assert.equal(code, 0, io.stderr);
+    const out = JSON.parse(io.stdout) as { layers: { logicalId: string; action: string; codeSha256: string; reason: string | null }[] };
+    assert.deepEqual(out.layers.map((l) => [l.logicalId, l.action]), [['PyDeps', 'published']], JSON.stringify(out.layers));
+    assert.ok(existsSync(stateFile(p.template, 'PyDeps')), 'the layer was built first');
+    const zip = await zipOfFolder(join(p.dir, '.lambda-workbench', 'build', 'PyDeps'), join(p.dir, 'layer.zip'));
+    assert.equal(out.layers[0].codeSha256, zip.codeSha256);
+    for (const f of ['python/app.py', 'python/six.py', 'python/markupsafe/__init__.py']) assert.ok(zip.names.includes(f), `${f} in the layer zip`);
   });
 });

@@ -15,15 +15,25 @@ const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
  * Maven's --offline with a local repository, Go's GOPROXY=off with a module cache).
  */
 export function offlineSettings(): BuildSettings {
-  const cache = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
-  const deps = join(cache, 'build-deps');
-  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  const deps = buildDeps();
   return {
     pipArgs: ['--no-index', '--find-links', join(deps, 'wheels')],
     npmArgs: ['--offline', '--cache', join(deps, 'npm')],
     mavenArgs: ['--offline', `-Dmaven.repo.local=${join(deps, 'm2')}`],
     env: { GOMODCACHE: join(deps, 'gomod'), GOPROXY: 'off', GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' },
   };
+}
+
+/** scripts/setup.sh's tool cache. */
+export function toolCache(): string {
+  return process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
+}
+
+/** The packages scripts/setup.sh (step builddeps) fetched for the build tests. */
+export function buildDeps(): string {
+  const deps = join(toolCache(), 'build-deps');
+  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  return deps;
 }
 
 export interface Project {

@@ -61,7 +61,7 @@ describe('cli: build', () => {
     const io = capture();
     assert.equal(await buildCommand([], io, project.dir), 0);
     const lines = io.stdout.trim().split('\n');
-    assert.match(lines[0], /^FUNCTION\s+BUILDER\s+STATUS\s+TIME\s+ARTIFACT$/);
+    assert.match(lines[0], /^NAME\s+BUILDER\s+STATUS\s+TIME\s+ARTIFACT$/);
     assert.match(lines[1], /^Py\s+python-pip\s+built\s+\d+ ms\s+\.lambda-workbench\/build\/Py$/);
     assert.match(lines[3], /^Esb\s+esbuild\s+skipped\s+-\s+BuildMethod esbuild/);
   });
@@ -79,10 +79,49 @@ describe('cli: build', () => {
 
   it('usage errors exit 2: an unknown option, an unknown function', async () => {
     await assert.rejects(buildCommand(['--nope'], capture(), project.dir), UsageError);
-    await assert.rejects(buildCommand(['Missing'], capture(), project.dir), /no function 'Missing'/);
+    await assert.rejects(buildCommand(['Missing'], capture(), project.dir), /no function or layer 'Missing'/);
     const io = capture();
     assert.equal(await runCli(['build', '--root', project.dir, '--nope'], io), 2);
     assert.equal(await runCli(['build', '--help'], io), 0);
     assert.match(io.stdout, /Usage: lambda-workbench build \[LOGICAL_ID\.\.\.\]/);
+  });
+
+  it('layers with a BuildMethod are built too, listed under "layers"; a layer can be named; one without a BuildMethod is left alone', async () => {
+    const withLayers = tempProject(
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Tools:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: tools/
+    Metadata:
+      BuildMethod: makefile
+  AsIs:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: tools/
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: fn/
+      Layers: [!Ref Tools]
+`,
+      { 'tools/Makefile': 'build-Tools:\n\tmkdir -p $(ARTIFACTS_DIR)/bin && cp tool.sh $(ARTIFACTS_DIR)/bin/tool\n', 'tools/tool.sh': 'echo tool\n', 'fn/app.py': 'def handler(e, c): return 1\n' },
+    );
+    try {
+      const io = capture();
+      assert.equal(await buildCommand(['--json'], io, withLayers.dir), 0, io.stderr);
+      const out = JSON.parse(io.stdout) as { functions: Record<string, unknown>[]; layers: Record<string, unknown>[] };
+      assert.deepEqual(out.functions.map((f) => [f.logicalId, f.status]), [['Fn', 'built']]);
+      assert.deepEqual(out.layers.map((l) => [l.logicalId, l.builder, l.status]), [['Tools', 'makefile', 'built']]);
+      assert.ok(existsSync(join(withLayers.dir, '.lambda-workbench', 'build', 'Tools', 'bin', 'tool')));
+      const named = capture();
+      assert.equal(await buildCommand(['Tools'], named, withLayers.dir), 0);
+      assert.match(named.stdout, /^Tools \(layer\)\s+makefile\s+cached/m);
+    } finally {
+      withLayers.cleanup();
+    }
   });
 });

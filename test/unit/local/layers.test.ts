@@ -23,44 +23,44 @@ describe('local: layers at /opt', () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  it('mounts a single layer folder as it is, and none when there are none', () => {
-    assert.equal(optFolder([], join(work, 'merge')), undefined);
-    assert.equal(optFolder([join(work, 'a')], join(work, 'merge')), join(work, 'a'));
+  it('mounts a single layer folder as it is, and none when there are none', async () => {
+    assert.equal(await optFolder([], join(work, 'merge')), undefined);
+    assert.equal(await optFolder([join(work, 'a')], join(work, 'merge')), join(work, 'a'));
     assert.equal(existsSync(join(work, 'merge')), false, 'nothing built');
   });
 
-  it('merges several layers in template order, later ones winning, as hard links', () => {
+  it('merges several layers in template order, later ones winning, as hard links', async () => {
     const a = join(work, 'a');
     const b = join(work, 'b');
     write(join(a, 'nodejs/node_modules/shared/index.js'), 'from a');
     write(join(a, 'nodejs/node_modules/only-a/index.js'), 'a only');
     write(join(b, 'nodejs/node_modules/shared/index.js'), 'from b');
     write(join(b, 'bin/tool'), 'tool');
-    const merged = optFolder([a, b], join(work, 'merge'))!;
+    const merged = (await optFolder([a, b], join(work, 'merge')))!;
     assert.equal(readFileSync(join(merged, 'nodejs/node_modules/shared/index.js'), 'utf8'), 'from b');
     assert.equal(readFileSync(join(merged, 'nodejs/node_modules/only-a/index.js'), 'utf8'), 'a only');
     assert.equal(readFileSync(join(merged, 'bin/tool'), 'utf8'), 'tool');
     assert.equal(statSync(join(merged, 'bin/tool')).ino, statSync(join(b, 'bin/tool')).ino, 'linked, not copied');
-    assert.equal(optFolder([a, b], join(work, 'merge')), merged, 'built once for the same contents');
+    assert.equal(await optFolder([a, b], join(work, 'merge')), merged, 'built once for the same contents');
     // A change makes a new merge and drops the old one.
     write(join(a, 'nodejs/node_modules/only-a/extra.js'), 'new');
-    const again = optFolder([a, b], join(work, 'merge'))!;
+    const again = (await optFolder([a, b], join(work, 'merge')))!;
     assert.notEqual(again, merged);
     assert.deepEqual(readdirSync(join(work, 'merge')), [again.split('/').pop()]);
   });
 
-  it('fingerprints contents by name, size and time, so an edit is seen', () => {
+  it('fingerprints contents by name, size and time, so an edit is seen', async () => {
     const dir = join(work, 'code');
     write(join(dir, 'index.mjs'), 'export const handler = () => 1;');
-    const before = fingerprint({ folders: [dir] });
-    assert.equal(fingerprint({ folders: [dir] }), before);
+    const before = await fingerprint({ folders: [dir] });
+    assert.equal(await fingerprint({ folders: [dir] }), before);
     const t = new Date(Date.now() + 5000);
     utimesSync(join(dir, 'index.mjs'), t, t);
-    const touched = fingerprint({ folders: [dir] });
+    const touched = await fingerprint({ folders: [dir] });
     assert.notEqual(touched, before);
     write(join(dir, 'lib/new.mjs'), 'x');
-    assert.notEqual(fingerprint({ folders: [dir] }), touched);
-    assert.notEqual(fingerprint({ folders: [dir], values: { memory: 256 } }), fingerprint({ folders: [dir], values: { memory: 128 } }));
+    assert.notEqual(await fingerprint({ folders: [dir] }), touched);
+    assert.notEqual(await fingerprint({ folders: [dir], values: { memory: 256 } }), await fingerprint({ folders: [dir], values: { memory: 128 } }));
   });
 });
 

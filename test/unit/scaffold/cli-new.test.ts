@@ -64,7 +64,7 @@ describe('cli: new', () => {
   it('exits 2 and lists the valid choices for a bad value', async () => {
     const io = capture();
     assert.equal(await newCommand(['--name', 'x', '--runtime', 'java21', '--event', 'sqs', '--root', dir.path], io), 2);
-    assert.match(io.stderr, /Runtime 'java21' is not offered\. Choose one of: nodejs22\.x, nodejs20\.x, python3\.13, python3\.12, provided\.al2023\./);
+    assert.match(io.stderr, /Runtime 'java21' is not offered\. Choose one of: nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, provided\.al2023\./);
     assert.equal(io.stdout, '');
     assert.deepEqual(listFiles(dir.path), []);
 

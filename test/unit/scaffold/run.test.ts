@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { applyEdits, EVENT_SOURCES, planNewFunction, readProject, type ScaffoldPlan } from '../../../src/core/scaffold';
-import { ESBUILD_BIN, output, pythonFor, readTemplate, run, tempDir } from './support';
+import { ESBUILD_BIN, output, pythonFor, pythonLabel, readTemplate, run, tempDir } from './support';
 
 // The generated unit tests run as generated: JavaScript with node --test (no install), Python with
 // unittest (standard library only), TypeScript through its own npm test script with the real esbuild.
@@ -92,7 +92,7 @@ describe('generated TypeScript functions', function () {
   this.timeout(60_000);
   let project: Project;
   before(async () => {
-    project = await projectWith('ts', 'nodejs20.x');
+    project = await projectWith('ts', 'nodejs24.x');
   });
   after(() => project.dir.remove());
 
@@ -133,10 +133,12 @@ describe('generated TypeScript functions', function () {
   }
 });
 
+// On this machine's own python3, whatever its version: the runtimes' own versions run these tests
+// under pytest in the Python test images (test/system/scaffold/python.test.ts).
 describe('generated Python functions', function () {
   this.timeout(60_000);
   for (const runtime of ['python3.13', 'python3.12']) {
-    describe(runtime, () => {
+    describe(`${runtime} function, unittest on this machine's ${pythonLabel(runtime)}`, () => {
       let project: Project;
       before(async () => {
         project = await projectWith('python', runtime);

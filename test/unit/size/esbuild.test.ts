@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleFunction, esbuildOptions } from '../../../src/core/bundle';
+import { bundleFunction, esbuildOptions } from '../../../src/core/build/esbuild';
 import { cancellationSource } from '../../../src/core/cancel';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { SizeEngine } from '../../../src/core/size';

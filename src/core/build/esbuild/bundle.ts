@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
-import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
-import { UserError } from '../errors';
-import type { FunctionSpec } from '../model/types';
+import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../../cancel';
+import { UserError } from '../../errors';
+import type { FunctionSpec } from '../../model/types';
 import { type BundleSettings, esbuildOptions, VIRTUAL_OUTDIR } from './options';
 
 export type EsbuildApi = Pick<typeof Esbuild, 'context' | 'version'>;
@@ -66,11 +66,15 @@ export async function bundleFunction(fn: FunctionSpec, opts: BundleOptions = {})
   };
 }
 
-/** The project's esbuild when it has one, else the one installed with this tool. */
-export async function loadEsbuild(projectDir: string): Promise<EsbuildApi> {
+/**
+ * The project's esbuild when it has one, else the one installed with this tool. `projectCopy:
+ * false` (an untrusted workspace) never loads the project's: it would run the workspace's code in
+ * this process.
+ */
+export async function loadEsbuild(projectDir: string, opts: { projectCopy?: boolean } = {}): Promise<EsbuildApi> {
   const candidates: string[] = [];
   try {
-    candidates.push(createRequire(join(projectDir, 'package.json')).resolve('esbuild'));
+    if (opts.projectCopy !== false) candidates.push(createRequire(join(projectDir, 'package.json')).resolve('esbuild'));
   } catch {
     // Not a dependency of the project: fall back to ours.
   }

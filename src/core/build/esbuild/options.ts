@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { UserError } from '../errors';
-import type { FunctionSpec } from '../model/types';
-import { providedAwsSdk } from '../size/runtimes';
+import { UserError } from '../../errors';
+import type { FunctionSpec } from '../../model/types';
+import { providedAwsSdk } from '../../model/runtimes';
 
 /** Where esbuild would write; nothing is written there (write: false), the name only shapes output paths. */
 export const VIRTUAL_OUTDIR = '.esbuild-out';
