@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -13,9 +13,14 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # iproute2: the test runner gives its Docker engine a network namespace of its own.
-APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2)
+# debootstrap: the Python test images are Debian rootfs folders.
+APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap)
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
+JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/test-images/java.sh
+# The reference the build parity tests and bench:build compare with, and the template linter.
+SAM_CLI_VERSION=1.170.0
+CFN_LINT_VERSION=1.58.0
 
 # npm 11 runs a dependency's install scripts only when a package.json approves them; older npm
 # runs them anyway. Tool folders get one that approves just the tool being installed.
@@ -76,6 +81,28 @@ step_codeserver() {
     npm install --silent --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null)
 }
 
+# Downloads Debian trixie packages (the next release's) into the current folder with an apt of its
+# own, from the Debian mirror this machine's apt already uses (its first deb or URIs line that is
+# not a comment and not the security archive).
+trixie_download() {
+  local d; d=$(mktemp -d)
+  mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
+  local mirror
+  mirror=$(grep -rhE '^[[:space:]]*(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n 1)
+  if [ -z "$mirror" ]; then log "no Debian mirror in this machine's apt sources"; rm -rf "$d"; return 1; fi
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
+  cat >"$d/apt.conf" <<CONF
+Dir::Etc::SourceList "$d/etc/sources.list";
+Dir::Etc::SourceParts "/dev/null";
+Dir::State::Lists "$d/lists";
+Dir::Cache::Archives "$d/archives";
+CONF
+  APT_CONFIG="$d/apt.conf" apt-get update -qq && APT_CONFIG="$d/apt.conf" apt-get download -qq "$@"
+  local status=$?
+  rm -rf "$d"
+  return $status
+}
+
 # moto (AWS API emulator). Many machines of this kind ship it in their python3; otherwise take
 # Debian trixie's arch-independent package, which runs on bookworm's own dependencies.
 step_moto() {
@@ -84,25 +111,43 @@ step_moto() {
   done
   log "installing moto from Debian trixie's python3-moto"
   local d; d=$(mktemp -d)
-  mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
-  # The same Debian mirror this machine's apt already uses, for the next release's package.
-  local mirror
-  mirror=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -v security | head -n 1)
-  if [ -z "$mirror" ]; then
-    log "no Debian mirror in this machine's apt sources: install moto for python3 yourself (pip install 'moto[server]')"
+  if ! (cd "$d" && trixie_download python3-moto); then
+    log "could not download python3-moto: install moto for python3 yourself (pip install 'moto[server]')"
+    rm -rf "$d"
     return 1
   fi
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
-  cat >"$d/apt.conf" <<CONF
-Dir::Etc::SourceList "$d/etc/sources.list";
-Dir::Etc::SourceParts "/dev/null";
-Dir::State::Lists "$d/lists";
-Dir::Cache::Archives "$d/archives";
-CONF
-  APT_CONFIG="$d/apt.conf" apt-get update -qq
-  (cd "$d" && APT_CONFIG="$d/apt.conf" apt-get download -qq python3-moto)
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$d"/python3-moto_*_all.deb python3-flask-cors python3-yaml >/dev/null
   rm -rf "$d"
+}
+
+# For the java21 test image: Debian trixie's Java 21 runtime with the C and C++ libraries it links
+# against (bookworm has Java 17 only; trixie's Java needs trixie's glibc), as .deb files, and AWS's
+# Java runtime interface client with its dependencies from Maven Central, as jars.
+step_java21() {
+  local debs="$cache/java21/debs" ric="$cache/java21/ric-$JAVA_RIC_VERSION"
+  if [ ! -f "$debs/.done" ]; then
+    log "downloading Debian trixie's openjdk-21-jre-headless for the java21 test image"
+    rm -rf "$debs" && mkdir -p "$debs"
+    (cd "$debs" && trixie_download openjdk-21-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g) && touch "$debs/.done"
+  fi
+  if [ ! -f "$ric/.done" ]; then
+    log "fetching aws-lambda-java-runtime-interface-client $JAVA_RIC_VERSION"
+    local tmp; tmp=$(mktemp -d)
+    cat >"$tmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>lambda-workbench</groupId><artifactId>java-ric</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>com.amazonaws</groupId><artifactId>aws-lambda-java-runtime-interface-client</artifactId><version>$JAVA_RIC_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+    rm -rf "$ric" && mkdir -p "$ric"
+    (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$cache/java21/m2" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$ric/lib") && touch "$ric/.done"
+    rm -rf "$tmp"
+  fi
+  [ -f "$debs/.done" ] && [ -f "$ric/.done" ]
 }
 
 # The project's own npm dependencies, reinstalled only when package.json changed. An install is
@@ -133,14 +178,21 @@ step_deps() {
 }
 
 # What the build tests install, fetched once so they run offline: wheels for both Lambda
-# architectures (and a package published only as source), the Node.js sample's npm tarballs in an
-# npm cache of their own, the Go sample's modules, and a Maven repository with the Java sample's
-# dependencies and Maven's plugins. Refetched when a sample's manifest changes.
+# architectures (and a package published only as source), the Node.js samples' npm tarballs in an
+# npm cache of their own, the Go sample's modules, a Maven repository with the Java sample's
+# dependencies and Maven's plugins, and the Rust samples' crates in a CARGO_HOME of their own, with
+# a target folder where they are compiled once (a release build of lambda_runtime and its
+# dependencies takes minutes; a build sharing that folder compiles only the function's own crate).
+# The parity samples (numpy and pandas for Python 3.11, sharp with its prebuilt linux-x64 parts)
+# serve both our builds and `sam build`, from the same folders.
+# Refetched when a sample's manifest changes.
 step_builddeps() {
   local dir="$cache/build-deps" samples="$here/test/fixtures/build"
   local stamp="$dir/.stamp" want
-  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/node/package-lock.json \
-    "$samples"/go/go.sum "$samples"/java-maven/pom.xml | sha256sum | cut -d' ' -f1)
+  want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/python-sdist-native/requirements.txt \
+    "$here"/examples/hello-python/requirements.txt "$samples"/node/package-lock.json \
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/parity-python/requirements.txt \
+    "$samples"/parity-node/package-lock.json "$samples"/rust/Cargo.lock "$samples"/rust-scaffold/Cargo.lock | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
   mkdir -p "$dir/wheels"
@@ -149,12 +201,29 @@ step_builddeps() {
     python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
       --implementation cp --python-version 3.12 --platform "manylinux2014_$arch" -r "$samples/python/requirements.txt"
   done
+  # The sample Python function of examples/, for both CPUs.
+  for arch in x86_64 aarch64; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
+      --implementation cp --python-version 3.13 --platform "manylinux2014_$arch" -r "$here/examples/hello-python/requirements.txt"
+  done
+  # Packages published only as source (one pure Python, one with a C extension), and setuptools
+  # and wheel, which pip's isolated builds of them install.
   python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --no-binary=:all: --no-deps \
-    -r "$samples/python-sdist/requirements.txt"
-  local tmp; tmp=$(mktemp -d)
-  cp "$samples/node/package.json" "$samples/node/package-lock.json" "$tmp/"
-  (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --cache "$dir/npm" >/dev/null)
-  rm -rf "$tmp"
+    -r "$samples/python-sdist/requirements.txt" -r "$samples/python-sdist-native/requirements.txt"
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: --no-deps setuptools==84.2.1 wheel==0.45.1
+  # Python 3.11: the version `sam build` finds on this machine's PATH (see test/system/build/parity.test.ts).
+  for arch in x86_64 aarch64; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir/wheels" --only-binary=:all: \
+      --implementation cp --python-version 3.11 --platform "manylinux2014_$arch" -r "$samples/parity-python/requirements.txt"
+  done
+  local tmp sample
+  for sample in node parity-node; do
+    tmp=$(mktemp -d)
+    cp "$samples/$sample/package.json" "$samples/$sample/package-lock.json" "$tmp/"
+    (cd "$tmp" && npm ci --silent --omit=dev --ignore-scripts --no-audit --no-fund --os=linux --cpu=x64 --libc=glibc \
+      --cache "$dir/npm" >/dev/null)
+    rm -rf "$tmp"
+  done
   (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS=-mod=mod go mod download)
   # Go's own build cache: compiling the standard library for both Lambda CPUs takes a minute once.
   for arch in amd64 arm64; do
@@ -166,7 +235,64 @@ step_builddeps() {
   (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
     && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
   rm -rf "$tmp"
+  step_rustdeps
   echo "$want" >"$stamp"
+}
+
+# The crates of the Rust sample and of the Rust functions New Function writes (rust-scaffold), with
+# their release and test builds, in the build-deps folder (see above).
+step_rustdeps() {
+  local dir="$cache/build-deps" samples="$here/test/fixtures/build" sample tmp
+  command -v cargo >/dev/null || { log "no cargo on PATH: install Rust (rustup) for the Rust build tests"; return 1; }
+  for sample in rust rust-scaffold; do
+    tmp=$(mktemp -d)
+    cp -r "$samples/$sample/." "$tmp/"
+    (cd "$tmp" && export CARGO_HOME="$dir/cargo" CARGO_TARGET_DIR="$dir/cargo-target" &&
+      cargo fetch --locked --quiet && cargo build --release --locked --offline --quiet && cargo test --locked --offline --quiet --no-run)
+    rm -rf "$tmp"
+  done
+}
+
+# Wheels the Python test images and tests install (scripts/test-images/python-wheels.txt), for
+# both CPython versions the images carry; refetched when that list changes.
+step_pywheels() {
+  local dir="$cache/python-wheels" list="$here/scripts/test-images/python-wheels.txt"
+  local want; want=$(sha256sum "$list" | cut -d' ' -f1)
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then return 0; fi
+  log "fetching the Python test images' wheels into $dir"
+  mkdir -p "$dir"
+  local version
+  for version in 3.11 3.13; do
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$dir" --only-binary=:all: --implementation cp \
+      --python-version "$version" --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 -r "$list"
+  done
+  echo "$want" >"$dir/.stamp"
+}
+
+# The Python test images' rootfs archives (Debian's CPython by debootstrap, which downloads): made
+# here, where the network is, so each test run only imports them. Skipped when already made.
+step_pyimages() {
+  step_pywheels
+  local flavour pids=() failed=0
+  for flavour in 3.13 3.11 3.13-build; do
+    LWB_TEST_IMAGE_MAKE_ONLY=1 bash "$here/scripts/test-images/python.sh" "$flavour" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
+}
+
+# AWS SAM CLI and cfn-lint in a virtual environment of their own (the build parity tests and
+# bench:build run `sam build`; a test lints every template the product writes). Reinstalled only
+# when a pinned version changes.
+step_samcli() {
+  local venv="$cache/sam-cli" want="sam-cli $SAM_CLI_VERSION cfn-lint $CFN_LINT_VERSION"
+  if [ -x "$venv/bin/sam" ] && [ -x "$venv/bin/cfn-lint" ] && [ "$(cat "$venv/.stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  log "installing AWS SAM CLI $SAM_CLI_VERSION and cfn-lint $CFN_LINT_VERSION into $venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "aws-sam-cli==$SAM_CLI_VERSION" "cfn-lint==$CFN_LINT_VERSION" >/dev/null
+  echo "$want" >"$venv/.stamp"
 }
 
 steps=("$@")
@@ -178,7 +304,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps; do
+for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

@@ -113,10 +113,40 @@ function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false
   return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, 20 * 60_000, held);
 }
 
+/**
+ * The extension-host tests, in two hosts: the sample workspace as its owner has it (trusted), and
+ * a copy opened in Restricted Mode, with workspace settings that try to send code and AWS calls
+ * elsewhere (test/integration/untrusted). The counts add up.
+ */
 async function runIntegration(env: Record<string, string>): Promise<TierResult> {
+  const trusted = await runHost(env, 'trusted');
+  const untrusted = await runHost(env, 'untrusted');
+  return { passed: trusted.passed + untrusted.passed, failed: trusted.failed + untrusted.failed, skipped: trusted.skipped + untrusted.skipped };
+}
+
+/** What the untrusted host's workspace asks for in its .vscode/settings.json: none of it may count. */
+const UNTRUSTED_WORKSPACE_SETTINGS = {
+  'lambdaWorkbench.aws.endpointUrl': 'http://127.0.0.1:9',
+  'lambdaWorkbench.aws.profile': 'workspace-chosen',
+  'lambdaWorkbench.docker.host': 'tcp://192.0.2.1:2375',
+  'lambdaWorkbench.local.runtimeApiAddress': '192.0.2.1',
+  'lambdaWorkbench.local.envFile': '/etc/passwd',
+  'lambdaWorkbench.local.passAwsCredentials': true,
+  'lambdaWorkbench.local.images': { 'nodejs22.x': 'registry.invalid/steal:latest' },
+  'lambdaWorkbench.deploy.s3Bucket': 'someone-elses-bucket',
+  // Not restricted: a workspace may choose it.
+  'lambdaWorkbench.size.warnAt': 0.5,
+};
+
+async function runHost(env: Record<string, string>, suite: 'trusted' | 'untrusted'): Promise<TierResult> {
   // The host works on a copy of examples/, so tests that create or edit files never touch the repo.
   const workspace = mkdtempSync(join(tmpdir(), 'lwb-workspace-'));
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
+  const untrusted = suite === 'untrusted';
+  if (untrusted) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(UNTRUSTED_WORKSPACE_SETTINGS, null, 2));
+  }
   // AWS calls in the host go to the emulator with throwaway credentials; a developer's own AWS
   // profiles are never read.
   const server = await startCodeServer({
@@ -127,9 +157,12 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
       AWS_CONFIG_FILE: join(workspace, '.no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(workspace, '.no-aws-credentials'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      LWB_INTEGRATION_SUITE: suite,
     },
+    // Restricted Mode, with the user's own settings where the workspace's must not count.
+    ...(untrusted ? { workspaceTrust: true, settings: { 'lambdaWorkbench.aws.endpointUrl': env.LWB_TEST_MOTO_URL ?? '', 'lambdaWorkbench.aws.region': 'us-east-1' } } : {}),
   });
-  const hostLog = join(ROOT, 'test-output', 'integration-host.log');
+  const hostLog = join(ROOT, 'test-output', `integration-host${untrusted ? '-untrusted' : ''}.log`);
   mkdirSync(dirname(hostLog), { recursive: true });
   writeFileSync(hostLog, '');
   let result: TierResult | undefined;
@@ -151,7 +184,7 @@ async function runIntegration(env: Record<string, string>): Promise<TierResult> 
       },
     });
     if (!result) log(`its console is in ${hostLog}`);
-    return agreed(result, code, (why) => log(`the extension host ${why}`));
+    return agreed(result, code, (why) => log(`the ${suite} extension host ${why}`));
   } finally {
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });

@@ -1,15 +1,5 @@
 import { describeError } from '../core/errors';
 import { VERSION } from '../core/version';
-import { BENCH_USAGE, benchCommand } from './commands/bench';
-import { BUILD_USAGE, buildCommand } from './commands/build';
-import { DEPLOY_USAGE, deployCommand } from './commands/deploy';
-import { DOCTOR_USAGE, doctorCommand } from './commands/doctor';
-import { functionsCommand } from './commands/functions';
-import { INVOKE_USAGE, invokeCommand } from './commands/invoke';
-import { LAYERS_USAGE, layersCommand } from './commands/layers';
-import { NEW_USAGE, newCommand } from './commands/new';
-import { PACKAGE_USAGE, packageCommand } from './commands/package';
-import { SIZE_USAGE, sizeCommand } from './commands/size';
 import { type Io, UsageError } from './io';
 
 const USAGE = `Usage: lambda-workbench <command> [options]
@@ -22,6 +12,8 @@ Commands:
   package ID --out F     write the exact deployment zip
   invoke ID              run a function once in a local container
   bench ID --event F     local power tuning: cold/warm latency, memory and cost
+  serve                  serve the templates' HTTP routes, function URLs and load balancer
+                         targets on 127.0.0.1 (ROUTE lines, then READY; Ctrl-C stops)
   deploy [ID...]         deploy zip or image packages with their layers
   layers list|publish|prune
                          manage layer versions
@@ -35,22 +27,61 @@ Common options:
 
 Run 'lambda-workbench <command> --help' for a command's own options.`;
 
-const FUNCTIONS_USAGE = `Usage: lambda-workbench functions [--root DIR] [--template PATH]... [--json]
+/** A command's module: how to run it and its own usage text. */
+interface CommandModule {
+  run: (args: string[], io: Io) => Promise<number>;
+  usage: string;
+}
 
-Lists the functions and layers in your SAM templates. Exits 1 if any template has errors.`;
-
-/** Every command: how to run it and its own usage text. */
-const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<number>; usage: string }> = {
-  functions: { run: functionsCommand, usage: FUNCTIONS_USAGE },
-  new: { run: newCommand, usage: NEW_USAGE },
-  build: { run: buildCommand, usage: BUILD_USAGE },
-  size: { run: sizeCommand, usage: SIZE_USAGE },
-  package: { run: packageCommand, usage: PACKAGE_USAGE },
-  invoke: { run: invokeCommand, usage: INVOKE_USAGE },
-  bench: { run: benchCommand, usage: BENCH_USAGE },
-  deploy: { run: deployCommand, usage: DEPLOY_USAGE },
-  layers: { run: layersCommand, usage: LAYERS_USAGE },
-  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
+/**
+ * Every command, loaded only when it runs (or shows its --help): `--version`, `--help` and a
+ * mistyped command never load the product's code, and one command never loads another's.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  functions: async () => {
+    const m = await import('./commands/functions');
+    return { run: m.functionsCommand, usage: m.FUNCTIONS_USAGE };
+  },
+  new: async () => {
+    const m = await import('./commands/new');
+    return { run: m.newCommand, usage: m.NEW_USAGE };
+  },
+  build: async () => {
+    const m = await import('./commands/build');
+    return { run: m.buildCommand, usage: m.BUILD_USAGE };
+  },
+  size: async () => {
+    const m = await import('./commands/size');
+    return { run: m.sizeCommand, usage: m.SIZE_USAGE };
+  },
+  package: async () => {
+    const m = await import('./commands/package');
+    return { run: m.packageCommand, usage: m.PACKAGE_USAGE };
+  },
+  invoke: async () => {
+    const m = await import('./commands/invoke');
+    return { run: m.invokeCommand, usage: m.INVOKE_USAGE };
+  },
+  bench: async () => {
+    const m = await import('./commands/bench');
+    return { run: m.benchCommand, usage: m.BENCH_USAGE };
+  },
+  serve: async () => {
+    const m = await import('./commands/serve');
+    return { run: m.serveCommand, usage: m.SERVE_USAGE };
+  },
+  deploy: async () => {
+    const m = await import('./commands/deploy');
+    return { run: m.deployCommand, usage: m.DEPLOY_USAGE };
+  },
+  layers: async () => {
+    const m = await import('./commands/layers');
+    return { run: m.layersCommand, usage: m.LAYERS_USAGE };
+  },
+  doctor: async () => {
+    const m = await import('./commands/doctor');
+    return { run: m.doctorCommand, usage: m.DOCTOR_USAGE };
+  },
 };
 
 /** Runs one CLI call and returns its exit code: 0 ok, 1 failure, 2 usage error. */
@@ -77,8 +108,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(VERSION);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
-  if (!command) throw new UsageError(`unknown command '${first}'`);
+  const load = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!load) throw new UsageError(`unknown command '${first}'`);
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.usage);
     return 0;

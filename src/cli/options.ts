@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { discoverTemplates } from '../core/model';
-import { UsageError } from './io';
+import { discoverTemplates, loadTemplate } from '../core/model';
+import type { TemplateModel } from '../core/model/types';
+import { type Io, UsageError } from './io';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -60,4 +61,21 @@ export async function templatePaths(common: CommonOptions): Promise<string[]> {
   const stat = await fs.stat(common.root).catch(() => undefined);
   if (!stat?.isDirectory()) throw new UsageError(`--root ${common.root} is not a folder`);
   return discoverTemplates([common.root]);
+}
+
+/**
+ * The templates the common options select, loaded, with their errors on stderr, and the warnings
+ * about how their YAML was read (a duplicate key SAM ignores, a flow collection only SAM accepts):
+ * what a run reads from the template there differs from what other YAML tools would.
+ */
+export async function loadTemplates(common: CommonOptions, io: Io): Promise<TemplateModel[]> {
+  const models = await Promise.all((await templatePaths(common)).map((p) => loadTemplate(p)));
+  for (const m of models) {
+    for (const p of m.problems) {
+      const where = `${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}`;
+      if (p.severity === 'error') io.err(`${where}: ${p.message}`);
+      else if (p.code.startsWith('yaml-')) io.err(`${where}: warning: ${p.message}`);
+    }
+  }
+  return models;
 }

@@ -16,13 +16,13 @@ import { join, resolve } from 'node:path';
 import { runExtensionTests, startCodeServer } from '../support/codeServer';
 import { freePort, run, startDaemon, stopDaemon, waitFor } from '../support/proc';
 import { makeZip } from '../unit/local/zipFixture';
+import { median, ratio } from './instrument';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const FUNCTIONS = 1_000;
 const RUNS = Number(process.env.LWB_BENCH_RUNS ?? 9);
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 
 async function startMoto(work: string): Promise<{ url: string; stop(): Promise<void> }> {
@@ -119,12 +119,12 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['Cloud view, first page of functions (root, account, Functions: 50 rows + "Load more…")', ms(tree)],
       [`one bare ListFunctions page call (MaxItems 50; moto answers with all ${result.listReturned.toLocaleString('en-US')})`, ms(list)],
-      ['ratio view / bare call', `${(tree / list).toFixed(2)}x`],
       ['first open, view (loads the AWS SDK bundle, makes the session)', ms(result.coldTreeMs)],
       ['first bare call', ms(result.coldListMs)],
     ];
     const width = Math.max(...rows.map(([l]) => l.length)) + 3;
     for (const [l, v] of rows) console.log(`${l.padEnd(width)}${v}`);
+    ratio({ bench: 'cloud', name: 'view first page / bare call', measured: `the Cloud view's first page of functions in the host (median ${tree.toFixed(1)} ms)`, reference: `one bare ListFunctions page call from the same host (median ${list.toFixed(1)} ms)`, value: tree / list });
   } finally {
     await moto.stop();
     rmSync(work, { recursive: true, force: true });

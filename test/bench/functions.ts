@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runExtensionTests, startCodeServer } from '../support/codeServer';
+import { median, ratio } from './instrument';
 import { FUNCTIONS_PER_TEMPLATE, generate, TEMPLATES } from './workspace';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'lwb-bench-functions-'));
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   console.log(`Functions view, ${TEMPLATES} templates / ${result.functions} functions (${result.rows} rows at the first level)`);
   console.log(`  first level ready (discover + read + parse + check + tree)  ${view.toFixed(1)} ms median  (first: ${result.firstMs.toFixed(1)} ms)`);
   console.log(`  floor: bare yaml parse of the same templates, same host    ${floor.toFixed(1)} ms median`);
-  console.log(`  ratio view / floor                                         ${(view / floor).toFixed(2)}`);
+  ratio({ bench: 'functions', name: 'view ready / yaml parse', measured: `Functions view's first level ready in the host: discover, read, parse, check, tree (median ${view.toFixed(1)} ms)`, reference: `bare yaml parse of the same templates in the same host (median ${floor.toFixed(1)} ms)`, value: view / floor });
 }
 
 main().catch((err: unknown) => {

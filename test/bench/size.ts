@@ -18,16 +18,25 @@ import { performance } from 'node:perf_hooks';
 import { readZipDirectory } from '../../src/core/pack';
 import { formatBytes, SizeEngine } from '../../src/core/size';
 import { fnSpec } from '../unit/size/fixtures';
+import { median, ratio } from './instrument';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RUNS = Number(process.env.LWB_BENCH_RUNS ?? 3);
 const WORKERS = process.env.LWB_BENCH_WORKERS === undefined ? undefined : Number(process.env.LWB_BENCH_WORKERS);
 /** Real packages: the AWS SDK and its helpers, a large SDK family with many small files, and common utilities. */
 const DEPENDENCIES = ['@aws-sdk', '@smithy', '@aws-crypto', '@azure', 'lodash', 'underscore', 'yaml', 'ajv', 'cheerio', 'mocha'];
-const TEXT_FILES = 6_000;
-const TEXT_BYTES = 60 * 1024 * 1024;
-const BINARY_FILES = 900;
-const BINARY_BYTES = 80 * 1024 * 1024;
+/** What a generated function holds: real dependencies, source-like text files, random binaries. */
+interface Shape {
+  dependencies: readonly string[];
+  textFiles: number;
+  textBytes: number;
+  binaryFiles: number;
+  binaryBytes: number;
+}
+/** The large case: about 20,000 files and 200 MB, where fixed costs vanish. */
+const LARGE: Shape = { dependencies: DEPENDENCIES, textFiles: 6_000, textBytes: 60 * 1024 * 1024, binaryFiles: 900, binaryBytes: 80 * 1024 * 1024 };
+/** A typical function: about 1,800 files and 36 MB, a zip of about 10 MB. */
+const TYPICAL: Shape = { dependencies: ['lodash'], textFiles: 700, textBytes: 28 * 1024 * 1024, binaryFiles: 50, binaryBytes: 6 * 1024 * 1024 };
 
 /** A deterministic generator, so every run measures the same tree. */
 function prng(seed: number): () => number {
@@ -55,11 +64,11 @@ function sourceText(rand: () => number, bytes: number): string {
   return lines.join('\n').slice(0, bytes);
 }
 
-export function generate(dir: string): { files: number; bytes: number } {
+export function generate(dir: string, shape: Shape = LARGE): { files: number; bytes: number } {
   const rand = prng(42);
   const deps: Record<string, string> = {};
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  for (const d of DEPENDENCIES) {
+  for (const d of shape.dependencies) {
     const from = join(ROOT, 'node_modules', d);
     if (!existsSync(from)) continue;
     // The dependency tree as installed, minus .bin links (never packed) and nested symlinks.
@@ -68,15 +77,15 @@ export function generate(dir: string): { files: number; bytes: number } {
     else deps[d] = '*';
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-function', version: '1.0.0', dependencies: deps }, null, 2));
-  for (let i = 0; i < TEXT_FILES; i++) {
+  for (let i = 0; i < shape.textFiles; i++) {
     // Sizes spread from tiny to large, like real source trees.
-    const size = Math.max(64, Math.floor((TEXT_BYTES / TEXT_FILES) * -Math.log(1 - rand() * 0.999)));
+    const size = Math.max(64, Math.floor((shape.textBytes / shape.textFiles) * -Math.log(1 - rand() * 0.999)));
     const sub = join(dir, 'src', `m${i % 40}`, `d${i % 7}`);
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, `f${i}.js`), sourceText(rand, size));
   }
-  for (let i = 0; i < BINARY_FILES; i++) {
-    const size = Math.max(1024, Math.floor((BINARY_BYTES / BINARY_FILES) * -Math.log(1 - rand() * 0.999)));
+  for (let i = 0; i < shape.binaryFiles; i++) {
+    const size = Math.max(1024, Math.floor((shape.binaryBytes / shape.binaryFiles) * -Math.log(1 - rand() * 0.999)));
     const sub = join(dir, 'assets', `b${i % 12}`);
     mkdirSync(sub, { recursive: true });
     const buf = Buffer.alloc(size);
@@ -87,11 +96,6 @@ export function generate(dir: string): { files: number; bytes: number } {
   const du = spawnSync('du', ['-sb', dir], { encoding: 'utf8' });
   const files = spawnSync('sh', ['-c', `find "${dir}" -type f | wc -l`], { encoding: 'utf8' });
   return { files: Number(files.stdout.trim()), bytes: Number(du.stdout.split('\t')[0]) };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** The CLI's case: a new process whose engine starts from the cache file. Returns the measurement's own time. */
@@ -121,9 +125,47 @@ function timeProcess(cmd: string, args: string[], cwd: string): number {
   return ms;
 }
 
+/**
+ * The CLI's cold case on a typical function, as a CI job meets it: `lambda-workbench size` in a new
+ * process with an empty cache, next to `zip -qrX` of the same folder (the same walk, deflate and
+ * write; the size engine writes nothing but measures exactly).
+ */
+async function typical(work: string): Promise<void> {
+  const project = join(work, 'typical');
+  const tree = join(project, 'function');
+  mkdirSync(tree, { recursive: true });
+  const shape = generate(tree, TYPICAL);
+  writeFileSync(join(project, 'template.yaml'), 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Typical:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: function/\n');
+  const bin = join(ROOT, 'dist', 'cli.js');
+  timeProcess('du', ['-sb', '.'], tree);
+  const runs = Math.max(RUNS, 7);
+  const cli: number[] = [];
+  const zip: number[] = [];
+  let zipBytes = 0;
+  for (let r = 0; r < runs; r++) {
+    const zipOut = join(work, `typical-${r}.zip`);
+    zip.push(timeProcess('zip', ['-qrX', zipOut, '.'], tree));
+    zipBytes = statSync(zipOut).size;
+    rmSync(zipOut);
+    const cache = join(work, `typical-cache-${r}`);
+    const t = performance.now();
+    const out = spawnSync(process.execPath, [bin, 'size', 'Typical', '--json'], { cwd: project, env: { ...process.env, LAMBDA_WORKBENCH_CACHE: cache }, encoding: 'utf8' });
+    cli.push(performance.now() - t);
+    if (out.status !== 0) throw new Error(`lambda-workbench size failed: ${out.stderr}`);
+    rmSync(cache, { recursive: true, force: true });
+  }
+  console.log(`typical function: ${shape.files} files, ${formatBytes(shape.bytes)}, zip -qrX writes ${formatBytes(zipBytes)}; median of ${runs} runs`);
+  console.log(`  lambda-workbench size, new process, empty cache   ${median(cli).toFixed(0)} ms`);
+  console.log(`  zip -qrX of the same folder                       ${median(zip).toFixed(0)} ms`);
+  ratio({ bench: 'size', name: 'CLI size / zip (typical, new process)', measured: `lambda-workbench size of a ${shape.files}-file function in a new process with an empty cache (median ${median(cli).toFixed(0)} ms)`, reference: `zip -qrX of the same folder (median ${median(zip).toFixed(0)} ms)`, value: median(cli) / median(zip), goal: 0.5 });
+  console.log('');
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lwb-bench-size-'));
   try {
+    await typical(work);
+    if (process.env.LWB_BENCH_TYPICAL_ONLY) return;
     const tree = join(work, 'function');
     mkdirSync(tree);
     const t0 = performance.now();
@@ -199,11 +241,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log(row('du -sb (bare walk)', mDu));
     console.log(row('zip -qrX (walk + deflate + write)', mZip));
-    console.log(row('size engine, cold (empty cache)', mCold, `   ratio to zip ${(mCold / mZip).toFixed(2)}, to du ${(mCold / mDu).toFixed(1)}`));
+    console.log(row('size engine, cold (empty cache)', mCold, `   ratio to du ${(mCold / mDu).toFixed(1)}`));
     console.log(row('size engine, warm after one edit (same engine)', median(warmSame), `   compressed ${compressedOnWarm} file(s)`));
     console.log(row('size engine, warm after one edit (new process)', median(warmFresh), `   cache and listings loaded, workers started; ${foldersReadFresh} folders listed again`));
     console.log(row('package (write the artifact, warm cache)', packageMs));
     console.log('');
+    ratio({ bench: 'size', name: 'cold size / zip (large)', measured: `the size engine, cold, on ${shape.files} files in this process (median ${mCold.toFixed(0)} ms)`, reference: `zip -qrX of the same tree (median ${mZip.toFixed(0)} ms)`, value: mCold / mZip });
     console.log(`runs (ms): du ${du.map((x) => x.toFixed(0)).join(' ')} | zip ${zip.map((x) => x.toFixed(0)).join(' ')} | cold ${cold.map((x) => x.toFixed(0)).join(' ')} | warm ${warmSame.map((x) => x.toFixed(0)).join(' ')} | warm, new process ${warmFresh.map((x) => x.toFixed(0)).join(' ')}`);
     console.log(`predicted ${predicted} bytes, written ${written.bytes} bytes, on disk ${onDisk} bytes: difference ${onDisk - predicted}`);
     console.log(`artifact: ${dir.entries.length} entries, CodeSha256 ${written.codeSha256}, unzip -t ${unzipCheck.status === 0 ? 'ok' : `FAILED: ${unzipCheck.stdout}${unzipCheck.stderr}`}`);

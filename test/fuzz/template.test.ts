@@ -43,10 +43,23 @@ const amplifying = fc
     return `Metadata:\n  Anchors:\n${anchors.join('')}${globalsText}Resources:\n${fns.join('')}`;
   });
 
+/**
+ * Functions whose flow collections have lines at any indentation, some left of their key (which
+ * SAM reads, and the reader reads leniently), brackets unbalanced now and then.
+ */
+const FLOW_PARTS = ['a,', '"b",', "'c'", '{k: v},', '[x,', 'y],', ']', '}', '[', '{', '# note', '*a', '&a z,', ':', '---', '...', '!Ref P,'];
+const dedented = fc
+  .array(fc.array(fc.tuple(fc.nat({ max: 9 }), fc.constantFrom(...FLOW_PARTS)), { maxLength: 12 }), { minLength: 1, maxLength: 20 })
+  .map((fns) =>
+    `Resources:\n${fns
+      .map((lines, i) => `  F${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      Layers: [\n${lines.map(([n, part]) => `${' '.repeat(n)}${part}`).join('\n')}\n  ]\n`)
+      .join('')}`,
+  );
+
 /** Nodes and characters in what the model holds, counted up to `cap` and no further. */
 function sizeOf(model: TemplateModel, cap: number): number {
   let size = 0;
-  const stack: unknown[] = [model.functions, model.layers, model.problems];
+  const stack: unknown[] = [model.functions, model.layers, model.httpResources, model.problems];
   while (stack.length > 0 && size <= cap) {
     const v = stack.pop();
     size += typeof v === 'string' ? v.length + 1 : 1;
@@ -72,6 +85,10 @@ function readsWithinBounds(text: string): void {
 describe('fuzz: template reader', () => {
   it('reads any YAML-ish text without throwing, into a model at most linear in it', async () => {
     await holds(fc.property(fc.oneof(yamlish, fc.string({ maxLength: 400, unit: 'binary' })), readsWithinBounds), 3000, 6000);
+  });
+
+  it('reads flow collections at any indentation, as SAM does or as strict YAML does, within its bound', async () => {
+    await holds(fc.property(dedented, readsWithinBounds), 1000, 6000);
   });
 
   it('reads templates built to repeat values within its bound, saying where it stopped', async () => {

@@ -57,9 +57,10 @@ describe('Functions view', () => {
       // Broken indentation: a located YAML problem, and the rest of the template still loads.
       const broken = original.replace('      Handler: app.handler\n', '      Handler: app.handler\n    Bad: [unclosed\n');
       await vscode.workspace.fs.writeFile(template, Buffer.from(broken));
-      const diagnostics = await until('a diagnostic on template.yaml', vscode.languages.onDidChangeDiagnostics, () => {
+      // An error: the sample Python function's warning (its dependency is not built) may be there already.
+      const diagnostics = await until('an error on template.yaml', vscode.languages.onDidChangeDiagnostics, () => {
         const d = vscode.languages.getDiagnostics(template);
-        return d.length > 0 ? d : undefined;
+        return d.some((x) => x.severity === vscode.DiagnosticSeverity.Error) ? d : undefined;
       });
       assert.equal(diagnostics[0].source, 'Lambda Workbench');
       assert.ok(diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error));
@@ -67,8 +68,9 @@ describe('Functions view', () => {
       assert.ok(diagnostics.some((d) => Math.abs(d.range.start.line - line) <= 2), `a problem is reported near line ${line + 1}`);
     } finally {
       await vscode.workspace.fs.writeFile(template, Buffer.from(original));
+      // The YAML problem is gone (what stays is HelloPython's warning that its dependency is not built yet).
       await until('the restored template', vscode.languages.onDidChangeDiagnostics, () =>
-        vscode.languages.getDiagnostics(template).length === 0 && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
+        !vscode.languages.getDiagnostics(template).some((d) => d.severity === vscode.DiagnosticSeverity.Error) && !model.functions().some((f) => f.logicalId === 'Extra') ? true : undefined,
       );
     }
   });

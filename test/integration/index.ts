@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
 import { runMocha } from '../support/mocha';
@@ -10,8 +10,10 @@ import { formatResult, HOST_LINE_PREFIX } from '../support/results';
  * and @vscode/test-electron on machines that can download VS Code (npm run test:electron).
  */
 export async function run(): Promise<void> {
+  // The runner starts one host per suite (see runIntegration): untrusted/ runs in Restricted Mode, the rest trusted.
+  const untrusted = process.env.LWB_INTEGRATION_SUITE === 'untrusted';
   const files = (readdirSync(__dirname, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && f.startsWith(`untrusted${sep}`) === untrusted)
     .sort()
     .map((f) => join(__dirname, f));
   // The workbench forwards all of its console to the runner; a prefix tells the tests' lines apart.

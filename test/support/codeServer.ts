@@ -41,12 +41,18 @@ const HOST_SETTINGS = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
+/**
+ * Starts code-server. Workspace trust is off unless `workspaceTrust` is set: then every folder it
+ * opens stays in Restricted Mode (its user data is new, so no folder was ever trusted, and the
+ * startup prompt that would ask is off).
+ */
 export async function startCodeServer(
-  opts: { env?: Record<string, string>; port?: number; extensionsDir?: string; settings?: Record<string, unknown> } = {},
+  opts: { env?: Record<string, string>; port?: number; extensionsDir?: string; settings?: Record<string, unknown>; workspaceTrust?: boolean } = {},
 ): Promise<CodeServer> {
   const work = mkdtempSync(join(tmpdir(), 'lwb-code-server-'));
   mkdirSync(join(work, 'user-data', 'User'), { recursive: true });
-  writeFileSync(join(work, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...HOST_SETTINGS, ...opts.settings }, null, 2));
+  const trust = opts.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeFileSync(join(work, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...HOST_SETTINGS, ...trust, ...opts.settings }, null, 2));
   const port = opts.port ?? (await freePort());
   const extensionsDir = opts.extensionsDir ?? join(work, 'extensions');
   const child = startDaemon(
@@ -58,7 +64,7 @@ export async function startCodeServer(
       '--extensions-dir', extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
     ],
     join(work, 'code-server.log'),

@@ -19,6 +19,23 @@ export interface Services {
 export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
 export const RUN_LABEL = 'lambda-workbench.test-run';
 
+/**
+ * The Lambda-like test images: the script that builds (once, into the tool cache) and imports
+ * each, its arguments, and the variable that tells tests its name. Imported side by side at the
+ * start of every run; an image whose label matches its inputs is not imported again.
+ */
+export const TEST_IMAGES: readonly { env: string; script: string; args: readonly string[] }[] = [
+  { env: 'LWB_TEST_IMAGE_NODE', script: 'scripts/test-image.sh', args: [TEST_IMAGE] },
+  // CPython from Debian: 3.13 (trixie) and 3.11 (bookworm); no release ships 3.12.
+  { env: 'LWB_TEST_IMAGE_PYTHON313', script: 'scripts/test-images/python.sh', args: ['3.13', 'lambda-workbench-test/python:3.13'] },
+  { env: 'LWB_TEST_IMAGE_PYTHON311', script: 'scripts/test-images/python.sh', args: ['3.11', 'lambda-workbench-test/python:3.11'] },
+  // With gcc and Python's headers, as AWS's build images have them: builds from source inside the image.
+  { env: 'LWB_TEST_IMAGE_PYTHON313_BUILD', script: 'scripts/test-images/python.sh', args: ['3.13-build', 'lambda-workbench-test/python:3.13-build'] },
+  // No runtime of its own: a function's bootstrap is the runtime.
+  { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['lambda-workbench-test/provided:al2023'] },
+  { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['lambda-workbench-test/java:21'] },
+];
+
 /** A process this run started, and how to stop it. */
 interface Started {
   name: string;
@@ -49,15 +66,14 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
     process.env.DOCKER_HOST = engine.dockerHost;
-    const image = await run('bash', [join(opts.root, 'scripts/test-image.sh'), TEST_IMAGE], { stdio: 'inherit' });
-    if (image.code !== 0) throw new Error(`loading the test image failed:\n${image.output}`);
+    const images = await loadTestImages(opts.root, opts.log);
     const registry = await startRegistry(work, started, opts.log);
     const moto = await startMoto(work, started, opts.log);
     return {
       env: {
         DOCKER_HOST: engine.dockerHost,
         LWB_TEST_RUN_ID: runId,
-        LWB_TEST_IMAGE_NODE: TEST_IMAGE,
+        ...images,
         LWB_TEST_REGISTRY: registry,
         LWB_TEST_MOTO_URL: moto,
       },
@@ -67,6 +83,16 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     await stop();
     throw err;
   }
+}
+
+/** Builds or imports every test image side by side; the variables that name them. */
+async function loadTestImages(root: string, log: (line: string) => void): Promise<Record<string, string>> {
+  const started = Date.now();
+  const results = await Promise.all(TEST_IMAGES.map((i) => run('bash', [join(root, i.script), ...i.args], { stdio: 'inherit' })));
+  log(`loaded ${TEST_IMAGES.length} test images in ${Date.now() - started} ms`);
+  const failed = results.findIndex((r) => r.code !== 0);
+  if (failed >= 0) throw new Error(`loading the test image ${TEST_IMAGES[failed].args.join(' ')} failed:\n${results[failed].output}`);
+  return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.args[i.args.length - 1]]));
 }
 
 /**

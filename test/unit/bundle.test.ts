@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DIST = join(__dirname, '..', '..', '..', 'dist');
 
+/** The chunks an ES module loads before it runs: itself and its static imports, transitively. */
+function staticClosure(dir: string, entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const code = readFileSync(join(dir, entry), 'utf8');
+  for (const m of code.matchAll(/^(?:import|export)\b[^;'"]*?(?:from\s*)?["']\.\/([^"']+\.mjs)["']/gm)) staticClosure(dir, m[1], seen);
+  return seen;
+}
+
 describe('bundles', () => {
-  for (const entry of ['extension.js', 'cli.js']) {
+  const entries = ['extension.js', ...readdirSync(join(DIST, 'cli')).filter((f) => f.endsWith('.mjs')).map((f) => `cli/${f}`)];
+  for (const entry of entries) {
     it(`${entry} loads heavy dependencies from dist/vendor instead of inlining them`, () => {
       const code = readFileSync(join(DIST, entry), 'utf8');
       // Markers of the packages' own code: docker-modem (dockerode's transport), @smithy (AWS SDK core).
@@ -15,6 +25,14 @@ describe('bundles', () => {
       assert.ok(code.length < 2_000_000, `${entry} is ${code.length} bytes`);
     });
   }
+
+  it("the CLI's --version and --help load only its dispatcher: a few KB, not the product's code", () => {
+    const loaded = [...staticClosure(join(DIST, 'cli'), 'cli.mjs')];
+    const bytes = loaded.reduce((n, f) => n + statSync(join(DIST, 'cli', f)).size, 0);
+    assert.ok(bytes < 20_000, `cli.mjs loads ${loaded.join(', ')}: ${bytes} bytes`);
+    const total = readdirSync(join(DIST, 'cli')).filter((f) => f.endsWith('.mjs')).reduce((n, f) => n + statSync(join(DIST, 'cli', f)).size, 0);
+    assert.ok(total > 500_000, `the commands' code is in the other chunks (${total} bytes in all)`);
+  });
 
   it('the vendor bundles export what the product imports', async () => {
     const aws = (await import(join(DIST, 'vendor', 'aws.js'))) as Record<string, Record<string, unknown>>;

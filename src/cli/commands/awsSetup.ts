@@ -1,10 +1,9 @@
 import type { CancellationTokenLike } from '../../core/cancel';
 import type { AwsSession, DeployContext, DeployOptions, DeployProgress } from '../../core/deploy';
-import { loadTemplate } from '../../core/model';
 import type { LayerSpec, TemplateModel } from '../../core/model/types';
 import { openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
-import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+import { type CommonOptions, type OptionSpec, type OptionValues, loadTemplates } from '../options';
 
 /** The AWS flags `deploy`, `layers` and `doctor` share (CLI.md). */
 export const AWS_OPTIONS = {
@@ -23,12 +22,7 @@ export function positiveInt(values: OptionValues, key: string, fallback: number,
 
 /** Every template the common options select, loaded, with its errors on stderr. */
 export async function loadModels(common: CommonOptions, io: Io): Promise<TemplateModel[]> {
-  const paths = await templatePaths(common);
-  const models = await Promise.all(paths.map((p) => loadTemplate(p)));
-  for (const m of models) {
-    for (const p of m.problems.filter((x) => x.severity === 'error')) io.err(`${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.message}`);
-  }
-  return models;
+  return loadTemplates(common, io);
 }
 
 /** A template layer by logical id, or undefined. Several with that id is a usage error. */

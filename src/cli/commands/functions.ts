@@ -5,6 +5,10 @@ import type { Io } from '../io';
 import { parseOptions, templatePaths } from '../options';
 import { formatTable } from '../table';
 
+export const FUNCTIONS_USAGE = `Usage: lambda-workbench functions [--root DIR] [--template PATH]... [--json]
+
+Lists the functions and layers in your SAM templates. Exits 1 if any template has errors.`;
+
 /**
  * `functions`: the functions and layers of every template, with the template's problems.
  * Exit 1 when any template has an error, so CI fails on a broken template.

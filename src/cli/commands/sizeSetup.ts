@@ -1,11 +1,10 @@
 import type { Buildable, BuildEngine } from '../../core/build';
 import type { CancellationTokenLike } from '../../core/cancel';
-import { loadTemplate } from '../../core/model';
 import type { FunctionSpec, TemplateModel } from '../../core/model/types';
 import type { SizeEngine } from '../../core/size';
 import { BUILD_ARG_OPTIONS, openCliCore, settingsFromFlags } from '../core';
 import { type Io, UsageError } from '../io';
-import { type CommonOptions, type OptionSpec, type OptionValues, templatePaths } from '../options';
+import { type CommonOptions, type OptionSpec, type OptionValues, loadTemplates } from '../options';
 
 /** AWS options `size` accepts: only used to look up layers given by ARN (each in its ARN's region). */
 export const SIZE_AWS_OPTIONS = {
@@ -35,12 +34,9 @@ export async function selectBuildables(common: CommonOptions, ids: readonly stri
 }
 
 async function loadSelected(common: CommonOptions, io: Io): Promise<{ models: TemplateModel[]; paths: string[] }> {
-  const paths = await templatePaths(common);
+  const models = await loadTemplates(common, io);
+  const paths = models.map((m) => m.path);
   if (paths.length === 0) throw new UsageError(`no template.yaml or template.yml under ${common.root}; pass --template`);
-  const models = await Promise.all(paths.map((p) => loadTemplate(p)));
-  for (const m of models) {
-    for (const p of m.problems.filter((x) => x.severity === 'error')) io.err(`${m.path}:${p.range.start.line + 1}:${p.range.start.column + 1}: ${p.message}`);
-  }
   return { models, paths };
 }
 

@@ -9,7 +9,11 @@ export const TOOLCHAINS = {
   make: { name: 'make', get: 'Install GNU make (Debian or Ubuntu: apt-get install make; macOS: xcode-select --install) and make sure make is on PATH.' },
   maven: { name: 'Apache Maven', get: 'Install a JDK and Apache Maven (https://maven.apache.org/install.html; on Debian or Ubuntu: apt-get install maven) and make sure mvn is on PATH.' },
   gradle: { name: 'Gradle', get: 'Add the Gradle wrapper (gradlew) to the project, or install Gradle (https://gradle.org/install/) and make sure gradle is on PATH.' },
-  cargoLambda: { name: 'Cargo Lambda', get: 'Install Rust (https://rustup.rs/) and Cargo Lambda (pip install cargo-lambda, or https://www.cargo-lambda.info/guide/installation.html), and make sure cargo and cargo-lambda are on PATH.' },
+  rust: { name: 'Rust (cargo)', get: 'Install Rust with rustup (https://rustup.rs/) and make sure cargo is on PATH.' },
+  cargoLambda: {
+    name: 'Cargo Lambda',
+    get: 'Install Cargo Lambda (pip install cargo-lambda, which brings the Zig linker it cross-compiles with; or https://www.cargo-lambda.info/guide/installation.html), add the Rust target (rustup target add aarch64-unknown-linux-gnu or x86_64-unknown-linux-gnu), and make sure cargo-lambda is on PATH.',
+  },
 } as const;
 
 export type Toolchain = keyof typeof TOOLCHAINS;

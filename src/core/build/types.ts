@@ -43,6 +43,13 @@ export interface BuildSettings {
   mavenArgs?: readonly string[];
   /** Extra environment for every toolchain the build runs (GOPROXY, GOFLAGS, GOMODCACHE, PIP_*, npm_config_*...). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The image each runtime runs in locally when not AWS's (lambdaWorkbench.local.images): a Python
+   * package with no wheel for Lambda, and no pure-Python source, is built inside it.
+   */
+  images?: Readonly<Record<string, string>>;
+  /** The Docker engine for builds inside an image (lambdaWorkbench.docker.host); unset: found as the docker CLI finds it. */
+  dockerHost?: string;
 }
 
 /** What a builder gets to do its work. */

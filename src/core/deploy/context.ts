@@ -6,7 +6,8 @@ import { type AwsErrorContext, isAwsError, toUserError } from './awsErrors';
 import type { ImageEngine } from './image';
 import { withRetry } from './retry';
 import { isRolePropagationError } from './role';
-import type { AwsSession } from './session';
+import { type AwsSession, whoAmI } from './session';
+import { once } from './pool';
 import type { EcrSend, IamSend, LambdaSend, S3Send } from './types';
 import { waitForFunctionReady } from './waiters';
 
@@ -55,6 +56,8 @@ export interface DeployContext {
   builds?: Pick<BuildEngine, 'build'>;
   /** Connects to Docker on first use (only image functions need it). */
   imageEngine?: () => Promise<ImageEngine>;
+  /** The account the credentials belong to, looked up on first use; S3 calls then name it as the staging bucket's owner. */
+  account?: () => Promise<string | undefined>;
   options: DeployOptions;
 }
 
@@ -76,6 +79,8 @@ export async function deployContextFrom(
     measurer: parts.measurer,
     builds: parts.builds,
     imageEngine: parts.imageEngine,
+    // Unknown (an STS call refused or unanswered) leaves the owner unchecked rather than failing the deploy.
+    account: once(() => whoAmI(session).then((who) => who.account, () => undefined)),
     options: parts.options ?? {},
   };
 }

@@ -2,7 +2,7 @@ import { awsErrorName } from './awsErrors';
 import type { RegistryAuth } from './image';
 import type { EcrSend } from './types';
 
-const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+?)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/;
+const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+?)(?::([\w.-]+))?(@sha256:[0-9a-f]{64})?$/;
 
 /** The repository named by an ECR image URI in the template (ImageUri), if it is one. */
 export function repositoryFromImageUri(uri: string | undefined): string | undefined {
@@ -62,4 +62,24 @@ export async function registryLogin(ecr: EcrSend): Promise<RegistryAuth> {
 /** The registry host of a repository URI ("acct.dkr.ecr.region.amazonaws.com/name" -> host). */
 export function registryHost(repositoryUri: string): string {
   return repositoryUri.split('/')[0];
+}
+
+/**
+ * The digest an ECR image URI given by tag names now (sha256:...), from ECR itself; undefined when
+ * the URI is pinned by digest, not ECR's, in another region than `region`, or the tag is not there.
+ * A tag can be moved to another image while the URI stays the same string.
+ */
+export async function tagDigest(ecr: EcrSend, uri: string, region: string): Promise<string | undefined> {
+  const m = ECR_URI.exec(uri);
+  if (!m || m[5] || m[2] !== region) return undefined;
+  const [, registryId, , repositoryName, imageTag = 'latest'] = m;
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
+  try {
+    const out = await ecr.send(new DescribeImagesCommand({ registryId, repositoryName, imageIds: [{ imageTag }] }));
+    return out.imageDetails?.[0]?.imageDigest;
+  } catch (err) {
+    // Not there, or not ours to read: the URI is then compared as written, as before.
+    if (['ImageNotFoundException', 'RepositoryNotFoundException', 'AccessDeniedException'].includes(awsErrorName(err) ?? '')) return undefined;
+    throw err;
+  }
 }

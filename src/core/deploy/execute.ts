@@ -8,7 +8,7 @@ import { connectImageEngine } from './image';
 import { executeLayerPlan } from './layerPublish';
 import { mapBounded, once } from './pool';
 import { createBasicExecutionRole, findRole } from './role';
-import { bucketExists, createBucket } from './s3Staging';
+import { bucketExists, createBucket, type StagingBucket } from './s3Staging';
 import type { DeployPlan, DeployResult, ProgressListener } from './types';
 
 export interface ExecuteHooks {
@@ -34,12 +34,14 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, hooks:
   const limit = ctx.options.concurrency ?? 3;
   const sources = ctx.options.sources ?? CLI_SOURCES;
 
-  const ensureBucket = once(async () => {
-    const bucket = ctx.options.s3Bucket;
-    if (!bucket) throw new UserError('No S3 staging bucket is set.', `Set one (${sources.s3Bucket}).`, 'bucket-not-set');
+  const ensureBucket = once(async (): Promise<StagingBucket> => {
+    const name = ctx.options.s3Bucket;
+    if (!name) throw new UserError('No S3 staging bucket is set.', `Set one (${sources.s3Bucket}).`, 'bucket-not-set');
+    const owner = await ctx.account?.();
+    const bucket: StagingBucket = { bucket: name, ...(owner ? { owner } : {}) };
     if (await bucketExists(ctx.s3, bucket)) return bucket;
-    if (!(await confirm(`Create S3 bucket ${bucket} in ${ctx.region} to stage uploads over the direct-upload limit?`))) {
-      throw new UserError(`S3 bucket ${bucket} does not exist and was not created.`, `Create it, or agree to its creation (${sources.confirm}).`, 'bucket-missing');
+    if (!(await confirm(`Create S3 bucket ${name} in ${ctx.region} to stage uploads over the direct-upload limit?`))) {
+      throw new UserError(`S3 bucket ${name} does not exist and was not created.`, `Create it, or agree to its creation (${sources.confirm}).`, 'bucket-missing');
     }
     await createBucket(ctx.s3, bucket, ctx.region);
     return bucket;

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, FunctionCode, FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
 import { type CancellationTokenLike, NEVER_CANCELLED } from '../cancel';
+import { UserError } from '../errors';
 import { ensureWritten } from './artifact';
 import { configChanges, deployedArchitecture, desiredConfig } from './config';
 import { awsCall, changeFunction, type DeployContext, retryWhileRolePropagates } from './context';
 import { registryHost } from './ecr';
 import { type ImageEngine, pushImage, type RegistryAuth } from './image';
-import { stageZip, stagingKey } from './s3Staging';
+import { type StagingBucket, stageZip, stagingKey } from './s3Staging';
 import { StepRunner } from './steps';
 import type { FunctionPlan, FunctionResult, LayerResult, ProgressListener, StepName } from './types';
 import { publishStep } from './versionStep';
@@ -17,7 +18,7 @@ export interface FunctionExecEnv {
   /** Results of the template layers, by layer name. */
   layers: Map<string, LayerResult>;
   ensureRole(roleName: string): Promise<string>;
-  ensureBucket(): Promise<string>;
+  ensureBucket(): Promise<StagingBucket>;
   ensureRepository(name: string): Promise<string>;
   registryAuth(): Promise<RegistryAuth>;
   imageEngine(): Promise<ImageEngine>;
@@ -91,7 +92,8 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
   const lambda = await import('@aws-sdk/client-lambda');
   const deployed = plan.deployed;
   let final: FunctionConfiguration | undefined = deployed;
-  let changed = false;
+  // The plan found the published version behind what is deployed: publishing is the change.
+  let changed = plan.changes.includes('version');
   try {
     // Code: where Lambda will take it from.
     let code: FunctionCode | undefined;
@@ -106,10 +108,11 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
       result.uploadedBytes = await runner.run(
         'stage to S3',
         async (report) => {
-          bucket = await env.ensureBucket();
+          const staging = await env.ensureBucket();
+          bucket = staging.bucket;
           await ensureWritten(artifact, env.token ?? NEVER_CANCELLED);
           return awsCall(ctx, `uploading ${name} to s3://${bucket}/${key}`, () =>
-            stageZip(ctx.s3, bucket, key, artifact, (n) => report(n, artifact.bytes), env.token),
+            stageZip(ctx.s3, staging, key, artifact, (n) => report(n, artifact.bytes), env.token),
           );
         },
         (sent) => (sent ? `zip staged at s3://${bucket}/${key}` : undefined),
@@ -141,8 +144,10 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
       };
       final = await runner.run(
         'create function',
-        async () => {
-          await retryWhileRolePropagates(ctx, `creating function ${name}`, () => ctx.lambda.send(new lambda.CreateFunctionCommand(input)), env.token);
+        async (_report, committed) => {
+          const created = await retryWhileRolePropagates(ctx, `creating function ${name}`, () => ctx.lambda.send(new lambda.CreateFunctionCommand(input)), env.token);
+          committed(`function ${name} created (CodeSha256 ${created.CodeSha256})`);
+          checkStoredCode(name, plan, created.CodeSha256);
           return awsCall(ctx, `waiting for function ${name} to become active`, () => waitForFunctionReady(ctx.lambda, name, env.token, ctx.options.maxWaitSeconds));
         },
         () => `function ${name} created`,
@@ -150,18 +155,21 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
       changed = true;
     } else {
       const archChanged = deployedArchitecture(deployed) !== spec.architecture;
-      const sameImage = code?.ImageUri !== undefined && code.ImageUri === plan.deployedImageUri && !archChanged;
+      // A tag that now names another image is updated though its URI reads the same (Lambda resolves it again).
+      const sameImage = code?.ImageUri !== undefined && code.ImageUri === plan.deployedImageUri && !archChanged && plan.imageTagDigest === undefined;
       if (code && !sameImage) {
         final = await runner.run(
           'update code',
-          async () => {
-            await changeFunction(
+          async (_report, committed) => {
+            const updated = await changeFunction(
               ctx,
               name,
               `updating the code of ${name}`,
               () => ctx.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: name, ...code, Architectures: [spec.architecture] })),
               env.token,
             );
+            committed(`code of ${name} updated (CodeSha256 ${updated.CodeSha256})`);
+            checkStoredCode(name, plan, updated.CodeSha256);
             return awsCall(ctx, `waiting for the code update of ${name}`, () => waitForFunctionReady(ctx.lambda, name, env.token, ctx.options.maxWaitSeconds));
           },
           (cfg) => `code of ${name} updated (CodeSha256 ${cfg.CodeSha256})`,
@@ -203,6 +211,23 @@ export async function executeFunctionPlan(ctx: DeployContext, plan: FunctionPlan
     const f = runner.failure(err);
     return { ...result, action: f.cancelled ? 'cancelled' : 'failed', reason: f.reason, error: f.error, done: runner.done };
   }
+}
+
+/**
+ * A zip's CodeSha256 as Lambda stored it must be the zip's own: a staged object replaced between
+ * upload and update, or anything between here and Lambda that changed the bytes, would otherwise
+ * be a deploy that says done while Lambda runs other code.
+ */
+function checkStoredCode(name: string, plan: FunctionPlan, stored: string | undefined): void {
+  const sent = plan.artifact?.codeSha256;
+  if (!sent || stored === sent) return;
+  throw new UserError(
+    `Lambda stored code with CodeSha256 ${stored ?? '(none)'} for ${name}, but the zip deployed has CodeSha256 ${sent}: the function does not run the code that was deployed.`,
+    plan.via === 's3'
+      ? 'Something replaced the staged object in the S3 bucket between the upload and the update: check who else writes to the staging bucket, then deploy again.'
+      : 'Something between this machine and Lambda changed the upload (a proxy?): deploy again, and check the network path if it happens again.',
+    'code-sha-mismatch',
+  );
 }
 
 /** Ensures the repository, logs in, pushes; resolves with the digest-pinned image URI. */

@@ -13,6 +13,7 @@ import { basePlan, type FunctionPlanEnv, refuse } from './planBase';
 import { functionNameOf, layerNameOf } from './names';
 import { DEFAULT_ROLE_NAME, findRole } from './role';
 import type { FunctionPlan, LayerPlan, PlannedLayerRef, RolePlan } from './types';
+import { stalePublication } from './versionStep';
 
 /** The template's layer references, in order, or why they cannot be deployed. Makes no AWS call. */
 function resolveLayers(fn: FunctionSpec, layerPlans: Map<string, LayerPlan>): { refs: PlannedLayerRef[] } | { reason: string } {
@@ -115,12 +116,23 @@ export async function planFunction(ctx: DeployContext, fn: FunctionSpec, env: Fu
   const codeChanged = deployed !== undefined && codeDiffers(fn, plan, deployed);
   const archChanged = deployed !== undefined && deployedArchitecture(deployed.config) !== fn.architecture;
   if (deployed) {
-    const diff = configChanges(desiredConfig(fn, layerArns(plan.layers, env.layers), decidedRole(plan.role)), deployed.config);
+    const desired = desiredConfig(fn, layerArns(plan.layers, env.layers), decidedRole(plan.role));
+    const diff = configChanges(desired, deployed.config);
     plan.changes.push(...(codeChanged ? ['code'] : []), ...(archChanged ? ['architecture'] : []), ...diff.changed);
+    // A deploy that changes the function publishes anyway; one that changes nothing publishes only
+    // when the published version is not what is deployed, and the plan says so.
+    const stale = plan.changes.length === 0 ? await stalePublication(ctx, named.name, deployed.config, desired) : undefined;
+    if (stale) {
+      plan.changes.push('version');
+      plan.notes.push(stale);
+    }
   }
   if (plan.image && (!deployed || codeChanged)) {
     plan.notes.push(`Pushes the image (up to ${formatBytes(plan.image.sizeBytes)}; layers the registry already has are skipped).`);
   }
+  if (deployed && tagMoved(plan, deployed)) {
+    plan.notes.push(`The tag of ${fn.imageUri} now names ${plan.imageTagDigest}; the function runs ${deployed.resolvedDigest}: updates it to the image the tag names.`);
+  } else delete plan.imageTagDigest;
   if (deployed && !codeChanged && !archChanged) {
     plan.via = null;
     plan.uploadBytes = 0;
@@ -134,7 +146,14 @@ function codeDiffers(fn: FunctionSpec, plan: FunctionPlan, deployed: DeployedFun
   if (fn.packageType === 'Zip') return deployed.config.CodeSha256 !== plan.codeSha256;
   // An image is the same when the deployed URI is the digest this exact image was pushed as.
   if (plan.image) return !plan.image.knownDigestUri || deployed.imageUri !== plan.image.knownDigestUri;
-  return deployed.imageUri !== fn.imageUri;
+  if (deployed.imageUri !== fn.imageUri) return true;
+  // The same tag, moved to another image since Lambda took it: Lambda still runs the old one.
+  return tagMoved(plan, deployed);
+}
+
+/** Whether the template's ImageUri tag names another image than the one Lambda resolved it to. */
+function tagMoved(plan: FunctionPlan, deployed: DeployedFunction): boolean {
+  return plan.imageTagDigest !== undefined && deployed.resolvedDigest !== undefined && plan.imageTagDigest !== deployed.resolvedDigest;
 }
 
 async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan, env: FunctionPlanEnv): Promise<FunctionPlan> {

@@ -3,7 +3,7 @@ import { UserError } from '../errors';
 import type { FunctionSpec } from '../model/types';
 import { imageSizeRefusal } from './budget';
 import { awsCall, type DeployContext } from './context';
-import { findRepository, registryHost, repositoryFromImageUri, repositoryNameFor } from './ecr';
+import { findRepository, registryHost, repositoryFromImageUri, repositoryNameFor, tagDigest } from './ecr';
 import { type FunctionPlanEnv, refuse } from './planBase';
 import { buildImage, connectImageEngine } from './image';
 import type { FunctionPlan } from './types';
@@ -18,7 +18,9 @@ export async function planImage(ctx: DeployContext, fn: FunctionSpec, plan: Func
     // No Dockerfile metadata: deploy the template's ImageUri as it is.
     if (!fn.imageUri) return refuse(plan, `${fn.logicalId} is an image function with neither Metadata Dockerfile/DockerContext nor an ImageUri.`);
     plan.notes.push(`Deploys the image ${fn.imageUri} as given (no Dockerfile in the template's Metadata).`);
-    return { ...plan, via: 'image', uploadBytes: 0 };
+    const imageUri = fn.imageUri;
+    const digest = await awsCall(ctx, `looking up the image ${imageUri} in ECR`, () => tagDigest(ctx.ecr, imageUri, ctx.region));
+    return { ...plan, via: 'image', uploadBytes: 0, ...(digest ? { imageTagDigest: digest } : {}) };
   }
   const target = { kind: 'function' as const, logicalId: fn.logicalId, name: plan.functionName };
   const repositoryName = repositoryFromImageUri(fn.imageUri) ?? repositoryNameFor(plan.functionName);

@@ -4,7 +4,7 @@ import { type CancellationTokenLike, NEVER_CANCELLED } from '../cancel';
 import { ensureWritten } from './artifact';
 import { awsCall, type DeployContext } from './context';
 import { layerDescription } from './layerPlan';
-import { stageZip, stagingKey } from './s3Staging';
+import { type StagingBucket, stageZip, stagingKey } from './s3Staging';
 import { StepRunner } from './steps';
 import type { LayerPlan, LayerResult, ProgressListener, StepName } from './types';
 
@@ -12,7 +12,7 @@ export interface PublishHooks {
   onProgress?: ProgressListener;
   token?: CancellationTokenLike;
   /** Makes sure the staging bucket exists (creating it after confirmation); shared by all uploads. */
-  ensureBucket: () => Promise<string>;
+  ensureBucket: () => Promise<StagingBucket>;
 }
 
 function result(plan: LayerPlan, patch: Partial<LayerResult>): LayerResult {
@@ -45,13 +45,14 @@ export async function executeLayerPlan(ctx: DeployContext, plan: LayerPlan, hook
   try {
     let content: { ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string };
     if (plan.via === 's3') {
-      const bucket = await hooks.ensureBucket();
+      const staging = await hooks.ensureBucket();
+      const bucket = staging.bucket;
       const key = stagingKey('layer', plan.layerName, artifact);
       uploaded += await runner.run(
         'stage to S3',
         async (report) => {
           await ensureWritten(artifact, hooks.token ?? NEVER_CANCELLED);
-          return awsCall(ctx, `uploading layer ${plan.layerName} to s3://${bucket}/${key}`, () => stageZip(ctx.s3, bucket, key, artifact, (n) => report(n, artifact.bytes), hooks.token));
+          return awsCall(ctx, `uploading layer ${plan.layerName} to s3://${bucket}/${key}`, () => stageZip(ctx.s3, staging, key, artifact, (n) => report(n, artifact.bytes), hooks.token));
         },
         (sent) => (sent ? `zip staged at s3://${bucket}/${key}` : undefined),
       );

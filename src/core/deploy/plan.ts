@@ -78,7 +78,7 @@ export async function planDeploy(ctx: DeployContext, input: PlanInput, hooks: Pl
     }
     const bucket = ctx.options.s3Bucket;
     const staged = functions.some((f) => f.via === 's3' && f.action !== 'refused') || layerPlans.some((l) => l.via === 's3' && l.action === 'publish');
-    if (bucket && staged && !(await awsCall(ctx, `checking S3 bucket ${bucket}`, () => bucketExists(ctx.s3, bucket)))) {
+    if (bucket && staged && !(await awsCall(ctx, `checking S3 bucket ${bucket}`, async () => bucketExists(ctx.s3, { bucket, owner: await ctx.account?.() })))) {
       confirmations.push(`Create S3 bucket ${bucket} in ${ctx.region} to stage uploads over the direct-upload limit`);
     }
     const totalUploadBytes =

@@ -39,14 +39,31 @@ export class StepRunner {
     this.onProgress?.({ target: this.target, step, phase, ...extra });
   }
 
-  /** Runs one step. `left` says what it changed, for the record (omit for read-only steps). */
-  async run<T>(step: StepName, body: (report: (bytes: number, totalBytes?: number) => void) => Promise<T>, left?: (value: T) => string | undefined): Promise<T> {
+  /**
+   * Runs one step. `left` says what it changed, for the record (omit for read-only steps). A body
+   * that has made its change and still has work to do (waiting for Lambda to finish it, checking
+   * what Lambda stored) calls `committed` with what it changed: a cancel or a failure after that
+   * reports the change as made, not as still to do.
+   */
+  async run<T>(
+    step: StepName,
+    body: (report: (bytes: number, totalBytes?: number) => void, committed: (note: string) => void) => Promise<T>,
+    left?: (value: T) => string | undefined,
+  ): Promise<T> {
     if (this.token?.isCancellationRequested) throw new CancelledError(`the deploy of ${this.target.name} before "${step}"`);
     this.emit(step, 'start');
     let value: T;
+    let made: string | undefined;
     try {
-      value = await body((bytes, totalBytes) => this.emit(step, 'progress', { bytes, totalBytes }));
+      value = await body(
+        (bytes, totalBytes) => this.emit(step, 'progress', { bytes, totalBytes }),
+        (note) => void (made = note),
+      );
     } catch (err) {
+      if (made !== undefined) {
+        this.finish(step);
+        this.done.push(made);
+      }
       if (err instanceof CancelledError) throw err;
       throw new StepFailure(step, err);
     }

@@ -116,6 +116,8 @@ export interface FunctionPlan {
   deployed?: FunctionConfiguration;
   /** @internal the deployed image URI */
   deployedImageUri?: string;
+  /** @internal the digest the template's ImageUri tag names now, when ECR says (see tagDigest) */
+  imageTagDigest?: string;
   /** @internal the zip to upload */
   artifact?: ZipArtifact;
   /** @internal the template's function */

@@ -32,11 +32,12 @@ export function credentialLines(c: AwsCredentials): string {
 
 /**
  * The container's entrypoint and command when credentials are passed: the shell above, then the
- * image's own entrypoint with the command (the handler for the AWS base images, else the image's).
+ * image's own entrypoint (or the one given instead) with the command (the handler for the AWS base
+ * images, else the image's).
  */
-export async function credentialsEntry(docker: Docker, image: string, cmd: string[] | undefined): Promise<{ Entrypoint: string[]; Cmd: string[] }> {
+export async function credentialsEntry(docker: Docker, image: string, cmd: string[] | undefined, entrypoint?: string[]): Promise<{ Entrypoint: string[]; Cmd: string[] }> {
   const config = ((await docker.getImage(image).inspect()) as { Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null } }).Config ?? {};
-  const command = [...(config.Entrypoint ?? []), ...(cmd ?? config.Cmd ?? [])];
+  const command = [...(entrypoint ?? config.Entrypoint ?? []), ...(cmd ?? config.Cmd ?? [])];
   if (command.length === 0) {
     throw new UserError(`The image ${image} has neither an entrypoint nor a command, so there is nothing to run.`, 'Use a Lambda base image, or one built FROM it.', 'image-no-entrypoint');
   }

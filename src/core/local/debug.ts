@@ -60,11 +60,24 @@ export function debuggable(fn: FunctionSpec): DebugLanguage {
   if (!language) {
     throw new UserError(
       `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
-      'Invoke it locally and use its log output instead.',
+      `${debugInstead(fn)} Invoke Locally runs it in its container with its log and REPORT.`,
       'debug-unsupported',
     );
   }
   return language;
+}
+
+/** What to do instead of Debug Locally, for the runtimes it does not attach to. */
+function debugInstead(fn: FunctionSpec): string {
+  const runtime = fn.runtime ?? '';
+  if (/^provided/.test(runtime)) {
+    const rust = fn.build?.method === 'rust-cargolambda';
+    return rust
+      ? 'Debug its handler through its unit test on this machine instead (cargo test, with the CodeLLDB extension: Debug on the test).'
+      : 'Debug its handler through its unit test on this machine instead (go test: the Go extension\'s "debug test", which runs Delve).';
+  }
+  if (/^java/.test(runtime)) return 'Debug its handler through its unit test on this machine instead (the Java extension\'s Debug Test).';
+  return 'Debug its handler through its unit test on this machine instead.';
 }
 
 /** How long the runtime may take to open its debugger port after the container starts. */
@@ -80,14 +93,24 @@ export function nodeOptionsForDebug(existing: string | undefined, address: strin
   return [own, `--inspect-brk=${address}`].filter(Boolean).join(' ');
 }
 
+/** Where the runner mounts the sitecustomize below, put first on PYTHONPATH. */
+export const DEBUGPY_SITE_DIR = '/var/lambda-workbench-debug';
+
 /**
  * Python's sitecustomize runs before any other module of the interpreter, whichever way the image's
  * bootstrap starts it: it opens debugpy and waits for the editor before the runtime loads the handler.
+ * It then takes its own folder off PYTHONPATH again: AWS's bootstrap puts the layers (/opt/python)
+ * on the module path only when PYTHONPATH is unset, so a function that sets none must not seem to.
  */
 export function debugpySiteCustomize(port: number, host: string): string {
   return [
     '# Written by Lambda Workbench for Debug Locally: waits for the debugger before the runtime starts.',
     'import os, sys',
+    `_own = [p for p in os.environ.get('PYTHONPATH', '').split(':') if p and p != '${DEBUGPY_SITE_DIR}']`,
+    'if _own:',
+    "    os.environ['PYTHONPATH'] = ':'.join(_own)",
+    'else:',
+    "    os.environ.pop('PYTHONPATH', None)",
     "if os.environ.get('LAMBDA_WORKBENCH_DEBUG') == '1':",
     "    os.environ['LAMBDA_WORKBENCH_DEBUG'] = '0'",
     '    import debugpy',

@@ -5,6 +5,8 @@ import { LIMITS } from '../limits';
 export interface LambdaError {
   errorType: string;
   errorMessage: string;
+  /** Python's runtime posts the request id with its errors, and Lambda returns it to the caller. */
+  requestId?: string;
   /** Node runtimes post `trace`, others `stackTrace`; kept as posted. */
   trace?: string[];
   stackTrace?: string[];
@@ -14,6 +16,17 @@ export interface LambdaError {
 export const REQUEST_LIMIT_BYTES = LIMITS.syncPayloadBytes;
 /** Lambda's response check is 100 bytes looser than its request check: 6 MiB + 100, as its own error says. */
 export const RESPONSE_LIMIT_BYTES = LIMITS.syncPayloadBytes + 100;
+
+/** A streamed response may be up to 200 MB (function URLs, InvokeWithResponseStream). */
+export const STREAM_RESPONSE_LIMIT_BYTES = 200 * 1024 * 1024;
+
+/** What the caller of a streaming function gets when its stream went past the limit. */
+export function streamTooLarge(): LambdaError {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${STREAM_RESPONSE_LIMIT_BYTES} bytes).`,
+  };
+}
 
 /** What the Runtime API answers the runtime when its response is too large (HTTP 413). */
 export const RUNTIME_PAYLOAD_TOO_LARGE = {
@@ -102,6 +115,7 @@ export function parseRuntimeError(body: Buffer, headerType: string | undefined):
     errorType: typeof p.errorType === 'string' && p.errorType ? clip(p.errorType, ERROR_TYPE_CHARS) : fallbackType,
     errorMessage: typeof p.errorMessage === 'string' ? p.errorMessage : p.errorMessage === undefined ? '' : JSON.stringify(p.errorMessage),
   };
+  if (typeof p.requestId === 'string') error.requestId = clip(p.requestId, ERROR_TYPE_CHARS);
   if (Array.isArray(p.trace)) error.trace = traceLines(p.trace);
   if (Array.isArray(p.stackTrace)) error.stackTrace = traceLines(p.stackTrace);
   return error;

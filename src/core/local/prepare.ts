@@ -9,6 +9,8 @@ import { LIMITS } from '../limits';
 import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
 import { type AwsCredentials, checkVariables, type EnvironmentInputs, readEnvFile } from './environment';
+import { isCustomRuntime } from '../model/runtimes';
+import { customRuntimeEntrypoint } from './customRuntime';
 import { fingerprint } from './fingerprint';
 import { buildFunctionImage } from './imageBuild';
 import { type ImageChoice, imageForRuntime, type Progress } from './images';
@@ -25,6 +27,8 @@ export interface PreparedFunction {
   /** Built from a Dockerfile: already on the engine. */
   built: boolean;
   cmd?: string[];
+  /** Replaces the image's entrypoint (a custom runtime's bootstrap, see customRuntime.ts). */
+  entrypoint?: string[];
   binds: string[];
   /** The folder mounted at /var/task (zip functions). */
   codeDir?: string;
@@ -129,6 +133,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);
   const opt = await optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
+  const entrypoint = isCustomRuntime(fn.runtime) ? customRuntimeEntrypoint(fn, codeDir, layers.folders) : undefined;
   const binds = [`${codeDir}:/var/task:ro`];
   if (opt) binds.push(`${opt}:/opt:ro`);
   const envInputs: EnvironmentInputs = {
@@ -146,11 +151,11 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     key,
     fingerprint: await fingerprint({
       folders,
-      values: { codeVersion: opts.codeVersion, image, binds, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
+      values: { codeVersion: opts.codeVersion, image, binds, entrypoint, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
     }),
     image,
     built: false,
-    cmd: [fn.handler],
+    ...(entrypoint ? { entrypoint, cmd: [] } : { cmd: [fn.handler] }),
     binds,
     codeDir,
     memoryMb,

@@ -13,6 +13,11 @@ export interface ColdStartEvidence {
   refused: readonly string[];
   /** The container exited (with OOMKilled from its state), or the init phase ran out. */
   ended: { kind: 'exit'; code: number; oomKilled: boolean } | { kind: 'init-timeout'; afterMs: number };
+  /**
+   * The runtime is the function's own program (a custom runtime's bootstrap): its init code runs
+   * before it first asks for an event, so its exit says nothing about the address.
+   */
+  ownRuntime?: boolean;
 }
 
 /**
@@ -21,11 +26,12 @@ export interface ColdStartEvidence {
  * The runtime asks for its first event as soon as its init is done, and exits at once when that
  * address does not answer (the AWS runtime interface clients exit 1). So: no connection at all
  * before the container ended, or only refused ones, means the address was wrong for it. An
- * entrypoint that could not run (exit 126, 127) or an out-of-memory kill is the runtime's own
+ * entrypoint that could not run (exit 126, 127), an out-of-memory kill, or the exit of a custom
+ * runtime (the function's own code, which may fail its init before asking) is the runtime's own
  * failure; undefined then, and the caller reports it as before.
  */
 export function runtimeApiReachError(e: ColdStartEvidence): UserError | undefined {
-  if (e.ended.kind === 'exit' && (e.ended.oomKilled || e.ended.code === 126 || e.ended.code === 127)) return undefined;
+  if (e.ended.kind === 'exit' && (e.ended.oomKilled || e.ended.code === 126 || e.ended.code === 127 || e.ownRuntime)) return undefined;
   const at = `the Runtime API at ${e.runtimeApi} (${e.plan.source})`;
   if (e.refused.length > 0) {
     const allowed = e.plan.allow === 'container-address' ? "the container's own address" : [...e.plan.allow, ...(e.plan.allowContainer ? ["the container's own address"] : [])].join(', ');

@@ -1,4 +1,5 @@
-import { type Document, isScalar, LineCounter, parseDocument, visit, type YAMLError, YAMLParseError } from 'yaml';
+import { type Document, LineCounter, parseDocument, type YAMLError, YAMLParseError } from 'yaml';
+import { type DuplicateKey, duplicateKeys, isFlowIndentError, parseFlowLenient } from './lenient';
 import { rangeAt } from './ranges';
 import { CFN_TAGS, SHORT_FORM_TAGS } from './tags';
 import type { TemplateProblem } from './types';
@@ -10,23 +11,40 @@ export interface YamlSource {
   problems: TemplateProblem[];
 }
 
+/** How templates are parsed: CloudFormation's tags, and PyYAML's merge keys (SAM CLI reads with PyYAML). */
+const OPTIONS = {
+  customTags: CFN_TAGS,
+  // `<<: *defaults` is common in templates (PyYAML, which SAM CLI uses, supports merge keys).
+  merge: true,
+  prettyErrors: false,
+  // yaml looks for a duplicate by scanning every earlier key of the mapping, which is quadratic
+  // in a mapping's size; duplicateKeys does the same check with a hash.
+  uniqueKeys: false,
+} as const;
+
 /**
  * Parses template text into a yaml Document. Never throws: syntax errors become located problems and
- * the Document still holds everything yaml could make sense of, so the valid parts load.
+ * the Document still holds everything yaml could make sense of, so the valid parts load. What SAM
+ * CLI reads and YAML 1.2 does not (see lenient.ts) is read as SAM reads it, with a warning where it stands.
  */
 export function readYaml(text: string): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    customTags: CFN_TAGS,
-    // `<<: *defaults` is common in templates (PyYAML, which SAM CLI uses, supports merge keys).
-    merge: true,
-    prettyErrors: false,
-    // yaml looks for a duplicate by scanning every earlier key of the mapping, which is quadratic
-    // in a mapping's size; duplicateKeyErrors does the same check with a hash.
-    uniqueKeys: false,
-  });
-  const errors = [...doc.errors, ...duplicateKeyErrors(doc)].sort((a, b) => a.pos[0] - b.pos[0]);
+  let lines = new LineCounter();
+  let doc: Document.Parsed = parseDocument(text, { ...OPTIONS, lineCounter: lines });
+  const flowIndents = doc.errors.filter(isFlowIndentError);
+  const lenientWarnings: TemplateProblem[] = [];
+  if (flowIndents.length > 0) {
+    // Read again without indentation inside [...] and {...}. An unclosed bracket also trips the
+    // strict check, and there the strict reading recovers better (the rest of the file is not swallowed
+    // into the collection): the reading with fewer errors is kept. A second parse keeps this linear.
+    const lenientLines = new LineCounter();
+    const lenient = parseFlowLenient(text, lenientLines, OPTIONS);
+    if (lenient.doc.errors.length < doc.errors.length) {
+      [doc, lines] = [lenient.doc, lenientLines];
+      lenientWarnings.push(...lenient.underIndented.map((at) => flowIndentWarning(rangeAt(lenientLines, at, at + 1))));
+    }
+  }
+  const duplicates = duplicateKeys(doc).map((d) => duplicateKeyWarning(d, lines));
+  const errors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
   const problems = [...errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
   // One mistake often trips several of yaml's rules on the same line; the first says it best.
   const seen = new Set<string>();
@@ -36,23 +54,33 @@ export function readYaml(text: string): YamlSource {
     seen.add(key);
     return true;
   });
-  return { text, doc, lines, problems: unique };
+  return { text, doc, lines, problems: [...unique, ...lenientWarnings, ...duplicates] };
 }
 
-/** yaml's DUPLICATE_KEY errors, as its own check reports them: scalar keys with equal values (merge keys never). */
+/** yaml's DUPLICATE_KEY errors, as its own check reports them (at the later key): for edits, where a duplicate is ambiguous. */
 export function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
-  const found: YAMLParseError[] = [];
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<unknown>();
-      for (const { key } of map.items) {
-        if (!isScalar(key) || typeof key.value === 'symbol' || Number.isNaN(key.value)) continue;
-        if (seen.has(key.value) && key.range) found.push(new YAMLParseError([key.range[0], key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-        seen.add(key.value);
-      }
-    },
-  });
-  return found;
+  return duplicateKeys(doc).flatMap(({ kept }) => (kept.range ? [new YAMLParseError([kept.range[0], kept.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique')] : []));
+}
+
+function duplicateKeyWarning({ ignored, kept }: DuplicateKey, lines: LineCounter): TemplateProblem {
+  const at = rangeAt(lines, ignored.range?.[0] ?? 0, ignored.range?.[1] ?? 0);
+  const again = lines.linePos(kept.range?.[0] ?? 0).line;
+  return {
+    message: `${String(ignored.value)} is given again on line ${again} of this mapping; SAM uses the last one, so this one has no effect. Remove one of them (YAML 1.2 tools reject duplicate keys).`,
+    range: at,
+    severity: 'warning',
+    code: 'yaml-duplicate-key',
+  };
+}
+
+function flowIndentWarning(range: TemplateProblem['range']): TemplateProblem {
+  return {
+    message:
+      'This line of a [...] or {...} collection stands left of the key it belongs to. SAM reads it (and so does Lambda Workbench), but YAML 1.2 tools reject it: indent the collection\'s lines, closing bracket included, past its key.',
+    range,
+    severity: 'warning',
+    code: 'yaml-flow-indent',
+  };
 }
 
 function toProblem(e: YAMLError, lines: LineCounter, severity: 'error' | 'warning'): TemplateProblem {

@@ -18,3 +18,15 @@ export function providedAwsSdk(runtime: string | undefined): 'v2' | 'v3' | undef
 export function isAwsSdkV3Package(name: string): boolean {
   return name.startsWith('@aws-sdk/') || name.startsWith('@smithy/') || name.startsWith('@aws-crypto/');
 }
+
+/** Whether a runtime is an OS-only one (provided, provided.al2, provided.al2023): the function's own bootstrap is its runtime. */
+export function isCustomRuntime(runtime: string | undefined): boolean {
+  return runtime !== undefined && /^provided(\.al2|\.al2023)?$/.test(runtime);
+}
+
+/** The glibc of each OS-only runtime's Amazon Linux (what a custom runtime's binary links against). */
+export const CUSTOM_RUNTIME_GLIBC: Readonly<Record<string, string>> = {
+  'provided.al2023': '2.34',
+  'provided.al2': '2.26',
+  provided: '2.17',
+};

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { UserError } from '../errors';
 import type { BuildEngine, BuildEngineOptions } from '../build/engine';
 import type { Buildable } from '../build/choose';
 import type { FunctionBuild } from '../build/types';
@@ -101,6 +102,8 @@ export class WorkbenchCore {
         // Through the current AWS access, so new AWS settings need no new engine.
         layerResolver: { resolve: (arn, token) => this.aws.layerResolver.resolve(arn, token) },
         builds: this.artifacts(),
+        // The project's own esbuild would run in this process: only once the workspace is trusted.
+        loadEsbuild: async (dir) => (await import('../build/esbuild/bundle')).loadEsbuild(dir, { projectCopy: this.trusted }),
       })
       .catch((err: unknown) => {
         if (this.size === size) this.size = undefined;
@@ -160,6 +163,7 @@ export class WorkbenchCore {
   /** The local runner, connected on first use; `onProgress` hears about the connecting. */
   runner(onProgress?: (message: string) => void): Promise<LocalRun> {
     if (this.disposed) return Promise.reject(new Error('Lambda Workbench is shutting down.'));
+    if (!this.trusted) return Promise.reject(untrusted('Functions are not run', "running one in a container runs the workspace's code"));
     if (this.run) return this.run;
     const run = this.createRunner(onProgress).catch((err: unknown) => {
       if (this.run === run) this.run = undefined;
@@ -171,6 +175,7 @@ export class WorkbenchCore {
 
   /** What a deploy talks to: the session, a packager over the size engine, Docker for images. */
   async deployContext(options: DeployOptions): Promise<DeployContext> {
+    if (!this.trusted) throw untrusted('Nothing is deployed', "a deploy sends the workspace's code to run in AWS under your credentials, and an image deploy runs its Dockerfile");
     const [{ deployContextFrom }, { sizeEnginePackager }] = await Promise.all([import('../deploy/context'), import('../deploy/sizeEnginePackager')]);
     const [session, engine] = await Promise.all([this.session(), this.sizeEngine()]);
     const docker = engineOptions(this.settings, this.place.sources);
@@ -264,6 +269,15 @@ export class WorkbenchCore {
     const forget = (): void => void this.retiring.delete(done);
     void done.then(forget, forget);
   }
+}
+
+/** What the core refuses in a workspace nobody trusted: anything that runs the workspace's code. */
+function untrusted(what: string, why: string): UserError {
+  return new UserError(
+    `${what} in a workspace that is not trusted: ${why}.`,
+    'Trust the workspace (Manage Workspace Trust), then try again. Sizes, the template and the Cloud view work without it.',
+    'workspace-untrusted',
+  );
 }
 
 /** Opens the core from settings: what the editor does at activation and the CLI once per call. */

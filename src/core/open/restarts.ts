@@ -27,6 +27,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  *   whose environment changes are replaced then).
  * - size.warnAt: every measurement's status and findings.
  * - build.*: the build engine, and every measurement (artifacts built with other options are stale).
+ * - local.images and docker.host: the build engine too (a Python package with no wheel is built in
+ *   the function's image, on that engine), but no artifact: they are not among a build's inputs.
  * - deploy.*: nothing that runs; each deploy reads them.
  */
 export function restartsFor(before: Settings, after: Settings): Restarts {
@@ -36,8 +38,9 @@ export function restartsFor(before: Settings, after: Settings): Restarts {
   const credentials = profileChanged && after.local.passAwsCredentials;
   const runnerLocal = (l: Settings['local']): unknown => ({ ...l, envFile: undefined });
   const runner = !same(runnerLocal(before.local), runnerLocal(after.local)) || before.docker.host !== after.docker.host || region || credentials;
-  const builds = !same(before.build, after.build);
-  const sizes = before.size.warnAt !== after.size.warnAt || builds ? 'all' : aws ? 'arnLayers' : 'none';
+  const options = !same(before.build, after.build);
+  const builds = options || !same(before.local.images, after.local.images) || before.docker.host !== after.docker.host;
+  const sizes = before.size.warnAt !== after.size.warnAt || options ? 'all' : aws ? 'arnLayers' : 'none';
   return { aws, runner, builds, sizes };
 }
 

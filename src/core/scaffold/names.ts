@@ -36,6 +36,12 @@ export function packageNameFor(name: string): string {
   return cleaned.length > 0 ? cleaned : 'lambda-function';
 }
 
+/** A Cargo package name: letters, digits, '-' and '_', starting with a letter. */
+export function crateNameFor(name: string): string {
+  const cleaned = packageNameFor(name).replace(/^[^a-z]+/, '');
+  return cleaned.length > 0 ? cleaned : 'lambda-function';
+}
+
 /** A Go module path element: letters, digits, '-', '_' and '.', not starting with '-' or '_'. */
 export function goModuleFor(name: string): string {
   return packageNameFor(name);

@@ -180,6 +180,7 @@ function languageNotes(fn: ResolvedFunction): string[] {
   const notes: string[] = [];
   if (fn.language === 'ts') notes.push(`Run npm install in ${fn.codeDir} before npm test or sam build (esbuild and the type packages).`);
   if (fn.language === 'go') notes.push(`Building needs Go 1.22 or later; go test ./... in ${fn.codeDir} runs the unit tests.`);
+  if (fn.language === 'rust') notes.push(`Building needs Rust (cargo), and Cargo Lambda for the other architecture than this machine's; cargo test in ${fn.codeDir} runs the unit tests.`);
   if (fn.packageType === 'Image') notes.push('The image builds with Docker from the Dockerfile in the code folder.');
   return notes;
 }

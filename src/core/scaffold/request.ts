@@ -21,7 +21,7 @@ export interface NewFunctionRequest {
   runtime: string;
   /** An event source id (EVENT_SOURCES). */
   event: string;
-  /** ts | js | python | go; the runtime's first language when omitted. */
+  /** ts | js | python | go | rust; the runtime's first language when omitted. */
   language?: string;
   /** zip | image; zip when omitted. */
   packageType?: string;
@@ -49,7 +49,7 @@ export interface ResolvedFunction {
   name: string;
   logicalId: string;
   runtime: RuntimeOption;
-  language: Exclude<LanguageId, 'rust'>;
+  language: LanguageId;
   packageType: 'Zip' | 'Image';
   architecture: Architecture;
   event: EventSourceOption;
@@ -76,7 +76,7 @@ export function resolveRequest(req: NewFunctionRequest): ResolvedFunction {
   const language = LANGUAGES.find((l) => l.id === languageId);
   if (!language) throw new ScaffoldInputError('language', `Language '${languageId}' is not offered.`, `Choose one of: ${choices(LANGUAGES)}.`);
   if (language.unavailable) throw new ScaffoldInputError('language', `${language.label} is not offered.`, language.unavailable);
-  if (!runtime.languages.includes(language.id) || language.id === 'rust') {
+  if (!runtime.languages.includes(language.id)) {
     throw new ScaffoldInputError(
       'language',
       `${runtime.id} functions cannot be written in ${language.label}.`,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { FunctionSpec } from '../../core/model/types';
+import { esbuildExternalEdits, useEsbuildEdits } from '../../core/scaffold/fixes';
 import { editTemplate, type TemplateEdit } from '../../core/scaffold/template/edit';
 import type { Finding, FixAction } from '../../core/size';
 import { APPLY_SIZE_FIX, type SizeFixRequest } from './applyFix';
@@ -41,18 +42,10 @@ function toCodeAction(fn: FunctionSpec, fix: FixAction): vscode.CodeAction | und
     case 'use-esbuild': {
       // A function built another way keeps its build: switching builders takes a person.
       if (fn.build) return undefined;
-      const metadata = ['Resources', fn.logicalId, 'Metadata'];
-      return templateEdit(fn, `Bundle ${fn.logicalId} with esbuild${fix.external.length ? ` (${fix.external.join(', ')} external)` : ''}`, [
-        { kind: 'set', path: [...metadata, 'BuildMethod'], value: 'esbuild' },
-        { kind: 'set', path: [...metadata, 'BuildProperties'], value: fix.external.length ? { External: fix.external } : { Minify: false } },
-      ]);
+      return templateEdit(fn, `Bundle ${fn.logicalId} with esbuild${fix.external.length ? ` (${fix.external.join(', ')} external)` : ''}`, useEsbuildEdits(fn.logicalId, fix.external));
     }
     case 'esbuild-external':
-      return templateEdit(
-        fn,
-        `Keep ${fix.add.join(', ')} out of ${fn.logicalId}'s bundle (External)`,
-        fix.add.map((e): TemplateEdit => ({ kind: 'append', path: ['Resources', fn.logicalId, 'Metadata', 'BuildProperties', 'External'], value: e })),
-      );
+      return templateEdit(fn, `Keep ${fix.add.join(', ')} out of ${fn.logicalId}'s bundle (External)`, esbuildExternalEdits(fn.logicalId, fix.add));
     case 'exclude':
       return appendLines(`Leave ${fix.patterns.join(', ')} out of ${fn.logicalId}'s package`, fix.ignoreFile, fix.patterns);
     case 'include':

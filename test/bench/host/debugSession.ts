@@ -3,7 +3,9 @@
  * times the command to the moment the debugger stops on a breakpoint on the handler's first line,
  * the first time in this window (engine check, runner, container) and then again (image and
  * engine warm; each debug session still gets a fresh container), next to a cold Invoke Locally of
- * the same function and event in the same host (the reference: a container start and one run).
+ * the same function and event in the same host, up to the moment its handler starts (the reference:
+ * the same container start and runtime init, without the debugger; its wall time less the handler's
+ * own Duration from the REPORT, so both stop where the handler's first line runs).
  * Prints `LWB-BENCH {json}`.
  */
 import { readFileSync } from 'node:fs';
@@ -53,8 +55,9 @@ export async function run(): Promise<void> {
     await api.localRuns.reset();
     const started = performance.now();
     const result = await vscode.commands.executeCommand<InvokeResult | undefined>('lambdaWorkbench.invokeLocally', arg);
+    const wall = performance.now() - started;
     if (!result || result.error) throw new Error(`the reference invoke failed: ${JSON.stringify(result?.error)}`);
-    return performance.now() - started;
+    return wall - result.report.durationMs;
   };
 
   const firstMs = await toBreakpoint();

@@ -74,10 +74,12 @@ describe('artifact (real pip, moto): deploy builds first and uploads the artifac
   });
 
   it('a function whose build fails is refused with the build\'s error, and nothing is uploaded', async () => {
+    // docopt is published only as source, but pure Python: it builds. A version that does not exist does not.
+    p.write('sdist/requirements.txt', 'docopt==0.6.99\n');
     const { code, out } = await deploy('NoWheel');
     assert.equal(code, 1);
     assert.equal(out.functions[0].action, 'refused');
-    assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found no wheel of docopt/);
+    assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found neither a wheel for Python 3\.12 on x86_64 nor a source distribution of docopt \(docopt==0\.6\.99\)/);
     await assert.rejects(session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-no-wheel' })), /ResourceNotFound|not found/i);
   });
 });

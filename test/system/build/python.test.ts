@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { BuildEngine, ELF_MACHINE, stateFile } from '../../../src/core/build';
 import { cancellationSource, CancelledError } from '../../../src/core/cancel';
 import { UserError } from '../../../src/core/errors';
+import { openEngine } from '../../../src/core/docker';
+import { pythonImages } from '../env';
+import { runInImage } from '../pythonTools';
 import { filesUnder, machinesOf, offlineSettings, type Project, project, recordingTools } from './support';
 
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
@@ -29,6 +32,11 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: sdist/
+  PyNative:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: native/
+      Runtime: python3.13
 `;
 
 describe('build (real pip): Python functions get wheels for their own architecture', function () {
@@ -39,7 +47,7 @@ describe('build (real pip): Python functions get wheels for their own architectu
   const timings: string[] = [];
 
   before(() => {
-    p = project(TEMPLATE, { x86: 'python', arm: 'python', same: 'python', sdist: 'python-sdist' });
+    p = project(TEMPLATE, { x86: 'python', arm: 'python', same: 'python', sdist: 'python-sdist', native: 'python-sdist-native' });
     recorder = recordingTools();
     engine = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings(), tools: recorder.tools });
   });
@@ -104,23 +112,60 @@ describe('build (real pip): Python functions get wheels for their own architectu
     assert.ok(existsSync(join(artifact('PySameDeps'), 'markupsafe', '__init__.py')));
   });
 
-  it('a package with no wheel for Lambda is a UserError naming it and the in-image build it needs', async () => {
+  it('a pure-Python package published only as source is built here into a py3-none-any wheel, and says so', async () => {
     const fns = await p.functions();
-    await assert.rejects(engine.build(fns.PySdist), (err: unknown) => {
+    const lines: string[] = [];
+    const b = await engine.build(fns.PySdist, { onLog: (l) => lines.push(l) });
+    assert.deepEqual([b.status, b.builder], ['built', 'python-pip']);
+    assert.ok(existsSync(join(artifact('PySdist'), 'docopt.py')), filesUnder(artifact('PySdist')).join(', '));
+    assert.ok(lines.some((l) => /built docopt-0\.6\.2-py2?\.?py3-none-any\.whl on this machine: pure Python/.test(l)), lines.join('\n'));
+  });
+
+  it('a package with no wheel and native code is built inside the function\'s image, and its extension loads there', async () => {
+    const fns = await p.functions();
+    const image = pythonImages().build313;
+    const inImage = new BuildEngine({ cacheDir: p.cacheDir, settings: { ...offlineSettings(), images: { 'python3.13': image } } });
+    const lines: string[] = [];
+    const b = await inImage.build(fns.PyNative, { onLog: (l) => lines.push(l) });
+    assert.deepEqual([b.status, b.builder], ['built', 'python-pip']);
+    assert.ok(lines.some((l) => l === `pip: building netifaces==0.11.0 inside ${image} (x86_64)`), lines.join('\n'));
+    const so = Object.keys(await machinesOf(b.artifactDir!, '.so'));
+    assert.deepEqual(so, ['netifaces.cpython-313-x86_64-linux-gnu.so']);
+    // The artifact runs where it will run: the runtime image (no compiler) imports the extension.
+    const docker = (await openEngine()).docker;
+    const r = await runInImage(docker, pythonImages()['python3.13'], 'cd /var/task && python3 -c "import netifaces; print(netifaces.AF_INET)"', { binds: [`${b.artifactDir}:/var/task:ro`] });
+    assert.deepEqual([r.code, r.output.trim()], [0, '2'], r.output);
+  });
+
+  it('without a compiler in the image, the error says what the image needs and the setting that maps it', async () => {
+    const fns = await p.functions();
+    const plain = new BuildEngine({ cacheDir: join(p.dir, '.other-cache'), settings: { ...offlineSettings(), images: { 'python3.13': pythonImages()['python3.13'] } } });
+    await assert.rejects(plain.build(fns.PyNative, { force: true }), (err: unknown) => {
       assert.ok(err instanceof UserError, String(err));
-      assert.match(err.message, /no wheel of docopt \(docopt==0\.6\.2\) for Python 3\.12 on x86_64/);
-      assert.match(err.hint ?? '', /built inside the function's Lambda image/);
+      assert.match(err.message, /Building netifaces inside lambda-workbench-test\/python:3\.13 failed/);
+      assert.match(err.hint ?? '', /C compiler .*lambdaWorkbench\.local\.images/);
       return true;
     });
-    assert.ok(!existsSync(artifact('PySdist')));
+  });
+
+  it('when the function\'s image is not available, the error names the image it needs and the setting that provides it', async () => {
+    const fns = await p.functions();
+    const unmapped = new BuildEngine({ cacheDir: join(p.dir, '.unmapped-cache'), settings: offlineSettings() });
+    await assert.rejects(unmapped.build(fns.PyNative, { force: true }), (err: unknown) => {
+      assert.ok(err instanceof UserError, String(err));
+      assert.equal(err.code, 'build-image-missing');
+      assert.match(err.message, /netifaces has no wheel for Lambda, so it has to be built inside python3\.13's image, public\.ecr\.aws\/lambda\/python:3\.13, which is not available/);
+      assert.match(err.hint ?? '', /lambdaWorkbench\.local\.images/);
+      return true;
+    });
   });
 
   it('a failed build leaves the previous artifact and its state in place', async () => {
     const fns = await p.functions();
     const before = filesUnder(artifact('PyX86'));
     const state = readFileSync(stateFile(p.template, 'PyX86'), 'utf8');
-    p.write('x86/requirements.txt', 'six==1.17.0\ndocopt==0.6.2\n');
-    await assert.rejects(engine.build(fns.PyX86), /docopt/);
+    p.write('x86/requirements.txt', 'six==1.17.0\nsix-no-such-package==1.0\n');
+    await assert.rejects(engine.build(fns.PyX86), (err: unknown) => err instanceof UserError && err.code === 'build-no-wheel' && /neither a wheel .* nor a source distribution of six-no-such-package/.test(err.message));
     assert.deepEqual(filesUnder(artifact('PyX86')), before);
     assert.equal(readFileSync(stateFile(p.template, 'PyX86'), 'utf8'), state);
     assert.equal((await engine.status(fns.PyX86)).upToDate, false);

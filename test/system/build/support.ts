@@ -12,18 +12,39 @@ const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
 /**
  * The packages scripts/setup.sh (step builddeps) fetched for these tests: with them the builds run
  * offline, through options any user has (pip's --no-index --find-links, npm's --offline --cache,
- * Maven's --offline with a local repository, Go's GOPROXY=off with a module cache).
+ * Maven's --offline with a local repository, Go's GOPROXY=off with a module cache, Cargo's
+ * CARGO_NET_OFFLINE with a CARGO_HOME).
  */
 export function offlineSettings(): BuildSettings {
-  const cache = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
-  const deps = join(cache, 'build-deps');
-  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  const deps = buildDeps();
   return {
     pipArgs: ['--no-index', '--find-links', join(deps, 'wheels')],
     npmArgs: ['--offline', '--cache', join(deps, 'npm')],
     mavenArgs: ['--offline', `-Dmaven.repo.local=${join(deps, 'm2')}`],
-    env: { GOMODCACHE: join(deps, 'gomod'), GOPROXY: 'off', GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local' },
+    env: {
+      GOMODCACHE: join(deps, 'gomod'),
+      GOPROXY: 'off',
+      GOFLAGS: '-mod=mod -buildvcs=false',
+      GOTOOLCHAIN: 'local',
+      // Cargo's crates, and a target folder where their builds are kept (a cold build of
+      // lambda_runtime takes minutes; sharing it, a build compiles the function's crate only).
+      CARGO_HOME: join(deps, 'cargo'),
+      CARGO_TARGET_DIR: join(deps, 'cargo-target'),
+      CARGO_NET_OFFLINE: 'true',
+    },
   };
+}
+
+/** scripts/setup.sh's tool cache. */
+export function toolCache(): string {
+  return process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
+}
+
+/** The packages scripts/setup.sh (step builddeps) fetched for the build tests. */
+export function buildDeps(): string {
+  const deps = join(toolCache(), 'build-deps');
+  assert.ok(existsSync(join(deps, '.stamp')), `no packages for the build tests in ${deps}: run bash scripts/setup.sh builddeps`);
+  return deps;
 }
 
 export interface Project {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { noWheelError, pythonVersion, wheelPlatforms } from '../../../src/core/build';
+import { inContainer, missingDistribution, requirementName } from '../../../src/core/build/builders/pipSource';
 import type { BuildUnit } from '../../../src/core/build';
 
 const unit = (patch: Partial<BuildUnit> = {}): BuildUnit => ({ kind: 'function', logicalId: 'Fn', templatePath: '/p/template.yaml', codeDir: '/p/fn', runtime: 'python3.12', architecture: 'arm64', properties: {}, subdir: '', ...patch });
@@ -17,7 +21,7 @@ describe('build: pip for Lambda', () => {
     assert.throws(() => pythonVersion(unit({ runtime: 'provided.al2023', method: 'makefile' })), /names no Python version/);
   });
 
-  it('"no matching distribution" becomes an error naming the package and the build it needs', () => {
+  it('"no matching distribution" even after a build from source becomes an error naming the package and where pip looked', () => {
     const err = noWheelError(unit(), '3.12', [
       'Looking in links: /wheels',
       'ERROR: Could not find a version that satisfies the requirement docopt==0.6.2 (from versions: none)',
@@ -25,7 +29,8 @@ describe('build: pip for Lambda', () => {
     ]);
     assert.ok(err);
     assert.match(err.message, /no wheel of docopt \(docopt==0\.6\.2\) for Python 3\.12 on arm64 \(manylinux aarch64\)/);
-    assert.match(err.hint ?? '', /inside the function's Lambda image \(python3\.12, arm64\)/);
+    assert.match(err.message, /even after building it from source/);
+    assert.match(err.hint ?? '', /lambdaWorkbench\.build\.pipArgs/);
     assert.equal(err.code, 'build-no-wheel');
   });
 
@@ -36,5 +41,24 @@ describe('build: pip for Lambda', () => {
     ]);
     assert.match(err?.message ?? '', /no wheel of numpy .*Versions with such wheels: 1\.26\.4, 2\.0\.2\./);
     assert.equal(noWheelError(unit(), '3.12', ['ERROR: Could not install packages due to an OSError']), undefined);
+  });
+
+  it('reads the requirement pip found nothing for, and its name', () => {
+    assert.equal(missingDistribution(['x', 'ERROR: No matching distribution found for netifaces==0.11.0']), 'netifaces==0.11.0');
+    assert.equal(missingDistribution(['ERROR: Could not install packages due to an OSError']), undefined);
+    assert.equal(requirementName('netifaces==0.11.0'), 'netifaces');
+    assert.equal(requirementName('Foo.Bar[extra]>=1; python_version>"3"'), 'Foo.Bar');
+  });
+
+  it('mounts local --find-links folders into the build container and passes the rest as they are', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-fl-'));
+    try {
+      mkdirSync(join(dir, 'wheels'));
+      const { args, binds } = inContainer(['--no-index', '--find-links', join(dir, 'wheels'), '-f=wheels', '--find-links', 'https://example.com/simple', '--find-links=/no/such/dir'], dir);
+      assert.deepEqual(args, ['--no-index', '--find-links', '/var/lambda-workbench/find-links/0', '--find-links', '/var/lambda-workbench/find-links/1', '--find-links', 'https://example.com/simple', '--find-links=/no/such/dir']);
+      assert.deepEqual(binds, [`${join(dir, 'wheels')}:/var/lambda-workbench/find-links/0:ro`, `${join(dir, 'wheels')}:/var/lambda-workbench/find-links/1:ro`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -51,7 +51,7 @@ describe('build: a missing toolchain is named, with where to get it', () => {
     ['Made', /needs make/, /apt-get install make/],
     ['Maven', /needs Apache Maven/, /maven\.apache\.org/],
     ['Gradle', /needs Gradle/, /gradle\.org\/install/],
-    ['Rust', /needs Cargo Lambda/, /cargo-lambda/],
+    ['Rust', /needs Rust \(cargo\)/, /rustup\.rs/],
   ];
   for (const [id, message, hint] of cases) {
     it(`${id}: ${message.source.replace(/\\/g, '')}`, async () => {

@@ -155,6 +155,9 @@ describe('engine reach: local or remote, the Runtime API address, code copied in
     assert.equal(runtimeApiReachError({ ...e, contacted: true }), undefined);
     assert.equal(runtimeApiReachError({ ...e, ended: { kind: 'exit', code: 137, oomKilled: true } }), undefined);
     assert.equal(runtimeApiReachError({ ...e, ended: { kind: 'exit', code: 127, oomKilled: false } }), undefined);
+    // A custom runtime is the function's own program: it may exit in its init before asking.
+    assert.equal(runtimeApiReachError({ ...e, ownRuntime: true }), undefined);
+    assert.ok(runtimeApiReachError({ ...e, ownRuntime: true, ended: { kind: 'init-timeout', afterMs: 13_000 } }), 'a silent init past its time still points at the address');
   });
 
   it('bind-mounts on a local engine, and makes each bind target a volume to copy into on a remote one', () => {

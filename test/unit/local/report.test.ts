@@ -84,6 +84,13 @@ describe('local: Lambda\'s error wording', () => {
   it('reads a posted error, keeping trace or stackTrace as given', () => {
     assert.deepEqual(parseRuntimeError(Buffer.from('{"errorType":"E","errorMessage":"m","trace":["a",1]}'), undefined), { errorType: 'E', errorMessage: 'm', trace: ['a', '1'] });
     assert.deepEqual(parseRuntimeError(Buffer.from('{"errorMessage":"m"}'), 'Header.Type'), { errorType: 'Header.Type', errorMessage: 'm' });
+    // Python's runtime posts the request id too; Lambda hands it on.
+    assert.deepEqual(parseRuntimeError(Buffer.from('{"errorMessage":"m","errorType":"ValueError","requestId":"r-1","stackTrace":["  File x"]}'), undefined), {
+      errorType: 'ValueError',
+      errorMessage: 'm',
+      requestId: 'r-1',
+      stackTrace: ['  File x'],
+    });
     assert.deepEqual(parseRuntimeError(Buffer.from(''), undefined), { errorType: 'Runtime.Unknown', errorMessage: 'The runtime reported an error without details.' });
   });
 });

@@ -12,7 +12,7 @@ describe('locateHandler', () => {
     const node = await locateHandler(model.functions.find((f) => f.logicalId === 'HelloNode')!);
     assert.deepEqual(node, { file: join(EXAMPLES, 'hello-node', 'app.mjs'), exportName: 'handler', line: 3 });
     const python = await locateHandler(model.functions.find((f) => f.logicalId === 'HelloPython')!);
-    assert.deepEqual(python, { file: join(EXAMPLES, 'hello-python', 'app.py'), exportName: 'lambda_handler', line: 4 });
+    assert.deepEqual(python, { file: join(EXAMPLES, 'hello-python', 'app.py'), exportName: 'lambda_handler', line: 10 });
   });
 
   it('finds CommonJS exports, and says nothing for a missing file', async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionBuild } from '../../../src/core/build';
 import { UserError } from '../../../src/core/errors';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { DEFAULT_SETTINGS, EDITOR_SOURCES, openCore, type Settings } from '../../../src/core/open';
 import { functionsOf, samTemplate, tempProject } from '../build/support';
+import { writeTree } from '../size/fixtures';
 import { fakeDeps } from './fakes';
 
 const TEMPLATE = samTemplate({
@@ -71,21 +72,52 @@ describe('open: one artifact for size, local runs and deploys', () => {
     }
   });
 
-  it('untrusted: nothing is built whoever asks, and sizes stay estimates that say why', async () => {
+  it("untrusted: nothing is built, run or deployed whoever asks, sizes stay estimates that say why, and trust lets them all go ahead", async () => {
     const { deps, rec } = fakeDeps();
     let trusted = false;
     const core = openCore(DEFAULT_SETTINGS, { cacheDir: join(project.dir, 'cache'), sources: EDITOR_SOURCES, env, trusted: () => trusted }, deps);
     try {
-      await core.runner();
-      const refused = (err: unknown): boolean => err instanceof UserError && err.code === 'build-untrusted' && /Trust the workspace/.test(err.hint ?? '');
-      await assert.rejects(rec.runners[0].builds!.build(fns.ByRunner, {}), refused);
-      await assert.rejects((await core.deployContext({})).builds!.build(fns.ByDeploy, {}), refused);
+      const untrusted = (what: RegExp) => (err: unknown): boolean =>
+        err instanceof UserError && err.code === 'workspace-untrusted' && what.test(err.message) && /Trust the workspace \(Manage Workspace Trust\)/.test(err.hint ?? '');
+      await assert.rejects(core.runner(), untrusted(/^Functions are not run in a workspace that is not trusted: running one in a container runs the workspace's code\.$/));
+      await assert.rejects(core.deployContext({}), untrusted(/^Nothing is deployed in a workspace that is not trusted/));
+      assert.deepEqual([rec.engines.length, rec.runners.length, rec.sessions.length], [0, 0, 0], 'no engine, container runner or AWS session was opened for them');
+      await assert.rejects((await core.buildEngine()).build(fns.ByRunner), (err: unknown) => err instanceof UserError && err.code === 'build-untrusted');
       const s = await (await core.sizeEngine()).measure(fns.ByRunner);
       assert.deepEqual([s.estimate, s.build?.untrusted], [true, true]);
-      // Trust granted while the core runs: the next build goes ahead.
+      // Trust granted while the core runs: runs, deploys and builds go ahead.
       trusted = true;
-      writeFileSync(join(project.dir, 'runner', 'extra.py'), 'X = 1\n');
+      await core.runner();
+      await core.deployContext({});
       assert.equal((await rec.runners[0].builds!.build(fns.ByRunner, {})).status, 'built');
+    } finally {
+      await core.dispose();
+    }
+  });
+
+  it("untrusted: sizes bundle with this tool's esbuild, never the workspace's own (it would run in this process)", async () => {
+    const { deps } = fakeDeps();
+    let trusted = false;
+    const dir = join(project.dir, 'bundled');
+    // A package named esbuild in the project: loading it leaves a mark, and it cannot bundle.
+    const mark = join(project.dir, 'loaded');
+    writeTree(dir, {
+      'app.js': 'exports.handler = async () => 1;\n',
+      'package.json': '{"name":"bundled","devDependencies":{"esbuild":"*"}}',
+      'node_modules/esbuild/package.json': '{"name":"esbuild","version":"0.0.0-workspace","main":"index.js"}',
+      'node_modules/esbuild/index.js': `require('fs').writeFileSync(${JSON.stringify(mark)}, 'x');\nexports.version = '0.0.0-workspace';\nexports.context = async () => { throw new Error('the workspace esbuild ran'); };\n`,
+    });
+    writeFileSync(project.template, samTemplate({ Bundled: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: bundled/' }, { Bundled: 'BuildMethod: esbuild\nBuildProperties:\n  EntryPoints:\n    - app.js' }));
+    const fn = (await functionsOf(project.template)).Bundled;
+    const core = openCore(DEFAULT_SETTINGS, { cacheDir: join(project.dir, 'cache'), sources: EDITOR_SOURCES, env, trusted: () => trusted }, deps);
+    try {
+      const size = await core.sizeEngine();
+      const measured = await size.measure(fn);
+      assert.ok(measured.zippedBytes !== null && measured.zippedBytes > 0, 'measured with the bundled esbuild');
+      assert.equal(existsSync(mark), false, "the workspace's esbuild was not loaded");
+      trusted = true;
+      await assert.rejects(size.collectInputs({ kind: 'function', spec: fn }), /the workspace esbuild ran/);
+      assert.equal(existsSync(mark), true, 'trusted: the project\'s own esbuild is used, as SAM does');
     } finally {
       await core.dispose();
     }

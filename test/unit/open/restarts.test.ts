@@ -21,11 +21,13 @@ describe('open: what a change of settings restarts', () => {
 
   it('restarts only the runner for what the runner is made with: images, idle timeout, engine, Runtime API address, credentials', () => {
     const runnerOnly: Restarts = { aws: false, runner: true, builds: false, sizes: 'none' };
-    assert.deepEqual(restartsFor(settings(), settings({ local: { images: { 'nodejs22.x': 'mirror/node:22' } } })), runnerOnly);
+    // Builds from source happen in the runtime's image on that engine: the build engine takes them, no artifact goes stale.
+    const andBuilds: Restarts = { ...runnerOnly, builds: true };
+    assert.deepEqual(restartsFor(settings(), settings({ local: { images: { 'nodejs22.x': 'mirror/node:22' } } })), andBuilds);
     assert.deepEqual(restartsFor(settings(), settings({ local: { idleTimeoutSeconds: 0 } })), runnerOnly);
     assert.deepEqual(restartsFor(settings(), settings({ local: { runtimeApiAddress: '10.0.0.5' } })), runnerOnly);
     assert.deepEqual(restartsFor(settings(), settings({ local: { passAwsCredentials: true } })), runnerOnly);
-    assert.deepEqual(restartsFor(settings(), settings({ docker: { host: 'ssh://builder' } })), runnerOnly);
+    assert.deepEqual(restartsFor(settings(), settings({ docker: { host: 'ssh://builder' } })), andBuilds);
   });
 
   it('renews the build engine for new installer options, and judges every measurement again: every artifact is out of date', () => {

@@ -64,13 +64,13 @@ describe('cli: new', () => {
   it('exits 2 and lists the valid choices for a bad value', async () => {
     const io = capture();
     assert.equal(await newCommand(['--name', 'x', '--runtime', 'java21', '--event', 'sqs', '--root', dir.path], io), 2);
-    assert.match(io.stderr, /Runtime 'java21' is not offered\. Choose one of: nodejs22\.x, nodejs20\.x, python3\.13, python3\.12, provided\.al2023\./);
+    assert.match(io.stderr, /Runtime 'java21' is not offered\. Choose one of: nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, provided\.al2023\./);
     assert.equal(io.stdout, '');
     assert.deepEqual(listFiles(dir.path), []);
 
     const lang = capture();
-    assert.equal(await newCommand(['--name', 'x', '--runtime', 'provided.al2023', '--event', 'sqs', '--language', 'rust', '--root', dir.path], lang), 2);
-    assert.match(lang.stderr, /use --language go/);
+    assert.equal(await newCommand(['--name', 'x', '--runtime', 'python3.13', '--event', 'sqs', '--language', 'rust', '--root', dir.path], lang), 2);
+    assert.match(lang.stderr, /python3\.13 functions cannot be written in Rust/);
   });
 
   it('exits 2 for missing, unknown or valueless options', async () => {
@@ -116,9 +116,9 @@ describe('cli: new', () => {
     const io = capture();
     assert.equal(await newCommand(['--list', '--json'], io), 0);
     const choices = JSON.parse(io.stdout) as { runtimes: { id: string; languages: string[] }[]; events: { id: string }[]; languages: { id: string }[] };
-    assert.deepEqual(choices.runtimes.find((r) => r.id === 'provided.al2023')?.languages, ['go']);
+    assert.deepEqual(choices.runtimes.find((r) => r.id === 'provided.al2023')?.languages, ['go', 'rust']);
     assert.equal(choices.events.length, 11);
-    assert.ok(!choices.languages.some((l) => l.id === 'rust'));
+    assert.ok(choices.languages.some((l) => l.id === 'rust'));
     const help = capture();
     assert.equal(await newCommand(['--help'], help), 0);
     assert.match(help.stdout, /^Usage: lambda-workbench new --name NAME/);

@@ -12,20 +12,21 @@ interface Resource {
   Metadata?: Record<string, unknown>;
 }
 
-const EXPECTED_FILES: Record<Exclude<LanguageId, 'rust'>, string[]> = {
+const EXPECTED_FILES: Record<LanguageId, string[]> = {
   ts: ['.gitignore', 'app.ts', 'package.json', 'tests/app.test.ts', 'tsconfig.json'],
   js: ['app.mjs', 'package.json', 'tests/app.test.mjs'],
   python: ['.gitignore', 'app.py', 'requirements.txt', 'tests/__init__.py', 'tests/test_app.py'],
   go: ['.gitignore', 'go.mod', 'go.sum', 'main.go', 'main_test.go'],
+  rust: ['.gitignore', 'Cargo.toml', 'src/main.rs', 'src/tests.rs'],
 };
 
-const HANDLERS = { ts: 'app.handler', js: 'app.handler', python: 'app.lambda_handler', go: 'bootstrap' };
+const HANDLERS = { ts: 'app.handler', js: 'app.handler', python: 'app.lambda_handler', go: 'bootstrap', rust: 'bootstrap' };
 
 describe('scaffold: every runtime, package type and language', () => {
   const combos = RUNTIMES.flatMap((runtime) =>
     runtime.languages.flatMap((language) =>
       (['zip', 'image'] as const).flatMap((pkg) =>
-        (['http-api', 'sqs', 's3'] as const).map((event) => ({ runtime, language: language as Exclude<LanguageId, 'rust'>, pkg, event })),
+        (['http-api', 'sqs', 's3'] as const).map((event) => ({ runtime, language, pkg, event })),
       ),
     ),
   );
@@ -64,8 +65,9 @@ describe('scaffold: every runtime, package type and language', () => {
           assert.deepEqual(fn.Metadata, { Dockerfile: 'Dockerfile', DockerContext: './my-func', DockerTag: `${runtime.id}-v1` });
           const dockerfile = readFileSync(join(dir.path, 'my-func', 'Dockerfile'), 'utf8');
           assert.match(dockerfile, new RegExp(`^FROM ${runtime.baseImage.replace(/[.]/g, '\\.')}$`, 'm'));
-          if (language === 'go') {
-            assert.match(dockerfile, /^FROM .*golang:.* AS build$/m, 'Go images build in a separate stage');
+          if (language === 'go' || language === 'rust') {
+            const stage = language === 'go' ? /^FROM .*golang:.* AS build$/m : /^FROM .*amazonlinux:2023 AS build$/m;
+            assert.match(dockerfile, stage, 'compiled images build in a separate stage');
             assert.match(dockerfile, /^ENTRYPOINT \["\.\/bootstrap"\]$/m);
           } else {
             assert.match(dockerfile, new RegExp(`^CMD \\["${HANDLERS[language]}"\\]$`, 'm'));
@@ -81,6 +83,8 @@ describe('scaffold: every runtime, package type and language', () => {
             });
           } else if (language === 'go') {
             assert.deepEqual(fn.Metadata, { BuildMethod: 'go1.x' });
+          } else if (language === 'rust') {
+            assert.deepEqual(fn.Metadata, { BuildMethod: 'rust-cargolambda' });
           } else {
             assert.equal(fn.Metadata, undefined);
           }
@@ -122,7 +126,8 @@ describe('scaffold: every runtime, package type and language', () => {
         } else {
           assert.equal(f.runtime, want.runtime);
           assert.ok(f.codeUri && existsSync(f.codeUri));
-          assert.equal(f.build?.method, want.language === 'ts' ? 'esbuild' : want.language === 'go' ? 'go1.x' : undefined);
+          const methods: Record<string, string> = { ts: 'esbuild', go: 'go1.x', rust: 'rust-cargolambda' };
+          assert.equal(f.build?.method, methods[want.language]);
         }
       }
     } finally {

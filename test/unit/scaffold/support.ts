@@ -49,6 +49,14 @@ export function pythonFor(runtime: string): string | undefined {
   return chosen;
 }
 
+/** Which interpreter pythonFor(runtime) runs, and its real version ('python3 (3.11.7)'), for test names. */
+export function pythonLabel(runtime: string): string {
+  const python = pythonFor(runtime);
+  if (!python) return 'python3 (none installed)';
+  const r = spawnSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' });
+  return `${python} (${r.stdout.trim()})`;
+}
+
 /** Line-level diff: the lines of `before` missing from `after`, and the lines `after` adds. */
 export function lineDiff(before: string, after: string): { removed: string[]; added: string[] } {
   const a = before.split('\n');

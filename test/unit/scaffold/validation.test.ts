@@ -59,9 +59,10 @@ describe('scaffold validation', () => {
   });
 
   it('refuses choices it does not offer, listing the ones it does', () => {
-    assert.throws(() => resolveRequest({ ...OK, runtime: 'java21' }), refused('runtime', /nodejs22\.x, nodejs20\.x, python3\.13, python3\.12, provided\.al2023/));
+    assert.throws(() => resolveRequest({ ...OK, runtime: 'java21' }), refused('runtime', /nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, provided\.al2023/));
     assert.throws(() => resolveRequest({ ...OK, event: 'carrier-pigeon' }), refused('event', /http-api, rest-api, function-url, alb, sqs/));
-    assert.throws(() => resolveRequest({ ...OK, language: 'rust', runtime: 'provided.al2023' }), refused('language', /scaffolded in Go; use --language go/));
+    assert.throws(() => resolveRequest({ ...OK, language: 'rust' }), refused('language', /nodejs22\.x functions cannot be written in Rust.*ts, js/));
+    assert.equal(resolveRequest({ ...OK, language: 'rust', runtime: 'provided.al2023' }).language, 'rust');
     assert.throws(() => resolveRequest({ ...OK, language: 'python' }), refused('language', /nodejs22\.x functions cannot be written in Python.*ts, js/));
     assert.throws(() => resolveRequest({ ...OK, language: 'go', runtime: 'python3.13' }), refused('language', /python3\.13.*choose: python/));
     assert.throws(() => resolveRequest({ ...OK, packageType: 'tar' }), refused('packageType', /zip, image/));

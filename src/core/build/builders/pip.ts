@@ -2,7 +2,7 @@
 // function's Python version and architecture, from manylinux wheels only: never the host's own
 // builds, so an arm64 function built on an x86_64 machine gets aarch64 binaries.
 import { existsSync, promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../../errors';
 import type { Architecture } from '../../model/types';
 import { copyTree, linkTree } from '../copy';
@@ -12,6 +12,7 @@ import { missingToolchain, toolFailed } from '../toolchains';
 import type { DependencyCache } from '../depsCache';
 import type { Builder, BuildContext, BuildSettings, BuildUnit, DependencyPreview } from '../types';
 import { readRequirements } from './requirements';
+import { findLinkArgs, missingDistribution, requirementName, wheelFromSource } from './pipSource';
 import { findTool, runStep } from './step';
 
 const WHEEL_ARCH: Readonly<Record<Architecture, string>> = { x86_64: 'x86_64', arm64: 'aarch64' };
@@ -96,61 +97,67 @@ async function previewPip(unit: BuildUnit, settings: BuildSettings, deps: Depend
 
 /** The local folders among pip's --find-links/-f arguments; relative ones from the folder pip runs in. */
 function findLinksOf(args: readonly string[], cwd: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const m = /^(?:--find-links|-f)(?:=(.+))?$/.exec(args[i]);
-    if (!m) continue;
-    const value = m[1] ?? args[++i];
-    if (value && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) out.push(resolve(cwd, value));
-    else if (value?.startsWith('file://')) out.push(value.slice('file://'.length));
-  }
-  return out;
+  return findLinkArgs(args, cwd).flatMap((l) => (l.local === undefined ? [] : [l.local]));
 }
+
+/** How many packages without a wheel one install builds from source before it gives up. */
+const MAX_SOURCE_BUILDS = 20;
 
 async function pipInstall(ctx: BuildContext, requirements: string, version: string, target: string): Promise<void> {
   const { unit } = ctx;
   const python = findTool(ctx, 'python3', 'python');
   if (!python) throw missingToolchain('python', unit, 'no python3 on PATH');
-  const platforms = wheelPlatforms(version, unit.architecture);
-  ctx.log(`pip: installing requirements.txt for Python ${version} on ${unit.architecture} (${WHEEL_ARCH[unit.architecture]} manylinux wheels)`);
-  const args = [
-    '-m', 'pip', 'install',
-    '--target', target,
-    ...platforms.flatMap((p) => ['--platform', p]),
-    '--implementation', 'cp',
-    '--python-version', version,
-    '--only-binary=:all:',
-    // Bytecode compiled by this machine's Python would be for the wrong version, and SAM ships none.
-    '--no-compile',
-    '--disable-pip-version-check',
-    '--no-input',
-    '--progress-bar', 'off',
-    '-r', requirements,
-    ...(ctx.settings.pipArgs ?? []),
-  ];
-  const result = await runStep(ctx, 'python', { command: python, args, cwd: unit.codeDir, env: { PIP_ROOT_USER_ACTION: 'ignore', PYTHONDONTWRITEBYTECODE: '1' } });
-  if (result.code !== 0) {
+  const pipArgs = ctx.settings.pipArgs ?? [];
+  // Wheels built from source for packages with none for Lambda: found by the install through --find-links.
+  const built = join(ctx.scratch, 'source-wheels');
+  const tried = new Set<string>();
+  let inImage = false;
+  for (;;) {
+    const platforms = [...wheelPlatforms(version, unit.architecture), ...(inImage ? [`linux_${WHEEL_ARCH[unit.architecture]}`] : [])];
+    ctx.log(`pip: installing requirements.txt for Python ${version} on ${unit.architecture} (${WHEEL_ARCH[unit.architecture]} manylinux wheels)`);
+    const args = [
+      '-m', 'pip', 'install',
+      '--target', target,
+      ...platforms.flatMap((p) => ['--platform', p]),
+      '--implementation', 'cp',
+      '--python-version', version,
+      '--only-binary=:all:',
+      // Bytecode compiled by this machine's Python would be for the wrong version, and SAM ships none.
+      '--no-compile',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--progress-bar', 'off',
+      '-r', requirements,
+      ...(tried.size > 0 ? ['--find-links', built] : []),
+      ...pipArgs,
+    ];
+    const result = await runStep(ctx, 'python', { command: python, args, cwd: unit.codeDir, env: { PIP_ROOT_USER_ACTION: 'ignore', PYTHONDONTWRITEBYTECODE: '1' } });
+    if (result.code === 0) break;
     if (result.tail.some((l) => /No module named pip/.test(l))) throw missingToolchain('python', unit, `${python} has no pip`);
-    throw noWheelError(unit, version, result.tail) ?? toolFailed(unit, 'pip install', result.tail, 'Check requirements.txt and the package index pip uses, then build again.');
+    const missing = missingDistribution(result.tail);
+    if (!missing || tried.has(missing) || tried.size >= MAX_SOURCE_BUILDS) {
+      throw noWheelError(unit, version, result.tail) ?? toolFailed(unit, 'pip install', result.tail, 'Check requirements.txt and the package index pip uses, then build again.');
+    }
+    tried.add(missing);
+    if ((await wheelFromSource(ctx, missing, version, built, pipArgs)) === 'image') inImage = true;
   }
   await dropScripts(target);
 }
 
 /**
- * pip's "no matching distribution" is, with binaries only, a package with no wheel for Lambda's
- * platform (or no such package or version): say which, and what it takes.
+ * pip's "no matching distribution" after the package's source was built too: no such package or
+ * version for this Python. Says which, and the versions pip could see.
  */
 export function noWheelError(unit: BuildUnit, version: string, tail: readonly string[]): UserError | undefined {
-  const line = tail.find((l) => /No matching distribution found for /.test(l));
-  if (!line) return undefined;
-  const requirement = line.replace(/^.*No matching distribution found for\s+/, '').trim();
-  const name = requirement.split(/[\s<>=!~;[@]/)[0];
+  const requirement = missingDistribution(tail);
+  if (!requirement) return undefined;
+  const name = requirementName(requirement);
   const versions = tail.map((l) => /Could not find a version that satisfies the requirement .*\(from versions: (.*)\)/.exec(l)?.[1]).find((v) => v !== undefined);
   const platform = `Python ${version} on ${unit.architecture} (manylinux ${WHEEL_ARCH[unit.architecture]})`;
   const found = versions && versions !== 'none' ? ` Versions with such wheels: ${versions}.` : '';
   return new UserError(
-    `${unit.logicalId}: pip found no wheel of ${name} (${requirement}) for ${platform}.${found}`,
-    `A package without a wheel for Lambda's platform has to be built inside the function's Lambda image (python${version}, ${unit.architecture}); Lambda Workbench does not do that yet. Pin a version that publishes ${WHEEL_ARCH[unit.architecture]} manylinux wheels, or check the name and version in requirements.txt.`,
+    `${unit.logicalId}: pip found no wheel of ${name} (${requirement}) for ${platform}, even after building it from source.${found}`,
+    `Check the name and version of ${name} in requirements.txt, and the package index pip uses (the lambdaWorkbench.build.pipArgs setting).`,
     'build-no-wheel',
   );
 }

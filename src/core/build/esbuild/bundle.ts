@@ -66,11 +66,15 @@ export async function bundleFunction(fn: FunctionSpec, opts: BundleOptions = {})
   };
 }
 
-/** The project's esbuild when it has one, else the one installed with this tool. */
-export async function loadEsbuild(projectDir: string): Promise<EsbuildApi> {
+/**
+ * The project's esbuild when it has one, else the one installed with this tool. `projectCopy:
+ * false` (an untrusted workspace) never loads the project's: it would run the workspace's code in
+ * this process.
+ */
+export async function loadEsbuild(projectDir: string, opts: { projectCopy?: boolean } = {}): Promise<EsbuildApi> {
   const candidates: string[] = [];
   try {
-    candidates.push(createRequire(join(projectDir, 'package.json')).resolve('esbuild'));
+    if (opts.projectCopy !== false) candidates.push(createRequire(join(projectDir, 'package.json')).resolve('esbuild'));
   } catch {
     // Not a dependency of the project: fall back to ours.
   }

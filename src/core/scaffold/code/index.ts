@@ -2,11 +2,13 @@ import type { ResolvedFunction } from '../request';
 import { goFolder } from './go/project';
 import { nodeFolder } from './node/project';
 import { pythonFolder } from './python/project';
+import { rustFolder } from './rust/project';
 import type { CodeContext, CodeFolder } from './types';
 
 /** Where each language keeps its test file, so the sample event's relative path can be computed first. */
 export function testDirFor(fn: ResolvedFunction): string {
-  return fn.language === 'go' ? '' : 'tests';
+  if (fn.language === 'go') return '';
+  return fn.language === 'rust' ? 'src' : 'tests';
 }
 
 export function codeFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder {
@@ -18,5 +20,7 @@ export function codeFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder {
       return pythonFolder(fn, ctx);
     case 'go':
       return goFolder(fn, ctx);
+    case 'rust':
+      return rustFolder(fn, ctx);
   }
 }

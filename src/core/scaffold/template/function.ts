@@ -35,6 +35,7 @@ function handlerFor(fn: ResolvedFunction): string {
     case 'python':
       return 'app.lambda_handler';
     case 'go':
+    case 'rust':
       // The OS-only runtime runs the executable named bootstrap; the handler name is not used.
       return 'bootstrap';
   }
@@ -55,5 +56,6 @@ function buildMetadata(fn: ResolvedFunction): Record<string, unknown> | undefine
     };
   }
   if (fn.language === 'go') return { BuildMethod: 'go1.x' };
+  if (fn.language === 'rust') return { BuildMethod: 'rust-cargolambda' };
   return undefined;
 }

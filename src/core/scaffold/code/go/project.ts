@@ -1,6 +1,7 @@
 import { goModuleFor } from '../../names';
 import type { ResolvedFunction } from '../../request';
 import type { CodeContext, CodeFolder, HandlerSource } from '../types';
+import { writeHandler } from '../writers';
 import { goSqs, goStream } from './batches';
 import { goNotification } from './notifications';
 import { goWeb } from './web';
@@ -30,23 +31,7 @@ gopkg.in/yaml.v3 v3.0.1/go.mod h1:K4uyk7z7BCEPqu6E+C64Yfv1cQ7kz7rIZviUmN+EgEM=
 `;
 
 export function goHandler(ctx: CodeContext): HandlerSource {
-  switch (ctx.source) {
-    case 'http-api':
-    case 'function-url':
-    case 'rest-api':
-    case 'alb':
-      return goWeb(ctx.source, ctx);
-    case 'sqs':
-      return goSqs(ctx);
-    case 'dynamodb':
-    case 'kinesis':
-      return goStream(ctx.source, ctx);
-    case 'sns':
-    case 's3':
-    case 'eventbridge':
-    case 'schedule':
-      return goNotification(ctx.source, ctx);
-  }
+  return writeHandler(ctx, { web: goWeb, sqs: goSqs, stream: goStream, notification: goNotification });
 }
 
 export function goFolder(fn: ResolvedFunction, ctx: CodeContext): CodeFolder {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds a Lambda-like Python test image without pulling anything: a Debian rootfs (debootstrap)
+# with its CPython, and AWS's own runtime interface client for Python (awslambdaric, from PyPI),
+# laid out like AWS's python base images: /lambda-entrypoint.sh, /var/runtime/bootstrap (which
+# runs /var/runtime/bootstrap.py), /var/lang/bin/python3.X, /var/task, /opt/python on the path.
+# CPython comes from Debian: bookworm has 3.11, trixie 3.13. (3.12 is in no Debian release and no
+# registry this project reaches ships a CPython build, so it has no image here.)
+# The `-build` flavour adds what AWS's build images add for native code: gcc, the C library's
+# headers and Python's own, to build a package from source inside the image.
+#   scripts/test-images/python.sh 3.13|3.11|3.13-build|3.11-build [IMAGE]
+#   default IMAGE: lambda-workbench-test/python:<first argument>
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=import.sh
+. "$here/import.sh"
+flavour=${1:?usage: python.sh 3.13|3.11|3.13-build|3.11-build [IMAGE]}
+image=${2:-lambda-workbench-test/python:$flavour}
+version=${flavour%-build}
+case "$version" in
+  3.13) suite=trixie ;;
+  3.11) suite=bookworm ;;
+  *) log "no Debian release ships CPython $version: choose 3.13 or 3.11"; exit 2 ;;
+esac
+packages="python$version,libpython$version-stdlib,ca-certificates"
+[ "$flavour" != "$version" ] && packages="$packages,gcc,libc6-dev,python$version-dev"
+
+bash "$here/../setup.sh" apt pywheels
+wheels="$cache/python-wheels"
+pin() { grep -E "^$1==" "$here/python-wheels.txt"; }
+want=$( { cat "$0" "$here/import.sh" "$wheels/.stamp"; echo "$packages"; } | sha256sum | cut -c1-16)
+
+# The Debian mirror this machine's apt already uses.
+mirror() {
+  local m
+  # Source lines only (deb lines, deb822 URIs:), never comments that name another archive.
+  m=$(grep -rhE '^[[:space:]]*(deb|URIs:)[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+    grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n 1 || true)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+python_rootfs() {
+  local root=$1 debs="$cache/debootstrap-debs/$flavour"
+  if [ "${LWB_TEST_IMAGE_MAKE_ONLY:-}" != 1 ] && ! getent hosts "$(mirror | sed -E 's#^https?://([^/:]+).*#\1#')" >/dev/null; then
+    log "the Debian mirror cannot be reached from here (a test run's own network namespace?): run bash scripts/setup.sh pyimages first"
+    return 1
+  fi
+  mkdir -p "$debs"
+  log "debootstrap $suite ($packages), about a minute"
+  debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 ||
+    { tail -n 20 "$root.log" >&2; rm -f "$root.log"; return 1; }
+  rm -f "$root.log"
+  # What a function's image does not need: package manager state, documentation, translations.
+  rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/{doc,man,info,locale}/*
+  # AWS's images let pip install into them (no PEP 668 marker).
+  rm -f "$root/usr/lib/python$version/EXTERNALLY-MANAGED"
+  local site="$root/usr/local/lib/python$version/dist-packages"
+  # The interpreter itself, not a version manager's shim (pyenv's rehashes after pip, racing side-by-side runs).
+  local python
+  python=$(python3 -c 'import sys; print(sys.executable)')
+  local tags=(--platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64
+    --implementation cp --python-version "$version" --only-binary=:all: --no-index --find-links "$wheels"
+    --no-compile --disable-pip-version-check --quiet)
+  # The runtime interface client where AWS's images keep it, and pip for builds inside the image.
+  PIP_ROOT_USER_ACTION=ignore "$python" -m pip install "${tags[@]}" --target "$root/var/runtime" "$(pin awslambdaric)"
+  PIP_ROOT_USER_ACTION=ignore "$python" -m pip install "${tags[@]}" --target "$site" "$(pin pip)"
+  mkdir -p "$root/var/lang/bin" "$root/var/task" "$root/opt"
+  for name in python3 "python$version" python; do ln -sf "/usr/bin/python$version" "$root/var/lang/bin/$name"; done
+  printf '#!/bin/sh\nexec /usr/bin/python%s -m pip "$@"\n' "$version" >"$root/var/lang/bin/pip"
+  chmod 755 "$root/var/lang/bin/pip"
+  echo "sbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin" >>"$root/etc/passwd"
+  cat >"$root/var/runtime/bootstrap" <<SH
+#!/bin/sh
+# Like AWS's python images: the runtime is bootstrap.py beside this file, run by the image's Python.
+export AWS_EXECUTION_ENV=AWS_Lambda_python$version
+if [ -n "\${AWS_LAMBDA_EXEC_WRAPPER:-}" ]; then exec "\$AWS_LAMBDA_EXEC_WRAPPER" /var/lang/bin/python$version /var/runtime/bootstrap.py; fi
+exec /var/lang/bin/python$version /var/runtime/bootstrap.py
+SH
+  cat >"$root/var/runtime/bootstrap.py" <<'PY'
+"""Starts AWS's runtime interface client with the handler the entrypoint was given.
+
+Module search order as on Lambda: the task root, then layers (/opt/python/lib/pythonX.Y/site-packages,
+/opt/python), then the runtime's own folder (this file's, already first on sys.path).
+"""
+import os
+import sys
+
+layers = ["/opt/python/lib/python{}.{}/site-packages".format(*sys.version_info[:2]), "/opt/python"]
+if "PYTHONPATH" not in os.environ:
+    sys.path[0:0] = layers
+sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+
+from awslambdaric import __main__ as ric  # noqa: E402 (needs the path above)
+
+ric.main([sys.argv[0], os.environ["_HANDLER"]])
+PY
+  chmod 755 "$root/var/runtime/bootstrap"
+  lambda_entrypoint "$root"
+}
+
+import_image "$image" "$want" python_rootfs \
+  'ENTRYPOINT ["/lambda-entrypoint.sh"]' \
+  'WORKDIR /var/task' \
+  "ENV PATH=/var/lang/bin:/usr/local/bin:/usr/bin:/bin:/opt/bin LANG=C.UTF-8 TZ=:UTC LAMBDA_TASK_ROOT=/var/task LAMBDA_RUNTIME_DIR=/var/runtime LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib"

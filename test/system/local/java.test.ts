@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { BuildEngine } from '../../../src/core/build';
+import type { FunctionSpec } from '../../../src/core/model/types';
+import { offlineSettings, type Project, project } from '../build/support';
+import { type LocalFixture, localFixture } from './fixture';
+
+const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Java:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: java21
+      Handler: example.Outcomes::handleRequest
+      CodeUri: java/
+      MemorySize: 512
+      Timeout: 15
+      Environment:
+        Variables:
+          GREETING: hello from the template
+`;
+
+// A Java function built by the build stage (Maven) runs in the java21 test image, on AWS's own
+// Java runtime interface client, which loads it from /var/task.
+describe('local invoke: Java 21 on AWS\'s Java runtime interface client (real Maven build, real Docker)', function () {
+  this.timeout(600_000);
+  let p: Project;
+  let fx: LocalFixture;
+  let fn: FunctionSpec;
+
+  before(async () => {
+    const image = process.env.LWB_TEST_IMAGE_JAVA;
+    assert.ok(image, 'the runner imports the java21 test image (test/support/services.ts)');
+    p = project(TEMPLATE, { java: 'java-outcomes' });
+    const engine = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
+    fx = await localFixture({ images: { java21: image }, builds: engine });
+    fn = (await p.functions()).Java;
+  });
+  after(async () => {
+    await fx?.dispose();
+    p?.cleanup();
+  });
+
+  it("built first, then the result with the template's environment and Lambda's context; the next invoke is warm", async () => {
+    const cold = await fx.runner.invoke(fn, { event: { action: 'hello' } });
+    assert.equal(cold.error, null, JSON.stringify(cold.error));
+    assert.deepEqual(cold.payload, { message: 'hello from Java', invocation: 1, requestId: cold.requestId, greeting: 'hello from the template', functionName: 'Java', memorySize: 512 });
+    assert.equal(cold.report.cold, true);
+    assert.match(cold.reportLine, new RegExp(`^REPORT RequestId: ${cold.requestId}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 512 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms$`));
+    const warm = await fx.runner.invoke(fn, { event: { action: 'hello' } });
+    assert.equal(warm.report.cold, false);
+    assert.equal((warm.payload as { invocation: number }).invocation, 2);
+    console.log(`      Java: cold Init Duration ${cold.report.initDurationMs} ms, Duration ${cold.report.durationMs} ms; warm Duration ${warm.report.durationMs} ms; Max Memory Used ${warm.report.maxMemoryUsedMb} MB`);
+  });
+
+  it('an exception: its class, message and stack trace, as the Java runtime reports it; the environment stays warm', async () => {
+    const failed = await fx.runner.invoke(fn, { event: { action: 'fail' } });
+    assert.equal(failed.payload, null);
+    assert.equal(failed.error?.errorType, 'java.lang.IllegalArgumentException');
+    assert.equal(failed.error?.errorMessage, 'the handler failed on purpose');
+    assert.match(failed.error?.stackTrace?.[0] ?? '', /^example\.Outcomes\.handleRequest\(Outcomes\.java:\d+\)$/);
+    const next = await fx.runner.invoke(fn, { event: { action: 'hello' } });
+    assert.equal(next.report.cold, false);
+  });
+
+  it('Max Memory Used is what the JVM really used', async () => {
+    const small = await fx.runner.invoke(fn, { event: { action: 'hello' }, forceCold: true });
+    const big = await fx.runner.invoke(fn, { event: { action: 'allocate', mb: 200 } });
+    assert.equal(big.error, null, JSON.stringify(big.error));
+    assert.ok(big.report.maxMemoryUsedMb >= 200 && big.report.maxMemoryUsedMb <= 512, `after touching 200 MB: ${big.report.maxMemoryUsedMb} MB`);
+    assert.ok(small.report.maxMemoryUsedMb < big.report.maxMemoryUsedMb - 150, `a fresh JVM uses ${small.report.maxMemoryUsedMb} MB`);
+  });
+
+  it("a timeout: Lambda's error, and the environment is replaced", async () => {
+    const result = await fx.runner.invoke(fn, { event: { action: 'sleep', ms: 5000 }, timeoutSeconds: 1 });
+    assert.deepEqual(result.error, { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds` });
+    const after = await fx.runner.invoke(fn, { event: { action: 'hello' }, timeoutSeconds: 1 });
+    assert.equal(after.report.cold, true);
+  });
+
+  // The bootstrap gives the heap most of the function's memory (as AWS's does): the JVM runs out
+  // of heap before the container of memory, and the runtime reports the error.
+  it('over its memory: the heap runs out, reported as the JVM reports it', async () => {
+    const result = await fx.runner.invoke(fn, { event: { action: 'allocate', mb: 400 }, memoryMb: 256 });
+    assert.equal(result.payload, null);
+    assert.equal(result.error?.errorType, 'java.lang.OutOfMemoryError');
+    assert.equal(result.error?.errorMessage, 'Java heap space');
+    assert.match(result.error?.stackTrace?.[0] ?? '', /^example\.Outcomes\.handleRequest\(Outcomes\.java:\d+\)$/);
+  });
+
+  it('an init failure (a static initializer throws): the runtime reports the class that could not load', async () => {
+    const result = await fx.runner.invoke(fn, { event: {}, envOverrides: { FAIL_INIT: '1' } });
+    assert.equal(result.payload, null);
+    assert.deepEqual(result.error, { errorType: 'java.lang.ExceptionInInitializerError', errorMessage: 'Error loading class example.Outcomes' });
+    assert.match(await result.settleLogs(), /init failed on purpose/);
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { UserError } from '../../../src/core/errors';
+import { debuggable } from '../../../src/core/local/debug';
+import { LayerCache } from '../../../src/core/local/layerCache';
+import { type PrepareContext, prepareFunction } from '../../../src/core/local/prepare';
+import type { LayerSpec } from '../../../src/core/model/types';
+import { NO_RANGE, testFunctionSpec } from '../../support/specs';
+
+describe("local: a custom runtime's bootstrap is the container's entrypoint, found as Lambda finds it", () => {
+  let work: string;
+  let ctx: PrepareContext;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'lwb-custom-'));
+    const docker = new Proxy({}, { get: () => () => assert.fail('no engine call while preparing a zip function') }) as unknown as Docker;
+    ctx = { docker, cacheDir: join(work, 'cache'), images: {}, layers: new LayerCache(join(work, 'cache', 'layers')), region: 'us-east-1', salt: {}, builtImages: new Map() };
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  function folder(name: string, files: string[]): string {
+    const dir = join(work, name);
+    mkdirSync(dir, { recursive: true });
+    for (const f of files) writeFileSync(join(dir, f), '');
+    return dir;
+  }
+
+  function layer(dir: string): LayerSpec {
+    return { logicalId: 'L', templatePath: join(work, 'template.yaml'), resourceType: 'AWS::Serverless::LayerVersion', contentUri: dir, compatibleRuntimes: [], compatibleArchitectures: [], ranges: { resource: NO_RANGE, logicalId: NO_RANGE, properties: {} } };
+  }
+
+  it("the package's /var/task/bootstrap first, with no arguments; then a layer's /opt/bootstrap", async () => {
+    const withBoth = testFunctionSpec({ runtime: 'provided.al2023', handler: 'bootstrap', codeUri: folder('code', ['bootstrap']), templatePath: join(work, 'template.yaml'), layers: [{ kind: 'local', logicalId: 'L', layer: layer(folder('layer', ['bootstrap'])) }] });
+    const own = await prepareFunction(ctx, withBoth, {});
+    assert.deepEqual([own.entrypoint, own.cmd], [['/var/task/bootstrap'], []]);
+    const fromLayer = await prepareFunction(ctx, { ...withBoth, codeUri: folder('empty', ['README.md']) }, {});
+    assert.deepEqual(fromLayer.entrypoint, ['/opt/bootstrap']);
+    assert.notEqual(own.fingerprint, fromLayer.fingerprint, 'another entrypoint is another environment');
+  });
+
+  it('none: refused in Lambda\'s words; managed runtimes keep the image\'s entrypoint with the handler', async () => {
+    const none = testFunctionSpec({ runtime: 'provided.al2', handler: 'bootstrap', codeUri: folder('src', ['main.go']), templatePath: join(work, 'template.yaml') });
+    await assert.rejects(prepareFunction(ctx, none, {}), (err: unknown) => err instanceof UserError && err.code === 'bootstrap-missing' && /\[\/var\/task\/bootstrap \/opt\/bootstrap\]/.test(err.message));
+    const node = await prepareFunction(ctx, testFunctionSpec({ codeUri: folder('node', ['bootstrap', 'index.mjs']), templatePath: join(work, 'template.yaml') }), {});
+    assert.deepEqual([node.entrypoint, node.cmd], [undefined, ['index.handler']]);
+  });
+});
+
+describe('local: Debug Locally refuses what it cannot attach to, saying what to do instead', () => {
+  const cases: [string, Parameters<typeof testFunctionSpec>[0], RegExp][] = [
+    ['Go', { runtime: 'provided.al2023', build: { method: 'go1.x', properties: {} } }, /go test: the Go extension's "debug test", which runs Delve/],
+    ['Rust', { runtime: 'provided.al2023', build: { method: 'rust-cargolambda', properties: {} } }, /cargo test, with the CodeLLDB extension/],
+    ['Java', { runtime: 'java21' }, /the Java extension's Debug Test/],
+  ];
+  for (const [name, patch, hint] of cases) {
+    it(name, () => {
+      assert.throws(() => debuggable(testFunctionSpec(patch)), (err: unknown) => {
+        assert.ok(err instanceof UserError);
+        assert.equal(err.code, 'debug-unsupported');
+        assert.match(err.hint ?? '', hint);
+        assert.match(err.hint ?? '', /Invoke Locally runs it in its container/);
+        return true;
+      });
+    });
+  }
+});
