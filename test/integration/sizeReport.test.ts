@@ -31,19 +31,21 @@ describe('size report', function () {
     writeFileSync(join(dir, 'tests', 'app_test.mjs'), `// ${'x'.repeat(20_000)}\n`);
     writeFileSync(join(dir, 'notes.txt'), 'not for Lambda\n');
     writeFileSync(join(dir, '.lambdaignore'), 'notes.txt\n');
+    // And one whose dependency is declared but installed nowhere: not counted until it is built.
+    mkdirSync(join(root(), 'uncounted'), { recursive: true });
+    writeFileSync(join(root(), 'uncounted', 'app.mjs'), 'export const handler = async () => 1;\n');
+    writeFileSync(join(root(), 'uncounted', 'package.json'), '{\n  "name": "uncounted",\n  "dependencies": {\n    "lwb-missing": "^^^"\n  }\n}\n');
     const { model } = await workbenchApi();
-    writeFileSync(
-      template(),
-      original.replace('  WorkQueue:\n', '  Reported:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: reported/\n\n  WorkQueue:\n'),
-    );
-    await until('the Reported function', model.onDidChange, () => (model.functions().some((f) => f.logicalId === 'Reported') ? true : undefined));
+    const fn = (id: string, dir: string): string => `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: ${dir}/\n\n`;
+    writeFileSync(template(), original.replace('  WorkQueue:\n', `${fn('Reported', 'reported')}${fn('Uncounted', 'uncounted')}  WorkQueue:\n`));
+    await until('the new functions', model.onDidChange, () => (model.functions().some((f) => f.logicalId === 'Uncounted') ? true : undefined));
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     if (original) writeFileSync(template(), original);
-    rmSync(join(root(), 'reported'), { recursive: true, force: true });
+    for (const dir of ['reported', 'uncounted']) rmSync(join(root(), dir), { recursive: true, force: true });
   });
 
   it('reports the function under the cursor without asking which', async () => {
@@ -80,6 +82,19 @@ describe('size report', function () {
     assert.equal(shown?.uri.fsPath, join(root(), 'reported', '.lambdaignore'), 'the changed file is shown');
     assert.ok(shown.getText().startsWith('notes.txt\n') && shown.getText().includes('\n**/tests/\n'), shown.getText());
     await shown.save();
+  });
+
+  it('says a warning that comes from a dependency not counted, not from nearness to a limit', async () => {
+    const { model } = await workbenchApi();
+    const fn = model.functions().find((f) => f.logicalId === 'Uncounted')!;
+    // The report builds the function first; npm refuses the version at once, so the build fails
+    // (an error message) and the report shows the estimate, which cannot count the dependency.
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('lambdaWorkbench.showSizeReport', { templatePath: fn.templatePath, logicalId: fn.logicalId });
+    const { sizes } = await workbenchApi();
+    assert.equal(sizes.get(fn)?.status, 'warn', 'a declared dependency counted nowhere: never ok');
+    const text = unescape(panel.webview.html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
+    assert.match(text, /Within the limits as far as counted, but not all of it is counted\. One finding below wants a look\./);
+    assert.doesNotMatch(text, /Near a Lambda limit/);
   });
 
   it('opens the reports of two functions side by side, each in its own tab', async () => {

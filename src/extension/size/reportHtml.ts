@@ -3,6 +3,7 @@ import type { Finding, FunctionSize } from '../../core/size';
 import { formatExact, formatPercent } from '../../core/size/format';
 import { formatShare, limitText, sharePercent, tightestLimit } from '../../core/size/headroom';
 import { PACKAGE_RULES } from '../../core/size/rules';
+import { statusWords } from './summary';
 
 /** A link in the report that runs a command: a finding's fix, or a build. */
 export interface ReportLink {
@@ -40,20 +41,11 @@ export function renderReport(s: FunctionSize, ctx: ReportContext): string {
   return page(`${s.logicalId} size`, body.join('\n'));
 }
 
-/** The status in words; "within the limits" says so when findings still want a look. */
+/** The status in words that agree with the findings, and how many of them want a look. */
 function statusSentence(s: FunctionSize): string {
   const worth = s.findings.filter((f) => f.severity !== 'info').length;
   const below = worth ? ` ${worth === 1 ? 'One finding below wants' : `${worth} findings below want`} a look.` : '';
-  switch (s.status) {
-    case 'over':
-      return `<strong>Over a Lambda limit.</strong> It cannot be deployed like this: the findings below say what to change.`;
-    case 'warn':
-      return `<strong>Near a Lambda limit</strong> (a warning from ${formatPercent(s.warnAt)} of one).${below}`;
-    case 'unknown':
-      return `<strong>Not all of it is known.</strong> Part of the package could not be measured: the findings below say which.`;
-    default:
-      return `<strong>Within Lambda's limits.</strong>${below}`;
-  }
+  return `<strong>${esc(statusWords(s))}</strong>${below}`;
 }
 
 const SOURCES: Record<FunctionSize['source'], string> = {

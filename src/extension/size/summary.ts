@@ -1,6 +1,6 @@
 import type { FunctionSize } from '../../core/size';
 import { formatBytes, formatPercent } from '../../core/size/format';
-import { formatShare, tightestLimit } from '../../core/size/headroom';
+import { formatShare, limitShares, tightestLimit } from '../../core/size/headroom';
 
 /**
  * The tree's and the status bar's short form: the share of the limit the package is closest to,
@@ -11,6 +11,23 @@ export function shortSize(s: FunctionSize): string {
   const tightest = tightestLimit(s);
   if (!tightest) return s.packageType === 'Image' ? 'image size unknown' : 'size unknown';
   return `${formatShare(tightest, { of: false })}${s.estimate ? ' (est.)' : ''}`;
+}
+
+/**
+ * The status in words that agree with the findings: a warning is "near a limit" only when a figure
+ * is; otherwise it is a finding's (a dependency not counted), and says so.
+ */
+export function statusWords(s: FunctionSize): string {
+  switch (s.status) {
+    case 'over':
+      return 'Over a Lambda limit.';
+    case 'unknown':
+      return 'Part of the package could not be measured.';
+    case 'warn':
+      return limitShares(s).some((l) => l.share >= s.warnAt) ? `Near a Lambda limit (a warning from ${formatPercent(s.warnAt)} of one).` : 'Within the limits as far as counted, but not all of it is counted.';
+    default:
+      return "Within Lambda's limits.";
+  }
 }
 
 /** The hover's lines about the package: each figure against its limit, and what each one counts. */
@@ -31,9 +48,7 @@ export function sizeTooltip(s: FunctionSize): string[] {
       lines.push("The zip is larger than its files: a zip adds each file's name and headers, which outweighs the compression of a package this small.");
     }
   }
-  if (s.status === 'over') lines.push('Over a Lambda limit: see the problems, or the size report.');
-  else if (s.status === 'warn') lines.push(`Near a Lambda limit (warning from ${formatPercent(s.warnAt)}).`);
-  else if (s.status === 'unknown') lines.push('Part of the size is not known: the size report says which.');
+  if (s.status !== 'ok') lines.push(`${statusWords(s)} The size report says more.`);
   if (s.estimate && s.build) {
     const left = s.build.uncounted.length > 0 ? ` Not counted: ${s.build.uncounted.join(', ')}.` : '';
     lines.push(`An estimate: ${s.build.artifactDir ? 'the build is out of date' : 'not built yet'}.${left} Build it for the artifact's size.`);
