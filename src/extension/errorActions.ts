@@ -25,6 +25,8 @@ const BY_CODE: Record<string, ErrorAction> = {
   'aws-region-missing': chooseRegion,
   'unknown-runtime': openSetting('local.images'),
   'image-pull-failed': openSetting('local.images'),
+  'build-image-missing': openSetting('local.images'),
+  'build-no-wheel': openSetting('build.pipArgs'),
   'env-file': openSetting('local.envFile'),
   'bucket-not-set': openSetting('deploy.s3Bucket'),
   'docker-bad-host': openSetting('docker.host'),
