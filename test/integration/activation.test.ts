@@ -33,6 +33,9 @@ describe('activation', () => {
     const found = await vscode.workspace.findFiles('**/template.{yaml,yml}', '**/node_modules/**');
     assert.deepEqual(found.map((u) => vscode.workspace.asRelativePath(u)), ['template.yaml']);
     await vscode.commands.executeCommand('lambdaWorkbench.refresh');
-    assert.ok(vscode.languages.getDiagnostics(found[0]).length === 0, 'the sample template has no problems');
+    // Problems of the template itself; the sample Python function's size warning (its dependency is
+    // not built yet) may or may not be there already, depending on how far measuring got.
+    const problems = vscode.languages.getDiagnostics(found[0]).filter((d) => d.code !== 'dependencies-not-counted');
+    assert.deepEqual(problems.map((d) => d.message), [], 'the sample template has no problems');
   });
 });

@@ -88,7 +88,7 @@ describe('Build Function', function () {
       const r = await row();
       return r && !/\(est\.\)/.test(String(r.description)) ? r : undefined;
     });
-    assert.match(String(after.description), /^[\d.,]+ \S+ zip · [\d.,]+ \S+ unzipped$/);
+    assert.match(String(after.description), /^(<1|\d+)% of (50|250) MiB$/);
     assert.notEqual(after.description, before.description);
   });
 

@@ -31,7 +31,7 @@ export interface CodeServer {
 }
 
 /** User settings for every host we start: no welcome page or telemetry in the way. */
-const HOST_SETTINGS = {
+export const HOST_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
   'telemetry.telemetryLevel': 'off',
