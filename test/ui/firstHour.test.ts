@@ -40,6 +40,16 @@ describe('ui: the first hour', function () {
   const quickInput = (): Locator => page.locator('.quick-input-widget');
   const toast = (text: string | RegExp): Locator => page.locator('.notifications-toasts .notification-list-item', { hasText: text });
   const row = (name: string): Locator => page.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\b`) }).first();
+  /** Invoke Locally from the function's row, choosing the event `item` as a person does: by typing. */
+  const invokeFromRow = async (name: string, item: string): Promise<void> => {
+    const fn = row(name);
+    await fn.hover();
+    await fn.locator('.action-label[aria-label="Invoke Locally"]').click();
+    const input = quickInput().locator('input');
+    await input.fill(item);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: item }).first().waitFor();
+    await input.press('Enter');
+  };
 
   before(async () => {
     const image = process.env.LWB_TEST_IMAGE_NODE;
@@ -114,13 +124,7 @@ describe('ui: the first hour', function () {
   });
 
   it('invokes locally with a progress that names the function once and a result with the REPORT wrapped and the cost in dollars', async () => {
-    const node = row('HelloNode');
-    await node.hover();
-    await node.locator('.action-label[aria-label="Invoke Locally"]').click();
-    const input = quickInput().locator('input');
-    await input.fill('get-hello');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'get-hello' }).first().waitFor();
-    await input.press('Enter');
+    await invokeFromRow('HelloNode', 'get-hello');
     const progress = toast('Local run');
     await progress.waitFor({ timeout: 30_000 });
     const said = await progress.innerText();
@@ -134,13 +138,8 @@ describe('ui: the first hour', function () {
   });
 
   it('shows a failed run in the Local Runs output, and a run that cannot start as an error with the button that fixes it', async () => {
-    const node = row('HelloNode');
-    await node.hover();
-    await node.locator('.action-label[aria-label="Invoke Locally"]').click();
+    await invokeFromRow('HelloNode', 'Type an event');
     const input = quickInput().locator('input');
-    await input.fill('Type an event');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Type an event' }).first().waitFor();
-    await input.press('Enter');
     await quickInput().locator('.quick-input-title', { hasText: 'Event for HelloNode' }).waitFor();
     await input.fill('null');
     await input.press('Enter');
@@ -151,12 +150,7 @@ describe('ui: the first hour', function () {
     // HelloPython cannot run here: neither its dependency's wheel (no package index) nor Python's
     // image (no registry) can be had. The error names the setting that fixes it and offers to open it.
     await palette(page, 'Notifications: Clear All Notifications');
-    const python = row('HelloPython');
-    await python.hover();
-    await python.locator('.action-label[aria-label="Invoke Locally"]').click();
-    await input.fill('two-messages');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two-messages' }).first().waitFor();
-    await input.press('Enter');
+    await invokeFromRow('HelloPython', 'two-messages');
     await output.getByText('--- HelloPython could not run: ').waitFor({ timeout: 120_000 });
     const error = page.locator('.notifications-toasts .notification-list-item', { has: page.getByRole('button', { name: 'Open Setting' }) }).last();
     await error.waitFor();
