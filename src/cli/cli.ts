@@ -12,6 +12,8 @@ Commands:
   package ID --out F     write the exact deployment zip
   invoke ID              run a function once in a local container
   bench ID --event F     local power tuning: cold/warm latency, memory and cost
+  serve                  serve the templates' HTTP routes, function URLs and load balancer
+                         targets on 127.0.0.1 (ROUTE lines, then READY; Ctrl-C stops)
   deploy [ID...]         deploy zip or image packages with their layers
   layers list|publish|prune
                          manage layer versions
@@ -63,6 +65,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   bench: async () => {
     const m = await import('./commands/bench');
     return { run: m.benchCommand, usage: m.BENCH_USAGE };
+  },
+  serve: async () => {
+    const m = await import('./commands/serve');
+    return { run: m.serveCommand, usage: m.SERVE_USAGE };
   },
   deploy: async () => {
     const m = await import('./commands/deploy');

@@ -3,6 +3,7 @@ import { AwsServices } from './aws/sessions';
 import { registerCommands } from './commands/index';
 import { CoreServices } from './core';
 import { HandlerCodeLens } from './local/codeLens';
+import { LocalApiService } from './local/localApi';
 import { LocalDebugger } from './local/debug';
 import { LocalRuns } from './local/runs';
 import { SizeDiagnostics } from './size/diagnostics';
@@ -27,6 +28,7 @@ export interface WorkbenchApi {
   cloudTree: CloudTree;
   localRuns: LocalRuns;
   localDebugger: LocalDebugger;
+  localApi: LocalApiService;
   sizes: SizeService;
   /** How long activate() took, in ms. */
   activationMs: number;
@@ -45,6 +47,16 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const runs = wb.own(new LocalRuns(wb, core));
   const debuggers = wb.own(new LocalDebugger(wb, store, runs));
   const aws = wb.own(new AwsServices(core));
+  const localApi = wb.own(new LocalApiService(wb, store, core));
+  wb.own(
+    localApi.onDidChange(() => {
+      for (const fn of store.functions()) {
+        const state = localApi.stateOf(fn.templatePath, fn.logicalId);
+        const served = state && { routes: state.routes.map((r) => `${r.method} ${r.url}`), reload: state.reload?.text, reloadFailed: state.reload?.phase === 'failed' };
+        functions.decorate(fn.templatePath, fn.logicalId, { served });
+      }
+    }),
+  );
   wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
@@ -64,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   );
   const cloud = wb.own(new CloudTree(wb, aws));
   cloud.attach(wb.own(vscode.window.createTreeView('lambdaWorkbench.cloud', { treeDataProvider: cloud, showCollapseAll: true })));
-  registerCommands(wb, { services: core, store, functions, runs, debuggers, aws, sizes, reports, cloud });
+  registerCommands(wb, { services: core, store, functions, runs, debuggers, aws, sizes, reports, cloud, localApi });
   void store.ready();
   const activationMs = Date.now() - started;
   wb.log.info(`activated in ${activationMs} ms`);
@@ -75,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     cloudTree: cloud,
     localRuns: runs,
     localDebugger: debuggers,
+    localApi,
     sizes,
   };
 }

@@ -41,6 +41,11 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       concurrency: clamp(Math.round(c.get<number>('deploy.concurrency') ?? D.deploy.concurrency), 1, 16),
     },
     build: { pipArgs: strings(c.get('build.pipArgs')), npmArgs: strings(c.get('build.npmArgs')), mavenArgs: strings(c.get('build.mavenArgs')) },
+    serve: {
+      port: clamp(Math.round(c.get<number>('serve.port') ?? D.serve.port), 0, 65_535),
+      warmContainers: clamp(Math.round(c.get<number>('serve.warmContainers') ?? D.serve.warmContainers), 0, 100),
+      concurrency: clamp(Math.round(c.get<number>('serve.concurrency') ?? D.serve.concurrency), 1, 1000),
+    },
   };
 }
 

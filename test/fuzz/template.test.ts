@@ -59,7 +59,7 @@ const dedented = fc
 /** Nodes and characters in what the model holds, counted up to `cap` and no further. */
 function sizeOf(model: TemplateModel, cap: number): number {
   let size = 0;
-  const stack: unknown[] = [model.functions, model.layers, model.problems];
+  const stack: unknown[] = [model.functions, model.layers, model.httpResources, model.problems];
   while (stack.length > 0 && size <= cap) {
     const v = stack.pop();
     size += typeof v === 'string' ? v.length + 1 : 1;

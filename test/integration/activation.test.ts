@@ -33,6 +33,8 @@ describe('activation', () => {
     const found = await vscode.workspace.findFiles('**/template.{yaml,yml}', '**/node_modules/**');
     assert.deepEqual(found.map((u) => vscode.workspace.asRelativePath(u)), ['template.yaml']);
     await vscode.commands.executeCommand('lambdaWorkbench.refresh');
-    assert.ok(vscode.languages.getDiagnostics(found[0]).length === 0, 'the sample template has no problems');
+    // Its Python function's dependency is counted only once it is built: that warning, and nothing else.
+    const problems = vscode.languages.getDiagnostics(found[0]);
+    assert.deepEqual(problems.filter((d) => d.code !== 'dependencies-not-counted').map((d) => d.message), [], 'the sample template has no other problems');
   });
 });

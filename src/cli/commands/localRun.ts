@@ -77,15 +77,16 @@ function network(values: OptionValues): NetworkMode | undefined {
  * invocation and removes its container; the CLI then exits normally).
  */
 export async function openRunner(
-  fn: FunctionSpec,
+  fn: FunctionSpec | readonly FunctionSpec[],
   values: OptionValues,
-  extra: Pick<LocalRunnerOptions, 'cpu'> = {},
+  extra: Pick<LocalRunnerOptions, 'cpu' | 'onLog'> = {},
   io?: Pick<Io, 'err'>,
 ): Promise<{ runner: LocalRunner; token: CancellationTokenLike; close(): Promise<void> }> {
+  // --image replaces the image of the function's runtime (of every served function's runtime).
   const images: Record<string, string> = {};
   if (typeof values.image === 'string') {
-    if (!fn.runtime) throw new UsageError(`--image replaces a runtime's image, and ${fn.logicalId} has no Runtime`);
-    images[fn.runtime] = values.image;
+    if (!Array.isArray(fn) && !(fn as FunctionSpec).runtime) throw new UsageError(`--image replaces a runtime's image, and ${(fn as FunctionSpec).logicalId} has no Runtime`);
+    for (const f of Array.isArray(fn) ? fn : [fn]) if (f.runtime) images[f.runtime] = values.image;
   }
   const { core, token, close } = openCliCore(settingsFromFlags(values, images), { network: network(values), labels: labels(values), ...extra }, io);
   try {

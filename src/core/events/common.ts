@@ -37,7 +37,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** API Gateway's request time: 15/Jan/2024:12:00:00 +0000. */
 export function clfTime(offsetMs = 0): string {
-  const d = new Date(SAMPLE_EPOCH_MS + offsetMs);
+  return clfDate(new Date(SAMPLE_EPOCH_MS + offsetMs));
+}
+
+/** A moment the way API Gateway writes request times: 12/Mar/2020:19:03:58 +0000. */
+export function clfDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }

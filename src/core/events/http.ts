@@ -186,20 +186,7 @@ export const apiGatewayRest: SampleEventDefinition = {
         domainPrefix: apiId,
         extendedRequestId: hexFrom(`extended ${r.method} ${r.path}`, 16),
         httpMethod: r.method,
-        identity: {
-          accessKey: null,
-          accountId: null,
-          caller: null,
-          cognitoAuthenticationProvider: null,
-          cognitoAuthenticationType: null,
-          cognitoIdentityId: null,
-          cognitoIdentityPoolId: null,
-          principalOrgId: null,
-          sourceIp: '203.0.113.10',
-          user: null,
-          userAgent: headers['User-Agent'],
-          userArn: null,
-        },
+        identity: restIdentity('203.0.113.10', headers['User-Agent']),
         path: `/${stage}${r.path}`,
         protocol: 'HTTP/1.1',
         requestId: uuidFrom(`rest request ${r.method} ${r.path}`),
@@ -250,6 +237,24 @@ export const apiGatewayRest: SampleEventDefinition = {
     ),
   ),
 };
+
+/** A REST (payload 1.0) requestContext.identity: without IAM or Cognito, only the caller's address and agent are known. */
+export function restIdentity(sourceIp: string, userAgent: string | null): Record<string, string | null> {
+  return {
+    accessKey: null,
+    accountId: null,
+    caller: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
+  };
+}
 
 function titleCase(header: string): string {
   return header.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());

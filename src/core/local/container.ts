@@ -11,10 +11,11 @@ import { codeMounts, copyBindsIn } from './codeCopy';
 import { credentialLines, credentialsEntry, feed, openStdin } from './credentialsIn';
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
 import type { AwsCredentials } from './environment';
-import { type LambdaError, runtimeExited, timedOut } from './lambdaErrors';
+import { type LambdaError, RESPONSE_LIMIT_BYTES, responseTooLarge, runtimeExited, timedOut } from './lambdaErrors';
 import { attachLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
 import { allowedOnceRunning, initialAllowed, type RuntimeAddressPlan } from './network';
+import { bufferStream, type ResponseStream } from './responseStream';
 import { type RuntimeInvocation, RuntimeApiServer } from './runtimeApi';
 import { type ColdStartEvidence, runtimeApiReachError } from './runtimeReach';
 
@@ -47,7 +48,8 @@ export interface ContainerInvocation {
   cold: boolean;
   initDurationMs: number | null;
   durationMs: number;
-  outcome: { kind: 'response'; body: Buffer } | { kind: 'error'; error: LambdaError; status: 'error' | 'timeout'; reportType?: string };
+  /** `streamed`: the body went to the caller's stream reader as it came (see ResponseStream). */
+  outcome: { kind: 'response'; body: Buffer; streamed?: boolean } | { kind: 'error'; error: LambdaError; status: 'error' | 'timeout'; reportType?: string };
   maxMemoryBytes: number | undefined;
   memorySource: MemoryProbe['source'] | 'limit';
 }
@@ -111,7 +113,8 @@ export class FunctionContainer {
       allowed: initialAllowed(config.plan),
       // The runtime's own connection is idle while its handler runs: never closed for that. A
       // debugger may hold the handler much longer than its timeout.
-      limits: { idleMs: config.debug ? DEBUG_IDLE_MS : INIT_PHASE_MS + config.timeoutSeconds * 1000 + 30_000 },
+      // A streamed response is one request that lasts as long as the function runs.
+      limits: config.debug ? { idleMs: DEBUG_IDLE_MS, requestMs: DEBUG_IDLE_MS } : { idleMs: INIT_PHASE_MS + config.timeoutSeconds * 1000 + 30_000, requestMs: config.timeoutSeconds * 1000 + 30_000 },
       listener: {
         onFirstPoll: (at) => self?.resolveFirstPoll(at),
         onInitError: (error, at) => self?.resolveInitError({ error, at }),
@@ -180,8 +183,11 @@ export class FunctionContainer {
     return this.state === 'ready';
   }
 
-  /** Runs one invocation; the first one in this container includes its init (cold). */
-  async invoke(invocation: RuntimeInvocation, token?: CancellationTokenLike, clock = new InvocationClock()): Promise<ContainerInvocation> {
+  /**
+   * Runs one invocation; the first one in this container includes its init (cold). A response the
+   * runtime streams goes to `onStream` as it comes (without one, it is buffered like Invoke does).
+   */
+  async invoke(invocation: RuntimeInvocation, token?: CancellationTokenLike, clock = new InvocationClock(), onStream?: (stream: ResponseStream) => void): Promise<ContainerInvocation> {
     if (this.state === 'busy' || this.state === 'dead') throw new Error(`container ${this.id.slice(0, 12)} is ${this.state}`);
     const cold = this.state === 'created';
     this.state = 'busy';
@@ -263,6 +269,20 @@ export class FunctionContainer {
         });
         void pending.outcome.then(async (outcome) => {
           if (settled || deliveredAt === undefined) return;
+          if (outcome.kind === 'stream') {
+            // The invocation lasts until the stream ends: the caller reads it meanwhile, or it is buffered like Invoke does.
+            const buffered = onStream ? undefined : bufferStream(outcome.stream, RESPONSE_LIMIT_BYTES, responseTooLarge);
+            onStream?.(outcome.stream);
+            const end = await outcome.stream.ended;
+            const whole = await buffered;
+            if (settled) return;
+            const error = end.kind === 'error' ? end.error : whole && 'error' in whole ? whole.error : undefined;
+            if (error) return fail(error, 'error', ran(end.at), error.errorType);
+            const peak = await this.probe?.peak();
+            const body = whole && 'body' in whole ? whole.body : Buffer.alloc(0);
+            settle({ cold, initDurationMs, durationMs: ran(end.at), outcome: { kind: 'response', body, streamed: Boolean(onStream) }, maxMemoryBytes: peak, memorySource: this.probe?.source ?? 'limit' });
+            return;
+          }
           const durationMs = ran(outcome.at);
           if (outcome.kind === 'response') {
             const peak = await this.probe?.peak();
@@ -307,6 +327,57 @@ export class FunctionContainer {
   }
 
   /**
+   * Starts the container and waits for its init to finish (its runtime's first /next), without an
+   * invocation: the next one is warm, as with provisioned concurrency. An init that fails removes
+   * the container and throws what the runtime reported.
+   */
+  async warmUp(token?: CancellationTokenLike): Promise<void> {
+    if (this.state !== 'created') return;
+    this.state = 'busy';
+    await this.startPhase(`starting ${this.config.logicalId}`, INIT_PHASE_MS, token, async (deadline) => {
+      if (!this.started) await this.start();
+      const init = await Promise.race([
+        this.firstPoll.then(() => ({ kind: 'ready' as const })),
+        this.initError.then((e) => ({ kind: 'init-error' as const, error: e.error })),
+        this.exited!.then((e) => ({ kind: 'exit' as const, code: e.code, oomKilled: e.oomKilled })),
+        deadline.then(() => ({ kind: 'timeout' as const })),
+      ]);
+      if (init.kind === 'ready') {
+        if (this.config.cpu === 'lambda') await this.limitCpu();
+        this.state = 'ready';
+        return;
+      }
+      if (init.kind !== 'init-error') {
+        const unreachable = this.reachError(init.kind === 'exit' ? { kind: 'exit', code: init.code, oomKilled: init.oomKilled } : { kind: 'init-timeout', afterMs: INIT_PHASE_MS });
+        if (unreachable) throw unreachable;
+      }
+      const why = init.kind === 'init-error' ? `${init.error.errorType}: ${init.error.errorMessage}` : init.kind === 'exit' ? `its runtime exited (code ${init.code})` : `its init took over ${INIT_PHASE_MS / 1000} s`;
+      throw new UserError(`${this.config.logicalId} could not start: ${why}.`, 'See the function log for what its init printed.', 'init-failed');
+    });
+  }
+
+  /**
+   * A start-up phase (init, a debugger's listen) with a deadline it may race: cancelling removes
+   * the container, and so does any failure, which is then thrown.
+   */
+  private async startPhase<T>(what: string, ms: number, token: CancellationTokenLike | undefined, phase: (deadline: Promise<void>) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+    const cancel = token?.onCancellationRequested(() => void this.remove());
+    try {
+      const result = await phase(deadline);
+      if (token?.isCancellationRequested) throw new CancelledError(what);
+      return result;
+    } catch (err) {
+      await this.remove();
+      throw token?.isCancellationRequested ? new CancelledError(what) : err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      cancel?.dispose();
+    }
+  }
+
+  /**
    * Starts the container with its debugger waiting (config.debug) and resolves with the port on
    * 127.0.0.1 where the debugger listens. The runtime stays paused until a debugger attaches.
    */
@@ -314,15 +385,8 @@ export class FunctionContainer {
     const debug = this.config.debug;
     if (!debug) throw new Error('this container was not created for debugging');
     await this.start();
-    let timer: NodeJS.Timeout | undefined;
-    const cancel = token?.onCancellationRequested(() => void this.remove());
-    try {
-      const outcome = await Promise.race([
-        this.debuggerListening.then(() => 'listening' as const),
-        this.exited!.then((e) => e),
-        new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), LISTEN_TIMEOUT_MS))),
-      ]);
-      if (token?.isCancellationRequested) throw new CancelledError(`debugging ${this.config.logicalId}`);
+    return this.startPhase(`debugging ${this.config.logicalId}`, LISTEN_TIMEOUT_MS, token, async (deadline) => {
+      const outcome = await Promise.race([this.debuggerListening.then(() => 'listening' as const), this.exited!.then((e) => e), deadline.then(() => 'timeout' as const)]);
       if (outcome === 'timeout') {
         throw new UserError(
           `The runtime in ${this.config.image} did not open its debugger within ${LISTEN_TIMEOUT_MS / 1000} s.`,
@@ -345,13 +409,7 @@ export class FunctionContainer {
       const port = Number(bound?.find((b) => b.HostIp === '127.0.0.1')?.HostPort ?? bound?.[0]?.HostPort);
       if (!port) throw new UserError(`The engine did not publish the debugger port of ${this.config.logicalId}.`, 'Check that the Docker engine supports port publishing.', 'debugger-port');
       return port;
-    } catch (err) {
-      await this.remove();
-      throw err;
-    } finally {
-      if (timer) clearTimeout(timer);
-      cancel?.dispose();
-    }
+    });
   }
 
   /** The debugger is attached: the init phase (and its Init Duration) starts now. */

@@ -11,4 +11,5 @@ export { lambdaLayerDownloader } from './layerDownload';
 export type { LogEntry } from './logs';
 export type { NetworkMode } from './network';
 export { billedDurationMs, formatReportLine, type InvokeReport } from './report';
+export type { ResponseStream, StreamEnd } from './responseStream';
 export { type InvokeOptions, type InvokeResult, LocalRunner, type LocalRunnerOptions } from './runner';

@@ -17,6 +17,17 @@ export const REQUEST_LIMIT_BYTES = LIMITS.syncPayloadBytes;
 /** Lambda's response check is 100 bytes looser than its request check: 6 MiB + 100, as its own error says. */
 export const RESPONSE_LIMIT_BYTES = LIMITS.syncPayloadBytes + 100;
 
+/** A streamed response may be up to 200 MB (function URLs, InvokeWithResponseStream). */
+export const STREAM_RESPONSE_LIMIT_BYTES = 200 * 1024 * 1024;
+
+/** What the caller of a streaming function gets when its stream went past the limit. */
+export function streamTooLarge(): LambdaError {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${STREAM_RESPONSE_LIMIT_BYTES} bytes).`,
+  };
+}
+
 /** What the Runtime API answers the runtime when its response is too large (HTTP 413). */
 export const RUNTIME_PAYLOAD_TOO_LARGE = {
   errorMessage: `Exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`,

@@ -18,12 +18,14 @@ import { checkDebugpy, DEBUG_PORTS, DEBUGPY_SITE_DIR, debuggable, type DebugLang
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
-import { type LambdaError, REQUEST_LIMIT_BYTES, requestTooLarge, timedOutLogLine } from './lambdaErrors';
+import { type Collector, eventPayload, type InvokeResult, makeResult, traceId } from './invokeResult';
+import { timedOutLogLine } from './lambdaErrors';
 import { type LayerDownloader, LayerCache } from './layerCache';
 import type { LogEntry } from './logs';
 import { type NetworkMode, planRuntimeAddress, type RuntimeAddressPlan } from './network';
 import { functionKey, type PreparedFunction, prepareFunction } from './prepare';
-import { buildReport, formatReportLine, type InvokeReport } from './report';
+import { buildReport, formatReportLine } from './report';
+import type { ResponseStream } from './responseStream';
 
 export interface LocalRunnerOptions {
   engine: Engine;
@@ -51,6 +53,8 @@ export interface LocalRunnerOptions {
   onProgress?: (p: Progress) => void;
 }
 
+export type { InvokeResult } from './invokeResult';
+
 export interface InvokeOptions {
   /** The event as a value (serialized to JSON), or */
   event?: unknown;
@@ -77,28 +81,12 @@ export interface InvokeOptions {
    * this invocation. Stopping (cancelling) ends the invocation and removes the container.
    */
   debug?: DebugOptions;
+  /**
+   * Takes a response the function streams (Node.js awslambda.streamifyResponse) as it comes; the
+   * result then has no payload. Without it a streamed response is buffered, as Invoke does.
+   */
+  onResponseStream?: (stream: ResponseStream) => void;
 }
-
-export interface InvokeResult {
-  logicalId: string;
-  requestId: string;
-  /** The response parsed as JSON (its text when it is not JSON); null when the invocation failed. */
-  payload: unknown;
-  /** The response exactly as the runtime sent it. */
-  rawPayload: string | null;
-  error: LambdaError | null;
-  report: InvokeReport;
-  /** The REPORT line in Lambda's format. */
-  reportLine: string;
-  warnings: string[];
-  /** Log lines so far; lines the engine delivers late are appended. */
-  logs: LogEntry[];
-  /** START, the function's lines, END and REPORT, as Lambda's log shows them. */
-  logText(): string;
-  /** Waits until the function's output has been quiet for `quietMs` (at most `maxMs`), then gives logText(). */
-  settleLogs(quietMs?: number, maxMs?: number): Promise<string>;
-}
-
 interface Slot {
   container: FunctionContainer;
   fingerprint: string;
@@ -110,13 +98,6 @@ interface Slot {
   /** The folder mounted at /var/task (debug slots: where the debugger finds the sources). */
   codeDir?: string;
 }
-
-interface Collector {
-  entries: LogEntry[];
-  lastAt: number;
-  onLog?: (entry: LogEntry) => void;
-}
-
 const DEFAULT_IDLE_MS = 5 * 60_000;
 const ACCOUNT = '123456789012';
 
@@ -161,10 +142,7 @@ export class LocalRunner {
     if (this.disposed) throw new Error('The local runner was disposed.');
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
     const payload = eventPayload(opts);
-    const progress = (p: Progress): void => {
-      opts.onProgress?.(p);
-      this.opts.onProgress?.(p);
-    };
+    const progress = this.progressFor(opts);
     const language = opts.debug ? debuggable(fn) : undefined;
     if (opts.debug && !(await engineIsLocal(this.opts.engine))) {
       throw new UserError(
@@ -173,28 +151,8 @@ export class LocalRunner {
         'debug-remote-engine',
       );
     }
-    // What deploy uploads: esbuild's bundle, or the built artifact (mounted read-only: its
-    // dependency files are hard links into the build cache).
-    const code: RunCode = opts.codeDir
-      ? { codeDir: opts.codeDir, sourceMapped: false }
-      : await codeForRun(fn, { builds: this.opts.builds, cacheDir: this.opts.cacheDir, loadEsbuild: this.opts.loadEsbuild, token: opts.token, progress });
-    const { codeDir, sourceMapped } = code;
-    const prepared = await prepareFunction(
-      {
-        docker: this.opts.engine.docker,
-        cacheDir: this.opts.cacheDir,
-        images: this.opts.images ?? {},
-        layers: this.layers,
-        builds: this.opts.builds,
-        region: this.region,
-        credentials: this.opts.credentials,
-        salt: { network: this.opts.network ?? 'bridge', cpu: this.opts.cpu ?? 'host' },
-        builtImages: this.builtImages,
-      },
-      fn,
-      { ...opts, codeDir, onProgress: progress },
-    );
-    throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+    const { code, prepared } = await this.prepare(fn, opts, progress);
+    const { sourceMapped } = code;
 
     const requestId = randomUUID();
     const collector: Collector = { entries: [], lastAt: Date.now(), onLog: opts.onLog };
@@ -232,6 +190,7 @@ export class LocalRunner {
         },
         opts.token,
         clock,
+        opts.onResponseStream,
       );
     } finally {
       // The debugger lets go while the runtime is still there, then the container goes.
@@ -257,8 +216,72 @@ export class LocalRunner {
     platform(`END RequestId: ${requestId}`);
     platform(reportLine);
 
-    const rawPayload = run.outcome.kind === 'response' ? run.outcome.body.toString('utf8') : null;
+    const rawPayload = run.outcome.kind === 'response' && !run.outcome.streamed ? run.outcome.body.toString('utf8') : null;
     return makeResult(fn.logicalId, requestId, rawPayload, error, report, reportLine, prepared.warnings, collector);
+  }
+
+  /**
+   * Starts containers for the function until `count` of them are warm, each through its init (as
+   * provisioned concurrency does): the invocations they take next are warm.
+   */
+  async prewarm(fn: FunctionSpec, count: number, opts: Pick<InvokeOptions, 'codeDir' | 'codeVersion' | 'envFile' | 'envOverrides' | 'token' | 'onProgress'> = {}): Promise<void> {
+    if (this.disposed) throw new Error('The local runner was disposed.');
+    const progress = this.progressFor(opts);
+    const { prepared } = await this.prepare(fn, opts, progress);
+    const have = [...this.slots].filter((s) => s.key === prepared.key && s.fingerprint === prepared.fingerprint && !s.debug && !s.container.dead).length;
+    const started = await Promise.allSettled(
+      Array.from({ length: Math.max(0, count - have) }, async () => {
+        const slot = await this.coldSlot(fn, prepared, progress, opts.token);
+        try {
+          await slot.container.warmUp(opts.token);
+        } catch (err) {
+          await this.drop(slot);
+          throw err;
+        }
+        await this.release(slot);
+      }),
+    );
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * What a run of the function mounts at /var/task, built or bundled first when out of date (the
+   * build stage invoke goes through): for a caller that keeps it between runs (the local API).
+   */
+  codeFor(fn: FunctionSpec, opts: Pick<InvokeOptions, 'token' | 'onProgress'> = {}): Promise<RunCode> {
+    return codeForRun(fn, { builds: this.opts.builds, cacheDir: this.opts.cacheDir, loadEsbuild: this.opts.loadEsbuild, token: opts.token, progress: this.progressFor(opts) });
+  }
+
+  private progressFor(opts: Pick<InvokeOptions, 'onProgress'>): (p: Progress) => void {
+    return (p) => {
+      opts.onProgress?.(p);
+      this.opts.onProgress?.(p);
+    };
+  }
+
+  /** What a container of this function is made from: the code to mount (built first when out of date) and its configuration. */
+  private async prepare(fn: FunctionSpec, opts: Omit<InvokeOptions, 'event' | 'payload'>, progress: (p: Progress) => void): Promise<{ code: RunCode; prepared: PreparedFunction }> {
+    // What deploy uploads: esbuild's bundle, or the built artifact (mounted read-only: its
+    // dependency files are hard links into the build cache).
+    const code: RunCode = opts.codeDir ? { codeDir: opts.codeDir, sourceMapped: false } : await this.codeFor(fn, { token: opts.token, onProgress: progress });
+    const prepared = await prepareFunction(
+      {
+        docker: this.opts.engine.docker,
+        cacheDir: this.opts.cacheDir,
+        images: this.opts.images ?? {},
+        layers: this.layers,
+        builds: this.opts.builds,
+        region: this.region,
+        credentials: this.opts.credentials,
+        salt: { network: this.opts.network ?? 'bridge', cpu: this.opts.cpu ?? 'host' },
+        builtImages: this.builtImages,
+      },
+      fn,
+      { ...opts, codeDir: code.codeDir, onProgress: progress },
+    );
+    throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+    return { code, prepared };
   }
 
   /** Removes the warm containers of one function (or all): the next invoke is cold. */
@@ -454,75 +477,6 @@ export class LocalRunner {
     this.opts.onLog?.(entry);
   }
 }
-
-function eventPayload(opts: InvokeOptions): Buffer {
-  let payload: Buffer;
-  if (opts.payload !== undefined) {
-    payload = Buffer.isBuffer(opts.payload) ? opts.payload : Buffer.from(opts.payload, 'utf8');
-    if (payload.length > REQUEST_LIMIT_BYTES) throw requestTooLarge(payload.length);
-    try {
-      JSON.parse(payload.toString('utf8'));
-    } catch (err) {
-      throw new UserError(`Could not parse request body into json: ${(err as Error).message}`, 'The event must be JSON.', 'InvalidRequestContentException');
-    }
-    return payload;
-  }
-  payload = Buffer.from(JSON.stringify(opts.event ?? {}), 'utf8');
-  if (payload.length > REQUEST_LIMIT_BYTES) throw requestTooLarge(payload.length);
-  return payload;
-}
-
-/** An X-Ray trace header as Lambda sends it: Root=1-<epoch hex>-<96 bits>;Parent=<64 bits>;Sampled=0. */
-function traceId(): string {
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
-}
-
-function makeResult(
-  logicalId: string,
-  requestId: string,
-  rawPayload: string | null,
-  error: LambdaError | null,
-  report: InvokeReport,
-  reportLine: string,
-  warnings: string[],
-  collector: Collector,
-): InvokeResult {
-  let payload: unknown = null;
-  if (rawPayload !== null) {
-    try {
-      payload = JSON.parse(rawPayload);
-    } catch {
-      payload = rawPayload;
-    }
-  }
-  const logText = (): string => {
-    const platform = collector.entries.filter((e) => e.stream === 'platform');
-    const own = collector.entries.filter((e) => e.stream !== 'platform');
-    const head = platform.filter((e) => !/^(END|REPORT) RequestId:/.test(e.line) && !e.line.includes('Task timed out after') && !e.line.startsWith(`RequestId: ${requestId} Error:`));
-    const tail = platform.filter((e) => !head.includes(e));
-    return [...head, ...own, ...tail].map((e) => e.line).join('\n');
-  };
-  return {
-    logicalId,
-    requestId,
-    payload,
-    rawPayload,
-    error,
-    report,
-    reportLine,
-    warnings,
-    logs: collector.entries,
-    logText,
-    async settleLogs(quietMs = 50, maxMs = 1000) {
-      const until = Date.now() + maxMs;
-      while (Date.now() < until && Date.now() - collector.lastAt < quietMs) {
-        await new Promise((r) => setTimeout(r, Math.min(quietMs, until - Date.now())));
-      }
-      return logText();
-    },
-  };
-}
-
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

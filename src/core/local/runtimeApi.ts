@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type LambdaError, parseRuntimeError, RESPONSE_LIMIT_BYTES, RUNTIME_PAYLOAD_TOO_LARGE, responseAborted, responseTooLarge } from './lambdaErrors';
+import { readResponseStream, RESPONSE_MODE_HEADER, type ResponseStream, type StreamReader } from './responseStream';
 import { DEFAULT_HTTP_LIMITS, header, type HttpLimits, isWildcard, json, limitedServer, listenError, normalizeAddress, readBody, route } from './runtimeHttp';
 
 /** One event for the runtime, with what Lambda sends alongside it. */
@@ -18,8 +19,11 @@ export interface RuntimeInvocation {
   cognitoIdentity?: string;
 }
 
-/** How an invocation ended, as the runtime reported it (times from performance.now()). */
-export type RuntimeOutcome = { kind: 'response'; body: Buffer; at: number } | { kind: 'error'; error: LambdaError; at: number };
+/**
+ * How an invocation ended, as the runtime reported it (times from performance.now()); or, for a
+ * streamed response, that it began: the stream says when and how it ends.
+ */
+export type RuntimeOutcome = { kind: 'response'; body: Buffer; at: number } | { kind: 'error'; error: LambdaError; at: number } | { kind: 'stream'; stream: ResponseStream; at: number };
 
 export interface PendingInvocation {
   requestId: string;
@@ -81,6 +85,8 @@ interface InFlight {
   delivered: boolean;
   /** A post for it is being read: a second one is refused. */
   posting: boolean;
+  /** Its response is being streamed: it stays in flight until the stream ends. */
+  stream?: StreamReader;
 }
 
 /**
@@ -182,10 +188,18 @@ export class RuntimeApiServer {
     return { requestId: invocation.requestId, delivered, outcome };
   }
 
-  /** Ends an invocation from outside (timeout, crash, cancel): later posts for it are refused. */
-  settle(requestId: string, outcome: RuntimeOutcome): void {
+  /**
+   * Ends an invocation from outside (timeout, crash, cancel): later posts for it are refused, and a
+   * response being streamed ends with the error.
+   */
+  settle(requestId: string, outcome: Exclude<RuntimeOutcome, { kind: 'stream' }>): void {
     const entry = this.inFlight.get(requestId);
-    if (entry) this.finish(entry, outcome);
+    if (entry?.stream && outcome.kind === 'error') {
+      this.inFlight.delete(requestId);
+      entry.stream.abort(outcome.error);
+    } else if (entry) {
+      this.finish(entry, outcome);
+    }
   }
 
   async close(): Promise<void> {
@@ -344,6 +358,18 @@ export class RuntimeApiServer {
     notify(() => this.opts.listener?.onInitError?.(error, at));
   }
 
+  /** A streamed response: the caller gets the stream at once, the runtime its answer when the stream ends. */
+  private async onStreamPost(req: IncomingMessage, res: ServerResponse, entry: InFlight): Promise<void> {
+    const { requestId } = entry.invocation;
+    entry.stream = readResponseStream(req, requestId, (end, cut) => {
+      if (this.inFlight.get(requestId) === entry) this.inFlight.delete(requestId);
+      if (cut) return;
+      if (end.kind === 'error' && end.error.errorType === 'Function.ResponseSizeTooLarge') json(res, 413, RUNTIME_PAYLOAD_TOO_LARGE);
+      else json(res, 202, { status: 'OK' });
+    });
+    entry.resolveOutcome({ kind: 'stream', stream: entry.stream.stream, at: performance.now() });
+  }
+
   private async onInvocationPost(req: IncomingMessage, res: ServerResponse, requestId: string, kind: 'response' | 'error'): Promise<void> {
     const entry = this.inFlight.get(requestId);
     if (!entry || !entry.delivered || entry.posting) {
@@ -352,6 +378,7 @@ export class RuntimeApiServer {
       return;
     }
     entry.posting = true;
+    if (kind === 'response' && header(req, RESPONSE_MODE_HEADER)?.toLowerCase() === 'streaming') return this.onStreamPost(req, res, entry);
     const current = (): boolean => this.inFlight.get(requestId) === entry;
     // Over the limit, the outcome is known at once; the rest of the body is drained.
     const body = await readBody(req, this.limit, () => {
@@ -378,6 +405,7 @@ export class RuntimeApiServer {
 }
 
 const ERROR_TYPE_HEADER = 'lambda-runtime-function-error-type';
+
 
 /** A listener's exception is its own bug: it must not end the request that told it. */
 function notify(call: () => void): void {

@@ -21,12 +21,15 @@ export interface HttpLimits {
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxConnections: 32, idleMs: 60_000, headersMs: 10_000, requestMs: 30_000 };
 
-/** A server with the limits applied. Errors of the server and of its clients are answered or dropped, never thrown. */
-export function limitedServer(limits: HttpLimits, onError: (err: Error) => void): Server {
+/**
+ * A server with the limits applied. Errors of the server and of its clients are answered or
+ * dropped, never thrown. `maxHeaderSize` bounds a request's header section (Node's default: 16 KiB).
+ */
+export function limitedServer(limits: HttpLimits, onError: (err: Error) => void, maxHeaderSize?: number): Server {
   const headersTimeout = Math.min(limits.headersMs, limits.requestMs);
   // Node checks those two deadlines on this interval (30 s by default): often enough for the limits given.
   const connectionsCheckingInterval = Math.max(20, Math.min(1000, Math.floor(headersTimeout / 2)));
-  const server = createServer({ requestTimeout: limits.requestMs, headersTimeout, connectionsCheckingInterval });
+  const server = createServer({ requestTimeout: limits.requestMs, headersTimeout, connectionsCheckingInterval, ...(maxHeaderSize ? { maxHeaderSize } : {}) });
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.idleMs;
   // The long poll is a request in progress: Node's keep-alive timer does not run during it, and

@@ -93,6 +93,11 @@ export function readFunction(
     fn.ephemeralStorageMb = integerField(ctx, 'EphemeralStorage.Size', sizeProp, { ...LIMITS.ephemeralStorageMb, unit: 'MB', fallback: 512 });
   }
 
+  if (sam) readFunctionUrl(fn, props.get('FunctionUrlConfig'));
+  const reserved = props.get('ReservedConcurrentExecutions')?.value;
+  if (typeof reserved === 'number' && Number.isInteger(reserved) && reserved >= 0) fn.reservedConcurrency = reserved;
+  else if (typeof reserved === 'string' && /^\d+$/.test(reserved)) fn.reservedConcurrency = Number(reserved);
+
   const build = readBuildMetadata(basics.metadata);
   if (build) fn.build = build;
   if (fn.packageType === 'Image') {
@@ -175,6 +180,17 @@ function readLayers(ctx: TemplateContext, fn: FunctionSpec, prop: Prop | undefin
   if (fn.layers.length > LIMITS.layersPerFunction) {
     report(ctx, 'error', 'too-many-layers', `${fn.logicalId} has ${fn.layers.length} layers; Lambda allows ${LIMITS.layersPerFunction}. Combine layers or move code into the function.`, prop.range);
   }
+}
+
+function readFunctionUrl(fn: FunctionSpec, prop: Prop | undefined): void {
+  if (!prop || prop.value === null || typeof prop.value !== 'object' || isIntrinsic(prop.value)) return;
+  const config = asRecord(prop.value);
+  const cors = asRecord(config.Cors);
+  fn.functionUrl = {
+    authType: typeof config.AuthType === 'string' ? config.AuthType : 'NONE',
+    invokeMode: config.InvokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED',
+    ...(Object.keys(cors).length > 0 ? { cors } : {}),
+  };
 }
 
 function readEvents(ctx: TemplateContext, prop: Prop | undefined, ranges: Record<string, SourceRange>): EventSpec[] {

@@ -6,6 +6,7 @@ import { readYaml } from './document';
 import { EXPANSION_FACTOR } from './expansion';
 import { isFunctionType, readFunction } from './functions';
 import { readGlobalFunctionProps } from './globals';
+import { globalApiResources, isHttpResourceType, readGlobalApiProps, readHttpResource } from './httpResources';
 import { isLayerType, readLayer } from './layers';
 import { NodeReader } from './nodes';
 import { START_OF_FILE } from './ranges';
@@ -20,7 +21,7 @@ import type { LayerSpec, Position, SourceRange, TemplateModel } from './types';
  */
 export function parseTemplate(path: string, text?: string): TemplateModel {
   const absolute = resolve(path);
-  const model: TemplateModel = { path: absolute, functions: [], layers: [], problems: [] };
+  const model: TemplateModel = { path: absolute, functions: [], layers: [], httpResources: [], problems: [] };
   if (text === undefined) {
     try {
       text = readFileSync(absolute, 'utf8');
@@ -109,11 +110,16 @@ function readResources(model: TemplateModel, reader: NodeReader): void {
     layers.set(layer.logicalId, layer);
     model.layers.push(layer);
   }
-  const globals = readGlobalFunctionProps(reader, reader.get(root, 'Globals')?.value ?? null);
+  const globalsNode = reader.get(root, 'Globals')?.value ?? null;
+  const globals = readGlobalFunctionProps(reader, globalsNode);
+  const apiGlobals = readGlobalApiProps(reader, globalsNode);
+  model.httpResources.push(...globalApiResources(ctx, apiGlobals));
   for (const res of resources) {
     if (isFunctionType(res.type)) {
       const typed = { ...res, type: res.type };
       model.functions.push(reader.reading(res.keyNode, res.node, () => readFunction(ctx, typed, globals, layers)));
+    } else if (isHttpResourceType(res.type)) {
+      model.httpResources.push(reader.reading(res.keyNode, res.node, () => readHttpResource(ctx, res, apiGlobals)));
     } else if (res.type === '' && reader.isMap(res.node)) {
       ctx.problems.push({ message: `Resource ${res.logicalId} has no Type.`, range: reader.range(res.keyNode), severity: 'error', code: 'resource-type-missing' });
     }

@@ -115,6 +115,36 @@ export interface FunctionSpec {
   fromParameterDefaults?: string[];
   /** EphemeralStorage.Size in MB, when set. */
   ephemeralStorageMb?: number;
+  /** FunctionUrlConfig (SAM): the function has a URL of its own. */
+  functionUrl?: FunctionUrlSpec;
+  /** ReservedConcurrentExecutions, when a whole number. */
+  reservedConcurrency?: number;
+}
+
+/** A function's URL as FunctionUrlConfig sets it up. */
+export interface FunctionUrlSpec {
+  /** NONE or AWS_IAM (as written; other values are kept for the message that refuses them). */
+  authType: string;
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  /** FunctionUrlConfig.Cors as written (AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials). */
+  cors?: Record<string, unknown>;
+}
+
+/**
+ * A resource that routes HTTP requests to functions: a SAM API (AWS::Serverless::Api or HttpApi,
+ * with Globals.Api / Globals.HttpApi merged in) or an Elastic Load Balancing v2 resource (target
+ * group, listener, listener rule). Its properties are as written, with !If and parameter defaults
+ * resolved; what they mean is the local HTTP front door's business (core/serve). The Globals.Api
+ * and Globals.HttpApi sections are here too, as types `Globals::Api` and `Globals::HttpApi`
+ * (logical id `Globals`): they are the properties of the APIs SAM creates implicitly.
+ */
+export interface HttpResourceSpec {
+  logicalId: string;
+  templatePath: string;
+  resourceType: string;
+  properties: Record<string, unknown>;
+  ranges: { resource: SourceRange; logicalId: SourceRange; properties: Record<string, SourceRange> };
+  condition?: string;
 }
 
 export interface LayerSpec {
@@ -138,5 +168,7 @@ export interface TemplateModel {
   path: string;
   functions: FunctionSpec[];
   layers: LayerSpec[];
+  /** SAM APIs and load balancer resources (see HttpResourceSpec). */
+  httpResources: HttpResourceSpec[];
   problems: TemplateProblem[];
 }

@@ -1,6 +1,7 @@
 import type { BuildSettings } from '../build/types';
 import type { AwsSessionOptions } from '../deploy/session';
 import type { EngineOptions } from '../docker/engine';
+import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from '../serve/defaults';
 
 /**
  * Every setting the product reads, as plain values: the editor fills it from its configuration
@@ -14,6 +15,8 @@ export interface Settings {
   deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
   /** Extra arguments for the installers builds run: an index or mirror, an offline wheel folder or cache. */
   build: { pipArgs: readonly string[]; npmArgs: readonly string[]; mavenArgs: readonly string[] };
+  /** The local API (Start Local API, CLI serve): first port (0: free ports), warm containers and concurrency per function. */
+  serve: { port: number; warmContainers: number; concurrency: number };
 }
 
 /** The defaults of the manifest's contributes.configuration; the CLI starts from them too. */
@@ -24,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   docker: { host: '' },
   deploy: { s3Bucket: '', publishAlias: '', concurrency: 4 },
   build: { pipArgs: [], npmArgs: [], mavenArgs: [] },
+  serve: { port: DEFAULT_SERVE_PORT, warmContainers: 0, concurrency: DEFAULT_CONCURRENCY },
 };
 
 /**

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AwsServices } from '../aws/sessions';
 import type { CoreServices } from '../core';
 import type { LocalDebugger } from '../local/debug';
+import type { LocalApiService } from '../local/localApi';
 import type { LocalRuns } from '../local/runs';
 import type { ModelStore } from '../model/store';
 import { windowPrompts } from '../prompts';
@@ -34,6 +35,7 @@ interface Views {
   sizes: SizeService;
   reports: SizeReports;
   cloud: CloudTree;
+  localApi: LocalApiService;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -54,6 +56,8 @@ export function registerCommands(wb: Workbench, views: Views): void {
     'lambdaWorkbench.invokeLocally': (arg) => invokeLocally(views.store, views.runs, windowPrompts, arg),
     'lambdaWorkbench.invokeAgain': (arg) => invokeAgain(views.store, views.runs, windowPrompts, arg),
     'lambdaWorkbench.debugLocally': (arg) => debugLocally(views.store, views.debuggers, windowPrompts, arg),
+    'lambdaWorkbench.startLocalApi': () => views.localApi.start(),
+    'lambdaWorkbench.stopLocalApi': () => views.localApi.stop(),
     'lambdaWorkbench.deployFunction': (arg) => deployFunction(wb, views.store, views.aws, arg),
     'lambdaWorkbench.deployAll': () => deployAll(wb, views.store, views.aws),
     'lambdaWorkbench.publishLayer': (arg) => publishLayer(wb, views.store, views.aws, arg),

@@ -12,6 +12,7 @@ export const CONTEXT = {
   handler: 'lambdaWorkbench.handler',
   event: 'lambdaWorkbench.event',
   lastRun: 'lambdaWorkbench.lastRun',
+  served: 'lambdaWorkbench.served',
   group: 'lambdaWorkbench.group',
   message: 'lambdaWorkbench.message',
 } as const;
@@ -24,6 +25,8 @@ export interface FunctionDecorations {
   /** The figures estimate an artifact not built yet. */
   sizeEstimate?: boolean;
   lastRun?: { summary: string; report: string };
+  /** Served by the running local API: its routes, and its last rebuild after a save. */
+  served?: { routes: string[]; reload?: string; reloadFailed?: boolean };
 }
 
 export abstract class Node extends vscode.TreeItem {
@@ -74,6 +77,7 @@ export class FunctionNode extends Node {
     if (fn.packageType === 'Zip' && fn.handler) nodes.push(new HandlerNode(fn));
     for (const ref of fn.layers) nodes.push(new LayerRefNode(fn, ref));
     nodes.push(new EventsNode(fn));
+    if (this.decorations.served) nodes.push(new ServedNode(this.decorations.served));
     if (this.decorations.lastRun) nodes.push(new LastRunNode(fn, this.decorations.lastRun));
     return nodes;
   }
@@ -161,6 +165,19 @@ export class LastRunNode extends Node {
     this.description = run.summary;
     this.tooltip = run.report;
     this.iconPath = new vscode.ThemeIcon('history');
+  }
+}
+
+/** The function's routes in the running local API, and how its last rebuild after a save went. */
+export class ServedNode extends Node {
+  constructor(served: NonNullable<FunctionDecorations['served']>) {
+    super('Local API', vscode.TreeItemCollapsibleState.None);
+    this.contextValue = CONTEXT.served;
+    const n = served.routes.length;
+    this.description = [`${n} route${n === 1 ? '' : 's'}`, served.reload].filter(Boolean).join(' · ');
+    this.tooltip = served.routes.join('\n');
+    this.iconPath = new vscode.ThemeIcon(served.reloadFailed ? 'warning' : served.reload === 'rebuilding…' ? 'sync~spin' : 'broadcast');
+    this.command = { command: 'lambdaWorkbench.startLocalApi', title: 'Show the routes' };
   }
 }
 

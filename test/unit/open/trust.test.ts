@@ -20,6 +20,9 @@ const WORKSPACE_MAY_SET: Record<string, string> = {
   'local.idleTimeoutSeconds': 'how long a container of a run the user started stays warm',
   'deploy.publishAlias': 'deploys are refused in an untrusted workspace, and the alias names a version in the same function',
   'deploy.concurrency': 'how many deploys at once',
+  'serve.port': 'the loopback port of a local API the user starts; a taken port is an error, nothing listens elsewhere',
+  'serve.warmContainers': 'how many containers a local API the user starts warms up, within its concurrency',
+  'serve.concurrency': 'how many requests a local API the user starts runs at once per function',
 };
 
 describe('open: workspace trust in the manifest', () => {

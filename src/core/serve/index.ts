@@ -1,0 +1,8 @@
+// The local HTTP front door: the templates' API routes, function URLs and load balancer targets
+// served on 127.0.0.1 the way API Gateway, Lambda and Elastic Load Balancing call functions.
+export { formatRequest, type RequestLog } from './requestLog';
+export type { ReloadEvent } from './functionCode';
+export { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from './defaults';
+export { LocalApi, type LocalApiOptions, type ServedRoute } from './localApi';
+export { buildServeTable } from './table';
+export type { ListenerSpec, RouteSpec, ServeTable } from './types';
