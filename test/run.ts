@@ -103,6 +103,11 @@ type MochaTier = 'unit' | 'system' | 'ui' | 'fuzz';
 
 /** Per-test time limits: each fuzz property stops starting runs well within its minute. */
 const TEST_TIMEOUT_MS: Record<MochaTier, string> = { unit: '20000', fuzz: '60000', system: '180000', ui: '180000' };
+/**
+ * How long a whole tier may run. The system tier builds and runs real toolchains for every runtime
+ * (a release build of each generated Rust function takes 10-40 s on two cores): about 21 minutes.
+ */
+const TIER_LIMIT_MS: Record<MochaTier, number> = { unit: 20 * 60_000, fuzz: 20 * 60_000, system: 35 * 60_000, ui: 20 * 60_000 };
 
 function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false): Promise<TierResult> {
   const files = testFiles(join(ROOT, 'out', 'test', tier));
@@ -110,7 +115,7 @@ function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false
     log(`no ${tier} tests found`);
     return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
-  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, 20 * 60_000, held);
+  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, TIER_LIMIT_MS[tier], held);
 }
 
 /**

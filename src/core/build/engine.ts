@@ -98,6 +98,7 @@ export class BuildEngine {
         results.push({
           logicalId: fn.logicalId,
           templatePath: fn.templatePath,
+          ...(isLayer(fn) ? { kind: 'layer' as const } : {}),
           builder: builderOf(fn),
           artifactDir: existsSync(dir) ? dir : null,
           cached: false,

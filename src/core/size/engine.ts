@@ -143,10 +143,14 @@ export class SizeEngine {
     const pythonVersion = /^python(3\.\d+)$/.exec(layer.build?.method ?? '')?.[1];
     const parts = await estimateParts(preview, read, pythonVersion, layer.build?.architecture ?? 'x86_64');
     const prefix = preview.subdir ? `${preview.subdir}/` : '';
+    // The compression cache of the layer's folder: an edit elsewhere re-measures without recompressing it.
+    const root = canonical(preview.codeDir);
+    const cache = await this.cacheFor(root);
     const plan = await planZip(
       parts.inputs.map((i) => ({ ...i, name: prefix + i.name })),
-      { pool: this.pool, token: opts.token },
+      { cache, pool: this.pool, token: opts.token },
     );
+    this.saveLater(root, cache);
     const counted = parts.countedFrom.length > 0 ? `, dependencies counted from ${parts.countedFrom.join(' and ')}` : '';
     const missing = parts.uncounted.length > 0 ? `; not counted: ${parts.uncounted.join(', ')}` : '';
     return {

@@ -109,7 +109,7 @@ describe('build (real pip, npm, make): layers with a BuildMethod, as sam build l
   it('a layer without a BuildMethod is not built; one built for a CPU it does not list is refused with the fix', async () => {
     const [plain, wrong] = await engine.buildAll([layers.Plain, layers.WrongCpu]);
     assert.deepEqual([plain.status, plain.builder, plain.artifactDir], ['skipped', 'none', null]);
-    assert.equal(wrong.status, 'failed');
+    assert.deepEqual([wrong.status, wrong.kind], ['failed', 'layer'], 'a failed layer is still reported as a layer');
     assert.match(wrong.reason ?? '', /WrongCpu is built for x86_64 \(the default when Metadata\.BuildArchitecture is not set\), which its CompatibleArchitectures \(arm64\) does not list/);
     assert.match(wrong.hint ?? '', /BuildArchitecture/);
   });
