@@ -31,15 +31,18 @@ Resources:
 
 // `deploy` of a Python function with real dependencies to the emulator: it builds first, and what
 // goes up is the artifact's zip.
-describe('artifact (real pip, moto): deploy builds first and uploads the artifact', function () {
-  this.timeout(180_000);
+/**
+ * A project in the emulator's account, with the CLI's cache in it and moto's credentials: what each
+ * deploy test starts from. Returns the project of the running test (set before each).
+ */
+function deployProject(template: (roleArn: string) => string, samples: Record<string, string>): { project(): Project; session(): AwsSession } {
   let p: Project;
   let session: AwsSession;
   let restore: () => void;
   beforeEach(async () => {
     await resetMoto();
     session = await motoSession();
-    p = project(template(await createRole(session)), { py: 'python', sdist: 'python-sdist' });
+    p = project(template(await createRole(session)), samples);
     restore = setEnv({ LAMBDA_WORKBENCH_CACHE: join(p.dir, '.cache'), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_PROFILE: undefined, AWS_REGION: undefined });
   });
   afterEach(() => {
@@ -47,10 +50,16 @@ describe('artifact (real pip, moto): deploy builds first and uploads the artifac
     session.destroy();
     p.cleanup();
   });
+  return { project: () => p, session: () => session };
+}
+
+describe('artifact (real pip, moto): deploy builds first and uploads the artifact', function () {
+  this.timeout(180_000);
+  const ctx = deployProject(template, { py: 'python', sdist: 'python-sdist' });
 
   const deploy = async (...ids: string[]) => {
     const io = capture();
-    const code = await deployCommand([...ids, '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, p.dir);
+    const code = await deployCommand([...ids, '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, ctx.project().dir);
     return { code, io, out: JSON.parse(io.stdout) as { functions: { logicalId: string; action: string; codeSha256: string; reason: string | null }[] } };
   };
 
@@ -59,28 +68,28 @@ describe('artifact (real pip, moto): deploy builds first and uploads the artifac
     assert.equal(code, 0, io.stderr);
     assert.equal(out.functions[0].action, 'created', out.functions[0].reason ?? '');
     assert.equal(io.stderr, '', '--json: the build runs quietly');
-    assert.ok(existsSync(stateFile(p.template, 'Py')), 'the build ran first');
-    const deployed = await session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-py' }));
-    const zip = await zipOfFolder(join(p.dir, '.lambda-workbench', 'build', 'Py'), join(p.dir, 'artifact.zip'));
+    assert.ok(existsSync(stateFile(ctx.project().template, 'Py')), 'the build ran first');
+    const deployed = await ctx.session().lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-py' }));
+    const zip = await zipOfFolder(join(ctx.project().dir, '.lambda-workbench', 'build', 'Py'), join(ctx.project().dir, 'artifact.zip'));
     assert.equal(deployed.CodeSha256, zip.codeSha256);
     assert.equal(out.functions[0].codeSha256, zip.codeSha256);
     for (const f of ['app.py', 'six.py', 'markupsafe/__init__.py']) assert.ok(zip.names.includes(f), `${f} in the zip`);
 
     // Nothing changed: the build is up to date (not run again), and nothing goes up.
-    const state = readFileSync(stateFile(p.template, 'Py'), 'utf8');
+    const state = readFileSync(stateFile(ctx.project().template, 'Py'), 'utf8');
     const again = await deploy('Py');
     assert.equal(again.out.functions[0].action, 'unchanged', again.out.functions[0].reason ?? '');
-    assert.equal(readFileSync(stateFile(p.template, 'Py'), 'utf8'), state);
+    assert.equal(readFileSync(stateFile(ctx.project().template, 'Py'), 'utf8'), state);
   });
 
   it('a function whose build fails is refused with the build\'s error, and nothing is uploaded', async () => {
     // docopt is published only as source, but pure Python: it builds. A version that does not exist does not.
-    p.write('sdist/requirements.txt', 'docopt==0.6.99\n');
+    ctx.project().write('sdist/requirements.txt', 'docopt==0.6.99\n');
     const { code, out } = await deploy('NoWheel');
     assert.equal(code, 1);
     assert.equal(out.functions[0].action, 'refused');
     assert.match(out.functions[0].reason ?? '', /^Building NoWheel failed: NoWheel: pip found neither a wheel for Python 3\.12 on x86_64 nor a source distribution of docopt \(docopt==0\.6\.99\)/);
-    await assert.rejects(session.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-no-wheel' })), /ResourceNotFound|not found/i);
+    await assert.rejects(ctx.session().lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'artifact-no-wheel' })), /ResourceNotFound|not found/i);
   });
 });
 
@@ -107,29 +116,16 @@ Resources:
 
 describe('artifact (real pip, moto): deploy builds a layer with a BuildMethod and publishes its artifact', function () {
   this.timeout(180_000);
-  let p: Project;
-  let session: AwsSession;
-  let restore: () => void;
-  beforeEach(async () => {
-    await resetMoto();
-    session = await motoSession();
-    p = project(layerTemplate(await createRole(session)), { pylayer: 'python', fn: 'python' });
-    restore = setEnv({ LAMBDA_WORKBENCH_CACHE: join(p.dir, '.cache'), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_PROFILE: undefined, AWS_REGION: undefined });
-  });
-  afterEach(() => {
-    restore();
-    session.destroy();
-    p.cleanup();
-  });
+  const ctx = deployProject(layerTemplate, { pylayer: 'python', fn: 'python' });
 
   it("the published layer's CodeSha256 is the zip of its artifact: sources and dependencies under python/", async () => {
     const io = capture();
-    const code = await deployCommand(['UsesLayer', '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, p.dir);
+    const code = await deployCommand(['UsesLayer', '--endpoint-url', testEnv().motoUrl, '--region', 'us-east-1', '--yes', '--json', ...offlineFlags()], io, ctx.project().dir);
     assert.equal(code, 0, io.stderr);
     const out = JSON.parse(io.stdout) as { layers: { logicalId: string; action: string; codeSha256: string; reason: string | null }[] };
     assert.deepEqual(out.layers.map((l) => [l.logicalId, l.action]), [['PyDeps', 'published']], JSON.stringify(out.layers));
-    assert.ok(existsSync(stateFile(p.template, 'PyDeps')), 'the layer was built first');
-    const zip = await zipOfFolder(join(p.dir, '.lambda-workbench', 'build', 'PyDeps'), join(p.dir, 'layer.zip'));
+    assert.ok(existsSync(stateFile(ctx.project().template, 'PyDeps')), 'the layer was built first');
+    const zip = await zipOfFolder(join(ctx.project().dir, '.lambda-workbench', 'build', 'PyDeps'), join(ctx.project().dir, 'layer.zip'));
     assert.equal(out.layers[0].codeSha256, zip.codeSha256);
     for (const f of ['python/app.py', 'python/six.py', 'python/markupsafe/__init__.py']) assert.ok(zip.names.includes(f), `${f} in the layer zip`);
   });

@@ -93,13 +93,13 @@ for (const runtime of Object.keys(RUNS)) {
         // Each folder in a pytest of its own (every one imports its own `app`), three at a time.
         writeFileSync(
           join(root, 'pytest-one.sh'),
-          'cd "/work/$1" && python3 -m pytest -q -p no:cacheprovider >"/tmp/$1.out" 2>&1\ncode=$?\n' +
+          'cd "/generated/$1" && python3 -m pytest -q -p no:cacheprovider >"/tmp/$1.out" 2>&1\ncode=$?\n' +
             'echo "@@ $1 $code $(python3 -c \'import sys; print("%d.%d" % sys.version_info[:2])\') $(tail -n 1 "/tmp/$1.out")"\n',
         );
-        const script = `printf '%s\\n' ${all.join(' ')} | xargs -P 3 -n 1 sh /work/pytest-one.sh`;
+        const script = `printf '%s\\n' ${all.join(' ')} | xargs -P 3 -n 1 sh /generated/pytest-one.sh`;
         const r = await runInImage(engine.docker, image, script, {
           // pytest's folder is writable so its bytecode is compiled once per run, not once per function.
-          binds: [`${root}:/work:ro`, `${pythonTool(PYTEST, version)}:/opt/pytest`],
+          binds: [`${root}:/generated:ro`, `${pythonTool(PYTEST, version)}:/opt/pytest`],
           env: ['PYTHONPATH=/opt/pytest'],
         });
         assert.equal(r.code, 0, r.output);
