@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
+import type { LocalRunnerOptions } from '../../../src/core/local/runner';
+import { EDITOR_SOURCES } from '../../../src/core/sources';
 import { functionSpec, type LocalFixture, localFixture } from './fixture';
 
 describe('local invoke: results, errors and the REPORT (real Docker, aws-lambda-ric)', () => {
@@ -182,15 +184,24 @@ export const handler = async (event) => { throw new ValidationError('order ' + e
     assert.equal(p.id?.cognitoIdentityId, 'id-1');
   });
 
-  it('says how to pull a missing image, or map the runtime to another, when the pull fails', async () => {
-    const runner = await fx.another({ images: { 'nodejs22.x': '127.0.0.1:9/missing/nodejs:22' } });
+  it('says how to pull a missing image, or map the runtime to another, in the words of the shell that asked', async () => {
+    const images = { 'nodejs22.x': '127.0.0.1:9/missing/nodejs:22' };
     const fn = functionSpec(fx.root, 'NoImage', { 'index.mjs': 'export const handler = async () => 1;\n' });
-    await assert.rejects(runner.invoke(fn, {}), (err: unknown) => {
-      assert.ok(err instanceof UserError, String(err));
-      assert.equal(err.code, 'image-pull-failed');
-      assert.match(err.message, /^The image 127\.0\.0\.1:9\/missing\/nodejs:22 is not on this Docker engine and pulling it failed: /);
-      assert.match(err.hint ?? '', /docker pull 127\.0\.0\.1:9\/missing\/nodejs:22.*map nodejs22\.x to an image you have: the lambdaWorkbench\.local\.images setting, or --image/);
-      return true;
-    });
+    const cases: [Partial<LocalRunnerOptions>, RegExp][] = [
+      [{ images }, /\(--image\)\.$/],
+      [{ images, sources: EDITOR_SOURCES }, /\(the lambdaWorkbench\.local\.images setting\)\.$/],
+    ];
+    for (const [opts, where] of cases) {
+      const runner = await fx.another(opts);
+      await assert.rejects(runner.invoke(fn, {}), (err: unknown) => {
+        assert.ok(err instanceof UserError, String(err));
+        assert.equal(err.code, 'image-pull-failed');
+        assert.match(err.message, /^The image 127\.0\.0\.1:9\/missing\/nodejs:22 is not on this Docker engine and pulling it failed: /);
+        assert.match(err.hint ?? '', /^Pull it where its registry is reachable \(`docker pull 127\.0\.0\.1:9\/missing\/nodejs:22`\), or map nodejs22\.x to an image you have /);
+        assert.match(err.hint ?? '', where);
+        assert.doesNotMatch(err.hint ?? '', opts.sources ? /--image/ : /setting/);
+        return true;
+      });
+    }
   });
 });
