@@ -11,13 +11,16 @@ import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
 import { readState, removeState, writeState } from './state';
 import { spawnTool, type ToolRunner } from './tools';
-import type { BuilderId, BuildSettings, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
+import { CLI_SOURCES } from '../sources';
+import type { BuilderId, BuildSettings, BuildSources, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
 import { putInPlace, startWork } from './workspace';
 
 export interface BuildEngineOptions {
   /** The shared dependency cache: installs reused by every function with the same inputs. */
   cacheDir: string;
   settings?: BuildSettings;
+  /** How the shell names what a person sets, for hints; default the CLI's. */
+  sources?: BuildSources;
   /** Runs toolchain commands (spawnTool: real processes). */
   tools?: ToolRunner;
   /**
@@ -159,7 +162,7 @@ export class BuildEngine {
       // A layer's python/ or nodejs/: the builder fills it as it would fill a function's artifact.
       const staging = unit.subdir ? join(work.staging, unit.subdir) : work.staging;
       if (unit.subdir) await fs.mkdir(staging, { recursive: true });
-      await builder.build({ unit, staging, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, log });
+      await builder.build({ unit, staging, scratch: work.scratch, settings: this.settings, sources: this.opts.sources ?? CLI_SOURCES, deps: this.deps, tools: this.tools, token: run.token, log });
       throwIfCancelled(run.token, 'the build');
       // No state while the folder changes: a crash in between reads as "not built", never as up to date.
       await removeState(statePath);
