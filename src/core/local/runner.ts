@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { BuildEngine } from '../build/engine';
-import type { EsbuildLoader } from '../build/esbuild';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { engineIsLocal } from '../docker/locality';
@@ -47,8 +46,6 @@ export interface LocalRunnerOptions {
   /** AWS credentials for the function; passed only when the user opted in. */
   credentials?: AwsCredentials;
   layerDownloader?: LayerDownloader;
-  /** How esbuild is found for functions built with it (default: the project's own, then ours). */
-  loadEsbuild?: EsbuildLoader;
   /** Builds functions a builder makes before they run (the core's build engine); without it, code folders run as they are. */
   builds?: Pick<BuildEngine, 'build' | 'status'>;
   /** Every log line of every invocation, as it arrives. */
@@ -252,8 +249,8 @@ export class LocalRunner {
    * What a run of the function mounts at /var/task, built or bundled first when out of date (the
    * build stage invoke goes through): for a caller that keeps it between runs (the local API).
    */
-  codeFor(fn: FunctionSpec, opts: Pick<InvokeOptions, 'token' | 'onProgress'> = {}): Promise<RunCode> {
-    return codeForRun(fn, { builds: this.opts.builds, cacheDir: this.opts.cacheDir, loadEsbuild: this.opts.loadEsbuild, token: opts.token, progress: this.progressFor(opts) });
+  codeFor(fn: FunctionSpec, opts: Pick<InvokeOptions, 'token' | 'onProgress'> & { debug?: boolean } = {}): Promise<RunCode> {
+    return codeForRun(fn, { builds: this.opts.builds, debug: opts.debug, token: opts.token, progress: this.progressFor(opts) });
   }
 
   private progressFor(opts: Pick<InvokeOptions, 'onProgress'>): (p: Progress) => void {
@@ -267,7 +264,7 @@ export class LocalRunner {
   private async prepare(fn: FunctionSpec, opts: Omit<InvokeOptions, 'event' | 'payload'>, progress: (p: Progress) => void): Promise<{ code: RunCode; prepared: PreparedFunction }> {
     // What deploy uploads: esbuild's bundle, or the built artifact (mounted read-only: its
     // dependency files are hard links into the build cache).
-    const code: RunCode = opts.codeDir ? { codeDir: opts.codeDir, sourceMapped: false } : await this.codeFor(fn, { token: opts.token, onProgress: progress });
+    const code: RunCode = opts.codeDir ? { codeDir: opts.codeDir, sourceMapped: false } : await this.codeFor(fn, { token: opts.token, onProgress: progress, debug: opts.debug !== undefined });
     const prepared = await prepareFunction(
       {
         docker: this.opts.engine.docker,
