@@ -84,8 +84,8 @@ function templateOf(resources: string[]): string {
 export interface BenchProject {
   /** Ours: the sources, built by our build stage (up to date before anything is measured). */
   template: string;
-  /** SAM's: the same functions with our build's artifacts as their code, which SAM mounts as they are. */
-  samTemplate: string;
+  /** SAM's, one per function: the same function with our build's artifact as its code, which SAM mounts as it is. */
+  samTemplates: Record<string, string>;
   /** The build settings both our runner and our CLI (as --maven-arg) use, so both see the builds up to date. */
   builds: BuildEngine;
   mavenArgs: string[];
@@ -133,9 +133,12 @@ async function benchProject(dir: string, all: RuntimeCase[]): Promise<BenchProje
     }
   }
   writeFileSync(template, templateOf(ready.map((c) => resource(c, BUILT[c.id]?.metadata))));
-  const samTemplate = join(dir, 'sam-template.yaml');
-  writeFileSync(samTemplate, templateOf(ready.map((c) => resource(c, undefined, samCode[c.id]))));
-  return { template, samTemplate, builds, mavenArgs, ready, left };
+  const samTemplates: Record<string, string> = {};
+  for (const c of ready) {
+    samTemplates[c.id] = join(dir, `sam-${c.id}.yaml`);
+    writeFileSync(samTemplates[c.id], templateOf([resource(c, undefined, samCode[c.id])]));
+  }
+  return { template, samTemplates, builds, mavenArgs, ready, left };
 }
 
 /** Our CLI's `invoke` as a user runs it, the whole command; rejects unless the function returned. */
@@ -210,7 +213,7 @@ async function measure(runner: LocalRunner, p: BenchProject): Promise<void> {
     };
     try {
       for (let i = -1; i < COLD; i++) {
-        const s = 'path' in sam && !row.samFailed ? await samLocalInvoke(sam.path, p.samTemplate, c.id, c.image, { n: i }).then((r) => r.ms, (err: Error) => void (row.samFailed = err.message)) : undefined;
+        const s = 'path' in sam && !row.samFailed ? await samLocalInvoke(sam.path, p.samTemplates[c.id], c.id, c.image, { n: i }).then((r) => r.ms, (err: Error) => void (row.samFailed = err.message)) : undefined;
         const cli = await cliInvoke(p.template, c, { n: i }, cliArgs);
         const own = await runnerCold();
         if (i < 0) continue;
@@ -234,31 +237,29 @@ async function measure(runner: LocalRunner, p: BenchProject): Promise<void> {
     await runner.removeContainers(fn);
   }
 
-  // Warm SAM: one start-lambda for every function, each on its image.
-  const samRows = rows.filter((r) => !r.samFailed);
-  if ('path' in sam && samRows.length > 0) {
-    const api = await startLambda(sam.path, p.samTemplate, Object.fromEntries(samRows.map((r) => [r.c.id, r.c.image])), await freePort());
-    const client = new LambdaClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+  // Warm SAM: a start-lambda per function (a template of its own, one --invoke-image), as a
+  // mapping of several functions to their images (ID=IMAGE) was not applied to every function.
+  for (const row of 'path' in sam ? rows.filter((r) => !r.samFailed && !r.failed) : []) {
     try {
-      for (const row of samRows) {
-        const call = async (n: number): Promise<void> => {
-          const r = await client.send(new InvokeCommand({ FunctionName: row.c.id, Payload: Buffer.from(JSON.stringify({ n })) }));
-          if (r.FunctionError) throw new Error(`${row.c.id} on sam local start-lambda: ${Buffer.from(r.Payload ?? []).toString()}`);
-        };
-        try {
-          for (let i = 0; i < 5; i++) await call(i);
-          for (let i = 0; i < WARM; i++) {
-            const t0 = performance.now();
-            await call(i);
-            row.samWarm.push(performance.now() - t0);
-          }
-        } catch (err) {
-          row.samFailed = (err as Error).message;
+      const api = await startLambda((sam as { path: string }).path, p.samTemplates[row.c.id], { '': row.c.image }, await freePort());
+      const client = new LambdaClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+      const call = async (n: number): Promise<void> => {
+        const r = await client.send(new InvokeCommand({ FunctionName: row.c.id, Payload: Buffer.from(JSON.stringify({ n })) }));
+        if (r.FunctionError) throw new Error(`${row.c.id} on sam local start-lambda: ${Buffer.from(r.Payload ?? []).toString()}`);
+      };
+      try {
+        for (let i = 0; i < 5; i++) await call(i);
+        for (let i = 0; i < WARM; i++) {
+          const t0 = performance.now();
+          await call(i);
+          row.samWarm.push(performance.now() - t0);
         }
+      } finally {
+        client.destroy();
+        await api.stop();
       }
-    } finally {
-      client.destroy();
-      await api.stop();
+    } catch (err) {
+      row.samFailed = (err as Error).message;
     }
   }
   printRows(rows, 'missing' in sam ? sam.missing : undefined);

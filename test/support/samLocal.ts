@@ -71,11 +71,11 @@ export interface StartLambda {
 
 /**
  * `sam local start-lambda --warm-containers EAGER` on the template, each function on its image
- * (logical id -> image); resolves once SAM says every container is ready and the endpoint answers.
+ * (logical id -> image; '' for every function); resolves once the endpoint answers.
  */
 export async function startLambda(sam: string, template: string, images: Readonly<Record<string, string>>, port: number): Promise<StartLambda> {
   const home = mkdtempSync(join(tmpdir(), 'lwb-sam-home-'));
-  const imageArgs = Object.entries(images).flatMap(([id, image]) => ['--invoke-image', `${id}=${image}`]);
+  const imageArgs = Object.entries(images).flatMap(([id, image]) => ['--invoke-image', id ? `${id}=${image}` : image]);
   const child: ChildProcess = spawn(sam, ['local', 'start-lambda', '--template', template, '--port', String(port), '--host', '127.0.0.1', '--warm-containers', 'EAGER', '--skip-pull-image', ...imageArgs], {
     cwd: dirname(template),
     env: samEnv(home),
