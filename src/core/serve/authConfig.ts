@@ -33,6 +33,8 @@ export function httpApiAuthorizers(auth: Rec, functions: readonly FunctionSpec[]
       payload: 'REQUEST',
       format,
       simpleResponses: format === '2.0' && a.EnableSimpleResponses === true,
+      // An HTTP API caches nothing unless AuthorizerResultTtlInSeconds says so.
+      ttlSeconds: ttl(a.AuthorizerResultTtlInSeconds, 0),
       identity: [
         ...strings(identity.Headers).map((n) => ({ where: 'header' as const, name: n })),
         ...strings(identity.QueryStrings).map((n) => ({ where: 'query' as const, name: n })),
@@ -73,6 +75,8 @@ export function restApiAuthorizers(auth: Rec, functions: readonly FunctionSpec[]
               ...strings(identity.Context).map((n) => ({ where: 'context' as const, name: n })),
             ],
       ...(typeof identity.ValidationExpression === 'string' ? { validationExpression: identity.ValidationExpression } : {}),
+      // A REST API caches results for 300 seconds unless ReauthorizeEvery says otherwise.
+      ttlSeconds: ttl(identity.ReauthorizeEvery, 300),
     });
   }
   return out;
@@ -88,6 +92,12 @@ export function routeAuthorizer(eventAuth: Rec, apiAuth: Rec, declared: Map<stri
   if (chosen === 'AWS_IAM') return { kind: 'iam', name: 'AWS_IAM' };
   if (typeof chosen !== 'string') return 'an authorizer given by an intrinsic function';
   return declared.get(chosen) ?? `the authorizer ${chosen}, which the API's Auth.Authorizers does not declare`;
+}
+
+/** A result TTL as API Gateway takes it: whole seconds, at most an hour. */
+function ttl(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.min(Math.floor(n), 3600) : fallback;
 }
 
 /** `$request.header.Authorization`, `$request.querystring.q`, `$stageVariables.v`, `$context.x` (HTTP API identity sources). */

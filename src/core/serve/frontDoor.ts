@@ -7,6 +7,7 @@ import type { ResponseStream } from '../local/responseStream';
 import { limitedServer, listenError, readBody } from '../local/runtimeHttp';
 import type { FunctionSpec } from '../model/types';
 import { ALB_BODY_LIMIT_BYTES } from './albTable';
+import { AuthorizerCache } from './authCache';
 import { authorize, type RunAuthorizer } from './authorize';
 import { isPreflight, preflightHeaders, responseCorsHeaders, restPreflightHeaders } from './cors';
 import { eventAlb, eventV1, eventV2, type GatewayContext } from './events';
@@ -47,6 +48,9 @@ const STRIPPED = /^(content-length|transfer-encoding|connection|keep-alive)$/i;
  * to send a request); nothing a client sends can make it throw or wait forever.
  */
 export class FrontDoor {
+  /** Lambda authorizer results of this API, for their TTL (API Gateway caches per API). */
+  private readonly authorizerCache = new AuthorizerCache();
+
   private constructor(
     private readonly server: Server,
     readonly listener: ListenerSpec,
@@ -131,7 +135,7 @@ export class FrontDoor {
     const extra = this.gatewayHeaders(ctx, header('origin'));
     const authorizer = match.route.authorizer ?? (kind === 'function-url' && this.listener.authType === 'AWS_IAM' ? { kind: 'iam' as const, name: 'AWS_IAM' } : undefined);
     if (authorizer) {
-      const outcome = await authorize(authorizer, data, ctx, this.runAuthorizer());
+      const outcome = await authorize(authorizer, data, ctx, this.runAuthorizer(), this.authorizerCache);
       if (outcome.kind === 'refuse') {
         note({ note: outcome.why });
         return withHeaders(gatewayError(kind, outcome.error), extra);

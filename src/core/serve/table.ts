@@ -116,7 +116,7 @@ function apiRoute(fn: FunctionSpec, what: string, p: Record<string, unknown>, ht
   let authorizer: AuthorizerConfig | undefined;
   if (typeof chosen === 'string') {
     warnings.push(`${fn.logicalId}'s ${what} uses ${chosen}: its requests are refused (500).`);
-    authorizer = { kind: 'lambda', name: 'unknown', unresolved: chosen, payload: 'REQUEST', format: http ? '2.0' : 'rest', simpleResponses: false, identity: [] };
+    authorizer = { kind: 'lambda', name: 'unknown', unresolved: chosen, payload: 'REQUEST', format: http ? '2.0' : 'rest', simpleResponses: false, identity: [], ttlSeconds: 0 };
   } else {
     authorizer = chosen;
   }

@@ -35,6 +35,8 @@ export type AuthorizerConfig =
       identity: IdentitySource[];
       /** REST TOKEN: the token must match this regular expression, or 401 without calling. */
       validationExpression?: string;
+      /** How long a result is cached, by the identity sources' values (0: every request calls the authorizer). */
+      ttlSeconds: number;
     }
   | { kind: 'jwt'; name: string; identity: IdentitySource[]; issuer?: string; audience: string[] }
   | { kind: 'cognito'; name: string; identity: IdentitySource[] }
