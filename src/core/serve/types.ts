@@ -88,3 +88,15 @@ export interface ServeTable {
   listeners: ListenerSpec[];
   warnings: string[];
 }
+
+/** One route as `serve` prints it: `ROUTE <LogicalId> <METHOD or ANY> <url>`. */
+export interface ServedRoute {
+  logicalId: string;
+  /** The template of the route's function. */
+  templatePath: string;
+  method: string;
+  url: string;
+  kind: FrontDoor;
+  /** The API, URL function or load balancer listener it belongs to. */
+  listener: string;
+}
