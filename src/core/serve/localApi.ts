@@ -97,7 +97,12 @@ export class LocalApi {
       api.watchCode();
       api.templateWatcher = watchTemplates(
         api.models.map((m) => m.path),
-        (path) => (api.reloads = api.reloads.then(() => api.reloadTemplate(path))),
+        (path) => {
+          // One reload at a time, in order; a failure is said and the next save is read again.
+          api.reloads = api.reloads
+            .then(() => api.reloadTemplate(path))
+            .catch((err: unknown) => opts.onTemplateReload?.({ templatePath: path, added: [], removed: [], changed: [], error: describeError(err), warnings: [] }));
+        },
       );
     }
     return api;
