@@ -95,15 +95,19 @@ export function routeAuthorizer(eventAuth: Rec, apiAuth: Rec, declared: Map<stri
 }
 
 /** A result TTL as API Gateway takes it: whole seconds, at most an hour. */
-function ttl(value: unknown, fallback: number): number {
+export function ttl(value: unknown, fallback: number): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.min(Math.floor(n), 3600) : fallback;
 }
 
-/** `$request.header.Authorization`, `$request.querystring.q`, `$stageVariables.v`, `$context.x` (HTTP API identity sources). */
-function sources(list: string[]): IdentitySource[] {
+/**
+ * Identity sources as HTTP APIs write them (`$request.header.Authorization`, `$request.querystring.q`,
+ * `$stageVariables.v`, `$context.x`) and as REST APIs do (`method.request.header.Authorization`,
+ * `method.request.querystring.q`, `stageVariables.v`, `context.x`).
+ */
+export function sources(list: string[]): IdentitySource[] {
   return list.flatMap((s): IdentitySource[] => {
-    const m = /^\$(request\.header|request\.querystring|stageVariables|context)\.(.+)$/.exec(s.trim());
+    const m = /^(?:\$|method\.)?(request\.header|request\.querystring|stageVariables|context)\.(.+)$/.exec(s.trim());
     if (!m) return [];
     const where = m[1] === 'request.header' ? 'header' : m[1] === 'request.querystring' ? 'query' : m[1] === 'stageVariables' ? 'stage' : 'context';
     return [{ where, name: m[2] }];

@@ -5,6 +5,7 @@ import { albListeners } from './albTable';
 import { httpApiAuthorizers, record, restApiAuthorizers, routeAuthorizer, strings } from './authConfig';
 import { functionUrlCors, httpApiCors, restApiCors } from './cors';
 import { definitionOf, definitionOperations } from './openApi';
+import { definitionAuthorizers } from './openApiAuth';
 import type { AuthorizerConfig, ListenerSpec, RouteSpec, ServeTable } from './types';
 
 /** API Gateway's integration timeouts: 30 s for HTTP APIs, 29 s for REST APIs (TimeoutInMillis lowers them). */
@@ -59,6 +60,7 @@ export function buildServeTable(models: readonly TemplateModel[]): ServeTable {
         apis.set(resource.logicalId, listener);
         listeners.push(listener);
       }
+      const authorizers = definitionAuthorizers(doc, resource.logicalId, http, model.functions, warnings);
       if (!http) listener.binaryMediaTypes.push(...strings(doc['x-amazon-apigateway-binary-media-types']).map((t) => t.replace(/~1/g, '/')));
       for (const op of operations) {
         // SAM writes the events' routes into the definition too: an event's route is the same route.
@@ -68,7 +70,7 @@ export function buildServeTable(models: readonly TemplateModel[]): ServeTable {
           warnings.push(`${resource.logicalId}'s OpenAPI operation ${op.method} ${op.path} integrates ${op.functionName}, which is not a function of ${model.path}: it is not served.`);
           continue;
         }
-        const route = apiRoute(fn, `OpenAPI operation ${op.method} ${op.path} (in ${resource.logicalId})`, op.properties, http, resource, model.functions, warnings);
+        const route = apiRoute(fn, `OpenAPI operation ${op.method} ${op.path} (in ${resource.logicalId})`, op.properties, http, resource, model.functions, warnings, authorizers);
         if (route) listener.routes.push(route);
       }
     }
@@ -100,7 +102,17 @@ function apiListener(templatePath: string, name: string, http: boolean, resource
 }
 
 /** One route of an API, from an event's properties (or an OpenAPI operation's, read into their shape); `what` names it in warnings. */
-function apiRoute(fn: FunctionSpec, what: string, p: Record<string, unknown>, http: boolean, resource: HttpResourceSpec | undefined, functions: readonly FunctionSpec[], warnings: string[]): RouteSpec | undefined {
+function apiRoute(
+  fn: FunctionSpec,
+  what: string,
+  p: Record<string, unknown>,
+  http: boolean,
+  resource: HttpResourceSpec | undefined,
+  functions: readonly FunctionSpec[],
+  warnings: string[],
+  /** Authorizers the API's OpenAPI definition declares; its Auth's of the same name win. */
+  fromDefinition: ReadonlyMap<string, AuthorizerConfig> = new Map(),
+): RouteSpec | undefined {
   const rawMethod = typeof p.Method === 'string' ? p.Method : undefined;
   const rawPath = typeof p.Path === 'string' ? p.Path : undefined;
   if (!http && (rawMethod === undefined || rawPath === undefined)) {
@@ -110,7 +122,7 @@ function apiRoute(fn: FunctionSpec, what: string, p: Record<string, unknown>, ht
   const method = rawMethod === undefined ? 'ANY' : /^(any|x-amazon-apigateway-any-method)$/i.test(rawMethod) ? 'ANY' : rawMethod.toUpperCase();
   const path = rawPath === undefined ? '$default' : rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
   const apiAuth = record(resource?.properties.Auth);
-  const declared = http ? httpApiAuthorizers(apiAuth, functions) : restApiAuthorizers(apiAuth, functions);
+  const declared = new Map([...fromDefinition, ...(http ? httpApiAuthorizers(apiAuth, functions) : restApiAuthorizers(apiAuth, functions))]);
   const eventAuth = record(p.Auth);
   const chosen = routeAuthorizer(eventAuth, apiAuth, declared);
   let authorizer: AuthorizerConfig | undefined;

@@ -182,6 +182,75 @@ describe('serve: routes an OpenAPI definition declares', () => {
     assert.match(warnings, /Included's DefinitionBody is an intrinsic function \(Fn::Transform\)/);
   });
 
+  it("reads the Lambda and JWT authorizers an OpenAPI definition declares, and a route's security or the document's", () => {
+    const template = `Resources:
+  Fn: { Type: AWS::Serverless::Function, Properties: { Runtime: nodejs22.x, Handler: a.b, CodeUri: . } }
+  Guard: { Type: AWS::Serverless::Function, Properties: { Runtime: nodejs22.x, Handler: a.b, CodeUri: . } }
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      DefinitionBody:
+        swagger: '2.0'
+        securityDefinitions:
+          Tok:
+            type: apiKey
+            in: header
+            name: X-Token
+            x-amazon-apigateway-authorizer: { type: token, authorizerUri: !Sub 'arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Guard.Arn}/invocations', identityValidationExpression: '^ok' }
+          Req:
+            type: apiKey
+            in: header
+            name: unused
+            x-amazon-apigateway-authorizer: { type: request, authorizerUri: !GetAtt Guard.Arn, identitySource: 'method.request.header.X, method.request.querystring.q', authorizerResultTtlInSeconds: 0 }
+          Lost:
+            x-amazon-apigateway-authorizer: { type: request, authorizerUri: !GetAtt Nobody.Arn, identitySource: method.request.header.X }
+          Pool:
+            x-amazon-apigateway-authorizer: { type: cognito_user_pools }
+          Key: { type: apiKey, in: header, name: x-api-key }
+        paths:
+          /t: { get: { security: [ { Tok: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+          /r: { get: { security: [ { Req: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+          /l: { get: { security: [ { Lost: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+  Http:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefinitionBody:
+        openapi: '3.0.1'
+        security: [ { Simple: [] } ]
+        components:
+          securitySchemes:
+            Simple:
+              type: apiKey
+              x-amazon-apigateway-authorizer: { type: request, authorizerUri: !GetAtt Guard.Arn, authorizerPayloadFormatVersion: '2.0', enableSimpleResponses: true, identitySource: [ $request.header.Authorization ], authorizerResultTtlInSeconds: 60 }
+            Jwt:
+              type: oauth2
+              x-amazon-apigateway-authorizer: { type: jwt, identitySource: [ $request.header.Authorization ], jwtConfiguration: { issuer: 'https://i', audience: [ app ] } }
+            Old:
+              x-amazon-apigateway-authorizer: { type: token, authorizerUri: !GetAtt Guard.Arn }
+        paths:
+          /d: { get: { x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+          /j: { get: { security: [ { Jwt: [ read ] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+`;
+    const table = buildServeTable([parseTemplate('/p/template.yaml', template)]);
+    const auth = (api: string, path: string) => table.listeners.find((l) => l.name === api)!.routes.find((r) => r.path === path)!;
+    const tok = auth('Rest', '/t').authorizer;
+    assert.deepEqual(tok?.kind === 'lambda' && [tok.fn?.logicalId, tok.payload, tok.format, tok.identity, tok.validationExpression, tok.ttlSeconds], ['Guard', 'TOKEN', 'rest', [{ where: 'header', name: 'X-Token' }], '^ok', 300]);
+    const req = auth('Rest', '/r').authorizer;
+    assert.deepEqual(req?.kind === 'lambda' && [req.payload, req.identity, req.ttlSeconds], ['REQUEST', [{ where: 'header', name: 'X' }, { where: 'query', name: 'q' }], 0]);
+    const lost = auth('Rest', '/l').authorizer;
+    assert.deepEqual(lost?.kind === 'lambda' && [lost.fn, lost.unresolved], [undefined, 'its function Nobody is not in the template']);
+    const simple = auth('Http', '/d').authorizer;
+    assert.deepEqual(simple?.kind === 'lambda' && [simple.name, simple.format, simple.simpleResponses, simple.identity, simple.ttlSeconds], ['Simple', '2.0', true, [{ where: 'header', name: 'Authorization' }], 60], "the document's security is the default");
+    const jwt = auth('Http', '/j');
+    assert.deepEqual([jwt.authorizer?.kind, jwt.authorizer?.kind === 'jwt' && jwt.authorizer.issuer, jwt.scopes], ['jwt', 'https://i', ['read']]);
+    const warnings = table.warnings.join('\n');
+    assert.match(warnings, /Rest's OpenAPI authorizer Pool is of type cognito_user_pools, which does not run locally/);
+    assert.match(warnings, /Http's OpenAPI authorizer Old is a token authorizer, which HTTP APIs do not have/);
+    assert.match(warnings, /Fn's OpenAPI operation GET \/l \(in Rest\) uses the authorizer Lost, but its function Nobody is not in the template: its requests are refused \(500\)/);
+    assert.doesNotMatch(warnings, /Key/);
+  });
+
   it('finds the function an integration uri names, as SAM CLI does', () => {
     assert.equal(integrationFunction('arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:Calc:Prod/invocations'), 'Calc');
     assert.equal(integrationFunction('arn:aws:lambda:us-east-1:1:function:Calc'), 'Calc');
