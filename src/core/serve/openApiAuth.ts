@@ -10,7 +10,8 @@ const MAX_SCHEMES = 100;
  * The authorizers an OpenAPI definition declares (components.securitySchemes, or Swagger 2's
  * securityDefinitions, with x-amazon-apigateway-authorizer), by name, read as SAM CLI reads them:
  * Lambda `token` (REST) and `request` authorizers whose authorizerUri names a function of the
- * template, and an HTTP API's `jwt` authorizers. Others are a warning; a Lambda authorizer whose
+ * template, a REST API's `cognito_user_pools` and an HTTP API's `jwt` authorizers, and SigV4
+ * (`x-amazon-apigateway-authtype: awsSigv4`) as IAM. Others are a warning; a Lambda authorizer whose
  * function is not in the template is kept with the reason, so its routes answer 500.
  */
 export function definitionAuthorizers(doc: Record<string, unknown>, apiName: string, http: boolean, functions: readonly FunctionSpec[], warnings: string[]): Map<string, AuthorizerConfig> {
@@ -19,7 +20,11 @@ export function definitionAuthorizers(doc: Record<string, unknown>, apiName: str
   for (const [name, raw] of Object.entries(schemes).slice(0, MAX_SCHEMES)) {
     const scheme = record(raw);
     const a = record(scheme['x-amazon-apigateway-authorizer']);
-    // API keys and SigV4 schemes are not authorizers.
+    if (typeof scheme['x-amazon-apigateway-authtype'] === 'string' && scheme['x-amazon-apigateway-authtype'].toLowerCase() === 'awssigv4') {
+      out.set(name, { kind: 'iam', name });
+      continue;
+    }
+    // API keys are not authorizers.
     if (Object.keys(a).length === 0) continue;
     const type = typeof a.type === 'string' ? a.type.toLowerCase() : '';
     const skip = (why: string): void => void warnings.push(`${apiName}'s OpenAPI authorizer ${name} ${why}: its routes answer 500.`);
@@ -29,8 +34,12 @@ export function definitionAuthorizers(doc: Record<string, unknown>, apiName: str
       out.set(name, { kind: 'jwt', name, identity: identity.length > 0 ? identity : [{ where: 'header', name: 'Authorization' }], ...(typeof jwt.issuer === 'string' ? { issuer: jwt.issuer } : {}), audience: strings(jwt.audience) });
       continue;
     }
+    if (type === 'cognito_user_pools' && !http) {
+      out.set(name, { kind: 'cognito', name, identity: [{ where: 'header', name: scheme.in === 'header' && typeof scheme.name === 'string' && scheme.name !== '' ? scheme.name : 'Authorization' }] });
+      continue;
+    }
     if (type !== 'token' && type !== 'request') {
-      skip(`is of type ${typeof a.type === 'string' ? a.type.slice(0, 40) : 'none'}, which does not run locally (token, request${http ? ', jwt' : ''})`);
+      skip(`is of type ${typeof a.type === 'string' ? a.type.slice(0, 40) : 'none'}, which does not run locally (token, request, ${http ? 'jwt' : 'cognito_user_pools'})`);
       continue;
     }
     if (http && type === 'token') {

@@ -206,12 +206,20 @@ describe('serve: routes an OpenAPI definition declares', () => {
           Lost:
             x-amazon-apigateway-authorizer: { type: request, authorizerUri: !GetAtt Nobody.Arn, identitySource: method.request.header.X }
           Pool:
-            x-amazon-apigateway-authorizer: { type: cognito_user_pools }
+            type: apiKey
+            in: header
+            name: X-Id
+            x-amazon-apigateway-authorizer: { type: cognito_user_pools, providerARNs: [ 'arn:aws:cognito-idp:us-east-1:1:userpool/p' ] }
+          Iam:
+            x-amazon-apigateway-authorizer: { type: iam }
           Key: { type: apiKey, in: header, name: x-api-key }
+          sigv4: { type: apiKey, in: header, name: Authorization, x-amazon-apigateway-authtype: awsSigv4 }
         paths:
           /t: { get: { security: [ { Tok: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
           /r: { get: { security: [ { Req: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
           /l: { get: { security: [ { Lost: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+          /c: { get: { security: [ { Pool: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
+          /s: { get: { security: [ { sigv4: [] } ], x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt Fn.Arn } } }
   Http:
     Type: AWS::Serverless::HttpApi
     Properties:
@@ -245,7 +253,9 @@ describe('serve: routes an OpenAPI definition declares', () => {
     const jwt = auth('Http', '/j');
     assert.deepEqual([jwt.authorizer?.kind, jwt.authorizer?.kind === 'jwt' && jwt.authorizer.issuer, jwt.scopes], ['jwt', 'https://i', ['read']]);
     const warnings = table.warnings.join('\n');
-    assert.match(warnings, /Rest's OpenAPI authorizer Pool is of type cognito_user_pools, which does not run locally/);
+    assert.deepEqual(auth('Rest', '/c').authorizer, { kind: 'cognito', name: 'Pool', identity: [{ where: 'header', name: 'X-Id' }] });
+    assert.deepEqual(auth('Rest', '/s').authorizer, { kind: 'iam', name: 'sigv4' });
+    assert.match(warnings, /Rest's OpenAPI authorizer Iam is of type iam, which does not run locally/);
     assert.match(warnings, /Http's OpenAPI authorizer Old is a token authorizer, which HTTP APIs do not have/);
     assert.match(warnings, /Fn's OpenAPI operation GET \/l \(in Rest\) uses the authorizer Lost, but its function Nobody is not in the template: its requests are refused \(500\)/);
     assert.doesNotMatch(warnings, /Key/);
