@@ -25,7 +25,7 @@ const RUNTIME_FAMILIES: readonly { pattern: RegExp; family: Family }[] = [
 type Family = 'python' | 'nodejs' | 'provided' | 'java' | 'go' | 'ruby' | 'dotnet';
 
 /** Build methods SAM has that are not runtime names. */
-const METHODS: Record<string, BuilderId | 'esbuild' | 'unsupported'> = {
+const METHODS: Record<string, BuilderId | 'unsupported'> = {
   makefile: 'makefile',
   esbuild: 'esbuild',
   'go1.x': 'go-modules',
@@ -54,6 +54,7 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
     handler: fn.handler,
     method: fn.build?.method,
     properties: fn.build?.properties ?? {},
+    ...(fn.build?.esbuild ? { esbuild: fn.build.esbuild } : {}),
     subdir: '',
   };
   const runtimeFamily = fn.runtime === undefined ? undefined : familyOf(fn.runtime);
@@ -63,7 +64,6 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
   const method = unit.method;
   if (method !== undefined) {
     const named = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (named === 'esbuild') return { kind: 'skip', builder: 'esbuild', reason: 'BuildMethod esbuild: bundled by esbuild when it is sized, run or deployed' };
     if (named === 'unsupported') throw notYet(fn, `BuildMethod ${method}`);
     if (named) return { kind: 'build', builder: named, unit };
     const family = familyOf(method);
@@ -130,7 +130,7 @@ export function planLayerBuild(layer: LayerSpec): BuildPlan {
 
 /**
  * Whether a builder makes the function's artifact (what runs and deploys is then the artifact,
- * not the code folder). False for esbuild, images, inline code and archives, and for runtimes
+ * not the code folder). False for images, inline code and archives, and for runtimes
  * nothing here builds (those run and deploy their folder as it is, as sizes measure it).
  */
 export function isBuilt(spec: Buildable): boolean {

@@ -5,19 +5,23 @@ import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError, UserError } from '../errors';
 import { functionKey } from '../model/key';
 import { BUILDERS } from './builders';
-import { type Buildable, isLayer, planFor } from './choose';
+import { type Buildable, type BuildPlan, isLayer, planFor } from './choose';
 import { DependencyCache } from './depsCache';
 import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
 import { readState, removeState, writeState } from './state';
 import { spawnTool, type ToolRunner } from './tools';
-import type { BuilderId, BuildSettings, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
+import { CLI_SOURCES } from '../sources';
+import type { EsbuildLoader } from './esbuild';
+import type { Builder, BuilderId, BuildSettings, BuildSources, BuildUnit, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
 import { putInPlace, startWork } from './workspace';
 
 export interface BuildEngineOptions {
   /** The shared dependency cache: installs reused by every function with the same inputs. */
   cacheDir: string;
   settings?: BuildSettings;
+  /** How the shell names what a person sets, for hints; default the CLI's. */
+  sources?: BuildSources;
   /** Runs toolchain commands (spawnTool: real processes). */
   tools?: ToolRunner;
   /**
@@ -30,6 +34,8 @@ export interface BuildEngineOptions {
   onLog?: (line: string) => void;
   /** Told after each build that put a new artifact in place, so what shows its size can re-measure. */
   onBuilt?: (spec: Buildable, build: FunctionBuild) => void;
+  /** Finds esbuild for functions built with it (default: the project's own copy, else this tool's). */
+  loadEsbuild?: EsbuildLoader;
 }
 
 export interface BuildRunOptions {
@@ -38,6 +44,11 @@ export interface BuildRunOptions {
   onLog?: (line: string) => void;
   /** Build even when the artifact is up to date. */
   force?: boolean;
+  /**
+   * The Debug Locally artifact, for builders that make one (esbuild: maps, unminified); for the
+   * others it is the one artifact.
+   */
+  debug?: boolean;
 }
 
 /** Where a function's artifact stands, without building it. */
@@ -47,6 +58,10 @@ export interface BuildStatusReport {
   artifactDir: string | null;
   /** True when the artifact exists and was built from the function's current inputs. */
   upToDate: boolean;
+  /** The builder's account of the artifact (esbuild's metafile), when it is up to date and the builder gave one. */
+  metafile?: unknown;
+  /** The builder is quick and runs no project code: a size builds it rather than estimating (esbuild). */
+  quick?: boolean;
 }
 
 /** What a function's artifact would hold, known without building it (see BuildEngine.preview). */
@@ -78,7 +93,7 @@ export class BuildEngine {
 
   /** Builds one function or layer; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
   build(fn: Buildable, run: BuildRunOptions = {}): Promise<FunctionBuild> {
-    const id = functionKey(fn);
+    const id = `${functionKey(fn)}${run.debug ? ' debug' : ''}`;
     const started = this.running.get(id);
     if (started) return started;
     const work = this.buildNow(fn, run).finally(() => this.running.delete(id));
@@ -112,13 +127,29 @@ export class BuildEngine {
     return results;
   }
 
-  async status(fn: Buildable): Promise<BuildStatusReport> {
+  async status(fn: Buildable, run: Pick<BuildRunOptions, 'debug'> = {}): Promise<BuildStatusReport> {
     const plan = planFor(fn);
     if (plan.kind === 'skip') return { builder: plan.builder, artifactDir: null, upToDate: true };
-    const dir = artifactDir(fn.templatePath, fn.logicalId);
-    if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false };
-    const [key, state] = await Promise.all([buildKey(BUILDERS[plan.builder], plan.unit, this.settings), readState(stateFile(fn.templatePath, fn.logicalId))]);
-    return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key };
+    const { builder, unit, name } = this.resolve(plan, run);
+    const quick = builder.quick === true && builder.runsProjectCode === false ? { quick: true } : {};
+    const dir = artifactDir(fn.templatePath, name);
+    if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false, ...quick };
+    const [key, state] = await Promise.all([this.key(builder, unit), readState(stateFile(fn.templatePath, name))]);
+    const upToDate = state?.key === key;
+    return { builder: plan.builder, artifactDir: dir, upToDate, ...quick, ...(upToDate && state?.metafile !== undefined ? { metafile: state.metafile } : {}) };
+  }
+
+  /** The builder, the unit as it builds (the debug artifact where the builder makes one), and the artifact's name. */
+  private resolve(plan: Extract<BuildPlan, { kind: 'build' }>, run: Pick<BuildRunOptions, 'debug'>): { builder: Builder; unit: BuildUnit; name: string } {
+    const builder = BUILDERS[plan.builder];
+    // Logical ids are alphanumeric: '-debug' cannot be another resource's artifact.
+    if (run.debug && builder.debugArtifact) return { builder, unit: { ...plan.unit, debug: true }, name: `${plan.unit.logicalId}-debug` };
+    return { builder, unit: plan.unit, name: plan.unit.logicalId };
+  }
+
+  /** The build's key; for a builder that may run untrusted, trust too: it decides which esbuild bundles. */
+  private key(builder: Builder, unit: BuildUnit): Promise<string> {
+    return buildKey(builder, unit, this.settings, builder.runsProjectCode === false ? { trusted: this.trusted } : undefined);
   }
 
   /**
@@ -143,23 +174,35 @@ export class BuildEngine {
     if (plan.kind === 'skip') {
       return { ...base, builder: plan.builder, artifactDir: null, cached: false, durationMs: Math.round(performance.now() - started), status: 'skipped', reason: plan.reason };
     }
-    const builder = BUILDERS[plan.builder];
-    const dir = artifactDir(fn.templatePath, fn.logicalId);
-    const statePath = stateFile(fn.templatePath, fn.logicalId);
-    const [key, state] = await Promise.all([buildKey(builder, plan.unit, this.settings), readState(statePath)]);
+    const { builder, unit, name } = this.resolve(plan, run);
+    const dir = artifactDir(fn.templatePath, name);
+    const statePath = stateFile(fn.templatePath, name);
+    const [key, state] = await Promise.all([this.key(builder, unit), readState(statePath)]);
     if (!run.force && state?.key === key && existsSync(dir)) {
       return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached' };
     }
-    if (!this.trusted) throw untrustedBuild(fn);
+    if (!this.trusted && builder.runsProjectCode !== false) throw untrustedBuild(fn);
     throwIfCancelled(run.token, 'the build');
-    const { unit } = plan;
-    log(`Building ${unit.kind === 'layer' ? 'layer ' : ''}${fn.logicalId} (${builder.id}, ${unit.runtime ?? unit.method}, ${unit.architecture}) from ${unit.codeDir}`);
-    const work = await startWork(fn.templatePath, fn.logicalId);
+    log(`Building ${unit.kind === 'layer' ? 'layer ' : ''}${fn.logicalId}${unit.debug ? ' for Debug Locally' : ''} (${builder.id}, ${unit.runtime ?? unit.method}, ${unit.architecture}) from ${unit.codeDir}`);
+    const work = await startWork(fn.templatePath, name);
+    let outcome: Awaited<ReturnType<Builder['build']>>;
     try {
       // A layer's python/ or nodejs/: the builder fills it as it would fill a function's artifact.
       const staging = unit.subdir ? join(work.staging, unit.subdir) : work.staging;
       if (unit.subdir) await fs.mkdir(staging, { recursive: true });
-      await builder.build({ unit, staging, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, log });
+      outcome = await builder.build({
+        unit,
+        staging,
+        artifact: unit.subdir ? join(dir, unit.subdir) : dir,
+        scratch: work.scratch,
+        settings: this.settings,
+        sources: this.opts.sources ?? CLI_SOURCES,
+        deps: this.deps,
+        tools: this.tools,
+        token: run.token,
+        loadEsbuild: this.opts.loadEsbuild,
+        log,
+      });
       throwIfCancelled(run.token, 'the build');
       // No state while the folder changes: a crash in between reads as "not built", never as up to date.
       await removeState(statePath);
@@ -168,7 +211,7 @@ export class BuildEngine {
       await work.dispose();
     }
     const durationMs = Math.round(performance.now() - started);
-    await writeState(statePath, { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs });
+    await writeState(statePath, { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs, ...(outcome?.metafile !== undefined ? { metafile: outcome.metafile } : {}) });
     log(`Built ${fn.logicalId} in ${durationMs} ms: ${dir}`);
     const result: FunctionBuild = { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built' };
     this.opts.onBuilt?.(fn, result);

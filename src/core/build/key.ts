@@ -11,7 +11,7 @@ export const BUILD_FORMAT = 1;
  * by content, the sources by their fingerprint (paths, sizes, times), and the target (runtime,
  * architecture), the builder and the options it reads by value. Equal keys, equal artifacts.
  */
-export async function buildKey(builder: Builder, unit: BuildUnit, settings: BuildSettings): Promise<string> {
+export async function buildKey(builder: Builder, unit: BuildUnit, settings: BuildSettings, extra?: Record<string, unknown>): Promise<string> {
   const [sources, manifests, inputs] = await Promise.all([
     sourceFingerprint(unit.codeDir, nameMatcher(builder.excludes)),
     Promise.all(builder.manifests.map(async (m) => [m, await fileDigest(join(unit.codeDir, m))] as const)),
@@ -30,5 +30,6 @@ export async function buildKey(builder: Builder, unit: BuildUnit, settings: Buil
     manifests,
     inputs: inputs ?? null,
     sources,
+    ...(extra ? { extra } : {}),
   });
 }

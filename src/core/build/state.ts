@@ -8,6 +8,8 @@ export interface BuildState {
   builder: BuilderId;
   builtAt: string;
   durationMs: number;
+  /** esbuild's metafile for the artifact (see BuildOutcome). */
+  metafile?: unknown;
 }
 
 export async function readState(path: string): Promise<BuildState | undefined> {

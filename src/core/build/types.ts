@@ -1,13 +1,15 @@
 import type { CancellationTokenLike } from '../cancel';
-import type { Architecture } from '../model/types';
+import type { Architecture, EsbuildProperties } from '../model/types';
+import type { SettingSources } from '../sources';
 import type { DependencyCache } from './depsCache';
+import type { EsbuildLoader } from './esbuild';
 import type { ToolRunner } from './tools';
 
 /** The builders, by the names `build --json` reports. */
-export type BuilderId = 'python-pip' | 'nodejs-npm' | 'go-modules' | 'makefile' | 'java-maven' | 'java-gradle' | 'rust-cargolambda';
+export type BuilderId = 'python-pip' | 'nodejs-npm' | 'esbuild' | 'go-modules' | 'makefile' | 'java-maven' | 'java-gradle' | 'rust-cargolambda';
 
 /** What a function with nothing for us to build is made of instead (its artifact is produced elsewhere). */
-export type NotBuiltKind = 'esbuild' | 'image' | 'none';
+export type NotBuiltKind = 'image' | 'none';
 
 /** What one build works on: a function or a layer, reduced to what builders read. */
 export interface BuildUnit {
@@ -23,6 +25,13 @@ export interface BuildUnit {
   method?: string;
   /** Metadata.BuildProperties as written. */
   properties: Record<string, unknown>;
+  /** Metadata.BuildProperties read as esbuild's (BuildMethod esbuild). */
+  esbuild?: EsbuildProperties;
+  /**
+   * The artifact for Debug Locally, for builders that make one of their own (esbuild: source maps,
+   * unminified, so breakpoints bind to the sources); it sits beside the deploy artifact, never in place of it.
+   */
+  debug?: boolean;
   /**
    * Where in the artifact the builder's output goes: '' for functions; for layers, the folder the
    * runtime looks in under /opt (python, nodejs), as SAM lays layers out.
@@ -52,18 +61,33 @@ export interface BuildSettings {
   dockerHost?: string;
 }
 
+/** What build hints name: where pip's arguments, a runtime's image and the engine are set. */
+export type BuildSources = Pick<SettingSources, 'pipArgs' | 'images' | 'dockerHost' | 'chooseDockerHost' | 'chooseRuntimeApiAddress' | 'hostNetwork'>;
+
 /** What a builder gets to do its work. */
 export interface BuildContext {
   unit: BuildUnit;
   /** An empty folder to fill; it becomes the artifact only if the build succeeds. */
   staging: string;
+  /** Where the artifact will be once in place: paths written into it (source maps) are relative to this. */
+  artifact: string;
   /** Scratch space on the artifact's file system, removed after the build. */
   scratch: string;
   settings: BuildSettings;
+  /** How the shell names what a person sets, for hints (the pip arguments, the images, the engine). */
+  sources: BuildSources;
   deps: DependencyCache;
   tools: ToolRunner;
   token?: CancellationTokenLike;
+  /** Finds esbuild for the esbuild builder: the project's own copy only where the workspace is trusted. */
+  loadEsbuild?: EsbuildLoader;
   log(line: string): void;
+}
+
+/** What a build leaves beside its artifact besides the files: kept with its state, read by size. */
+export interface BuildOutcome {
+  /** esbuild's metafile, its output paths relative to the artifact: which input each output byte came from. */
+  metafile?: unknown;
 }
 
 /** One way of turning a unit into an artifact (pip, npm, go...). */
@@ -77,7 +101,19 @@ export interface Builder {
   options(unit: BuildUnit, settings: BuildSettings): unknown;
   /** Inputs outside the code folder (files a manifest includes from elsewhere), by content: part of its key. */
   inputs?(unit: BuildUnit): Promise<unknown>;
-  build(ctx: BuildContext): Promise<void>;
+  build(ctx: BuildContext): Promise<void | BuildOutcome>;
+  /**
+   * False for a builder that runs none of the project's code (esbuild with this tool's own copy):
+   * it may build in an untrusted workspace. Default true.
+   */
+  runsProjectCode?: boolean;
+  /**
+   * True for a builder quick enough that a size is measured by building rather than estimated
+   * (esbuild: milliseconds, in memory, no install).
+   */
+  quick?: boolean;
+  /** True when the builder makes a Debug Locally artifact of its own (BuildUnit.debug). */
+  debugArtifact?: boolean;
   /**
    * What the build would put in the artifact besides the sources, read without running anything:
    * the declared dependencies and, when an install of exactly them is in the cache, that install.

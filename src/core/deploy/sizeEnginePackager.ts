@@ -8,7 +8,7 @@ import type { Packager, SizeMeasurer } from './artifact';
 import { zipPackager } from './zipPackager';
 
 function isArchive(fn: FunctionSpec): boolean {
-  if (!fn.codeUri || fn.build?.method === 'esbuild') return false;
+  if (!fn.codeUri) return false;
   try {
     return statSync(fn.codeUri).isFile();
   } catch {

@@ -125,7 +125,7 @@ export function zipPackager(collect: CollectInputs, opts: ZipPackagerOptions = {
 
   return {
     packageFunction: (fn, outDir, token, limits) =>
-      build({ kind: 'function', spec: fn }, fn.build?.method === 'esbuild' ? undefined : fn.codeUri, join(outDir, `function-${safe(fn.logicalId)}.zip`), token, limits?.maxUnzippedBytes),
+      build({ kind: 'function', spec: fn }, fn.codeUri, join(outDir, `function-${safe(fn.logicalId)}.zip`), token, limits?.maxUnzippedBytes),
     packageLayer: (layer, outDir, token) => build({ kind: 'layer', spec: layer }, layer.contentUri, join(outDir, `layer-${safe(layer.logicalId)}.zip`), token),
     // The unzipped size is the sum of the inputs' sizes, known from the walk before anything is compressed.
     functionUnzippedBytes: async (fn, token) => sum(await collect({ kind: 'function', spec: fn }, token)),

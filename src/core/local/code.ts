@@ -1,13 +1,11 @@
-// What a local run mounts at /var/task: what deploy uploads. esbuild's bundle for functions built
-// with it; the built artifact for functions a builder makes (built first when it is missing or out
-// of date, through the same build engine as size and deploy); the code folder otherwise.
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+// What a local run mounts at /var/task: what deploy uploads, the built artifact for functions a
+// builder makes (built first when it is missing or out of date, through the same build engine as
+// size and deploy); the code folder otherwise. Debug Locally mounts the debug artifact of a builder
+// that makes one (esbuild: source maps, unminified), since a minified bundle has nowhere for a
+// breakpoint to bind.
 import { isBuilt } from '../build/choose';
 import type { BuildEngine } from '../build/engine';
-import { buildForLocalRun, type EsbuildLoader } from '../build/esbuild';
 import type { CancellationTokenLike } from '../cancel';
-import { functionKey } from '../model/key';
 import type { FunctionSpec } from '../model/types';
 import type { Progress } from './images';
 
@@ -22,25 +20,22 @@ export interface RunCode {
 
 export interface RunCodeContext {
   builds?: Pick<BuildEngine, 'build' | 'status'>;
-  cacheDir: string;
-  loadEsbuild?: EsbuildLoader;
+  /** For Debug Locally: the debug artifact where the builder makes one. */
+  debug?: boolean;
   token?: CancellationTokenLike;
   progress(p: Progress): void;
 }
 
 export async function codeForRun(fn: FunctionSpec, ctx: RunCodeContext): Promise<RunCode> {
   if (fn.packageType !== 'Zip' || !fn.codeUri) return { sourceMapped: false };
-  if (fn.build?.method === 'esbuild') {
-    // Source maps for stack traces and debuggers.
-    ctx.progress({ message: `Bundling ${fn.logicalId} with esbuild` });
-    const out = join(ctx.cacheDir, 'build', createHash('sha256').update(functionKey(fn)).digest('hex').slice(0, 16));
-    return { codeDir: (await buildForLocalRun(fn, out, { token: ctx.token, loadEsbuild: ctx.loadEsbuild })).dir, sourceMapped: true };
-  }
   if (!ctx.builds || !isBuilt(fn)) return { sourceMapped: false };
-  const status = await ctx.builds.status(fn);
+  const run = { token: ctx.token, debug: ctx.debug };
+  const status = await ctx.builds.status(fn, run);
   // The build's own output goes to the build log; progress says that one runs.
   if (!status.upToDate) ctx.progress({ message: `Building ${fn.logicalId} (${status.builder})` });
-  const built = await ctx.builds.build(fn, { token: ctx.token });
-  // Sources keep their paths in the artifacts of the builders that copy them (pip, npm).
+  const built = await ctx.builds.build(fn, run);
+  // A bundle's maps lead from the artifact to the sources, relative to the artifact: the debugger
+  // reads them there. Sources keep their paths in the artifacts of the builders that copy them (pip, npm).
+  if (built.builder === 'esbuild') return { codeDir: built.artifactDir ?? undefined, sourceMapped: ctx.debug === true };
   return { codeDir: built.artifactDir ?? undefined, sourceRoot: fn.codeUri, sourceMapped: false };
 }

@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { BuildEngine } from '../build/engine';
-import type { EsbuildLoader } from '../build/esbuild';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { engineIsLocal } from '../docker/locality';
@@ -20,7 +19,7 @@ import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type Collector, eventPayload, type InvokeResult, makeResult, traceId } from './invokeResult';
 import { timedOutLogLine } from './lambdaErrors';
-import type { SettingSources } from '../sources';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import { type LayerDownloader, LayerCache } from './layerCache';
 import type { LogEntry } from './logs';
 import { type NetworkMode, planRuntimeAddress, type RuntimeAddressPlan } from './network';
@@ -47,8 +46,6 @@ export interface LocalRunnerOptions {
   /** AWS credentials for the function; passed only when the user opted in. */
   credentials?: AwsCredentials;
   layerDownloader?: LayerDownloader;
-  /** How esbuild is found for functions built with it (default: the project's own, then ours). */
-  loadEsbuild?: EsbuildLoader;
   /** Builds functions a builder makes before they run (the core's build engine); without it, code folders run as they are. */
   builds?: Pick<BuildEngine, 'build' | 'status'>;
   /** Every log line of every invocation, as it arrives. */
@@ -149,8 +146,8 @@ export class LocalRunner {
     const language = opts.debug ? debuggable(fn) : undefined;
     if (opts.debug && !(await engineIsLocal(this.opts.engine))) {
       throw new UserError(
-        `Debug Locally needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
-        'Debug with an engine on this machine (the lambdaWorkbench.docker.host setting), or use Invoke Locally on this engine.',
+        `Debugging needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
+        `Debug with an engine on this machine (${(this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost}), or invoke without the debugger on this engine.`,
         'debug-remote-engine',
       );
     }
@@ -252,8 +249,8 @@ export class LocalRunner {
    * What a run of the function mounts at /var/task, built or bundled first when out of date (the
    * build stage invoke goes through): for a caller that keeps it between runs (the local API).
    */
-  codeFor(fn: FunctionSpec, opts: Pick<InvokeOptions, 'token' | 'onProgress'> = {}): Promise<RunCode> {
-    return codeForRun(fn, { builds: this.opts.builds, cacheDir: this.opts.cacheDir, loadEsbuild: this.opts.loadEsbuild, token: opts.token, progress: this.progressFor(opts) });
+  codeFor(fn: FunctionSpec, opts: Pick<InvokeOptions, 'token' | 'onProgress'> & { debug?: boolean } = {}): Promise<RunCode> {
+    return codeForRun(fn, { builds: this.opts.builds, debug: opts.debug, token: opts.token, progress: this.progressFor(opts) });
   }
 
   private progressFor(opts: Pick<InvokeOptions, 'onProgress'>): (p: Progress) => void {
@@ -267,7 +264,7 @@ export class LocalRunner {
   private async prepare(fn: FunctionSpec, opts: Omit<InvokeOptions, 'event' | 'payload'>, progress: (p: Progress) => void): Promise<{ code: RunCode; prepared: PreparedFunction }> {
     // What deploy uploads: esbuild's bundle, or the built artifact (mounted read-only: its
     // dependency files are hard links into the build cache).
-    const code: RunCode = opts.codeDir ? { codeDir: opts.codeDir, sourceMapped: false } : await this.codeFor(fn, { token: opts.token, onProgress: progress });
+    const code: RunCode = opts.codeDir ? { codeDir: opts.codeDir, sourceMapped: false } : await this.codeFor(fn, { token: opts.token, onProgress: progress, debug: opts.debug !== undefined });
     const prepared = await prepareFunction(
       {
         docker: this.opts.engine.docker,
@@ -372,7 +369,7 @@ export class LocalRunner {
     }
     throwIfCancelled(token, `invoking ${fn.logicalId}`);
     // The image is there now: ask it whether it can run debugpy before a container waits for it.
-    if (debug?.language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, token);
+    if (debug?.language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, token, this.opts.sources?.images);
     this.plan ??= planRuntimeAddress(this.opts.engine, this.opts.network ?? 'bridge');
     const plan = await this.plan.catch((err: unknown) => {
       this.plan = undefined;

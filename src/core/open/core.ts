@@ -43,7 +43,7 @@ export interface CorePlace {
   cacheDir: string;
   sources: SettingSources;
   /** Local-run options that are not settings: the CLI's --network, --label and --cpu, the editor's log channel. */
-  local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog' | 'loadEsbuild'>;
+  local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog'>;
   /** For profile lookups; default process.env. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -102,8 +102,6 @@ export class WorkbenchCore {
         // Through the current AWS access, so new AWS settings need no new engine.
         layerResolver: { resolve: (arn, token) => this.aws.layerResolver.resolve(arn, token) },
         builds: this.artifacts(),
-        // The project's own esbuild would run in this process: only once the workspace is trusted.
-        loadEsbuild: async (dir) => (await import('../build/esbuild/bundle')).loadEsbuild(dir, { projectCopy: this.trusted }),
       })
       .catch((err: unknown) => {
         if (this.size === size) this.size = undefined;
@@ -124,9 +122,12 @@ export class WorkbenchCore {
       .createBuildEngine({
         cacheDir: join(this.place.cacheDir, 'build'),
         settings: buildSettings(this.settings),
+        sources: this.place.sources,
         trusted: () => this.trusted,
         onLog: this.place.buildLog,
         onBuilt: this.place.onBuilt,
+        // The project's own esbuild would run in this process: only once the workspace is trusted.
+        loadEsbuild: async (dir) => (await import('../build/esbuild/bundle')).loadEsbuild(dir, { projectCopy: this.trusted }),
       })
       .catch((err: unknown) => {
         if (this.builds === builds) this.builds = undefined;
@@ -146,7 +147,7 @@ export class WorkbenchCore {
     const engine = (): Promise<BuildEngine> => this.buildEngine();
     const trusted = (): boolean => this.trusted;
     return {
-      status: async (fn) => (await engine()).status(fn),
+      status: async (fn, run) => (await engine()).status(fn, run),
       preview: async (fn) => (await engine()).preview(fn),
       build: async (fn, run) => (await engine()).build(fn, run),
       get trusted() {

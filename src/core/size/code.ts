@@ -3,25 +3,26 @@
 // anyone builds it); or, for a runtime nothing here builds, the code folder as it is. The size
 // report and deploy both go through this choice, so they never disagree about the bytes.
 import { type Buildable, type BuildEngine, type BuildPreview, planFor } from '../build';
+import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import type { FunctionBuildState } from './types';
 
-/** What sizes and deploys ask of builds: where artifacts stand, and what one would hold. */
-export type ArtifactSource = Pick<BuildEngine, 'status' | 'preview' | 'trusted'>;
+/** What sizes and deploys ask of builds: where artifacts stand, what one would hold, and a quick build. */
+export type ArtifactSource = Pick<BuildEngine, 'status' | 'preview' | 'trusted' | 'build'>;
 
 export type CodeChoice =
   /** No builder applies (a runtime not built here): the folder as it is, and why. */
   | { kind: 'folder'; notBuildable?: string }
-  /** The built artifact, up to date. */
-  | { kind: 'artifact'; dir: string; state: FunctionBuildState }
+  /** The built artifact, up to date (with esbuild's metafile for a bundle). */
+  | { kind: 'artifact'; dir: string; state: FunctionBuildState; metafile?: unknown }
   /** Not built, or built from older inputs: estimated from what the build would take in. */
   | { kind: 'estimate'; preview: BuildPreview; state: FunctionBuildState };
 
 /**
- * Chooses for a function with a local code folder (not esbuild, not an archive), or a layer with a
- * local ContentUri; without builds, the folder.
+ * Chooses for a function with a local code folder (not an archive), or a layer with a local
+ * ContentUri; without builds, the folder.
  */
-export async function chooseCode(spec: Buildable, builds: ArtifactSource | undefined): Promise<CodeChoice> {
+export async function chooseCode(spec: Buildable, builds: ArtifactSource | undefined, token?: CancellationTokenLike): Promise<CodeChoice> {
   if (!builds) return { kind: 'folder' };
   let sourceDir: string;
   try {
@@ -32,9 +33,14 @@ export async function chooseCode(spec: Buildable, builds: ArtifactSource | undef
     if (err instanceof UserError) return { kind: 'folder', notBuildable: err.message };
     throw err;
   }
-  const status = await builds.status(spec);
+  let status = await builds.status(spec);
+  if (!status.upToDate && status.quick) {
+    // Quicker to build than to estimate, and runs no project code: measured as it will be deployed.
+    await builds.build(spec, { token });
+    status = await builds.status(spec);
+  }
   const state: FunctionBuildState = { builder: status.builder, artifactDir: status.artifactDir, upToDate: status.upToDate, sourceDir, uncounted: [] };
-  if (status.upToDate && status.artifactDir) return { kind: 'artifact', dir: status.artifactDir, state };
+  if (status.upToDate && status.artifactDir) return { kind: 'artifact', dir: status.artifactDir, state, ...(status.metafile !== undefined ? { metafile: status.metafile } : {}) };
   const preview = await builds.preview(spec);
   if (!preview) return { kind: 'folder' };
   return { kind: 'estimate', preview, state: { ...state, ...(builds.trusted ? {} : { untrusted: true }) } };

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleFunction, type EsbuildLoader } from '../build/esbuild';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
@@ -21,7 +20,6 @@ import { type ImageSizeLookup, imageSize } from './image';
 import type { LayerSizeResolver } from './layers';
 import {
   artifactExcludes,
-  bundleInputs,
   canonical,
   categoriesOf,
   excludedSummary,
@@ -50,14 +48,11 @@ export interface SizeEngineOptions {
   layerResolver?: LayerSizeResolver;
   /** Asks the container engine for image sizes; without one image sizes are unknown. */
   imageLookup?: ImageSizeLookup;
-  /** Where esbuild comes from (the project's own, else this tool's). */
-  loadEsbuild?: EsbuildLoader;
-  /** Keep '@aws-sdk/*' external when bundling for runtimes that provide it. Default true. */
-  awsSdkExternal?: boolean;
   /**
    * Where functions' builds stand (the core's build engine): a function a builder makes is
    * measured and packaged as its up-to-date artifact, or estimated until it is built. Without it
-   * the engine knows of no builds and takes every code folder as it is, as a package.
+   * the engine knows of no builds and takes every code folder as it is, as a package (an esbuild
+   * function too: without builds nothing bundles it).
    */
   builds?: ArtifactSource;
 }
@@ -121,7 +116,7 @@ export class SizeEngine {
     if (!layer.contentUri) {
       return { ...base, unzippedBytes: null, zippedBytes: null, status: 'unknown', detail: layer.s3Content ? 'its content is on S3' : 'it has no ContentUri' };
     }
-    const choice: CodeChoice = layer.build ? await chooseCode(layer, this.builds) : { kind: 'folder' };
+    const choice: CodeChoice = layer.build ? await chooseCode(layer, this.builds, opts.token) : { kind: 'folder' };
     if (choice.kind === 'estimate') return this.estimateLayer(layer, choice, opts);
     const root = canonical(choice.kind === 'artifact' ? choice.dir : layer.contentUri);
     const excludes = choice.kind === 'artifact' ? await artifactExcludes(choice, opts) : opts.excludes;
@@ -206,7 +201,7 @@ export class SizeEngine {
     if (target.kind === 'layer') {
       const layer = target.spec;
       if (!layer.contentUri) throw new UserError(`Layer ${layer.logicalId} has no local ContentUri to package.`, 'Set ContentUri to the layer folder.');
-      const choice = layer.build ? await chooseCode(layer, this.builds) : ({ kind: 'folder' } as const);
+      const choice = layer.build ? await chooseCode(layer, this.builds, opts.token) : ({ kind: 'folder' } as const);
       if (choice.kind === 'estimate') throw notBuiltError(layer, choice.state);
       if (choice.kind === 'artifact') return (await this.folders.read(canonical(choice.dir), { excludes: await artifactExcludes(choice, opts), pool: this.pool, token: opts.token })).inputs;
       return (await this.folders.read(layer.contentUri, { excludes: opts.excludes, pool: this.pool, token: opts.token })).inputs;
@@ -218,12 +213,8 @@ export class SizeEngine {
       return [{ name: fn.runtime?.startsWith('python') ? 'index.py' : 'index.js', source: { kind: 'buffer', data }, size: data.length, executable: false }];
     }
     if (!fn.codeUri) throw new UserError(`${fn.logicalId} has no local code to package.`, 'Set CodeUri to the folder with the function code.');
-    if (fn.build?.method === 'esbuild') {
-      const bundle = await bundleFunction(fn, { token: opts.token, loadEsbuild: this.options.loadEsbuild, awsSdkExternal: this.options.awsSdkExternal });
-      return bundleInputs(bundle);
-    }
     if (isFile(fn.codeUri)) throw new UserError(`${fn.logicalId}'s CodeUri is a prebuilt archive (${fn.codeUri}).`, 'It is uploaded as it is: use package() or upload the file.');
-    const choice = await chooseCode(fn, this.builds);
+    const choice = await chooseCode(fn, this.builds, opts.token);
     if (choice.kind === 'estimate') throw notBuiltError(fn, choice.state);
     if (choice.kind === 'artifact') return (await this.folders.read(canonical(choice.dir), { excludes: await artifactExcludes(choice, opts), pool: this.pool, token: opts.token })).inputs;
     return (await this.folders.read(fn.codeUri, { excludes: opts.excludes, pool: this.pool, token: opts.token })).inputs;
@@ -272,7 +263,7 @@ export class SizeEngine {
     const pieces = extra && extra.pieces.length > 0 ? [...piecesOf(m), ...extra.pieces] : piecesOf(m);
     const pythonRoots = pythonRootsOf(pieces);
     const distributions = pythonRoots.size > 0 ? new Map([...(await pythonDistributions(m.plan?.entries ?? [])), ...(extra?.distributions ?? [])]) : undefined;
-    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.bundle && !extra?.pieces.length, distributions);
+    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.metafile && !extra?.pieces.length, distributions);
     const categories = categoriesOf(m);
     const requiredBy = pythonRoots.size > 0 ? await pythonRequiredBy(m.plan?.entries ?? [], m.build?.sourceDir ?? m.codePath) : undefined;
     // An artifact's package.json is a copy: fixes edit the one in the code folder.
@@ -335,16 +326,13 @@ export class SizeEngine {
     }
     const codeUri = fn.codeUri;
     if (!codeUri) return { source: 'none' };
-    if (fn.build?.method === 'esbuild') {
-      const bundle = await bundleFunction(fn, { token: opts.token, loadEsbuild: this.options.loadEsbuild, awsSdkExternal: this.options.awsSdkExternal });
-      const plan = await planZip(bundleInputs(bundle), { token: opts.token, pool: this.pool });
-      return { source: 'esbuild', codePath: codeUri, plan, bundle };
-    }
     if (isFile(codeUri)) return this.measureArchive(codeUri);
-    const choice = await chooseCode(fn, this.builds);
+    const choice = await chooseCode(fn, this.builds, opts.token);
     if (choice.kind === 'artifact') {
       // Measured as deploy packs it: the artifact folder, with the code folder's .lambdaignore.
       const m = await this.measureFolder(canonical(choice.dir), { ...opts, excludes: await artifactExcludes(choice, opts) });
+      // A bundle: its files are esbuild's outputs, attributed to their inputs through the metafile.
+      if (choice.metafile) return { ...m, folder: undefined, source: 'esbuild', codePath: codeUri, build: choice.state, metafile: choice.metafile as Measured['metafile'] };
       return { ...m, source: 'artifact', codePath: choice.dir, build: choice.state };
     }
     if (choice.kind === 'estimate') return this.measureEstimate(fn, choice, opts);

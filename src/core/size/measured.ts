@@ -8,7 +8,7 @@ import { pythonVersion } from '../build';
 import type { BundleResult } from '../build/esbuild';
 import { LIMITS } from '../limits';
 import type { FunctionSpec } from '../model/types';
-import type { CompressionCache, PackInput, ZipPlan } from '../pack';
+import type { CompressionCache, ZipPlan } from '../pack';
 import type { Piece } from './attribution';
 import { classify, worst } from './classify';
 import type { CodeChoice } from './code';
@@ -26,7 +26,8 @@ export interface Measured {
   plan?: ZipPlan;
   archive?: { path: string; bytes: number; unzippedBytes: number; files: number };
   folder?: FolderContents;
-  bundle?: BundleResult;
+  /** esbuild's metafile for a bundle: which input each output byte came from. */
+  metafile?: BundleResult['metafile'];
   cache?: CompressionCache;
   /** A function with a builder: where its build stands (the figures are an estimate unless it is up to date). */
   build?: FunctionBuildState;
@@ -78,10 +79,6 @@ export function pythonVersionOf(fn: FunctionSpec): string | undefined {
   }
 }
 
-export function bundleInputs(bundle: BundleResult): PackInput[] {
-  return bundle.outputs.map((o) => ({ name: o.path, source: { kind: 'buffer', data: o.contents }, size: o.contents.length, executable: false }));
-}
-
 export function zipStatus(zipped: number | null, unzipped: number | null, layers: number | null, layerCount: number, warnAt: number): SizeStatus {
   if (zipped === null || unzipped === null) return 'unknown';
   // Past the direct upload limit the zip still deploys through S3: a warning, not a failure.
@@ -96,10 +93,10 @@ export function zipStatus(zipped: number | null, unzipped: number | null, layers
 /** The measured pieces for attribution: zip entries, or esbuild inputs by their bytes in each output. */
 export function piecesOf(m: Measured): readonly Piece[] {
   if (!m.plan) return [];
-  if (!m.bundle) return m.plan.entries;
+  if (!m.metafile) return m.plan.entries;
   const pieces: Piece[] = [];
   for (const e of m.plan.entries) {
-    const out = m.bundle.metafile.outputs[e.name];
+    const out = m.metafile.outputs[e.name];
     const inputs = out ? Object.entries(out.inputs) : [];
     let attributed = 0;
     for (const [input, { bytesInOutput }] of inputs) {
@@ -124,7 +121,7 @@ export function categoriesOf(m: Measured): FunctionSize['categories'] {
     out[c] = v;
   };
   if (m.folder) for (const f of m.folder.walk.files) if (f.category) add(f.category, f.size);
-  if (m.bundle && m.plan) for (const e of m.plan.entries) if (e.name.endsWith('.map')) add('source-maps', e.size);
+  if (m.metafile && m.plan) for (const e of m.plan.entries) if (e.name.endsWith('.map')) add('source-maps', e.size);
   return out;
 }
 

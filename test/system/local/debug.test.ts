@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BuildEngine } from '../../../src/core/build';
 import { CancelledError, type CancellationTokenLike } from '../../../src/core/cancel';
 import { UserError } from '../../../src/core/errors';
 import { InvocationClock, type DebugTarget } from '../../../src/core/local';
@@ -195,9 +196,11 @@ describe('local debug: the runtime waits for a debugger on 127.0.0.1 (real Docke
       { 'app.ts': `interface Order { id: number }\nexport const handler = async (event: Order) => {\n  const label: string = 'order-' + event.id;\n  return { label };\n};\n` },
       { handler: 'app.handler', build: { method: 'esbuild', esbuild: { minify: false } } },
     );
+    // Through the build stage, as the editor and CLI run it: esbuild is a builder.
+    const runner = await fx.another({ builds: new BuildEngine({ cacheDir: join(fx.root, '.cache', 'build') }) });
     let target: DebugTarget | undefined;
     let cdp: Cdp | undefined;
-    const result = await fx.runner.invoke(fn, {
+    const result = await runner.invoke(fn, {
       event: { id: 7 },
       debug: {
         attach: async (t) => {
@@ -210,15 +213,18 @@ describe('local debug: the runtime waits for a debugger on 127.0.0.1 (real Docke
     assert.deepEqual(result.payload, { label: 'order-7' }, `the TypeScript handler ran from its bundle: ${JSON.stringify(result.error)}`);
     assert.ok(target?.sourceMapped);
     assert.notEqual(target.localRoot, fn.codeUri, 'the bundle is mounted, not the sources');
+    assert.match(target.localRoot, /TsDebuggee-debug$/, "the builder's Debug Locally artifact");
     const map = JSON.parse(readFileSync(resolve(target.localRoot, 'app.js.map'), 'utf8')) as { sources: string[] };
     assert.deepEqual(
       map.sources.map((s) => resolve(target!.localRoot, s)),
       [resolve(fn.codeUri!, 'app.ts')],
       'the source map points at the TypeScript file on this machine',
     );
-    // A plain invoke runs the same bundle.
-    const plain = await fx.runner.invoke(fn, { event: { id: 8 } });
+    // A plain invoke runs the bundle deploy uploads: the artifact without maps.
+    const plain = await runner.invoke(fn, { event: { id: 8 } });
     assert.deepEqual(plain.payload, { label: 'order-8' });
+    const deployed = resolve(target.localRoot, '..', 'TsDebuggee');
+    assert.ok(existsSync(resolve(deployed, 'app.js')) && !existsSync(resolve(deployed, 'app.js.map')));
   });
 
   it('says a Python image without debugpy cannot be debugged, and how to add it', async () => {

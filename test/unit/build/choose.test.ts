@@ -75,17 +75,17 @@ describe('build: choosing the builder like sam build', () => {
     assert.throws(() => planBuild(fns.NoJavaBuild), (err: unknown) => err instanceof UserError && /pom\.xml/.test(err.message) && /build\.gradle/.test(err.message));
   });
 
-  it('nothing to build for esbuild (the bundler makes its package), image and inline functions', () => {
+  it('esbuild is a builder; nothing to build for image and inline functions', () => {
     assert.deepEqual(
       ['Bundled', 'Image', 'Inline'].map((id) => planBuild(fns[id])).map((p) => [p.kind, p.builder]),
       [
-        ['skip', 'esbuild'],
+        ['build', 'esbuild'],
         ['skip', 'image'],
         ['skip', 'none'],
       ],
     );
     const bundled = planBuild(fns.Bundled);
-    assert.ok(bundled.kind === 'skip' && /esbuild/.test(bundled.reason));
+    assert.ok(bundled.kind === 'build' && bundled.unit.esbuild !== undefined, 'its BuildProperties reach the builder as esbuild reads them');
   });
 
   it("what SAM cannot build either is a UserError: an unknown BuildMethod (SAM's words), an unknown runtime", () => {

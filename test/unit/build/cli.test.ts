@@ -23,11 +23,12 @@ describe('cli: build', () => {
         {
           Py: 'Runtime: python3.12\nHandler: app.handler\nCodeUri: py/',
           Node: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: node/',
-          Esb: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: node/',
+          Esb: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: esb/',
+          Img: 'PackageType: Image',
         },
         { Esb: 'BuildMethod: esbuild' },
       ),
-      { 'py/app.py': 'def handler(e, c): return 1\n', 'node/app.js': 'exports.handler = async () => 1;\n' },
+      { 'py/app.py': 'def handler(e, c): return 1\n', 'node/app.js': 'exports.handler = async () => 1;\n', 'esb/app.js': 'exports.handler = async () => 1;\n' },
     );
     savedCache = process.env.LAMBDA_WORKBENCH_CACHE;
     process.env.LAMBDA_WORKBENCH_CACHE = join(project.dir, 'cache');
@@ -40,21 +41,27 @@ describe('cli: build', () => {
 
   it('--json lists each function with the contract fields first; a second run is cached', async () => {
     const io = capture();
-    assert.equal(await buildCommand(['--json', 'Py', 'Esb'], io, project.dir), 0);
+    assert.equal(await buildCommand(['--json', 'Py', 'Esb', 'Img'], io, project.dir), 0);
     const first = JSON.parse(io.stdout) as { functions: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(first.functions[0]).slice(0, CONTRACT.length), CONTRACT);
     assert.deepEqual(first.functions.map((f) => [f.logicalId, f.builder, f.cached, f.status]), [
       ['Py', 'python-pip', false, 'built'],
-      ['Esb', 'esbuild', false, 'skipped'],
+      ['Esb', 'esbuild', false, 'built'],
+      ['Img', 'image', false, 'skipped'],
     ]);
     assert.equal(first.functions[0].artifactDir, join(project.dir, '.lambda-workbench', 'build', 'Py'));
-    assert.equal(first.functions[1].artifactDir, null);
+    assert.equal(first.functions[1].artifactDir, join(project.dir, '.lambda-workbench', 'build', 'Esb'));
+    assert.ok(existsSync(join(project.dir, '.lambda-workbench', 'build', 'Esb', 'app.js')), "esbuild's bundle is the artifact");
+    assert.equal(first.functions[2].artifactDir, null);
     assert.match(io.stderr, /Building Py \(python-pip/, 'build output goes to stderr');
 
     const again = capture();
     assert.equal(await buildCommand(['--json', 'Py'], again, project.dir), 0);
     const second = JSON.parse(again.stdout) as { functions: Record<string, unknown>[] };
     assert.deepEqual([second.functions[0].cached, second.functions[0].status], [true, 'cached']);
+    const bundled = capture();
+    assert.equal(await buildCommand(['--json', 'Esb'], bundled, project.dir), 0);
+    assert.equal((JSON.parse(bundled.stdout) as { functions: Record<string, unknown>[] }).functions[0].status, 'cached');
   });
 
   it('human output: a table of function, builder, status, time and artifact', async () => {
@@ -63,7 +70,8 @@ describe('cli: build', () => {
     const lines = io.stdout.trim().split('\n');
     assert.match(lines[0], /^NAME\s+BUILDER\s+STATUS\s+TIME\s+ARTIFACT$/);
     assert.match(lines[1], /^Py\s+python-pip\s+built\s+\d+ ms\s+\.lambda-workbench\/build\/Py$/);
-    assert.match(lines[3], /^Esb\s+esbuild\s+skipped\s+-\s+BuildMethod esbuild/);
+    assert.match(lines[3], /^Esb\s+esbuild\s+built\s+\d+ ms\s+\.lambda-workbench\/build\/Esb$/);
+    assert.match(lines[4], /^Img\s+image\s+skipped\s+-\s+an image function/);
   });
 
   it('exit 1 when a build fails, with the reason and what to do on stderr; the others still build', async () => {
@@ -71,7 +79,7 @@ describe('cli: build', () => {
     const io = capture();
     assert.equal(await buildCommand(['--json'], io, project.dir), 1);
     const out = JSON.parse(io.stdout) as { functions: { logicalId: string; status: string }[] };
-    assert.deepEqual(out.functions.map((f) => f.status), ['built', 'failed', 'skipped']);
+    assert.deepEqual(out.functions.map((f) => f.status), ['built', 'failed', 'built', 'skipped']);
     assert.match(io.stderr, /lambda-workbench build: Node: .*package\.json is not a valid package\.json/);
     assert.match(io.stderr, /Fix package\.json/);
     assert.ok(existsSync(join(project.dir, '.lambda-workbench', 'build', 'Py')));

@@ -21,6 +21,7 @@ describe('build: the engine', () => {
         Node: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: node/',
         Root: 'Runtime: python3.12\nHandler: app.handler\nCodeUri: .',
         Esb: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: node/',
+        Img: 'PackageType: Image',
       }, { Esb: 'BuildMethod: esbuild' }),
       {
         'app.py': 'def handler(e, c): return 0\n',
@@ -121,11 +122,12 @@ describe('build: the engine', () => {
   it('buildAll reports each function, failures and skips included, instead of throwing', async () => {
     mkdirSync(join(project.dir, 'node'), { recursive: true });
     writeFileSync(join(project.dir, 'node/package.json'), '[]');
-    const results = await engine.buildAll([fns.Py, fns.Node, fns.Esb]);
+    const results = await engine.buildAll([fns.Py, fns.Node, fns.Esb, fns.Img]);
     assert.deepEqual(results.map((r) => [r.logicalId, r.status, r.builder]), [
       ['Py', 'built', 'python-pip'],
       ['Node', 'failed', 'nodejs-npm'],
-      ['Esb', 'skipped', 'esbuild'],
+      ['Esb', 'built', 'esbuild'],
+      ['Img', 'skipped', 'image'],
     ]);
     assert.match(results[1].reason ?? '', /package\.json/);
     assert.equal(results[1].artifactDir, null, 'no artifact was ever built');

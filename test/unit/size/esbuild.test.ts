@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { BuildEngine } from '../../../src/core/build';
 import { bundleFunction, esbuildOptions } from '../../../src/core/build/esbuild';
 import { cancellationSource } from '../../../src/core/cancel';
 import type { FunctionSpec } from '../../../src/core/model/types';
@@ -13,10 +14,12 @@ const FAKE_SDK = `exports.S3Client = class S3Client { constructor() { this.marke
 describe('size: esbuild functions', () => {
   let t: ReturnType<typeof tempDir>;
   let engine: SizeEngine;
+  let builds: BuildEngine;
   let code: string;
   beforeEach(() => {
     t = tempDir();
-    engine = new SizeEngine({ workers: 0 });
+    builds = new BuildEngine({ cacheDir: join(t.dir, 'build-cache') });
+    engine = new SizeEngine({ workers: 0, builds });
     code = join(t.dir, 'fn');
     writeTree(code, {
       'package.json': JSON.stringify({ dependencies: { tiny: '*', '@aws-sdk/client-s3': '*' }, devDependencies: { typescript: '*' } }),
@@ -80,17 +83,7 @@ describe('size: esbuild functions', () => {
     assert.equal(s.findings.find((f) => f.code === 'aws-sdk-v3-bundled'), undefined);
   });
 
-  it('flags the SDK when it is bundled anyway, with the BuildProperties fix', async () => {
-    const bundled = new SizeEngine({ workers: 0, awsSdkExternal: false });
-    try {
-      const s = await bundled.measure(esbuildFn());
-      const f = s.findings.find((x) => x.code === 'aws-sdk-v3-bundled');
-      assert.ok(f, 'found through the metafile inputs');
-      assert.deepEqual(f.actions, [{ kind: 'esbuild-external', add: ['@aws-sdk/*'] }]);
-      assert.ok(s.topContributors.some((c) => c.name === '@aws-sdk/client-s3'));
-    } finally {
-      await bundled.dispose();
-    }
+  it('bundles the SDK on a runtime without v3, and flags nothing', async () => {
     // nodejs16.x has no v3 in the runtime: bundling it is right, and nothing is flagged.
     const old = await engine.measure(esbuildFn({ runtime: 'nodejs16.x' }));
     assert.ok(old.topContributors.some((c) => c.name === '@aws-sdk/client-s3'));
@@ -130,5 +123,54 @@ describe('size: esbuild functions', () => {
     const c = cancellationSource();
     c.cancel();
     await assert.rejects(bundleFunction(esbuildFn(), { token: c.token }), /Cancelled bundling/);
+  });
+
+  it('builds the bundle as the artifact, once, and rebuilds when a source or a bundled package changes', async () => {
+    const fn = esbuildFn();
+    const first = await builds.build(fn);
+    assert.equal(first.builder, 'esbuild');
+    assert.equal(first.status, 'built');
+    const artifact = join(t.dir, '.lambda-workbench', 'build', 'Fn');
+    assert.equal(first.artifactDir, artifact);
+    const s = await engine.measure(fn);
+    assert.equal(s.source, 'esbuild');
+    assert.equal(s.unzippedBytes, statSync(join(artifact, 'app.js')).size, 'size measures the artifact');
+    assert.equal((await builds.build(fn)).status, 'cached', 'measuring did not rebuild it');
+    // A bundled package is an input: esbuild read it.
+    writeTree(code, { 'node_modules/tiny/index.js': 'exports.shout = (s) => s + "?";' });
+    assert.equal((await builds.status(fn)).upToDate, false);
+    const after = await engine.measure(fn);
+    assert.ok(after.unzippedBytes !== null && s.unzippedBytes !== null && after.unzippedBytes < s.unzippedBytes - 29_000, 'measured after a rebuild');
+    assert.doesNotMatch(readFileSync(join(artifact, 'app.js'), 'utf8'), /!!!!!!!!!!/);
+    assert.equal((await builds.status(fn)).upToDate, true, 'size built it');
+  });
+
+  it('builds in a workspace nobody trusted: esbuild runs none of its code', async () => {
+    const untrusted = new BuildEngine({ cacheDir: join(t.dir, 'build-cache'), trusted: () => false });
+    const sized = new SizeEngine({ workers: 0, builds: untrusted });
+    try {
+      const s = await sized.measure(esbuildFn());
+      assert.equal(s.source, 'esbuild');
+      assert.ok(!s.estimate, 'measured, not estimated');
+    } finally {
+      await sized.dispose();
+    }
+  });
+
+  it('makes a Debug Locally artifact beside the deploy one: unminified, with maps that lead to the sources', async () => {
+    const fn = esbuildFn();
+    const deployed = await builds.build(fn);
+    const debug = await builds.build(fn, { debug: true });
+    assert.equal(debug.artifactDir, join(t.dir, '.lambda-workbench', 'build', 'Fn-debug'));
+    assert.notEqual(debug.artifactDir, deployed.artifactDir);
+    const dir = debug.artifactDir as string;
+    const js = readFileSync(join(dir, 'app.js'), 'utf8');
+    assert.match(js, /\n {2}new import_client_s3\.S3Client\(\);/, 'unminified');
+    const map = JSON.parse(readFileSync(join(dir, 'app.js.map'), 'utf8')) as { sources: string[] };
+    const sources = map.sources.map((p) => resolve(dir, p));
+    assert.ok(sources.includes(join(code, 'src', 'app.ts')), `the map leads to the source from where the artifact is: ${map.sources.join(', ')}`);
+    assert.ok(!existsSync(join(deployed.artifactDir as string, 'app.js.map')), 'the deploy artifact has no maps unless BuildProperties ask');
+    assert.equal((await builds.build(fn)).status, 'cached', 'the debug build did not touch the deploy artifact');
+    assert.equal(dirname(dir), dirname(deployed.artifactDir as string));
   });
 });

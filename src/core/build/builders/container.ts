@@ -9,7 +9,7 @@ import type { BuildContext } from '../types';
 
 /** The Docker engine a build runs containers on, or undefined when it is on another machine (which cannot see the build's folders). */
 export async function localBuildEngine(ctx: BuildContext): Promise<Engine | undefined> {
-  const engine = await openEngine({ dockerHost: ctx.settings.dockerHost, dockerHostSource: 'the lambdaWorkbench.docker.host setting' });
+  const engine = await openEngine({ dockerHost: ctx.settings.dockerHost, dockerHostSource: ctx.sources.dockerHost, sources: ctx.sources });
   return (await engineIsLocal(engine)) ? engine : undefined;
 }
 

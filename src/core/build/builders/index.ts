@@ -1,4 +1,5 @@
 import type { Builder, BuilderId } from '../types';
+import { esbuildBuilder } from './esbuild';
 import { goBuilder } from './go';
 import { gradleBuilder, mavenBuilder } from './java';
 import { makefileBuilder } from './makefile';
@@ -10,6 +11,7 @@ import { cargoLambdaBuilder } from './rust';
 export const BUILDERS: Readonly<Record<BuilderId, Builder>> = {
   'python-pip': pipBuilder,
   'nodejs-npm': npmBuilder,
+  esbuild: esbuildBuilder,
   'go-modules': goBuilder,
   makefile: makefileBuilder,
   'java-maven': mavenBuilder,

@@ -50,15 +50,19 @@ export async function mavenInImage(ctx: BuildContext, work: string, steps: [stri
   const runtime = unit.runtime ?? `java${release}`;
   const image = buildImageFor(runtime);
   const why = `${unit.logicalId} compiles for Java ${release}, which the JDK Maven runs on here cannot compile for`;
-  const fix = `Install a JDK ${release} or later and point JAVA_HOME at it (the lambdaWorkbench.build.env setting), or make ${image} available to Docker (docker pull ${image}, or docker tag an image with a JDK ${release} and Maven as it).`;
+  const fix = `Install a JDK ${release} or later and point JAVA_HOME at it, or make ${image} available to Docker (docker pull ${image}, or docker tag an image with a JDK ${release} and Maven as it).`;
   const engine = await localBuildEngine(ctx);
   if (!engine) {
-    throw new UserError(`${why}: it would be built inside ${image}, but the Docker engine runs on another machine, which cannot see this build's folders.`, fix, 'build-image-remote');
+    throw new UserError(
+      `${why}: it would be built inside ${image}, but the Docker engine runs on another machine, which cannot see this build's folders.`,
+      `${fix} Or build with a Docker engine on this machine (${ctx.sources.chooseDockerHost}).`,
+      'build-image-remote',
+    );
   }
   const host: Architecture = process.arch === 'arm64' ? 'arm64' : 'x86_64';
   try {
     // Class files are the same on every CPU: the image for this machine's runs without emulation.
-    await ensureImage(engine.docker, { image, overridden: false, runtime, architecture: host }, { token: ctx.token });
+    await ensureImage(engine.docker, { image, overridden: false, runtime, architecture: host }, { token: ctx.token, mapIn: ctx.sources.images });
   } catch (err) {
     if (!(err instanceof UserError) || err.code !== 'image-pull-failed') throw err;
     throw new UserError(`${why}, and ${runtime}'s build image ${image}, where it would be built instead, is not available: ${err.message}`, fix, 'build-image-missing');

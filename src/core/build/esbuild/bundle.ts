@@ -1,11 +1,9 @@
 import { createRequire } from 'node:module';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../../cancel';
 import { UserError } from '../../errors';
-import type { FunctionSpec } from '../../model/types';
-import { type BundleSettings, esbuildOptions, VIRTUAL_OUTDIR } from './options';
+import { type BundleSettings, esbuildOptions, type EsbuildTarget, VIRTUAL_OUTDIR } from './options';
 
 export type EsbuildApi = Pick<typeof Esbuild, 'context' | 'version'>;
 
@@ -35,7 +33,7 @@ export interface BundleOptions extends BundleSettings {
  * Runs esbuild the way SAM's esbuild build method does and returns the files it would put in the
  * package, in memory, with the metafile for attribution. The build can be cancelled mid-way.
  */
-export async function bundleFunction(fn: FunctionSpec, opts: BundleOptions = {}): Promise<BundleResult> {
+export async function bundleFunction(fn: EsbuildTarget, opts: BundleOptions = {}): Promise<BundleResult> {
   const options = esbuildOptions(fn, opts);
   const esbuild = await (opts.loadEsbuild ?? loadEsbuild)(options.absWorkingDir);
   throwIfCancelled(opts.token, 'bundling');
@@ -95,7 +93,7 @@ function formatMessage(m: Esbuild.Message): string {
   return `${where}${m.text}`;
 }
 
-function bundleError(fn: FunctionSpec, err: unknown): Error {
+function bundleError(fn: EsbuildTarget, err: unknown): Error {
   const errors = (err as { errors?: Esbuild.Message[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return err instanceof Error ? err : new Error(String(err));
   const first = formatMessage(errors[0]);
@@ -105,29 +103,4 @@ function bundleError(fn: FunctionSpec, err: unknown): Error {
     `esbuild could not bundle ${fn.logicalId}: ${first}${more}`,
     unresolved ? `Install the function's dependencies (npm install in ${fn.codeUri}), or mark the module as External in BuildProperties.` : 'Fix the error in the code, then measure again.',
   );
-}
-
-/**
- * Bundles the function into `outDir` with source maps and unminified, for a local run: the folder
- * is mounted at /var/task, and the maps lead debuggers back to every statement of the sources. Files are rewritten only
- * when their bytes change, and the folder itself stays: a warm container keeps its mount.
- */
-export async function buildForLocalRun(fn: FunctionSpec, outDir: string, opts: BundleOptions = {}): Promise<{ dir: string; warnings: string[] }> {
-  const result = await bundleFunction(fn, { ...opts, sourcemap: true, minify: false, outdir: outDir });
-  throwIfCancelled(opts.token, 'bundling');
-  const wanted = new Set<string>();
-  for (const o of result.outputs) {
-    const file = join(outDir, ...o.path.split('/'));
-    wanted.add(file);
-    const old = await readFile(file).catch(() => undefined);
-    if (old && Buffer.compare(old, o.contents) === 0) continue;
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, o.contents);
-  }
-  const existing = await readdir(outDir, { recursive: true, withFileTypes: true });
-  for (const e of existing) {
-    const file = join(e.parentPath, e.name);
-    if (e.isFile() && !wanted.has(file)) await rm(file, { force: true });
-  }
-  return { dir: outDir, warnings: result.warnings };
 }
