@@ -33,7 +33,9 @@ export const TEST_IMAGES: readonly { env: string; script: string; args: readonly
   { env: 'LWB_TEST_IMAGE_PYTHON313_BUILD', script: 'scripts/test-images/python.sh', args: ['3.13-build', 'lambda-workbench-test/python:3.13-build'] },
   // No runtime of its own: a function's bootstrap is the runtime.
   { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['lambda-workbench-test/provided:al2023'] },
-  { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['lambda-workbench-test/java:21'] },
+  { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['21', 'lambda-workbench-test/java:21'] },
+  // With the JDK and Maven, as AWS's build image has them: Java 21 functions build inside it.
+  { env: 'LWB_TEST_IMAGE_JAVA_BUILD', script: 'scripts/test-images/java.sh', args: ['21-build', 'lambda-workbench-test/java:21-build'] },
 ];
 
 /** A process this run started, and how to stop it. */
