@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { ensureArm64Emulation } from './binfmt';
 import { NETNS_ENV } from './netns';
 import { freePort, run, startDaemon, stopDaemon, waitFor } from './proc';
 
@@ -18,6 +19,8 @@ export interface Services {
 
 export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
 export const RUN_LABEL = 'lambda-workbench.test-run';
+/** Tells tests whether this machine runs arm64 code: `ok`, or why not (see binfmt.ts). */
+export const ARM64_ENV = 'LWB_TEST_ARM64_EMULATION';
 
 /**
  * The Lambda-like test images: the script that builds (once, into the tool cache) and imports
@@ -32,7 +35,9 @@ export const TEST_IMAGES: readonly { env: string; script: string; args: readonly
   // With gcc and Python's headers, as AWS's build images have them: builds from source inside the image.
   { env: 'LWB_TEST_IMAGE_PYTHON313_BUILD', script: 'scripts/test-images/python.sh', args: ['3.13-build', 'lambda-workbench-test/python:3.13-build'] },
   // No runtime of its own: a function's bootstrap is the runtime.
-  { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['lambda-workbench-test/provided:al2023'] },
+  { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['native', 'lambda-workbench-test/provided:al2023'] },
+  // The same for arm64 (run under qemu's emulation on an x86_64 machine).
+  { env: 'LWB_TEST_IMAGE_PROVIDED_ARM64', script: 'scripts/test-images/provided.sh', args: ['arm64', 'lambda-workbench-test/provided:al2023-arm64'] },
   { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['lambda-workbench-test/java:21'] },
 ];
 
@@ -62,6 +67,8 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     rmSync(work, { recursive: true, force: true });
   };
   try {
+    const arm64 = ensureArm64Emulation();
+    opts.log(arm64 ? `arm64 functions cannot run here: ${arm64}` : 'arm64 code runs here (natively or under qemu-aarch64 registered with binfmt_misc)');
     const engine = await startFreshEngine(opts.log);
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
@@ -76,6 +83,7 @@ export async function startServices(opts: { root: string; log: (line: string) =>
         ...images,
         LWB_TEST_REGISTRY: registry,
         LWB_TEST_MOTO_URL: moto,
+        [ARM64_ENV]: arm64 ?? 'ok',
       },
       stop,
     };
