@@ -15,11 +15,12 @@ import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
 import { checkDebugpy, DEBUG_PORTS, DEBUGPY_SITE_DIR, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
+import { execFormatError } from './architecture';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type Collector, eventPayload, type InvokeResult, makeResult, traceId } from './invokeResult';
 import { timedOutLogLine } from './lambdaErrors';
-import type { SettingSources } from '../sources';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import { type LayerDownloader, LayerCache } from './layerCache';
 import type { LogEntry } from './logs';
 import { type NetworkMode, planRuntimeAddress, type RuntimeAddressPlan } from './network';
@@ -33,8 +34,8 @@ export interface LocalRunnerOptions {
   cacheDir: string;
   /** runtime -> image, replacing the AWS base image (the lambdaWorkbench.local.images setting, --image). */
   images?: Readonly<Record<string, string>>;
-  /** How messages name where images and the AWS profile are chosen (default: the CLI's flags). */
-  sources?: Pick<SettingSources, 'images' | 'profile'>;
+  /** How messages name where images, the AWS profile and the Docker engine are chosen (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 'images' | 'profile' | 'dockerHost'>;
   /** How long a warm container waits for its next invocation before it is removed. */
   idleTimeoutMs?: number;
   network?: NetworkMode;
@@ -430,6 +431,15 @@ export class LocalRunner {
           cpu: this.opts.cpu ?? 'host',
           debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
           credentials: prepared.envInputs.credentials,
+          execFormatError: (line) =>
+            execFormatError({
+              logicalId: fn.logicalId,
+              image: prepared.image.image,
+              architecture: fn.architecture as Architecture,
+              engineArchitecture: this.opts.engine.info.architecture,
+              line,
+              dockerHost: this.opts.sources?.dockerHost ?? CLI_SOURCES.dockerHost,
+            }),
         },
         (stream, line) => {
           const requestId = slot.container?.currentRequestId;

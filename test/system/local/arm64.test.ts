@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { BuildEngine } from '../../../src/core/build';
+import { UserError } from '../../../src/core/errors';
+import type { FunctionSpec } from '../../../src/core/model/types';
+import { EDITOR_SOURCES } from '../../../src/core/sources';
+import { holdArm64Emulation, withoutArm64Emulation } from '../../support/binfmt';
+import { ARM64_ENV } from '../../support/services';
+import { offlineSettings, type Project, project } from '../build/support';
+import { type LocalFixture, localFixture } from './fixture';
+
+// One Go function (test/fixtures/build/go-outcomes), built by the build stage for each Lambda
+// architecture and run by the local runner on the provided.al2023 test image of that architecture.
+// On an x86_64 machine the arm64 one runs under qemu-aarch64, which the test runner registers with
+// binfmt_misc (test/support/binfmt.ts). A Rust function is not among them: its arm64 build needs a
+// cross linker (or Cargo Lambda's zig), which the build stage refuses without (build/rust.test.ts).
+const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: provided.al2023
+    Handler: bootstrap
+    MemorySize: 256
+    Timeout: 10
+    Environment:
+      Variables:
+        GREETING: hello from the template
+Resources:
+  GoArm:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: arm/
+      Architectures: [arm64]
+    Metadata:
+      BuildMethod: go1.x
+  GoX86:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: x86/
+      Architectures: [x86_64]
+    Metadata:
+      BuildMethod: go1.x
+`;
+
+const REPORT = (requestId: string, cold: boolean): RegExp =>
+  new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB${cold ? '\\tInit Duration: \\d+\\.\\d\\d ms' : ''}$`);
+
+interface Images {
+  arm64: string;
+  native: string;
+}
+
+function images(): Images {
+  const { LWB_TEST_IMAGE_PROVIDED_ARM64: arm64, LWB_TEST_IMAGE_PROVIDED: native } = process.env;
+  assert.ok(arm64 && native, 'the runner imports the provided.al2023 test images (test/support/services.ts)');
+  return { arm64, native };
+}
+
+describe('local invoke: an arm64 Go function on the arm64 provided.al2023 image, under emulation (real qemu-aarch64, real build, real Docker)', function () {
+  this.timeout(600_000);
+  let p: Project;
+  let arm: LocalFixture;
+  let x86: LocalFixture;
+  let fns: Record<string, FunctionSpec>;
+  let release: (() => Promise<void>) | undefined;
+
+  before(async function () {
+    if (process.arch !== 'x64') this.skip(); // emulated here; an arm64 machine runs it natively
+    // Not skipped when emulation is missing: the runner's reason is the failure.
+    assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
+    release = await holdArm64Emulation();
+    const { arm64, native } = images();
+    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    const builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
+    arm = await localFixture({ images: { 'provided.al2023': arm64 }, builds });
+    x86 = await localFixture({ images: { 'provided.al2023': native }, builds });
+    assert.equal((await arm.engine.docker.getImage(arm64).inspect()).Architecture, 'arm64', 'the test image is imported as linux/arm64');
+    fns = await p.functions();
+  });
+  after(async () => {
+    await arm?.dispose();
+    await x86?.dispose();
+    await release?.();
+    p?.cleanup();
+  });
+
+  it('runs as arm64 (GOARCH arm64, uname -m aarch64) with the REPORT line, and the next invoke is warm in the same process; timed beside the native x86_64 build', async () => {
+    const timings: string[] = [];
+    for (const [id, fx, goarch, machine] of [
+      ['GoArm', arm, 'arm64', 'aarch64'],
+      ['GoX86', x86, 'amd64', 'x86_64'],
+    ] as const) {
+      // Built first (not timed), then a cold and a warm invoke.
+      await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
+      let started = performance.now();
+      const cold = await fx.runner.invoke(fns[id], { event: { action: 'hello' }, forceCold: true });
+      const coldMs = performance.now() - started;
+      assert.equal(cold.error, null, JSON.stringify(cold.error));
+      const payload = cold.payload as Record<string, unknown>;
+      assert.equal(payload.goarch, goarch);
+      assert.equal(payload.machine, machine);
+      assert.equal(payload.greeting, 'hello from the template');
+      assert.equal(payload.requestId, cold.requestId);
+      assert.equal(cold.report.cold, true);
+      assert.match(cold.reportLine, REPORT(cold.requestId, true));
+      started = performance.now();
+      const warm = await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
+      const warmMs = performance.now() - started;
+      assert.equal(warm.error, null, JSON.stringify(warm.error));
+      assert.equal(warm.report.cold, false);
+      assert.equal((warm.payload as Record<string, unknown>).invocation, 2, 'the same runtime process served it');
+      assert.equal((warm.payload as Record<string, unknown>).goarch, goarch);
+      assert.match(warm.reportLine, REPORT(warm.requestId, false));
+      timings.push(
+        `${id} (${machine}): cold invoke ${coldMs.toFixed(0)} ms (Init Duration ${cold.report.initDurationMs} ms, Duration ${cold.report.durationMs} ms); warm invoke ${warmMs.toFixed(1)} ms (Duration ${warm.report.durationMs} ms); Max Memory Used ${warm.report.maxMemoryUsedMb} MB`,
+      );
+    }
+    for (const t of timings) console.log(`      ${t}`);
+  });
+
+  it("a timeout: Lambda's error, and the emulated environment is replaced", async () => {
+    const result = await arm.runner.invoke(fns.GoArm, { event: { action: 'sleep', ms: 5000 }, timeoutSeconds: 1 });
+    assert.deepEqual(result.error, { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds` });
+    assert.equal(result.report.status, 'timeout');
+    const after = await arm.runner.invoke(fns.GoArm, { event: { action: 'hello' }, timeoutSeconds: 1 });
+    assert.equal(after.error, null, JSON.stringify(after.error));
+    assert.equal(after.report.cold, true);
+    assert.equal((after.payload as Record<string, unknown>).machine, 'aarch64');
+  });
+
+  it("a function mapped to an image for the other CPU is refused before a container starts, naming both CPUs (an arm64 function on an amd64 image, and the reverse)", async () => {
+    const { arm64, native } = images();
+    const before = new Set((await arm.containers()).map((c) => c.Id));
+    for (const [id, image, imageCpu, fnCpu] of [
+      ['GoArm', native, 'x86_64', 'arm64'],
+      ['GoX86', arm64, 'arm64', 'x86_64'],
+    ] as const) {
+      const runner = await arm.another({ images: { 'provided.al2023': image } });
+      await assert.rejects(runner.invoke(fns[id], { event: { action: 'hello' } }), (err: unknown) => {
+        assert.ok(err instanceof UserError, String(err));
+        assert.equal(err.code, 'image-architecture');
+        assert.match(err.message, new RegExp(`^The image ${image} is for ${imageCpu}, but the function runs on ${fnCpu}`));
+        assert.match(err.hint ?? '', new RegExp(`Map provided\\.al2023 to an image for linux/${fnCpu === 'arm64' ? 'arm64' : 'amd64'} \\(--image\\), or set the function's Architectures to ${imageCpu}`));
+        return true;
+      });
+    }
+    assert.deepEqual((await arm.containers()).filter((c) => !before.has(c.Id)), [], 'no container was created');
+  });
+});
+
+describe('local invoke: an arm64 function where the engine cannot run arm64 (qemu-aarch64 turned off for the test)', function () {
+  this.timeout(600_000);
+  let p: Project;
+  let fx: LocalFixture;
+  let fns: Record<string, FunctionSpec>;
+
+  before(async function () {
+    if (process.arch !== 'x64') this.skip();
+    assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
+    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    fx = await localFixture({ images: { 'provided.al2023': images().arm64 }, builds: new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() }) });
+    fns = await p.functions();
+  });
+  after(async () => {
+    await fx?.dispose();
+    p?.cleanup();
+  });
+
+  it("Invoke says the engine cannot run arm64 code and how to let it (from the container's exec format error), in the CLI's words and the editor's", async () => {
+    const editor = await fx.another({ sources: EDITOR_SOURCES });
+    await withoutArm64Emulation(async () => {
+      for (const [runner, dockerHost] of [
+        [fx.runner, '--docker-host'],
+        [editor, 'the lambdaWorkbench.docker.host setting'],
+      ] as const) {
+        await assert.rejects(runner.invoke(fns.GoArm, { event: { action: 'hello' } }), (err: unknown) => {
+          assert.ok(err instanceof UserError, String(err));
+          assert.equal(err.code, 'architecture-not-emulated', err.message);
+          assert.match(err.message, /^The Docker engine runs x86_64 code and cannot run GoArm, an arm64 function: its container \(\S+\) stopped with "[^"]*exec format error"/);
+          assert.match(err.hint ?? '', /register QEMU's qemu-aarch64 with the kernel's binfmt_misc with the F flag \(on Debian or Ubuntu, install qemu-user-static/);
+          assert.ok(err.hint?.includes(`Or run the function on x86_64 (Architectures: [x86_64] in the template), or on an engine on an arm64 machine (${dockerHost}).`), err.hint);
+          return true;
+        });
+      }
+    });
+    assert.equal((await fx.containers('GoArm')).length, 0, 'the failed container is removed');
+    // Emulation is back: the same function runs.
+    const release = await holdArm64Emulation();
+    try {
+      const result = await fx.runner.invoke(fns.GoArm, { event: { action: 'hello' } });
+      assert.equal(result.error, null, JSON.stringify(result.error));
+      assert.equal((result.payload as Record<string, unknown>).machine, 'aarch64');
+    } finally {
+      await release();
+    }
+  });
+});
