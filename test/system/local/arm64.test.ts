@@ -84,37 +84,49 @@ describe('local invoke: an arm64 Go function on the arm64 provided.al2023 image,
   });
 
   it('runs as arm64 (GOARCH arm64, uname -m aarch64) with the REPORT line, and the next invoke is warm in the same process; timed beside the native x86_64 build', async () => {
-    const timings: string[] = [];
+    const medians: Record<string, { cold: number; warm: number; init: number }> = {};
     for (const [id, fx, goarch, machine] of [
       ['GoArm', arm, 'arm64', 'aarch64'],
       ['GoX86', x86, 'amd64', 'x86_64'],
     ] as const) {
-      // Built first (not timed), then a cold and a warm invoke.
+      // Built first (not timed), then cold invokes, each followed by warm ones.
       await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
-      let started = performance.now();
-      const cold = await fx.runner.invoke(fns[id], { event: { action: 'hello' }, forceCold: true });
-      const coldMs = performance.now() - started;
-      assert.equal(cold.error, null, JSON.stringify(cold.error));
-      const payload = cold.payload as Record<string, unknown>;
-      assert.equal(payload.goarch, goarch);
-      assert.equal(payload.machine, machine);
-      assert.equal(payload.greeting, 'hello from the template');
-      assert.equal(payload.requestId, cold.requestId);
-      assert.equal(cold.report.cold, true);
-      assert.match(cold.reportLine, REPORT(cold.requestId, true));
-      started = performance.now();
-      const warm = await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
-      const warmMs = performance.now() - started;
-      assert.equal(warm.error, null, JSON.stringify(warm.error));
-      assert.equal(warm.report.cold, false);
-      assert.equal((warm.payload as Record<string, unknown>).invocation, 2, 'the same runtime process served it');
-      assert.equal((warm.payload as Record<string, unknown>).goarch, goarch);
-      assert.match(warm.reportLine, REPORT(warm.requestId, false));
-      timings.push(
-        `${id} (${machine}): cold invoke ${coldMs.toFixed(0)} ms (Init Duration ${cold.report.initDurationMs} ms, Duration ${cold.report.durationMs} ms); warm invoke ${warmMs.toFixed(1)} ms (Duration ${warm.report.durationMs} ms); Max Memory Used ${warm.report.maxMemoryUsedMb} MB`,
-      );
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const init: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        let started = performance.now();
+        const first = await fx.runner.invoke(fns[id], { event: { action: 'hello' }, forceCold: true });
+        cold.push(performance.now() - started);
+        assert.equal(first.error, null, JSON.stringify(first.error));
+        const payload = first.payload as Record<string, unknown>;
+        assert.equal(payload.goarch, goarch);
+        assert.equal(payload.machine, machine);
+        assert.equal(payload.greeting, 'hello from the template');
+        assert.equal(payload.requestId, first.requestId);
+        assert.equal(first.report.cold, true);
+        assert.match(first.reportLine, REPORT(first.requestId, true));
+        init.push(first.report.initDurationMs ?? NaN);
+        for (let n = 0; n < 3; n++) {
+          started = performance.now();
+          const next = await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
+          warm.push(performance.now() - started);
+          assert.equal(next.error, null, JSON.stringify(next.error));
+          assert.equal(next.report.cold, false);
+          // A runtime process that served before (the runner keeps the earlier rounds' warm containers too).
+          assert.ok(Number((next.payload as Record<string, unknown>).invocation) >= 2, JSON.stringify(next.payload));
+          assert.equal((next.payload as Record<string, unknown>).goarch, goarch);
+          assert.match(next.reportLine, REPORT(next.requestId, false));
+        }
+      }
+      medians[id] = { cold: median(cold), warm: median(warm), init: median(init) };
     }
-    for (const t of timings) console.log(`      ${t}`);
+    // Printed, never asserted: emulation's cost next to the native run on the same machine.
+    for (const [id, m] of Object.entries(medians)) {
+      console.log(`      ${id}: cold invoke ${m.cold.toFixed(0)} ms (Init Duration ${m.init.toFixed(0)} ms), warm invoke ${m.warm.toFixed(1)} ms (medians of 3 cold, 9 warm)`);
+    }
+    const { GoArm: a, GoX86: n } = medians;
+    console.log(`      emulated arm64 / native x86_64: cold ${(a.cold / n.cold).toFixed(2)}x, Init Duration ${(a.init / n.init).toFixed(2)}x, warm ${(a.warm / n.warm).toFixed(2)}x`);
   });
 
   it("a timeout: Lambda's error, and the emulated environment is replaced", async () => {
@@ -194,3 +206,8 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
     }
   });
 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
+}
