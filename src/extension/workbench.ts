@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../core/cancel';
 import { disposeAll } from '../core/dispose';
 import { describeError, UserError } from '../core/errors';
-import { errorAction } from './errorActions';
+import { errorAction, type ErrorAction } from './errorActions';
 
 /**
  * The one object that owns the extension's long-lived parts. Every disposable goes through
@@ -33,11 +33,17 @@ export class Workbench implements vscode.Disposable {
     if (err instanceof UserError) this.log.warn(`${what} failed: ${describeError(err)}`);
     else this.log.error(`${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
     const fix = errorAction(err);
-    const buttons = [...(fix ? [fix.title] : []), 'Show Log'];
+    this.offerFixes(describeError(err), fix ? [fix] : []);
+  }
+
+  /** An error message with the buttons that fix it and Show Log; runs the one chosen. */
+  offerFixes(message: string, fixes: readonly ErrorAction[]): void {
+    const buttons = [...fixes.map((f) => f.title), 'Show Log'];
     // Not awaited: the action ends now; the message stays until the person closes it.
-    void vscode.window.showErrorMessage(describeError(err), ...buttons).then((chosen) => {
+    void vscode.window.showErrorMessage(message, ...buttons).then((chosen) => {
+      const fix = fixes.find((f) => f.title === chosen);
       if (chosen === 'Show Log') this.log.show();
-      else if (fix && chosen === fix.title) void vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
+      else if (fix) void vscode.commands.executeCommand(fix.command, ...(fix.arguments ?? []));
     });
   }
 

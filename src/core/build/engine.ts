@@ -11,14 +11,17 @@ import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
 import { readState, removeState, writeState } from './state';
 import { spawnTool, type ToolRunner } from './tools';
+import { CLI_SOURCES } from '../sources';
 import type { EsbuildLoader } from './esbuild';
-import type { Builder, BuilderId, BuildSettings, BuildUnit, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
+import type { Builder, BuilderId, BuildSettings, BuildSources, BuildUnit, DependencyPreview, FunctionBuild, NotBuiltKind } from './types';
 import { putInPlace, startWork } from './workspace';
 
 export interface BuildEngineOptions {
   /** The shared dependency cache: installs reused by every function with the same inputs. */
   cacheDir: string;
   settings?: BuildSettings;
+  /** How the shell names what a person sets, for hints; default the CLI's. */
+  sources?: BuildSources;
   /** Runs toolchain commands (spawnTool: real processes). */
   tools?: ToolRunner;
   /**
@@ -187,7 +190,19 @@ export class BuildEngine {
       // A layer's python/ or nodejs/: the builder fills it as it would fill a function's artifact.
       const staging = unit.subdir ? join(work.staging, unit.subdir) : work.staging;
       if (unit.subdir) await fs.mkdir(staging, { recursive: true });
-      outcome = await builder.build({ unit, staging, artifact: unit.subdir ? join(dir, unit.subdir) : dir, scratch: work.scratch, settings: this.settings, deps: this.deps, tools: this.tools, token: run.token, loadEsbuild: this.opts.loadEsbuild, log });
+      outcome = await builder.build({
+        unit,
+        staging,
+        artifact: unit.subdir ? join(dir, unit.subdir) : dir,
+        scratch: work.scratch,
+        settings: this.settings,
+        sources: this.opts.sources ?? CLI_SOURCES,
+        deps: this.deps,
+        tools: this.tools,
+        token: run.token,
+        loadEsbuild: this.opts.loadEsbuild,
+        log,
+      });
       throwIfCancelled(run.token, 'the build');
       // No state while the folder changes: a crash in between reads as "not built", never as up to date.
       await removeState(statePath);

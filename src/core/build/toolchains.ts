@@ -25,7 +25,7 @@ export function missingToolchain(toolchain: Toolchain, unit: BuildUnit, detail?:
 }
 
 /** The error for a toolchain command that ran and failed: the last lines it printed say why. */
-export function toolFailed(unit: BuildUnit, what: string, tail: readonly string[], hint: string): UserError {
+export function toolFailed(unit: BuildUnit, what: string, tail: readonly string[], hint: string, code = 'build-failed'): UserError {
   const lines = tail.filter((l) => l.trim() !== '').slice(-12);
-  return new UserError(`${what} failed for ${unit.logicalId}${lines.length > 0 ? `:\n${lines.join('\n')}` : '.'}`, hint, 'build-failed');
+  return new UserError(`${what} failed for ${unit.logicalId}${lines.length > 0 ? `:\n${lines.join('\n')}` : '.'}`, hint, code);
 }

@@ -1,5 +1,6 @@
 import type { CancellationTokenLike } from '../cancel';
 import type { Architecture, EsbuildProperties } from '../model/types';
+import type { SettingSources } from '../sources';
 import type { DependencyCache } from './depsCache';
 import type { EsbuildLoader } from './esbuild';
 import type { ToolRunner } from './tools';
@@ -60,6 +61,9 @@ export interface BuildSettings {
   dockerHost?: string;
 }
 
+/** What build hints name: where pip's arguments, a runtime's image and the engine are set. */
+export type BuildSources = Pick<SettingSources, 'pipArgs' | 'images' | 'dockerHost' | 'chooseDockerHost' | 'chooseRuntimeApiAddress' | 'hostNetwork'>;
+
 /** What a builder gets to do its work. */
 export interface BuildContext {
   unit: BuildUnit;
@@ -70,6 +74,8 @@ export interface BuildContext {
   /** Scratch space on the artifact's file system, removed after the build. */
   scratch: string;
   settings: BuildSettings;
+  /** How the shell names what a person sets, for hints (the pip arguments, the images, the engine). */
+  sources: BuildSources;
   deps: DependencyCache;
   tools: ToolRunner;
   token?: CancellationTokenLike;

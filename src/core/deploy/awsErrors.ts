@@ -9,7 +9,7 @@ export interface AwsErrorContext {
   profileInfo?: AwsProfileInfo;
   endpointUrl?: string;
   /** How the shell names where the profile and region are chosen (default: the CLI's flags). */
-  sources?: Pick<SettingSources, 'profile' | 'region'>;
+  sources?: Pick<SettingSources, 'profile' | 'region' | 'keepVersions'>;
 }
 
 interface SdkErrorShape {

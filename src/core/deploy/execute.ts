@@ -9,7 +9,7 @@ import { executeLayerPlan } from './layerPublish';
 import { mapBounded, once } from './pool';
 import { createBasicExecutionRole, findRole } from './role';
 import { bucketExists, createBucket, type StagingBucket } from './s3Staging';
-import type { DeployPlan, DeployResult, ProgressListener } from './types';
+import { BUCKET_NOT_SET, type DeployPlan, type DeployResult, type ProgressListener } from './types';
 
 export interface ExecuteHooks {
   onProgress?: ProgressListener;
@@ -36,7 +36,7 @@ export async function executeDeploy(ctx: DeployContext, plan: DeployPlan, hooks:
 
   const ensureBucket = once(async (): Promise<StagingBucket> => {
     const name = ctx.options.s3Bucket;
-    if (!name) throw new UserError('No S3 staging bucket is set.', `Set one (${sources.s3Bucket}).`, 'bucket-not-set');
+    if (!name) throw new UserError('No S3 staging bucket is set.', `Set one (${sources.s3Bucket}).`, BUCKET_NOT_SET);
     const owner = await ctx.account?.();
     const bucket: StagingBucket = { bucket: name, ...(owner ? { owner } : {}) };
     if (await bucketExists(ctx.s3, bucket)) return bucket;

@@ -38,6 +38,7 @@ function resultOf(plan: FunctionPlan): FunctionResult {
     layers: [],
     version: null,
     reason: plan.reason,
+    ...(plan.code ? { code: plan.code } : {}),
     done: [],
   };
 }

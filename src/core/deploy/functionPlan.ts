@@ -9,34 +9,34 @@ import { configChanges, deployedArchitecture, desiredConfig } from './config';
 import { awsCall, type DeployContext } from './context';
 import { type DeployedFunction, readDeployedFunction } from './deployed';
 import { planImage } from './imagePlan';
-import { basePlan, type FunctionPlanEnv, refuse } from './planBase';
+import { basePlan, codeOf, type FunctionPlanEnv, refuse } from './planBase';
 import { functionNameOf, layerNameOf } from './names';
 import { DEFAULT_ROLE_NAME, findRole } from './role';
-import type { FunctionPlan, LayerPlan, PlannedLayerRef, RolePlan } from './types';
+import { BUCKET_NOT_SET, type FunctionPlan, type LayerPlan, type PlannedLayerRef, REFUSED_BY_TEMPLATE, type RolePlan } from './types';
 import { stalePublication } from './versionStep';
 
 /** The template's layer references, in order, or why they cannot be deployed. Makes no AWS call. */
-function resolveLayers(fn: FunctionSpec, layerPlans: Map<string, LayerPlan>): { refs: PlannedLayerRef[] } | { reason: string } {
+function resolveLayers(fn: FunctionSpec, layerPlans: Map<string, LayerPlan>): { refs: PlannedLayerRef[] } | { reason: string; code?: string } {
   const countRefusal = layerCountRefusal(fn.functionName ?? fn.logicalId, fn.layers.length);
-  if (countRefusal) return { reason: countRefusal };
+  if (countRefusal) return { reason: countRefusal, code: REFUSED_BY_TEMPLATE };
   const refs: PlannedLayerRef[] = [];
   for (const ref of fn.layers) {
     if (ref.kind === 'arn') refs.push({ kind: 'arn', arn: ref.arn });
     else if (ref.kind === 'unresolved') {
       const text = typeof ref.expression === 'string' ? ref.expression : `!${ref.expression.fn} ${JSON.stringify(ref.expression.args)}`;
-      return { reason: `Layer ${text} of ${fn.logicalId} is neither a layer version ARN nor a layer in the template, so it cannot be resolved outside CloudFormation.` };
+      return { reason: `Layer ${text} of ${fn.logicalId} is neither a layer version ARN nor a layer in the template, so it cannot be resolved outside CloudFormation.`, code: REFUSED_BY_TEMPLATE };
     } else {
       const named = layerNameOf(ref.layer);
       const plan =
         (named.ok ? layerPlans.get(named.name) : undefined) ??
         [...layerPlans.values()].find((p) => p.logicalId === ref.logicalId && p.templatePath === ref.layer.templatePath);
       if (!plan) return { reason: `Layer ${ref.logicalId} of ${fn.logicalId} was not planned.` };
-      if (plan.action === 'refused') return { reason: `Its layer ${ref.logicalId} cannot be published: ${plan.reason ?? 'refused'}` };
+      if (plan.action === 'refused') return { reason: `Its layer ${ref.logicalId} cannot be published: ${plan.reason ?? 'refused'}`, code: plan.code };
       refs.push({ kind: 'local', logicalId: ref.logicalId, layerName: plan.layerName });
     }
   }
   if (fn.packageType === 'Image' && refs.length > 0) {
-    return { reason: `${fn.logicalId} is a container image function, and those cannot use layers: copy the layer's content into the image instead.` };
+    return { reason: `${fn.logicalId} is a container image function, and those cannot use layers: copy the layer's content into the image instead.`, code: REFUSED_BY_TEMPLATE };
   }
   return { refs };
 }
@@ -71,20 +71,21 @@ function decidedRole(role: RolePlan | null): string | undefined {
 /** Decides what deploying one function will do, packaging (or building) it on the way. */
 export async function planFunction(ctx: DeployContext, fn: FunctionSpec, env: FunctionPlanEnv): Promise<FunctionPlan> {
   const named = functionNameOf(fn);
-  if (!named.ok) return refuse(basePlan(fn, fn.logicalId), named.reason);
+  if (!named.ok) return refuse(basePlan(fn, fn.logicalId), named.reason, REFUSED_BY_TEMPLATE);
   let plan = basePlan(fn, named.name);
   const layers = resolveLayers(fn, env.layers);
-  if ('reason' in layers) return refuse(plan, layers.reason);
+  if ('reason' in layers) return refuse(plan, layers.reason, layers.code);
   plan.layers = layers.refs;
   const expressions = Object.keys(fn.environmentExpressions ?? {});
   if (expressions.length > 0) {
     return refuse(
       plan,
       `Environment variable${expressions.length > 1 ? 's' : ''} ${expressions.join(', ')} of ${fn.logicalId} ${expressions.length > 1 ? 'are' : 'is a'} CloudFormation expression${expressions.length > 1 ? 's' : ''} that only a stack deploy can resolve; deploying without ${expressions.length > 1 ? 'them' : 'it'} would break the function. Give literal values, or deploy the stack with CloudFormation.`,
+      REFUSED_BY_TEMPLATE,
     );
   }
   if (fn.packageType === 'Zip' && (!fn.runtime || !fn.handler)) {
-    return refuse(plan, `${fn.logicalId} needs both Runtime and Handler (in its properties or Globals) to be deployed as a zip.`);
+    return refuse(plan, `${fn.logicalId} needs both Runtime and Handler (in its properties or Globals) to be deployed as a zip.`, REFUSED_BY_TEMPLATE);
   }
   throwIfCancelled(env.token, `planning ${named.name}`);
 
@@ -182,7 +183,7 @@ async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan,
       env.onProgress?.({ target, step: 'build', phase: 'done', message: built.cached ? 'up to date' : `built in ${built.durationMs} ms` });
     } catch (err) {
       throwIfCancelled(env.token, `planning ${plan.functionName}`);
-      return refuse(plan, `Building ${fn.logicalId} failed: ${describeError(err)}`);
+      return refuse(plan, `Building ${fn.logicalId} failed: ${describeError(err)}`, codeOf(err));
     }
   }
   if (ctx.measurer) {
@@ -201,7 +202,7 @@ async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan,
     if (err instanceof UnzippedBudgetExceeded) {
       return refuse({ ...plan, unzippedBytes: err.unzippedBytes }, unzippedBudgetRefusal(plan.functionName, err.unzippedBytes, layersBytes) ?? err.message);
     }
-    return refuse(plan, `Packaging ${fn.logicalId} failed: ${describeError(err)}`);
+    return refuse(plan, `Packaging ${fn.logicalId} failed: ${describeError(err)}`, codeOf(err));
   }
   env.onProgress?.({ target, step: 'package', phase: 'done', bytes: artifact.bytes });
   plan.artifact = artifact;
@@ -212,6 +213,6 @@ async function planZip(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan,
   if (over) return refuse(plan, over);
 
   const via = uploadRoute(artifact.bytes);
-  if (via === 's3' && !ctx.options.s3Bucket) return refuse(plan, needsBucketRefusal(plan.functionName, artifact.bytes, ctx.options.sources));
+  if (via === 's3' && !ctx.options.s3Bucket) return refuse(plan, needsBucketRefusal(plan.functionName, artifact.bytes, ctx.options.sources), BUCKET_NOT_SET);
   return { ...plan, via, uploadBytes: artifact.bytes };
 }

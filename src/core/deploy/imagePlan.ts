@@ -4,7 +4,8 @@ import type { FunctionSpec } from '../model/types';
 import { imageSizeRefusal } from './budget';
 import { awsCall, type DeployContext } from './context';
 import { findRepository, registryHost, repositoryFromImageUri, repositoryNameFor, tagDigest } from './ecr';
-import { type FunctionPlanEnv, refuse } from './planBase';
+import { codeOf, type FunctionPlanEnv, refuse } from './planBase';
+import { REFUSED_BY_TEMPLATE } from './types';
 import { buildImage, connectImageEngine } from './image';
 import type { FunctionPlan } from './types';
 
@@ -16,7 +17,7 @@ import type { FunctionPlan } from './types';
 export async function planImage(ctx: DeployContext, fn: FunctionSpec, plan: FunctionPlan, env: FunctionPlanEnv): Promise<FunctionPlan> {
   if (!fn.image) {
     // No Dockerfile metadata: deploy the template's ImageUri as it is.
-    if (!fn.imageUri) return refuse(plan, `${fn.logicalId} is an image function with neither Metadata Dockerfile/DockerContext nor an ImageUri.`);
+    if (!fn.imageUri) return refuse(plan, `${fn.logicalId} is an image function with neither Metadata Dockerfile/DockerContext nor an ImageUri.`, REFUSED_BY_TEMPLATE);
     plan.notes.push(`Deploys the image ${fn.imageUri} as given (no Dockerfile in the template's Metadata).`);
     const imageUri = fn.imageUri;
     const digest = await awsCall(ctx, `looking up the image ${imageUri} in ECR`, () => tagDigest(ctx.ecr, imageUri, ctx.region));
@@ -35,7 +36,7 @@ export async function planImage(ctx: DeployContext, fn: FunctionSpec, plan: Func
       throw err;
     },
   );
-  if (built instanceof UserError) return refuse(plan, `${built.message}${built.hint ? ` ${built.hint}` : ''}`);
+  if (built instanceof UserError) return refuse(plan, `${built.message}${built.hint ? ` ${built.hint}` : ''}`, codeOf(built));
   env.onProgress?.({ target, step: 'build image', phase: 'done', bytes: built.sizeBytes });
   const tooBig = imageSizeRefusal(plan.functionName, built.sizeBytes);
   if (tooBig) return refuse({ ...plan, unzippedBytes: built.sizeBytes }, tooBig);

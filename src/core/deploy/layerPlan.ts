@@ -7,7 +7,8 @@ import { needsBucketRefusal, uploadRoute } from './budget';
 import { awsCall, type DeployContext } from './context';
 import { listLayerVersions } from './listing';
 import { layerNameOf } from './names';
-import type { LayerPlan, LambdaSend, ProgressListener } from './types';
+import { codeOf } from './planBase';
+import { BUCKET_NOT_SET, type LayerPlan, type LambdaSend, type ProgressListener, REFUSED_BY_TEMPLATE } from './types';
 
 /** Marks a layer version with its content hash, so an unchanged layer is not published again. */
 export const LAYER_HASH_PREFIX = 'lwb:sha256=';
@@ -43,13 +44,14 @@ async function publishedHash(lambda: LambdaSend, layerName: string, v: LayerVers
   return { sha: marked ?? out.Content?.CodeSha256, size: out.Content?.CodeSize ?? null };
 }
 
-function refused(layer: LayerSpec, layerName: string, reason: string): LayerPlan {
+function refused(layer: LayerSpec, layerName: string, reason: string, code?: string): LayerPlan {
   return {
     logicalId: layer.logicalId,
     layerName,
     templatePath: layer.templatePath,
     action: 'refused',
     reason,
+    ...(code ? { code } : {}),
     codeSha256: null,
     uploadBytes: 0,
     bytes: null,
@@ -64,13 +66,14 @@ function refused(layer: LayerSpec, layerName: string, reason: string): LayerPlan
 /** Packages a layer and decides whether it needs publishing (its hash differs from the latest version's). */
 export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: string, token: CancellationTokenLike, onProgress?: ProgressListener): Promise<LayerPlan> {
   const named = layerNameOf(layer);
-  if (!named.ok) return refused(layer, layer.logicalId, named.reason);
+  if (!named.ok) return refused(layer, layer.logicalId, named.reason, REFUSED_BY_TEMPLATE);
   const layerName = named.name;
   if (!layer.contentUri) {
     return refused(
       layer,
       layerName,
       `Layer ${layer.logicalId} has no local ContentUri folder${layer.s3Content ? ' (its content is in S3)' : ''}: only layers built from a local folder can be published here.`,
+      REFUSED_BY_TEMPLATE,
     );
   }
   const target = { kind: 'layer' as const, logicalId: layer.logicalId, name: layerName };
@@ -82,7 +85,7 @@ export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: st
       onProgress?.({ target, step: 'build', phase: 'done', message: built.cached ? 'up to date' : `built in ${built.durationMs} ms` });
     } catch (err) {
       throwIfCancelled(token, `planning layer ${layerName}`);
-      return refused(layer, layerName, `Building layer ${layer.logicalId} failed: ${describeError(err)}`);
+      return refused(layer, layerName, `Building layer ${layer.logicalId} failed: ${describeError(err)}`, codeOf(err));
     }
   }
   onProgress?.({ target, step: 'package', phase: 'start' });
@@ -90,7 +93,7 @@ export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: st
   try {
     artifact = await ctx.packager.packageLayer(layer, outDir, token);
   } catch (err) {
-    return refused(layer, layerName, `Packaging layer ${layer.logicalId} failed: ${describeError(err)}`);
+    return refused(layer, layerName, `Packaging layer ${layer.logicalId} failed: ${describeError(err)}`, codeOf(err));
   }
   onProgress?.({ target, step: 'package', phase: 'done', bytes: artifact.bytes });
 
@@ -104,6 +107,6 @@ export async function planLayer(ctx: DeployContext, layer: LayerSpec, outDir: st
     return { ...base, action: 'unchanged', current: { arn: latest.LayerVersionArn, version: latest.Version, codeSize: published.size } };
   }
   const via = uploadRoute(artifact.bytes);
-  if (via === 's3' && !ctx.options.s3Bucket) return { ...base, action: 'refused', reason: needsBucketRefusal(`layer ${layerName}`, artifact.bytes, ctx.options.sources) };
+  if (via === 's3' && !ctx.options.s3Bucket) return { ...base, action: 'refused', reason: needsBucketRefusal(`layer ${layerName}`, artifact.bytes, ctx.options.sources), code: BUCKET_NOT_SET };
   return { ...base, action: 'publish', uploadBytes: artifact.bytes, via };
 }

@@ -26,6 +26,7 @@ function result(plan: LayerPlan, patch: Partial<LayerResult>): LayerResult {
     codeSha256: plan.codeSha256,
     uploadedBytes: 0,
     reason: plan.reason,
+    ...(plan.code ? { code: plan.code } : {}),
     ...patch,
   };
 }

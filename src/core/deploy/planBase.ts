@@ -1,5 +1,6 @@
 // The parts every function plan starts from, shared by the zip and image planners.
 import type { CancellationTokenLike } from '../cancel';
+import { UserError } from '../errors';
 import type { FunctionSpec } from '../model/types';
 import type { LayerSizeResolver } from '../size/layers';
 import type { FunctionPlan, LayerPlan, ProgressListener } from './types';
@@ -39,5 +40,10 @@ export function basePlan(fn: FunctionSpec, functionName: string): FunctionPlan {
   };
 }
 
-export const refuse = (plan: FunctionPlan, reason: string): FunctionPlan => ({ ...plan, action: 'refused', reason, via: null, uploadBytes: 0 });
+export const refuse = (plan: FunctionPlan, reason: string, code?: string): FunctionPlan => ({ ...plan, action: 'refused', reason, ...(code ? { code } : {}), via: null, uploadBytes: 0 });
+
+/** The code of an error that stopped a plan (a build, packaging, an image build), when it has one. */
+export function codeOf(err: unknown): string | undefined {
+  return err instanceof UserError ? err.code : undefined;
+}
 

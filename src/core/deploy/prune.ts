@@ -28,14 +28,16 @@ export async function pruneLayerVersions(
   keep: number,
   opts: { dryRun?: boolean; only?: readonly number[]; token?: CancellationTokenLike; onProgress?: ProgressListener } = {},
 ): Promise<PruneEntry[]> {
-  if (!Number.isInteger(keep) || keep < 0) throw new UserError(`--keep must be a whole number of versions (0 or more), not ${keep}.`, undefined, 'usage');
+  const sources = ctx.errorContext.sources ?? CLI_SOURCES;
+  if (!Number.isInteger(keep) || keep < 0) {
+    throw new UserError(`The number of versions to keep must be a whole number (0 or more), not ${keep}.`, `Give one (${sources.keepVersions}).`, 'usage');
+  }
   const wrap = (what: string) => (err: unknown): never => {
     throw toUserError(err, what, ctx.errorContext);
   };
   const versions = await collect(listLayerVersions(ctx.lambda, layerName)).catch(wrap(`listing the versions of layer ${layerName}`));
   versions.sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0));
   if (versions.length === 0) {
-    const sources = ctx.errorContext.sources ?? CLI_SOURCES;
     throw new UserError(`Layer ${layerName} has no versions in this account and region.`, `Check the layer name, the AWS profile (${sources.profile}) and the region (${sources.region}).`, 'layer-not-found');
   }
 

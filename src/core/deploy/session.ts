@@ -20,7 +20,7 @@ export interface AwsSessionOptions {
   /** Environment for profile lookups; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** How messages name where the profile and region are chosen (default: the CLI's flags). */
-  sources?: Pick<SettingSources, 'profile' | 'region'>;
+  sources?: Pick<SettingSources, 'profile' | 'region' | 'keepVersions'>;
 }
 
 /** One set of AWS clients sharing credentials, region and endpoint. */

@@ -10,6 +10,14 @@ export type S3Send = Pick<S3Client, 'send'>;
 export type EcrSend = Pick<ECRClient, 'send'>;
 export type IamSend = Pick<IAMClient, 'send'>;
 
+/**
+ * Codes of refusals, besides the UserError codes of what failed on the way (a build, an image):
+ * a template this deploy cannot take as it is (the fix is in the template), a package over the
+ * direct-upload limit with no staging bucket set.
+ */
+export const REFUSED_BY_TEMPLATE = 'refused-by-template';
+export const BUCKET_NOT_SET = 'bucket-not-set';
+
 /** What a deploy does (or did) to one function. The first four are the CLI's JSON values. */
 export type PlannedAction = 'created' | 'updated' | 'unchanged' | 'refused';
 export type FunctionOutcome = PlannedAction | 'failed' | 'cancelled';
@@ -50,6 +58,8 @@ export interface LayerPlan {
   templatePath: string;
   action: 'publish' | 'unchanged' | 'refused';
   reason: string | null;
+  /** What the refusal is about, as a UserError code (see RefusalCode), when a named fix exists. */
+  code?: string;
   codeSha256: string | null;
   /** Zip bytes to upload when published; 0 when unchanged. */
   uploadBytes: number;
@@ -97,6 +107,8 @@ export interface FunctionPlan {
   action: PlannedAction;
   /** Why it is refused, or null. */
   reason: string | null;
+  /** What the refusal is about, as a UserError code (see RefusalCode), when a named fix exists. */
+  code?: string;
   /** What differs from the deployed function: 'code', 'architecture', or configuration property names. */
   changes: string[];
   via: UploadVia | null;
@@ -148,6 +160,8 @@ export interface FunctionResult {
   /** The version published, '$LATEST' when none was, null when nothing was deployed. */
   version: string | null;
   reason: string | null;
+  /** The refusal's code, from the plan (a failure's is its error's). */
+  code?: string;
   /** What was done, in order ("code updated", ...), so a failure says what it left behind. */
   done: string[];
   error?: unknown;
@@ -163,6 +177,8 @@ export interface LayerResult {
   codeSha256: string | null;
   uploadedBytes: number;
   reason: string | null;
+  /** The refusal's code, from the plan (a failure's is its error's). */
+  code?: string;
   error?: unknown;
 }
 

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { UserError } from '../errors';
-import type { Engine } from './engine';
+import { CLI_SOURCES } from '../sources';
+import type { Engine, EngineSources } from './engine';
 
 /**
  * The address bridge containers route to (the default bridge's gateway, an address of the
@@ -53,7 +54,7 @@ export async function findBridgeGateway(facts: BridgeFacts, sources: BridgeSourc
 }
 
 /** The IPv4 gateway of the engine's default bridge network: the address its bridge containers route to. */
-export async function bridgeGateway(engine: Pick<Engine, 'docker'>, sources: BridgeSources = hostBridgeSources(engine)): Promise<string> {
+export async function bridgeGateway(engine: Pick<Engine, 'docker' | 'sources'>, sources: BridgeSources = hostBridgeSources(engine)): Promise<string> {
   let inspect: { IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] | null }; Options?: Record<string, string>; Containers?: Record<string, unknown> };
   try {
     inspect = (await engine.docker.getNetwork('bridge').inspect()) as typeof inspect;
@@ -69,11 +70,17 @@ export async function bridgeGateway(engine: Pick<Engine, 'docker'>, sources: Bri
   if (!found) {
     throw new UserError(
       `The Docker 'bridge' network has no IPv4 gateway that this machine can find (IPAM: ${JSON.stringify(facts.ipam)}, interface: ${facts.interfaceName ?? 'none named'}).`,
-      'Set lambdaWorkbench.local.runtimeApiAddress (CLI: --runtime-api-address) to the bridge interface\'s address of this machine, or use the host network.',
+      bridgeHint(engine.sources ?? CLI_SOURCES),
       'no-bridge-network',
     );
   }
   return found.address;
+}
+
+/** Where a person gives the address by hand, or (where the shell can) leaves the bridge for the host's network. */
+function bridgeHint(sources: EngineSources): string {
+  const host = sources.hostNetwork ? `, or run on the host network (${sources.hostNetwork})` : '';
+  return `Give the address of this machine's bridge interface as the Runtime API address (${sources.chooseRuntimeApiAddress})${host}.`;
 }
 
 /** The sources of a local engine: this machine's interfaces and the engine's containers. */

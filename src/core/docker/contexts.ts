@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import { type EngineEndpoint, parseDockerHost } from './dockerHost';
 
 interface ContextMeta {
@@ -14,12 +15,16 @@ interface ContextMeta {
  * "the default socket"). The docker CLI stores a context under contexts/meta/<sha256(name)>/meta.json
  * and its TLS files under contexts/tls/<sha256(name)>/docker/.
  */
-export function readContextEndpoint(configDir: string, contextFromEnv: string | undefined): EngineEndpoint | undefined {
+export function readContextEndpoint(
+  configDir: string,
+  contextFromEnv: string | undefined,
+  sources: Pick<SettingSources, 'chooseDockerHost'> = CLI_SOURCES,
+): EngineEndpoint | undefined {
   const configPath = join(configDir, 'config.json');
   let name = contextFromEnv;
   let nameSource = 'DOCKER_CONTEXT';
   if (!name) {
-    name = readCurrentContext(configPath);
+    name = readCurrentContext(configPath, sources);
     nameSource = configPath;
   }
   if (!name || name === 'default') return undefined;
@@ -35,7 +40,7 @@ export function readContextEndpoint(configDir: string, contextFromEnv: string | 
       missing
         ? `The docker context '${name}' (from ${nameSource}) does not exist.`
         : `The docker context '${name}' could not be read (${metaPath}): ${(err as Error).message}`,
-      "Run 'docker context ls' to see your contexts and 'docker context use <name>' to pick one, or set the lambdaWorkbench.docker.host setting.",
+      `Run 'docker context ls' to see your contexts and 'docker context use <name>' to pick one, or choose an engine (${sources.chooseDockerHost}).`,
       'docker-context-missing',
     );
   }
@@ -56,7 +61,7 @@ export function readContextEndpoint(configDir: string, contextFromEnv: string | 
   return endpoint;
 }
 
-function readCurrentContext(configPath: string): string | undefined {
+function readCurrentContext(configPath: string, sources: Pick<SettingSources, 'chooseDockerHost'>): string | undefined {
   let text: string;
   try {
     text = readFileSync(configPath, 'utf8');
@@ -69,7 +74,7 @@ function readCurrentContext(configPath: string): string | undefined {
   } catch (err) {
     throw new UserError(
       `The docker CLI configuration ${configPath} is not valid JSON: ${(err as Error).message}`,
-      'Fix or remove the file (docker recreates it), or set the lambdaWorkbench.docker.host setting.',
+      `Fix or remove the file (docker recreates it), or choose an engine (${sources.chooseDockerHost}).`,
       'docker-config-invalid',
     );
   }

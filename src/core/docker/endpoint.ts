@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readContextEndpoint } from './contexts';
+import type { SettingSources } from '../sources';
 import { type EngineEndpoint, parseDockerHost } from './dockerHost';
 
 export type { EngineEndpoint } from './dockerHost';
@@ -12,6 +13,8 @@ export interface EndpointOptions {
   dockerHost?: string;
   /** What to name the explicit setting in messages. */
   dockerHostSource?: string;
+  /** How the shell names where a person chooses the engine, for hints; default the CLI's. */
+  sources?: Pick<SettingSources, 'chooseDockerHost'>;
   env?: Record<string, string | undefined>;
   home?: string;
   platform?: NodeJS.Platform;
@@ -37,7 +40,7 @@ export function resolveEndpoint(opts: EndpointOptions = {}): EngineEndpoint {
   if (fromEnv) return withTlsFromEnv(parseDockerHost(fromEnv, 'DOCKER_HOST'), env, home);
 
   const configDir = env.DOCKER_CONFIG?.trim() || join(home, '.docker');
-  const fromContext = readContextEndpoint(configDir, env.DOCKER_CONTEXT?.trim());
+  const fromContext = readContextEndpoint(configDir, env.DOCKER_CONTEXT?.trim(), opts.sources);
   if (fromContext) return fromContext;
 
   return defaultSocket(home, env, platform, opts.exists ?? existsSync);

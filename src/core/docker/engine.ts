@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors';
+import type { SettingSources } from '../sources';
 import { connectEngine } from './connect';
 import type { EngineEndpoint } from './dockerHost';
 import { type EndpointOptions, resolveEndpoint } from './endpoint';
@@ -31,7 +32,12 @@ export interface Engine {
   info: EngineInfo;
   /** The address of this machine the engine's containers reach the Runtime API at, when the user set one. */
   runtimeApiAddress?: RuntimeApiAddress;
+  /** How the shell that opened it names what a person sets, for hints; default the CLI's. */
+  sources?: EngineSources;
 }
+
+/** What hints about an engine name: where a person chooses it, the Runtime API address and the network. */
+export type EngineSources = Pick<SettingSources, 'chooseDockerHost' | 'chooseRuntimeApiAddress' | 'hostNetwork'>;
 
 /** An address the user chose for the Runtime API, and where it was set (for messages). */
 export interface RuntimeApiAddress {
@@ -52,6 +58,7 @@ export interface EngineOptions extends EndpointOptions {
   runtimeApiAddress?: string;
   /** What to name it in messages. */
   runtimeApiAddressSource?: string;
+  sources?: EngineSources;
 }
 
 /** The environment variable that sets the Runtime API address when no setting or flag does. */
@@ -100,7 +107,7 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
   const endpoint = resolveEndpoint(opts);
   const runtimeApiAddress = runtimeApiAddressFrom(opts);
   const timeoutMs = timeoutFor(endpoint, opts);
-  const fail = (err: unknown): UserError => (err instanceof UserError ? err : engineError(err, endpoint, dockerInstalled(opts.env ?? process.env), timeoutMs));
+  const fail = (err: unknown): UserError => (err instanceof UserError ? err : engineError(err, endpoint, dockerInstalled(opts.env ?? process.env), timeoutMs, process.platform, opts.sources));
 
   // A missing socket file needs no connection attempt to explain.
   if (endpoint.kind === 'unix' && endpoint.socketPath && !existsSync(endpoint.socketPath)) {
@@ -130,6 +137,7 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
       docker,
       endpoint,
       runtimeApiAddress,
+      ...(opts.sources ? { sources: opts.sources } : {}),
       info: {
         version: version.Version,
         apiVersion: version.ApiVersion,

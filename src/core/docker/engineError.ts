@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import type { EngineEndpoint } from './dockerHost';
 
 export type EngineProblem = 'docker-not-installed' | 'docker-not-running' | 'docker-unreachable' | 'docker-permission' | 'docker-timeout';
@@ -17,13 +18,23 @@ export function startHint(endpoint: EngineEndpoint, platform: NodeJS.Platform = 
   return 'Start Docker Desktop, wait until it says it is running, then try again.';
 }
 
-const SETTING_HINT = 'or point the lambdaWorkbench.docker.host setting (CLI: DOCKER_HOST) at a running engine; `docker context ls` lists the engines you have.';
+/** The end of a hint for an engine elsewhere: where a person chooses another. */
+function chooseEngine(sources: Pick<SettingSources, 'chooseDockerHost'>): string {
+  return `or choose a running engine (${sources.chooseDockerHost}); \`docker context ls\` lists the engines you have.`;
+}
 
 /**
  * Turns a failed connection into words a person can act on. `installed` says whether any Docker
  * or Podman command exists on this machine, which separates "not installed" from "not running".
  */
-export function engineError(err: unknown, endpoint: EngineEndpoint, installed: boolean, timeoutMs: number, platform: NodeJS.Platform = process.platform): UserError {
+export function engineError(
+  err: unknown,
+  endpoint: EngineEndpoint,
+  installed: boolean,
+  timeoutMs: number,
+  platform: NodeJS.Platform = process.platform,
+  sources: Pick<SettingSources, 'chooseDockerHost'> = CLI_SOURCES,
+): UserError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const name = (err as Error | undefined)?.name;
   const where = `${endpoint.url} (${endpoint.source})`;
@@ -32,7 +43,7 @@ export function engineError(err: unknown, endpoint: EngineEndpoint, installed: b
   if (name === 'AbortError' || name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
     return new UserError(
       `The Docker engine at ${where} did not answer within ${(timeoutMs / 1000).toFixed(0)} s.`,
-      local ? `It may be starting or stuck: ${startHint(endpoint, platform)}` : `Check that the engine runs and that this machine can reach it, ${SETTING_HINT}`,
+      local ? `It may be starting or stuck: ${startHint(endpoint, platform)}` : `Check that the engine runs and that this machine can reach it, ${chooseEngine(sources)}`,
       'docker-timeout',
     );
   }
@@ -58,7 +69,7 @@ export function engineError(err: unknown, endpoint: EngineEndpoint, installed: b
   const reason = describeConnectError(err);
   return new UserError(
     `The Docker engine is not reachable at ${where}: ${reason}.`,
-    local ? startHint(endpoint, platform) : `Check that the engine runs and listens there, ${SETTING_HINT}`,
+    local ? startHint(endpoint, platform) : `Check that the engine runs and listens there, ${chooseEngine(sources)}`,
     'docker-unreachable',
   );
 }

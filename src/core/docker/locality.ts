@@ -1,6 +1,7 @@
 import { connect, createServer, isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import { bridgeGateway } from './bridge';
 import type { EngineEndpoint } from './dockerHost';
 import type { Engine } from './engine';
@@ -90,7 +91,7 @@ async function learnLocality(engine: Engine): Promise<EngineLocality> {
   if (endpoint.kind === 'unix' || endpoint.kind === 'npipe') {
     return { ...decideLocality({ kind: endpoint.kind, virtualized: info.virtualized, routeEndsHere: true, hostName: hostname(), gatewayIsHere: true }) };
   }
-  const route = await routeTo(endpoint);
+  const route = await routeTo(endpoint, undefined, engine.sources);
   const routeEndsHere = await isAddressHere(route.remoteAddress);
   const gateway = routeEndsHere && !info.virtualized ? await bridgeGateway(engine).catch(() => undefined) : undefined;
   const gatewayIsHere = gateway !== undefined && (await isAddressHere(gateway));
@@ -99,7 +100,11 @@ async function learnLocality(engine: Engine): Promise<EngineLocality> {
 }
 
 /** Opens (and closes) a TCP connection to the engine's host: for ssh engines the ssh port, for tcp ones the engine's. */
-export async function routeTo(endpoint: Pick<EngineEndpoint, 'host' | 'port' | 'url' | 'source'>, timeoutMs = 3_000): Promise<EngineRoute> {
+export async function routeTo(
+  endpoint: Pick<EngineEndpoint, 'host' | 'port' | 'url' | 'source'>,
+  timeoutMs = 3_000,
+  sources: Pick<SettingSources, 'chooseRuntimeApiAddress'> = CLI_SOURCES,
+): Promise<EngineRoute> {
   const host = endpoint.host ?? '';
   const port = endpoint.port ?? 0;
   return new Promise((resolve, reject) => {
@@ -109,7 +114,7 @@ export async function routeTo(endpoint: Pick<EngineEndpoint, 'host' | 'port' | '
       reject(
         new UserError(
           `Could not open a connection to the Docker engine's host at ${endpoint.url} (${endpoint.source}) to learn which address of this machine it reaches: ${why}.`,
-          'Check that the engine is reachable, or set lambdaWorkbench.local.runtimeApiAddress (CLI: --runtime-api-address) to an address of this machine that the engine can reach.',
+          `Check that the engine is reachable, or give an address of this machine that the engine can reach as the Runtime API address (${sources.chooseRuntimeApiAddress}).`,
           'engine-route',
         ),
       );

@@ -101,6 +101,8 @@ export class FunctionContainer {
     readonly container: Docker.Container,
     /** The engine runs containers on this machine: binds work, and its process ids are this machine's. */
     private readonly local: boolean,
+    /** How the engine's shell names what a person sets, for the hint when the Runtime API was not reached. */
+    private readonly sources: Engine['sources'],
   ) {
     this.firstPoll = new Promise((r) => (this.resolveFirstPoll = r));
     this.initError = new Promise((r) => (this.resolveInitError = r));
@@ -158,7 +160,7 @@ export class FunctionContainer {
           Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 1024 }],
         },
       });
-      self = new FunctionContainer(config, server, container, local);
+      self = new FunctionContainer(config, server, container, local, engine.sources);
       if (!local) await copyBindsIn(container, config.binds);
       if (config.credentials) self.stdin = await openStdin(container);
       const listening = self;
@@ -474,6 +476,7 @@ export class FunctionContainer {
       refused: this.server.refused,
       ended,
       ownRuntime: this.config.entrypoint !== undefined,
+      sources: this.sources,
     });
   }
 

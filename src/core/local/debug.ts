@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { CancellationTokenLike } from '../cancel';
 import type { FunctionSpec } from '../model/types';
 import { UserError } from '../errors';
+import { CLI_SOURCES } from '../sources';
 import type { InvocationClock } from './clock';
 import { LABEL_OWNER, ownerLabel } from './labels';
 
@@ -125,7 +126,13 @@ export function debugpySiteCustomize(port: number, host: string): string {
  * Whether the image can run debugpy: a throwaway container imports it. Answers "no" with the
  * reason and the fix as a UserError, so a Python debug session never fails silently.
  */
-export async function checkDebugpy(docker: Docker, image: string, labels: Record<string, string> = {}, token?: CancellationTokenLike): Promise<void> {
+export async function checkDebugpy(
+  docker: Docker,
+  image: string,
+  labels: Record<string, string> = {},
+  token?: CancellationTokenLike,
+  mapIn: string = CLI_SOURCES.images,
+): Promise<void> {
   const script = 'for p in /var/lang/bin/python3 python3 python; do command -v $p >/dev/null 2>&1 && exec $p -c "import debugpy"; done; exit 127';
   const container = await docker.createContainer({
     Image: image,
@@ -140,7 +147,7 @@ export async function checkDebugpy(docker: Docker, image: string, labels: Record
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     if (StatusCode === 0) return;
     const fix =
-      'Add debugpy to the image: build one FROM it with `RUN pip install debugpy` and name it in the lambdaWorkbench.local.images setting, ' +
+      `Add debugpy to the image: build one FROM it with \`RUN pip install debugpy\` and map the runtime to it (${mapIn}), ` +
       'or put debugpy in a layer (`pip install debugpy -t <layer>/python`) and add that layer to the function while you debug.';
     throw new UserError(
       StatusCode === 127 ? `The image ${image} has no Python interpreter on its PATH, so debugpy cannot run there.` : `The image ${image} has no debugpy, which Python debugging needs.`,

@@ -3,6 +3,7 @@ import type { Engine, RuntimeApiAddress } from '../docker/engine';
 import { bridgeGateway } from '../docker/bridge';
 import { type EngineLocality, engineLocality, isAddressHere, isLoopback } from '../docker/locality';
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 
 export type NetworkMode = 'bridge' | 'host';
 
@@ -21,9 +22,10 @@ export interface RuntimeAddressPlan {
   source: string;
 }
 
-/** Where to set the address by hand, for messages. */
-export const RUNTIME_API_ADDRESS_HINT =
-  'set lambdaWorkbench.local.runtimeApiAddress (CLI: --runtime-api-address, or LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS) to an address of this machine that the engine can reach';
+/** Where to set the address by hand, for messages: a clause to end a hint with. */
+export function runtimeApiAddressHint(sources: Pick<SettingSources, 'chooseRuntimeApiAddress'> = CLI_SOURCES): string {
+  return `give an address of this machine that the engine can reach as the Runtime API address (${sources.chooseRuntimeApiAddress})`;
+}
 
 /**
  * Chooses the Runtime API address so the container, and nothing else, can reach it:
@@ -115,11 +117,12 @@ async function chosenPlan(engine: Engine, mode: NetworkMode, where: EngineLocali
 }
 
 function tunnelError(engine: Engine, where: EngineLocality): UserError {
+  const sources = engine.sources ?? CLI_SOURCES;
   return new UserError(
     `The Docker engine at ${engine.endpoint.url} (${engine.endpoint.source}) runs containers on another machine (${where.reason}), reached through a tunnel on this machine's loopback: ` +
       "no address of this machine is known that its containers can reach, and their calls could not be told apart from anyone else's.",
-    "Point the lambdaWorkbench.docker.host setting (CLI: --docker-host or DOCKER_HOST) at the engine's own address (ssh://user@host, or tcp://host:2376) instead of the tunnel. " +
-      `If its containers then cannot reach this machine at the address chosen automatically, ${RUNTIME_API_ADDRESS_HINT}.`,
+    `Choose the engine by its own address (ssh://user@host, or tcp://host:2376) instead of the tunnel (${sources.chooseDockerHost}). ` +
+      `If its containers then cannot reach this machine at the address chosen automatically, ${runtimeApiAddressHint(sources)}.`,
     'runtime-api-unreachable',
   );
 }

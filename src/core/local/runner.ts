@@ -147,8 +147,8 @@ export class LocalRunner {
     const language = opts.debug ? debuggable(fn) : undefined;
     if (opts.debug && !(await engineIsLocal(this.opts.engine))) {
       throw new UserError(
-        `Debug Locally needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
-        'Debug with an engine on this machine (the lambdaWorkbench.docker.host setting), or use Invoke Locally on this engine.',
+        `Debugging needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
+        `Debug with an engine on this machine (${(this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost}), or invoke without the debugger on this engine.`,
         'debug-remote-engine',
       );
     }
@@ -370,7 +370,7 @@ export class LocalRunner {
     }
     throwIfCancelled(token, `invoking ${fn.logicalId}`);
     // The image is there now: ask it whether it can run debugpy before a container waits for it.
-    if (debug?.language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, token);
+    if (debug?.language === 'python') await checkDebugpy(this.opts.engine.docker, prepared.image.image, this.opts.labels, token, this.opts.sources?.images);
     this.plan ??= planRuntimeAddress(this.opts.engine, this.opts.network ?? 'bridge');
     const plan = await this.plan.catch((err: unknown) => {
       this.plan = undefined;

@@ -1,5 +1,7 @@
+import type { EngineSources } from '../docker/engine';
 import { UserError } from '../errors';
-import { RUNTIME_API_ADDRESS_HINT, type RuntimeAddressPlan } from './network';
+import { CLI_SOURCES } from '../sources';
+import { type RuntimeAddressPlan, runtimeApiAddressHint } from './network';
 
 /** What a cold start saw when it ended before the runtime's first poll. */
 export interface ColdStartEvidence {
@@ -18,6 +20,8 @@ export interface ColdStartEvidence {
    * before it first asks for an event, so its exit says nothing about the address.
    */
   ownRuntime?: boolean;
+  /** How the shell names what a person sets (the engine's); default the CLI's. */
+  sources?: EngineSources;
 }
 
 /**
@@ -33,11 +37,13 @@ export interface ColdStartEvidence {
 export function runtimeApiReachError(e: ColdStartEvidence): UserError | undefined {
   if (e.ended.kind === 'exit' && (e.ended.oomKilled || e.ended.code === 126 || e.ended.code === 127 || e.ownRuntime)) return undefined;
   const at = `the Runtime API at ${e.runtimeApi} (${e.plan.source})`;
+  const sources = e.sources ?? CLI_SOURCES;
+  const giveAddress = runtimeApiAddressHint(sources);
   if (e.refused.length > 0) {
     const allowed = e.plan.allow === 'container-address' ? "the container's own address" : [...e.plan.allow, ...(e.plan.allowContainer ? ["the container's own address"] : [])].join(', ');
     return new UserError(
       `The container for ${e.logicalId} reached ${at}, but from ${e.refused.join(', ')}, which it does not answer (it answers ${allowed}): something between the engine and this machine translates addresses.`,
-      `Point the lambdaWorkbench.docker.host setting at the engine's own address rather than through a proxy or tunnel, or ${RUNTIME_API_ADDRESS_HINT} directly.`,
+      `Choose the engine by its own address rather than through a proxy or tunnel (${sources.chooseDockerHost}), or ${giveAddress} directly.`,
       'runtime-api-unreachable',
     );
   }
@@ -48,7 +54,7 @@ export function runtimeApiReachError(e: ColdStartEvidence): UserError | undefine
       : `nothing connected within ${Math.round(e.ended.afterMs / 1000)} s (unless its init really takes that long)`;
   const hint =
     e.plan.source === 'the bridge gateway'
-      ? `A firewall on this machine may drop traffic from Docker's bridge (with ufw: \`sudo ufw allow in on docker0\`); otherwise ${RUNTIME_API_ADDRESS_HINT}.`
-      : `${RUNTIME_API_ADDRESS_HINT.replace(/^set/, 'Set')}.`;
+      ? `A firewall on this machine may drop traffic from Docker's bridge (with ufw: \`sudo ufw allow in on docker0\`); otherwise ${giveAddress}.`
+      : `${giveAddress.replace(/^give/, 'Give')}.`;
   return new UserError(`The container for ${e.logicalId} could not reach ${at}: ${how}.`, hint, 'runtime-api-unreachable');
 }

@@ -122,6 +122,7 @@ export class WorkbenchCore {
       .createBuildEngine({
         cacheDir: join(this.place.cacheDir, 'build'),
         settings: buildSettings(this.settings),
+        sources: this.place.sources,
         trusted: () => this.trusted,
         onLog: this.place.buildLog,
         onBuilt: this.place.onBuilt,

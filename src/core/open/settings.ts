@@ -55,7 +55,7 @@ export const RESTRICTED_SETTINGS: readonly string[] = [
 /** The AWS session the settings choose; unset values are left to the SDK's own chain. */
 export function sessionOptions(s: Pick<Settings, 'aws'>, sources?: SettingSources): AwsSessionOptions {
   return {
-    ...(sources ? { sources: { profile: sources.profile, region: sources.region } } : {}),
+    ...(sources ? { sources: { profile: sources.profile, region: sources.region, keepVersions: sources.keepVersions } } : {}),
     ...(s.aws.profile ? { profile: s.aws.profile } : {}),
     ...(s.aws.region ? { region: s.aws.region } : {}),
     ...(s.aws.endpointUrl ? { endpointUrl: s.aws.endpointUrl } : {}),
@@ -84,5 +84,6 @@ export function engineOptions(s: Pick<Settings, 'docker' | 'local'>, sources: Se
     dockerHostSource: sources.dockerHost,
     runtimeApiAddress: s.local.runtimeApiAddress || undefined,
     runtimeApiAddressSource: sources.runtimeApiAddress,
+    sources: { chooseDockerHost: sources.chooseDockerHost, chooseRuntimeApiAddress: sources.chooseRuntimeApiAddress, ...(sources.hostNetwork ? { hostNetwork: sources.hostNetwork } : {}) },
   };
 }

@@ -1,5 +1,6 @@
 import { dirname, join, posix } from 'node:path';
 import { UserError } from '../errors';
+import { CLI_SOURCES, type SettingSources } from '../sources';
 import { sampleEventFileName, sampleEventsFolder, serializeSampleEvent, buildSampleEvent } from '../events/catalog';
 import { codeFolder, testDirFor } from './code';
 import type { CodeContext } from './code/types';
@@ -45,7 +46,7 @@ export interface ScaffoldPlan {
  * Works out every file a new function needs and the template change, validating names first.
  * Pure: it reads nothing but `project`, and writes nothing (see applyEdits).
  */
-export function planNewFunction(request: NewFunctionRequest, project: ProjectSnapshot): ScaffoldPlan {
+export function planNewFunction(request: NewFunctionRequest, project: ProjectSnapshot, sources: Pick<SettingSources, 'anotherCodeFolder'> = CLI_SOURCES): ScaffoldPlan {
   const fn = resolveRequest(request);
   const templateDir = dirname(project.templatePath);
   const before = project.templateText;
@@ -64,10 +65,8 @@ export function planNewFunction(request: NewFunctionRequest, project: ProjectSna
 
   const codeDirAbs = join(templateDir, ...fn.codeDir.split('/'));
   const usedBy = existing.codeDirs.get(fn.codeDir);
-  if (usedBy) throw new ScaffoldInputError('dir', `Folder ${fn.codeDir} is already the code of ${usedBy}.`, 'Choose another folder (--dir).');
-  if (project.exists(codeDirAbs)) {
-    throw new ScaffoldInputError('dir', `Folder ${codeDirAbs} already exists.`, 'Choose another folder (--dir) or another name.');
-  }
+  if (usedBy) throw new ScaffoldInputError('dir', `Folder ${fn.codeDir} is already the code of ${usedBy}.`, sources.anotherCodeFolder);
+  if (project.exists(codeDirAbs)) throw new ScaffoldInputError('dir', `Folder ${codeDirAbs} already exists.`, sources.anotherCodeFolder);
 
   const sample = source.sample(ctx);
   const sampleRel = `${sampleEventsFolder(fn.logicalId)}/${sampleEventFileName(sample.name, fn.event.sampleType)}`;

@@ -6,7 +6,9 @@ import type { AwsServices } from '../aws/sessions';
 import type { ModelStore } from '../model/store';
 import { windowPrompts } from '../prompts';
 import { readSettings } from '../settings';
+import type { ErrorAction } from '../errorActions';
 import type { Workbench } from '../workbench';
+import { deployFixes, type NotDeployed } from './deployFixes';
 import { pickFunction } from './pick';
 
 export interface DeployRequest {
@@ -80,8 +82,8 @@ export async function deploy(wb: Workbench, aws: AwsServices, request: DeployReq
     const work = plan.functions.filter((f) => f.action === 'created' || f.action === 'updated').length + plan.layers.filter((l) => l.action === 'publish').length;
     const refused = plan.functions.filter((f) => f.action === 'refused');
     if (work === 0) {
-      const message = refused.length ? `Not deployed: ${refused.map((f) => `${f.logicalId}: ${f.reason}`).join(' ')}` : `Nothing to deploy: ${what} ${request.functions.length === 1 ? 'is' : 'are'} unchanged in ${plan.region}.`;
-      void (refused.length ? vscode.window.showErrorMessage(message) : vscode.window.showInformationMessage(message));
+      if (refused.length) wb.offerFixes(`Not deployed: ${refused.map((f) => `${f.logicalId}: ${f.reason}`).join(' ')}`, deployFixes(notDeployed(plan), again(request)));
+      else void vscode.window.showInformationMessage(`Nothing to deploy: ${what} ${request.functions.length === 1 ? 'is' : 'are'} unchanged in ${plan.region}.`);
       return await executeDeploy(ctx, plan, {});
     }
     if (!(await windowPrompts.confirm(`Deploy ${what} to ${plan.region}?`, planText(plan), 'Deploy'))) return undefined;
@@ -94,7 +96,7 @@ export async function deploy(wb: Workbench, aws: AwsServices, request: DeployReq
           confirm: async (question) => windowPrompts.confirm(question, undefined, 'Yes'),
         }),
     );
-    report(wb, result, plan.region);
+    report(wb, result, plan, request);
     return result;
   } finally {
     await plan.dispose();
@@ -116,7 +118,31 @@ export function planText(plan: DeployPlan): string {
   return [...plan.layers.map(layer), ...plan.functions.map(fn), ...plan.confirmations.map((c) => `Will ask: ${c}`)].join('\n');
 }
 
-function report(wb: Workbench, result: DeployResult, region: string): void {
+/** What the plan refused, and what the deploy then refused or failed, with their codes and errors. */
+function notDeployed(plan: DeployPlan, result?: DeployResult): NotDeployed[] {
+  const templateOf = new Map(plan.functions.map((f) => [f.logicalId, f.templatePath]));
+  const left = (action: string): boolean => action === 'refused' || action === 'failed' || action === 'cancelled';
+  const functions = (result?.functions ?? plan.functions).filter((f) => left(f.action));
+  const layers = (result?.layers ?? plan.layers).filter((l) => left(l.action));
+  return [
+    ...layers.map((l): NotDeployed => ({ kind: 'layer', logicalId: l.logicalId, code: l.code, error: 'error' in l ? l.error : undefined })),
+    ...functions.map((f): NotDeployed => ({ kind: 'function', logicalId: f.logicalId, templatePath: templateOf.get(f.logicalId) ?? '', code: f.code, error: 'error' in f ? f.error : undefined })),
+  ];
+}
+
+/** The same deploy again: the one function, the one layer, or all. */
+function again(request: DeployRequest): ErrorAction {
+  const [fn] = request.functions;
+  const [layer] = request.layers ?? [];
+  if (request.functions.length === 1) return { title: 'Deploy Again', command: 'lambdaWorkbench.deployFunction', arguments: [{ templatePath: fn.templatePath, logicalId: fn.logicalId }] };
+  if (request.functions.length === 0 && request.layers?.length === 1) {
+    return { title: 'Deploy Again', command: 'lambdaWorkbench.publishLayer', arguments: [{ layer: { templatePath: layer.templatePath, logicalId: layer.logicalId } }] };
+  }
+  return { title: 'Deploy Again', command: 'lambdaWorkbench.deployAll' };
+}
+
+function report(wb: Workbench, result: DeployResult, plan: DeployPlan, request: DeployRequest): void {
+  const region = plan.region;
   for (const f of result.functions) wb.log.info(`deploy ${f.logicalId}: ${f.action}${f.reason ? ` — ${f.reason}` : ''}${f.done.length ? ` (done: ${f.done.join(', ')})` : ''}`);
   for (const l of result.layers) wb.log.info(`layer ${l.layerName}: ${l.action}${l.arn ? ` ${l.arn}` : ''}${l.reason ? ` — ${l.reason}` : ''}`);
   const failed = [...result.functions.filter((f) => f.action === 'failed' || f.action === 'cancelled' || f.action === 'refused'), ...result.layers.filter((l) => l.action === 'failed' || l.action === 'cancelled' || l.action === 'refused')];
@@ -125,6 +151,6 @@ function report(wb: Workbench, result: DeployResult, region: string): void {
     void vscode.window.showInformationMessage(`Deployed to ${region}: ${names.join(', ')}.`);
     return;
   }
-  void vscode.window.showErrorMessage(failed.map((f) => `${f.logicalId}: ${f.reason ?? f.action}`).join(' '), 'Show Log').then((a) => a && wb.log.show());
+  wb.offerFixes(failed.map((f) => `${f.logicalId}: ${f.reason ?? f.action}`).join(' '), deployFixes(notDeployed(plan, result), again(request)));
 }
 

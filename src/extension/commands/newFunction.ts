@@ -17,6 +17,7 @@ import {
   type ScaffoldPlan,
 } from '../../core/scaffold';
 import { logicalIdFor } from '../../core/scaffold/names';
+import { EDITOR_SOURCES } from '../../core/sources';
 import type { ModelStore } from '../model/store';
 import { BACK, type Prompts, type StepCounter } from '../prompts';
 import type { Workbench } from '../workbench';
@@ -59,7 +60,7 @@ export async function newFunction(wb: Workbench, store: ModelStore, prompts: Pro
   const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === templatePath);
   if (open?.isDirty) throw new UserError(`${vscode.workspace.asRelativePath(templatePath)} has unsaved changes.`, 'Save it, then run New Function again.');
 
-  const plan = planNewFunction({ name, runtime, language, event, packageType, architecture } as Parameters<typeof planNewFunction>[0], project);
+  const plan = planNewFunction({ name, runtime, language, event, packageType, architecture } as Parameters<typeof planNewFunction>[0], project, EDITOR_SOURCES);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${plan.function.logicalId}` }, async () => {
     await applyEdits(plan.edits);
     await store.reload();

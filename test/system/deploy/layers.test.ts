@@ -97,6 +97,7 @@ describe('deploy: layers against moto', () => {
     const plan = await planDeploy(ctx, { functions: [{ ...fn, layers: six.map((l) => ({ kind: 'arn' as const, arn: `arn:aws:lambda:us-east-1:123456789012:layer:${l.logicalId}:1` })) }] });
     assert.equal(plan.functions[0].action, 'refused');
     assert.match(plan.functions[0].reason ?? '', /lists 6 layers; Lambda attaches at most 5/);
+    assert.equal(plan.functions[0].code, 'refused-by-template', 'the fix is in the template');
     assert.deepEqual(lambda.calls, [], 'no AWS call was made');
     const result = await executeDeploy(ctx, plan);
     await plan.dispose();

@@ -119,6 +119,9 @@ describe('deploy: zip functions against moto', () => {
     const noBucket = await deploy(contextFor(session), [fn]);
     assert.equal(noBucket.result.functions[0].action, 'refused');
     assert.match(noBucket.result.functions[0].reason ?? '', /over the 52,428,800 bytes Lambda accepts in the request itself.*--s3-bucket/);
+    // The code the editor offers the bucket setting for.
+    assert.equal(noBucket.plan.functions[0].code, 'bucket-not-set');
+    assert.equal(noBucket.result.functions[0].code, 'bucket-not-set');
 
     const ctx = contextFor(session, { s3Bucket: 'lwb-staging' });
     const questions: string[] = [];

@@ -66,7 +66,7 @@ describe('local invoke on a tcp engine, here and elsewhere (real engine through 
     // A debugger port published on that machine's loopback is out of reach: said before any container starts.
     await assert.rejects(
       r.invoke(fn, { debug: { attach: async () => assert.fail('nothing to attach to') } }),
-      (err: unknown) => err instanceof UserError && err.code === 'debug-remote-engine' && /lambdaWorkbench\.docker\.host/.test(err.hint ?? ''),
+      (err: unknown) => err instanceof UserError && err.code === 'debug-remote-engine' && /\(--docker-host, or the DOCKER_HOST variable\)/.test(err.hint ?? ''),
     );
     assert.equal(r.containerCount(fn), 1, 'no debug container was made');
   });

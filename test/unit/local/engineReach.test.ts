@@ -144,7 +144,7 @@ describe('engine reach: local or remote, the Runtime API address, code copied in
       lost.message,
       'The container for Fn could not reach the Runtime API at 10.0.0.2:40000 (the address this machine uses to reach the engine): it exited (code 1) without ever connecting, which is what a runtime does when that address does not answer (if its output shows it failed before trying, that is the cause instead).',
     );
-    assert.equal(lost.hint, 'Set lambdaWorkbench.local.runtimeApiAddress (CLI: --runtime-api-address, or LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS) to an address of this machine that the engine can reach.');
+    assert.equal(lost.hint, 'Give an address of this machine that the engine can reach as the Runtime API address (--runtime-api-address, or the LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS variable).');
     assert.match(runtimeApiReachError({ ...e, ended: { kind: 'init-timeout', afterMs: 13_000 } })?.message ?? '', /: nothing connected within 13 s \(unless its init really takes that long\)\.$/);
     assert.match(runtimeApiReachError({ ...e, plan: { ...plan, source: 'the bridge gateway', allow: 'container-address' } })?.hint ?? '', /^A firewall on this machine .*ufw allow in on docker0/);
 

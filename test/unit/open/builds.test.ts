@@ -67,6 +67,8 @@ describe('open: one artifact for size, local runs and deploys', () => {
       assert.deepEqual(core.update(next), { aws: false, runner: false, builds: true, sizes: 'all' });
       await core.buildEngine();
       assert.deepEqual(rec.buildEngines.map((o) => o.settings?.pipArgs), [[], ['--index-url', 'https://mirror.example/simple']]);
+      // Its hints name the pip arguments, images and engine in the editor's words.
+      assert.ok(rec.buildEngines.every((o) => o.sources === EDITOR_SOURCES));
     } finally {
       await core.dispose();
     }

@@ -62,10 +62,23 @@ describe('open: one factory for the editor and the CLI', () => {
       });
     }
     const [fromEditor, fromCli] = opened;
-    assert.deepEqual(fromEditor.engine, { dockerHost: 'tcp://10.0.0.9:2375', dockerHostSource: 'the lambdaWorkbench.docker.host setting', runtimeApiAddress: '10.0.0.5', runtimeApiAddressSource: 'the lambdaWorkbench.local.runtimeApiAddress setting' });
-    assert.deepEqual(fromCli.engine, { dockerHost: 'tcp://10.0.0.9:2375', dockerHostSource: '--docker-host', runtimeApiAddress: '10.0.0.5', runtimeApiAddressSource: '--runtime-api-address' });
+    // The same engine; its hints name where to choose an engine or an address as each shell does (only the CLI has a host network).
+    assert.deepEqual(fromEditor.engine, {
+      dockerHost: 'tcp://10.0.0.9:2375',
+      dockerHostSource: 'the lambdaWorkbench.docker.host setting',
+      runtimeApiAddress: '10.0.0.5',
+      runtimeApiAddressSource: 'the lambdaWorkbench.local.runtimeApiAddress setting',
+      sources: { chooseDockerHost: EDITOR_SOURCES.chooseDockerHost, chooseRuntimeApiAddress: EDITOR_SOURCES.chooseRuntimeApiAddress },
+    });
+    assert.deepEqual(fromCli.engine, {
+      dockerHost: 'tcp://10.0.0.9:2375',
+      dockerHostSource: '--docker-host',
+      runtimeApiAddress: '10.0.0.5',
+      runtimeApiAddressSource: '--runtime-api-address',
+      sources: { chooseDockerHost: CLI_SOURCES.chooseDockerHost, chooseRuntimeApiAddress: CLI_SOURCES.chooseRuntimeApiAddress, hostNetwork: '--network host' },
+    });
     // The same session; its messages name where to choose a profile or region as each shell does.
-    const words = (sources: typeof EDITOR_SOURCES) => ({ profile: sources.profile, region: sources.region });
+    const words = (sources: typeof EDITOR_SOURCES) => ({ profile: sources.profile, region: sources.region, keepVersions: sources.keepVersions });
     assert.deepEqual(fromEditor.session, { profile: 'dev', region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:5000', sources: words(EDITOR_SOURCES) });
     assert.deepEqual(fromCli.session, { ...fromEditor.session, sources: words(CLI_SOURCES) });
     assert.deepEqual(fromEditor.runner, {

@@ -12,6 +12,7 @@ import {
   type NewFunctionRequest,
   type RequestField,
 } from '../../../src/core/scaffold';
+import { CLI_SOURCES, EDITOR_SOURCES } from '../../../src/core/sources';
 import { listFiles, ROOT, tempDir } from './support';
 
 // Everything is checked before anything is written: a refused request leaves the project as it was.
@@ -107,6 +108,26 @@ describe('scaffold validation', () => {
       mkdirSync(join(dir.path, 'orders'));
       await assertRefused(OK, 'dir', /already exists/, ['template.yaml']);
       await assertRefused({ ...OK, name: 'other', dir: 'hello-python' }, 'dir', /already the code of HelloPython/, ['template.yaml']);
+    });
+
+    it("says what to change in each shell's words: the CLI's --dir, the editor's name (New Function has no folder step)", async () => {
+      mkdirSync(join(dir.path, 'orders'));
+      const project = await readProject(path);
+      const hint = (request: NewFunctionRequest, sources?: typeof CLI_SOURCES): string | undefined => {
+        try {
+          planNewFunction(request, project, sources);
+        } catch (err) {
+          return (err as ScaffoldInputError).hint;
+        }
+        assert.fail('refused');
+      };
+      for (const request of [OK, { ...OK, name: 'other', dir: 'hello-python' }]) {
+        assert.equal(hint(request), 'Choose another folder (--dir) or another name.');
+        assert.equal(hint(request, CLI_SOURCES), 'Choose another folder (--dir) or another name.');
+        const editor = hint(request, EDITOR_SOURCES) ?? '';
+        assert.equal(editor, 'Choose another name: New Function puts the code in a folder named after the function.');
+        assert.doesNotMatch(editor, /--/);
+      }
     });
 
     it('refuses to replace a sample event already saved for that logical id', async () => {

@@ -5,6 +5,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors';
 import type { Architecture } from '../../model/types';
+import { CLI_SOURCES, type SettingSources } from '../../sources';
 import { copyTree, linkTree } from '../copy';
 import { nameMatcher, PYTHON_EXCLUDES } from '../excludes';
 import { digest } from '../fingerprint';
@@ -136,7 +137,7 @@ async function pipInstall(ctx: BuildContext, requirements: string, version: stri
     if (result.tail.some((l) => /No module named pip/.test(l))) throw missingToolchain('python', unit, `${python} has no pip`);
     const missing = missingDistribution(result.tail);
     if (!missing || tried.has(missing) || tried.size >= MAX_SOURCE_BUILDS) {
-      throw noWheelError(unit, version, result.tail) ?? toolFailed(unit, 'pip install', result.tail, 'Check requirements.txt and the package index pip uses, then build again.');
+      throw noWheelError(unit, version, result.tail, ctx.sources) ?? toolFailed(unit, 'pip install', result.tail, 'Check requirements.txt and the package index pip uses, then build again.');
     }
     tried.add(missing);
     if ((await wheelFromSource(ctx, missing, version, built, pipArgs)) === 'image') inImage = true;
@@ -148,7 +149,7 @@ async function pipInstall(ctx: BuildContext, requirements: string, version: stri
  * pip's "no matching distribution" after the package's source was built too: no such package or
  * version for this Python. Says which, and the versions pip could see.
  */
-export function noWheelError(unit: BuildUnit, version: string, tail: readonly string[]): UserError | undefined {
+export function noWheelError(unit: BuildUnit, version: string, tail: readonly string[], sources: Pick<SettingSources, 'pipArgs'> = CLI_SOURCES): UserError | undefined {
   const requirement = missingDistribution(tail);
   if (!requirement) return undefined;
   const name = requirementName(requirement);
@@ -157,7 +158,7 @@ export function noWheelError(unit: BuildUnit, version: string, tail: readonly st
   const found = versions && versions !== 'none' ? ` Versions with such wheels: ${versions}.` : '';
   return new UserError(
     `${unit.logicalId}: pip found no wheel of ${name} (${requirement}) for ${platform}, even after building it from source.${found}`,
-    `Check the name and version of ${name} in requirements.txt, and the package index pip uses (the lambdaWorkbench.build.pipArgs setting).`,
+    `Check the name and version of ${name} in requirements.txt, and the package index pip uses (${sources.pipArgs}).`,
     'build-no-wheel',
   );
 }

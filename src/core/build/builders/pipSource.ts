@@ -47,7 +47,10 @@ export async function wheelFromSource(ctx: BuildContext, requirement: string, ve
   const unfound = result.code === 0 ? undefined : missingDistribution(result.tail);
   if (unfound && requirementName(unfound).toLowerCase() === name.toLowerCase()) throw noDistribution(ctx, requirement, version);
   // What its build needs (setuptools, wheel...) is not to be had: the image would not have it either.
-  if (unfound) throw toolFailed(ctx.unit, `Building ${name} from source`, result.tail, `pip found no ${requirementName(unfound)}, which building ${name} needs: check the package index pip uses (the lambdaWorkbench.build.pipArgs setting).`);
+  if (unfound) {
+    const hint = `pip found no ${requirementName(unfound)}, which building ${name} needs: check the package index pip uses (${ctx.sources.pipArgs}).`;
+    throw toolFailed(ctx.unit, `Building ${name} from source`, result.tail, hint, 'build-index');
+  }
   const wheel = (await wheelsIn(here))[0];
   if (result.code === 0 && wheel && /-none-any\.whl$/.test(wheel)) {
     await fs.rename(join(here, wheel), join(wheelDir, wheel));
@@ -61,25 +64,25 @@ export async function wheelFromSource(ctx: BuildContext, requirement: string, ve
 
 /** `pip wheel` inside the image the function runs in locally: its Python and C library are Lambda's. */
 async function buildInImage(ctx: BuildContext, requirement: string, version: string, wheelDir: string, pipArgs: readonly string[]): Promise<void> {
-  const { unit, settings } = ctx;
+  const { unit, settings, sources } = ctx;
   const name = requirementName(requirement);
   const runtime = unit.runtime ?? `python${version}`;
-  const choice = imageForRuntime(runtime, settings.images);
-  const engine = await openEngine({ dockerHost: settings.dockerHost, dockerHostSource: 'the lambdaWorkbench.docker.host setting' });
+  const choice = imageForRuntime(runtime, settings.images, sources.images);
+  const engine = await openEngine({ dockerHost: settings.dockerHost, dockerHostSource: sources.dockerHost, sources });
   if (!(await engineIsLocal(engine))) {
     throw new UserError(
       `${unit.logicalId}: ${name} has no wheel for Lambda and has to be built inside ${choice.image}, but the Docker engine runs on another machine, which cannot see this build's folders.`,
-      `Build with a Docker engine on this machine (the lambdaWorkbench.docker.host setting), or pin a version of ${name} that publishes manylinux wheels.`,
+      `Build with a Docker engine on this machine (${sources.chooseDockerHost}), or pin a version of ${name} that publishes manylinux wheels.`,
       'build-image-remote',
     );
   }
   try {
-    await ensureImage(engine.docker, { ...choice, runtime, architecture: unit.architecture }, { token: ctx.token });
+    await ensureImage(engine.docker, { ...choice, runtime, architecture: unit.architecture }, { token: ctx.token, mapIn: sources.images });
   } catch (err) {
     if (!(err instanceof UserError) || err.code !== 'image-pull-failed') throw err;
     throw new UserError(
       `${unit.logicalId}: ${name} has no wheel for Lambda, so it has to be built inside ${runtime}'s image, ${choice.image}, which is not available: ${err.message}`,
-      `Map ${runtime} to an image with pip and a C compiler: the lambdaWorkbench.local.images setting, or --image on the command line (AWS's build image public.ecr.aws/sam/build-${runtime} has both); or pin a version of ${name} that publishes manylinux wheels.`,
+      `Map ${runtime} to an image with pip and a C compiler (${sources.images}; AWS's build image public.ecr.aws/sam/build-${runtime} has both), or pin a version of ${name} that publishes manylinux wheels.`,
       'build-image-missing',
     );
   }
@@ -120,7 +123,8 @@ async function buildInImage(ctx: BuildContext, requirement: string, version: str
         unit,
         `Building ${name} inside ${choice.image}`,
         tail,
-        `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image with the lambdaWorkbench.local.images setting, or --image on the command line (AWS's build image public.ecr.aws/sam/build-${runtime} has them); or pin a version of ${name} that publishes manylinux wheels.`,
+        `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image (${sources.images}; AWS's build image public.ecr.aws/sam/build-${runtime} has them), or pin a version of ${name} that publishes manylinux wheels.`,
+        'build-image-failed',
       );
     }
   } finally {
@@ -169,7 +173,7 @@ function noDistribution(ctx: BuildContext, requirement: string, version: string)
   const name = requirementName(requirement);
   return new UserError(
     `${ctx.unit.logicalId}: pip found neither a wheel for Python ${version} on ${ctx.unit.architecture} nor a source distribution of ${name} (${requirement}).`,
-    `Check the name and version of ${name} in requirements.txt, and the package index pip uses (the lambdaWorkbench.build.pipArgs setting).`,
+    `Check the name and version of ${name} in requirements.txt, and the package index pip uses (${ctx.sources.pipArgs}).`,
     'build-no-wheel',
   );
 }
