@@ -34,8 +34,8 @@ export interface LocalRunnerOptions {
   cacheDir: string;
   /** runtime -> image, replacing the AWS base image (the lambdaWorkbench.local.images setting, --image). */
   images?: Readonly<Record<string, string>>;
-  /** How messages name where images, the AWS profile and the Docker engine are chosen (default: the CLI's flags). */
-  sources?: Pick<SettingSources, 'images' | 'profile' | 'dockerHost'>;
+  /** How messages name where images and the AWS profile are chosen (default: the CLI's flags). */
+  sources?: Pick<SettingSources, 'images' | 'profile'>;
   /** How long a warm container waits for its next invocation before it is removed. */
   idleTimeoutMs?: number;
   network?: NetworkMode;
@@ -438,7 +438,7 @@ export class LocalRunner {
               architecture: fn.architecture as Architecture,
               engineArchitecture: this.opts.engine.info.architecture,
               line,
-              dockerHost: this.opts.sources?.dockerHost ?? CLI_SOURCES.dockerHost,
+              dockerHost: (this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost,
             }),
         },
         (stream, line) => {

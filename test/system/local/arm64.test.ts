@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { BuildEngine } from '../../../src/core/build';
+import { openEngine } from '../../../src/core/docker';
 import { UserError } from '../../../src/core/errors';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { EDITOR_SOURCES } from '../../../src/core/sources';
@@ -178,10 +179,11 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
   });
 
   it("Invoke says the engine cannot run arm64 code and how to let it (from the container's exec format error), in the CLI's words and the editor's", async () => {
-    const editor = await fx.another({ sources: EDITOR_SOURCES });
+    // The editor's engine, opened as the extension opens it: its hints speak of settings.
+    const editor = await fx.another({ engine: await openEngine({ sources: EDITOR_SOURCES }), sources: EDITOR_SOURCES });
     await withoutArm64Emulation(async () => {
       for (const [runner, dockerHost] of [
-        [fx.runner, '--docker-host'],
+        [fx.runner, '--docker-host, or the DOCKER_HOST variable'],
         [editor, 'the lambdaWorkbench.docker.host setting'],
       ] as const) {
         await assert.rejects(runner.invoke(fns.GoArm, { event: { action: 'hello' } }), (err: unknown) => {

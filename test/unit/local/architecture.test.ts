@@ -19,10 +19,10 @@ describe('architecture: which CPU runs what, and the errors when the engine cann
 
   it("an engine of another CPU: it cannot emulate the function's, with how to let it or where else to run, in the CLI's and the editor's words", () => {
     for (const [sources, where] of [
-      [CLI_SOURCES, '--docker-host'],
+      [CLI_SOURCES, '--docker-host, or the DOCKER_HOST variable'],
       [EDITOR_SOURCES, 'the lambdaWorkbench.docker.host setting'],
     ] as const) {
-      const err = execFormatError({ logicalId: 'Fn', image: 'img', architecture: 'arm64', engineArchitecture: 'x86_64', line: `${RUNC}\n`, dockerHost: sources.dockerHost });
+      const err = execFormatError({ logicalId: 'Fn', image: 'img', architecture: 'arm64', engineArchitecture: 'x86_64', line: `${RUNC}\n`, dockerHost: sources.chooseDockerHost });
       assert.equal(err.code, 'architecture-not-emulated');
       assert.equal(err.message, `The Docker engine runs x86_64 code and cannot run Fn, an arm64 function: its container (img) stopped with "${RUNC}", as it does when no emulator for arm64 is registered.`);
       assert.match(err.hint ?? '', /register QEMU's qemu-aarch64 with the kernel's binfmt_misc with the F flag/);
