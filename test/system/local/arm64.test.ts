@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { invokeCommand } from '../../../src/cli/commands/invoke';
 import { BuildEngine } from '../../../src/core/build';
 import { openEngine } from '../../../src/core/docker';
 import { UserError } from '../../../src/core/errors';
@@ -8,7 +11,8 @@ import { EDITOR_SOURCES } from '../../../src/core/sources';
 import { holdArm64Emulation, withoutArm64Emulation } from '../../support/binfmt';
 import { ARM64_ENV } from '../../support/services';
 import { offlineSettings, type Project, project } from '../build/support';
-import { type LocalFixture, localFixture } from './fixture';
+import { testEnv } from '../env';
+import { type LocalFixture, localFixture, writeFiles } from './fixture';
 
 // One Go function (test/fixtures/build/go-outcomes), built by the build stage for each Lambda
 // architecture and run by the local runner on the provided.al2023 test image of that architecture.
@@ -165,12 +169,14 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
   let p: Project;
   let fx: LocalFixture;
   let fns: Record<string, FunctionSpec>;
+  let builds: BuildEngine;
 
   before(async function () {
     if (process.arch !== 'x64') this.skip();
     assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
     p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
-    fx = await localFixture({ images: { 'provided.al2023': images().arm64 }, builds: new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() }) });
+    builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
+    fx = await localFixture({ images: { 'provided.al2023': images().arm64 }, builds });
     fns = await p.functions();
   });
   after(async () => {
@@ -178,7 +184,7 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
     p?.cleanup();
   });
 
-  it("Invoke says the engine cannot run arm64 code and how to let it (from the container's exec format error), in the CLI's words and the editor's", async () => {
+  it("Invoke says the engine cannot run arm64 code and how to let it (from the container's exec format error), in the CLI's words and the editor's, and the command line prints it", async () => {
     // The editor's engine, opened as the extension opens it: its hints speak of settings.
     const editor = await fx.another({ engine: await openEngine({ sources: EDITOR_SOURCES }), sources: EDITOR_SOURCES });
     await withoutArm64Emulation(async () => {
@@ -189,7 +195,7 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
         await assert.rejects(runner.invoke(fns.GoArm, { event: { action: 'hello' } }), (err: unknown) => {
           assert.ok(err instanceof UserError, String(err));
           assert.equal(err.code, 'architecture-not-emulated', err.message);
-          assert.match(err.message, /^The Docker engine runs x86_64 code and cannot run GoArm, an arm64 function: its container \(\S+\) stopped with "[^"]*exec format error"/);
+          assert.match(err.message, /^The Docker engine runs x86_64 code and cannot run GoArm, an arm64 function: its container \(\S+\) stopped with "[^"]*exec format error"/m);
           assert.match(err.hint ?? '', /register QEMU's qemu-aarch64 with the kernel's binfmt_misc with the F flag \(on Debian or Ubuntu, install qemu-user-static/);
           assert.ok(err.hint?.includes(`Or run the function on x86_64 (Architectures: [x86_64] in the template), or on an engine on an arm64 machine (${dockerHost}).`), err.hint);
           return true;
@@ -197,6 +203,23 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
       }
     });
     assert.equal((await fx.containers('GoArm')).length, 0, 'the failed container is removed');
+
+    // The command line, end to end: the arm64 build's bootstrap as a function's code (its makefile
+    // build copies it), on the arm64 image.
+    const built = await builds.build(fns.GoArm);
+    cpSync(built.artifactDir!, join(p.dir, 'cli', 'code'), { recursive: true });
+    writeFiles(p.dir, {
+      'cli/template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  GoPrebuilt:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: provided.al2023\n      Handler: bootstrap\n      Architectures: [arm64]\n      CodeUri: code/\n`,
+      'cli/code/Makefile': 'build-GoPrebuilt:\n\tcp bootstrap $(ARTIFACTS_DIR)/bootstrap\n',
+    });
+    const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
+    const code = await withoutArm64Emulation(() =>
+      invokeCommand(['GoPrebuilt', '--image', images().arm64, '--label', `lambda-workbench.test-run=${testEnv().runId}`], io, join(p.dir, 'cli')),
+    );
+    assert.equal(code, 1, io.stdout + io.stderr);
+    assert.match(io.stderr, /^lambda-workbench invoke: The Docker engine runs x86_64 code and cannot run GoPrebuilt, an arm64 function: its container \(\S+\) stopped with "[^"]*exec format error"/m);
+    assert.match(io.stderr, /or on an engine on an arm64 machine \(--docker-host, or the DOCKER_HOST variable\)\.\n$/);
+    assert.doesNotMatch(io.stderr, /lambdaWorkbench\./);
     // Emulation is back: the same function runs.
     const release = await holdArm64Emulation();
     try {
