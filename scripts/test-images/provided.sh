@@ -4,8 +4,8 @@
 # function's /var/task/bootstrap, or /opt/bootstrap from a layer), found the way Lambda finds it.
 # The C library is glibc (Amazon Linux 2023 has 2.34; builds refuse binaries that need a newer
 # one), with libgcc_s, which Rust binaries unwind with: this machine's own; for arm64, busybox,
-# glibc and libgcc_s from Debian bookworm's arm64 packages (scripts/setup.sh arm64), imported as
-# linux/arm64 (on an x86_64 machine its programs run under qemu's emulation).
+# glibc and libgcc_s from Debian bookworm's arm64 packages (scripts/test-images/arm64.sh), imported
+# as linux/arm64 (on an x86_64 machine its programs run under qemu's emulation).
 #   scripts/test-images/provided.sh [native|arm64] [IMAGE]
 #     default IMAGE: lambda-workbench-test/provided:al2023 (arm64: lambda-workbench-test/provided:al2023-arm64)
 set -euo pipefail
@@ -15,14 +15,6 @@ arch=${1:-native}
 . "$here/import.sh"
 # shellcheck source=busybox.sh
 . "$here/busybox.sh"
-
-# The .so files of glibc and libgcc_s below SYSROOT, as paths from it (/lib/...): the loader's
-# /lib64/ld-linux-x86-64.so.2 or /lib/ld-linux-aarch64.so.1 too, the paths binaries name it by.
-libraries() {
-  local sysroot=$1
-  (cd "$sysroot" && find lib lib64 usr/lib usr/lib64 -regextype posix-extended \
-    -regex '.*/(ld-linux[^/]*|lib[a-z_]+)\.so(\.[0-9]+)*$' 2>/dev/null | sed 's|^|/|' | sort -u)
-}
 
 # The native libraries are the installed libc6's and libgcc-s1's own files.
 native_libraries() {
@@ -45,10 +37,9 @@ native_rootfs() { copy_rootfs "$1" / $(native_libraries); }
 
 # The arm64 packages, unpacked inside the new rootfs's folder and removed from it when copied.
 arm64_rootfs() {
-  local root=$1 sysroot="$1/.packages"
-  mkdir -p "$sysroot"
-  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
-  copy_rootfs "$root" "$sysroot" $(libraries "$sysroot")
+  local root=$1 sysroot
+  sysroot=$(arm64_unpack "$root")
+  copy_rootfs "$root" "$sysroot" $(arm64_libraries "$sysroot" 'ld-linux[^/]*|lib[a-z_]+')
   rm -rf "$sysroot"
 }
 
@@ -62,18 +53,9 @@ case "$arch" in
   arm64)
     image=${2:-lambda-workbench-test/provided:al2023-arm64}
     bash "$here/../setup.sh" arm64
-    debs="$cache/arm64/debs"
-    want=$( { cat "$0" "$here/import.sh" "$here/busybox.sh"; sha256sum "$debs"/*.deb; } | sha256sum | cut -c1-16)
-    # import.sh's `docker import` makes an image for the engine's own CPU, and Debian's Docker 20.10
-    # ignores --platform there: the image imported is given arm64 as its architecture after.
-    docker() {
-      if [ "$1" != import ]; then command docker "$@"; return; fi
-      shift
-      local name=${*: -1} imported
-      imported=$(command docker import --platform linux/arm64 "$@")
-      command docker save "$name" | python3 "$here/set-architecture.py" arm64 | command docker load >/dev/null
-      command docker image rm "$imported" >/dev/null
-    }
+    # shellcheck source=arm64.sh
+    . "$here/arm64.sh"
+    want=$( { cat "$0" "$here/import.sh" "$here/busybox.sh" "$here/arm64.sh" "$here/set-architecture.py"; sha256sum "$arm64_debs"/*.deb; } | sha256sum | cut -c1-16)
     import_image "$image" "$want" arm64_rootfs 'ENTRYPOINT ["/lambda-entrypoint.sh"]' 'WORKDIR /var/task' "$ENV"
     ;;
   *) echo "usage: $0 [native|arm64] [IMAGE]" >&2; exit 2 ;;

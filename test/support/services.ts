@@ -24,11 +24,14 @@ export const ARM64_ENV = 'LWB_TEST_ARM64_EMULATION';
 
 /**
  * The Lambda-like test images: the script that builds (once, into the tool cache) and imports
- * each, its arguments, and the variable that tells tests its name. Imported side by side at the
- * start of every run; an image whose label matches its inputs is not imported again.
+ * each, its arguments (the image's name last, unless `image` names it), and the variable that
+ * tells tests its name. Imported side by side at the start of every run; an image whose label
+ * matches its inputs is not imported again.
  */
-export const TEST_IMAGES: readonly { env: string; script: string; args: readonly string[] }[] = [
+export const TEST_IMAGES: readonly { env: string; script: string; args: readonly string[]; image?: string }[] = [
   { env: 'LWB_TEST_IMAGE_NODE', script: 'scripts/test-image.sh', args: [TEST_IMAGE] },
+  // Node.js 22 for arm64 (run under qemu's emulation on an x86_64 machine).
+  { env: 'LWB_TEST_IMAGE_NODE_ARM64', script: 'scripts/test-image.sh', args: ['lambda-workbench-test/nodejs:22-arm64', 'arm64'], image: 'lambda-workbench-test/nodejs:22-arm64' },
   // CPython from Debian: 3.13 (trixie) and 3.11 (bookworm); no release ships 3.12.
   { env: 'LWB_TEST_IMAGE_PYTHON313', script: 'scripts/test-images/python.sh', args: ['3.13', 'lambda-workbench-test/python:3.13'] },
   { env: 'LWB_TEST_IMAGE_PYTHON311', script: 'scripts/test-images/python.sh', args: ['3.11', 'lambda-workbench-test/python:3.11'] },
@@ -100,7 +103,7 @@ async function loadTestImages(root: string, log: (line: string) => void): Promis
   log(`loaded ${TEST_IMAGES.length} test images in ${Date.now() - started} ms`);
   const failed = results.findIndex((r) => r.code !== 0);
   if (failed >= 0) throw new Error(`loading the test image ${TEST_IMAGES[failed].args.join(' ')} failed:\n${results[failed].output}`);
-  return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.args[i.args.length - 1]]));
+  return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.image ?? i.args[i.args.length - 1]]));
 }
 
 /**

@@ -6,16 +6,19 @@ import { invokeCommand } from '../../../src/cli/commands/invoke';
 import { BuildEngine } from '../../../src/core/build';
 import { openEngine } from '../../../src/core/docker';
 import { UserError } from '../../../src/core/errors';
+import type { LocalRunner } from '../../../src/core/local';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { EDITOR_SOURCES } from '../../../src/core/sources';
 import { holdArm64Emulation, withoutArm64Emulation } from '../../support/binfmt';
 import { ARM64_ENV } from '../../support/services';
 import { offlineSettings, type Project, project } from '../build/support';
 import { testEnv } from '../env';
-import { type LocalFixture, localFixture, writeFiles } from './fixture';
+import { functionSpec, type LocalFixture, localFixture, writeFiles } from './fixture';
 
 // One Go function (test/fixtures/build/go-outcomes), built by the build stage for each Lambda
-// architecture and run by the local runner on the provided.al2023 test image of that architecture.
+// architecture and run by the local runner on the provided.al2023 test image of that architecture,
+// and a Node.js function on the Node.js 22 test image of each (AWS's aws-lambda-ric, its native
+// part cross-compiled for arm64 by scripts/setup.sh arm64node).
 // On an x86_64 machine the arm64 one runs under qemu-aarch64, which the test runner registers with
 // binfmt_misc (test/support/binfmt.ts). A Rust function is not among them: its arm64 build needs a
 // cross linker (or Cargo Lambda's zig), which the build stage refuses without (build/rust.test.ts).
@@ -60,7 +63,7 @@ function images(): Images {
   return { arm64, native };
 }
 
-describe('local invoke: an arm64 Go function on the arm64 provided.al2023 image, under emulation (real qemu-aarch64, real build, real Docker)', function () {
+describe('local invoke: arm64 Go and Node.js functions on arm64 images, under emulation (real qemu-aarch64, real build, real Docker)', function () {
   this.timeout(600_000);
   let p: Project;
   let arm: LocalFixture;
@@ -89,49 +92,44 @@ describe('local invoke: an arm64 Go function on the arm64 provided.al2023 image,
   });
 
   it('runs as arm64 (GOARCH arm64, uname -m aarch64) with the REPORT line, and the next invoke is warm in the same process; timed beside the native x86_64 build', async () => {
-    const medians: Record<string, { cold: number; warm: number; init: number }> = {};
-    for (const [id, fx, goarch, machine] of [
-      ['GoArm', arm, 'arm64', 'aarch64'],
-      ['GoX86', x86, 'amd64', 'x86_64'],
-    ] as const) {
-      // Built first (not timed), then cold invokes, each followed by warm ones.
-      await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
-      const cold: number[] = [];
-      const warm: number[] = [];
-      const init: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        let started = performance.now();
-        const first = await fx.runner.invoke(fns[id], { event: { action: 'hello' }, forceCold: true });
-        cold.push(performance.now() - started);
-        assert.equal(first.error, null, JSON.stringify(first.error));
-        const payload = first.payload as Record<string, unknown>;
-        assert.equal(payload.goarch, goarch);
-        assert.equal(payload.machine, machine);
-        assert.equal(payload.greeting, 'hello from the template');
-        assert.equal(payload.requestId, first.requestId);
-        assert.equal(first.report.cold, true);
-        assert.match(first.reportLine, REPORT(first.requestId, true));
-        init.push(first.report.initDurationMs ?? NaN);
-        for (let n = 0; n < 3; n++) {
-          started = performance.now();
-          const next = await fx.runner.invoke(fns[id], { event: { action: 'hello' } });
-          warm.push(performance.now() - started);
-          assert.equal(next.error, null, JSON.stringify(next.error));
-          assert.equal(next.report.cold, false);
-          // A runtime process that served before (the runner keeps the earlier rounds' warm containers too).
-          assert.ok(Number((next.payload as Record<string, unknown>).invocation) >= 2, JSON.stringify(next.payload));
-          assert.equal((next.payload as Record<string, unknown>).goarch, goarch);
-          assert.match(next.reportLine, REPORT(next.requestId, false));
-        }
-      }
-      medians[id] = { cold: median(cold), warm: median(warm), init: median(init) };
-    }
-    // Printed, never asserted: emulation's cost next to the native run on the same machine.
-    for (const [id, m] of Object.entries(medians)) {
-      console.log(`      ${id}: cold invoke ${m.cold.toFixed(0)} ms (Init Duration ${m.init.toFixed(0)} ms), warm invoke ${m.warm.toFixed(1)} ms (medians of 3 cold, 9 warm)`);
-    }
-    const { GoArm: a, GoX86: n } = medians;
-    console.log(`      emulated arm64 / native x86_64: cold ${(a.cold / n.cold).toFixed(2)}x, Init Duration ${(a.init / n.init).toFixed(2)}x, warm ${(a.warm / n.warm).toFixed(2)}x`);
+    const emulated = await measure(arm.runner, fns.GoArm, (payload) => {
+      assert.equal(payload.goarch, 'arm64');
+      assert.equal(payload.machine, 'aarch64');
+      assert.equal(payload.greeting, 'hello from the template');
+    });
+    const native = await measure(x86.runner, fns.GoX86, (payload) => {
+      assert.equal(payload.goarch, 'amd64');
+      assert.equal(payload.machine, 'x86_64');
+    });
+    printTimings('Go', emulated, native);
+  });
+
+  it('Node.js 22 with AWS\'s runtime interface client built for arm64: process.arch arm64, the REPORT line, warm reuse; timed beside x86_64', async () => {
+    const { LWB_TEST_IMAGE_NODE_ARM64: nodeArm64, LWB_TEST_IMAGE_NODE: nodeNative } = process.env;
+    assert.ok(nodeArm64 && nodeNative, 'the runner imports the Node.js test images (test/support/services.ts)');
+    assert.equal((await arm.engine.docker.getImage(nodeArm64).inspect()).Architecture, 'arm64');
+    const code = {
+      'app.mjs': [
+        "import { machine } from 'node:os';",
+        'let invocation = 0;',
+        'export const handler = async (event, context) => ({ arch: process.arch, machine: machine(), invocation: ++invocation, requestId: context.awsRequestId, greeting: process.env.GREETING });',
+        '',
+      ].join('\n'),
+    };
+    const spec = (architecture: 'arm64' | 'x86_64'): FunctionSpec =>
+      functionSpec(p.dir, `Node${architecture === 'arm64' ? 'Arm' : 'X86'}`, code, { runtime: 'nodejs22.x', handler: 'app.handler', architecture, memorySize: 256, environment: { GREETING: 'hello from the template' } });
+    const armRunner = await arm.another({ images: { 'nodejs22.x': nodeArm64 } });
+    const x86Runner = await x86.another({ images: { 'nodejs22.x': nodeNative } });
+    const emulated = await measure(armRunner, spec('arm64'), (payload) => {
+      assert.equal(payload.arch, 'arm64');
+      assert.equal(payload.machine, 'aarch64');
+      assert.equal(payload.greeting, 'hello from the template');
+    });
+    const native = await measure(x86Runner, spec('x86_64'), (payload) => {
+      assert.equal(payload.arch, 'x64');
+      assert.equal(payload.machine, 'x86_64');
+    });
+    printTimings('Node.js', emulated, native);
   });
 
   it("a timeout: Lambda's error, and the emulated environment is replaced", async () => {
@@ -235,4 +233,57 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
 function median(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface Timings {
+  cold: number;
+  warm: number;
+  init: number;
+}
+
+/**
+ * Invokes `fn` (built first, not timed) cold three times, each followed by three warm invokes,
+ * checking each result with `check` and its REPORT line; the medians of their wall-clock times and
+ * of the Init Duration.
+ */
+async function measure(runner: LocalRunner, fn: FunctionSpec, check: (payload: Record<string, unknown>) => void): Promise<Timings> {
+  await runner.invoke(fn, { event: { action: 'hello' } });
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const init: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    let started = performance.now();
+    const first = await runner.invoke(fn, { event: { action: 'hello' }, forceCold: true });
+    cold.push(performance.now() - started);
+    assert.equal(first.error, null, JSON.stringify(first.error));
+    const payload = first.payload as Record<string, unknown>;
+    check(payload);
+    assert.equal(payload.requestId, first.requestId);
+    assert.equal(first.report.cold, true);
+    assert.match(first.reportLine, REPORT(first.requestId, true));
+    init.push(first.report.initDurationMs ?? NaN);
+    for (let n = 0; n < 3; n++) {
+      started = performance.now();
+      const next = await runner.invoke(fn, { event: { action: 'hello' } });
+      warm.push(performance.now() - started);
+      assert.equal(next.error, null, JSON.stringify(next.error));
+      assert.equal(next.report.cold, false);
+      check(next.payload as Record<string, unknown>);
+      // A runtime process that served before (the runner keeps the earlier rounds' warm containers too).
+      assert.ok(Number((next.payload as Record<string, unknown>).invocation) >= 2, JSON.stringify(next.payload));
+      assert.match(next.reportLine, REPORT(next.requestId, false));
+    }
+  }
+  return { cold: median(cold), warm: median(warm), init: median(init) };
+}
+
+/** Printed, never asserted: emulation's cost next to the native run on the same machine. */
+function printTimings(what: string, emulated: Timings, native: Timings): void {
+  for (const [label, t] of [
+    ['arm64 (emulated)', emulated],
+    ['x86_64 (native)', native],
+  ] as const) {
+    console.log(`      ${what} ${label}: cold invoke ${t.cold.toFixed(0)} ms (Init Duration ${t.init.toFixed(0)} ms), warm invoke ${t.warm.toFixed(1)} ms (medians of 3 cold, 9 warm)`);
+  }
+  console.log(`      ${what} emulated / native: cold ${(emulated.cold / native.cold).toFixed(2)}x, Init Duration ${(emulated.init / native.init).toFixed(2)}x, warm ${(emulated.warm / native.warm).toFixed(2)}x`);
 }
