@@ -19,6 +19,7 @@ APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-sta
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
 JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/test-images/java.sh
+MAVEN_VERSION=3.9.11 # keep in step with scripts/test-images/java.sh
 # The reference the build parity tests and bench:build compare with, and the template linter.
 SAM_CLI_VERSION=1.170.0
 CFN_LINT_VERSION=1.58.0
@@ -133,15 +134,31 @@ step_moto() {
   rm -rf "$d"
 }
 
-# For the java21 test image: Debian trixie's Java 21 runtime with the C and C++ libraries it links
+# For the java21 test images: Debian trixie's Java 21 runtime with the C and C++ libraries it links
 # against (bookworm has Java 17 only; trixie's Java needs trixie's glibc), as .deb files, and AWS's
-# Java runtime interface client with its dependencies from Maven Central, as jars.
+# Java runtime interface client with its dependencies from Maven Central, as jars. For the build
+# image (java:21-build, what AWS's build image is to a Java 21 function): trixie's JDK 21 and
+# Apache Maven's binary distribution from Maven Central, checked against its published SHA-512.
 step_java21() {
-  local debs="$cache/java21/debs" ric="$cache/java21/ric-$JAVA_RIC_VERSION"
+  local debs="$cache/java21/debs" jdk="$cache/java21/jdk-debs" ric="$cache/java21/ric-$JAVA_RIC_VERSION"
+  local maven="$cache/java21/apache-maven-$MAVEN_VERSION-bin.tar.gz"
   if [ ! -f "$debs/.done" ]; then
     log "downloading Debian trixie's openjdk-21-jre-headless for the java21 test image"
     rm -rf "$debs" && mkdir -p "$debs"
     (cd "$debs" && trixie_download openjdk-21-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g) && touch "$debs/.done"
+  fi
+  if [ ! -f "$jdk/.done" ]; then
+    log "downloading Debian trixie's openjdk-21-jdk-headless for the java21 build image"
+    rm -rf "$jdk" && mkdir -p "$jdk"
+    (cd "$jdk" && trixie_download openjdk-21-jdk-headless openjdk-21-jre-headless) && touch "$jdk/.done"
+  fi
+  if [ ! -f "$maven" ]; then
+    log "fetching Apache Maven $MAVEN_VERSION"
+    local url="https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/$MAVEN_VERSION/apache-maven-$MAVEN_VERSION-bin.tar.gz"
+    local sum
+    sum=$(curl -fsSL "$url.sha512" | cut -d' ' -f1)
+    curl -fsSL -o "$maven.partial" "$url" &&
+      echo "$sum  $maven.partial" | sha512sum -c --quiet - && mv "$maven.partial" "$maven" || { rm -f "$maven.partial"; return 1; }
   fi
   if [ ! -f "$ric/.done" ]; then
     log "fetching aws-lambda-java-runtime-interface-client $JAVA_RIC_VERSION"
@@ -160,7 +177,7 @@ POM
       -DincludeScope=runtime -DoutputDirectory="$ric/lib") && touch "$ric/.done"
     rm -rf "$tmp"
   fi
-  [ -f "$debs/.done" ] && [ -f "$ric/.done" ]
+  [ -f "$debs/.done" ] && [ -f "$jdk/.done" ] && [ -f "$maven" ] && [ -f "$ric/.done" ]
 }
 
 # For arm64 functions' local runs on an x86_64 machine: qemu-user-static, whose qemu-aarch64 the test
@@ -250,7 +267,7 @@ step_builddeps() {
   local stamp="$dir/.stamp" want
   want=$(cat "$samples"/python/requirements.txt "$samples"/python-sdist/requirements.txt "$samples"/python-sdist-native/requirements.txt \
     "$here"/examples/hello-python/requirements.txt "$samples"/node/package-lock.json \
-    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/parity-python/requirements.txt \
+    "$samples"/go/go.sum "$samples"/java-maven/pom.xml "$samples"/java-scaffold/pom.xml "$samples"/parity-python/requirements.txt \
     "$samples"/parity-node/package-lock.json "$samples"/rust/Cargo.lock "$samples"/rust-scaffold/Cargo.lock | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "fetching the build tests' packages into $dir"
@@ -289,11 +306,15 @@ step_builddeps() {
     (cd "$samples/go" && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' GOPROXY=off GOOS=linux GOARCH=$arch CGO_ENABLED=0 \
       go build -o /dev/null .)
   done
-  tmp=$(mktemp -d)
-  cp -r "$samples/java-maven/." "$tmp/"
-  (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
-    && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime)
-  rm -rf "$tmp"
+  # The Java functions New Function writes (java-scaffold: their dependencies and pinned plugins,
+  # JUnit's engine that surefire resolves as the tests start) and the Java sample.
+  for sample in java-maven java-scaffold; do
+    tmp=$(mktemp -d)
+    cp -r "$samples/$sample/." "$tmp/"
+    (cd "$tmp" && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" clean install \
+      && mvn --batch-mode --quiet -Dstyle.color=never -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true)
+    rm -rf "$tmp"
+  done
   step_rustdeps
   echo "$want" >"$stamp"
 }

@@ -16,7 +16,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openEngine } from '../../src/core/docker';
@@ -24,13 +24,13 @@ import { LocalRunner } from '../../src/core/local';
 import { loadTemplate } from '../../src/core/model';
 import { LocalApi } from '../../src/core/serve';
 import { ensureDocker, TEST_IMAGE } from '../support/services';
+import { toolCache } from '../support/toolCache';
 import { percentiles, ratio } from './instrument';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const REQUESTS = Number(process.env.LWB_BENCH_REQUESTS ?? 2000);
 const SAM_REQUESTS = Number(process.env.LWB_BENCH_SAM_REQUESTS ?? 200);
-const CACHE = process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
-const SAM = join(CACHE, 'sam-cli', 'bin', 'sam');
+const SAM = join(toolCache(), 'sam-cli', 'bin', 'sam');
 
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Resources:

@@ -8,13 +8,17 @@
  *     as context only, `docker run --rm --entrypoint node IMAGE -e 0`; interleaved, medians and ratios;
  *  2. the warm invoke overhead: the caller's wall time minus the handler's own time (target: p50
  *     under 2 ms), and minus the reported Duration;
- *  3. throughput at concurrency 4 over 4 warm containers.
+ *  3. throughput at concurrency 4 over 4 warm containers;
+ *  4. per runtime (Node.js, Python, Go, Java 21, Rust), our cold and warm invoke next to AWS SAM
+ *     CLI's on the same image and code (sideBySide.ts; SAM's rows say skipped, and why, without it);
+ *  5. where a cold invoke's time goes, in the editor's runner and in the CLI (coldBreakdown.ts).
  * Everything it starts is removed at the end.
  *   LWB_BENCH_COLD=N (default 7)   LWB_BENCH_WARM=N (default 300)   LWB_BENCH_THROUGHPUT=N (default 400)
+ *   LWB_BENCH_ONLY=breakdown leaves out part 4 (see sideBySide.ts and coldBreakdown.ts for theirs)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createServer } from 'node:http';
@@ -27,6 +31,8 @@ import { median, percentiles, ratio } from './instrument';
 import type { FunctionSpec } from '../../src/core/model/types';
 import { canIsolateNetwork, NETNS_ENV, rerunInNamespace } from '../support/netns';
 import { startServices, TEST_IMAGE } from '../support/services';
+import { coldBreakdown } from './coldBreakdown';
+import { sideBySide } from './sideBySide';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const IMAGE = TEST_IMAGE;
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
   const engine = await openEngine();
   const runner = await LocalRunner.create({ engine, cacheDir: join(work, 'cache'), images: { 'nodejs22.x': IMAGE }, labels: { 'lambda-workbench.bench': String(process.pid) } });
   try {
-    console.log(`Docker ${engine.info.version} (${engine.endpoint.url}), image ${IMAGE}, ${fn.memorySize} MB\n`);
+    console.log(`Docker ${engine.info.version} (${engine.endpoint.url}), image ${IMAGE}, ${fn.memorySize} MB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
     // 1. Cold: the product vs the floor (and docker run as context), interleaved so all see the same machine load.
     const gateway = await bridgeGateway(engine);
@@ -177,7 +183,14 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - t0) / 1000;
     console.log('Throughput at concurrency 4 (%d invocations, %d containers)', THROUGHPUT, runner.containerCount(fn));
-    console.log(`  ${(THROUGHPUT / seconds).toFixed(0)} invocations/s   (${cold} cold)`);
+    console.log(`  ${(THROUGHPUT / seconds).toFixed(0)} invocations/s   (${cold} cold)\n`);
+    await runner.removeContainers();
+
+    const labels = { 'lambda-workbench.bench': String(process.pid) };
+    if (process.env.LWB_BENCH_ONLY !== 'breakdown') await sideBySide(engine, services.env, work, labels);
+    console.log('');
+    await coldBreakdown(engine, IMAGE, work, labels);
+    console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await runner.dispose();
     rmSync(work, { recursive: true, force: true });

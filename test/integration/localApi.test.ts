@@ -63,6 +63,21 @@ describe('Local API', function () {
       await vscode.workspace.fs.writeFile(file, original);
     }
 
+    // A saved template: the new route answers and shows in the Functions view, the changed setting applies.
+    const template = vscode.Uri.file(fn.templatePath);
+    const saved = await vscode.workspace.fs.readFile(template);
+    try {
+      const text = Buffer.from(saved).toString();
+      const edited = text.replace('GREETING: Hello', 'GREETING: Howdy').replace('            Path: /hello\n            Method: get\n', '            Path: /hello\n            Method: get\n        Bye:\n          Type: HttpApi\n          Properties:\n            Path: /bye\n            Method: get\n');
+      assert.notEqual(edited, text);
+      await vscode.workspace.fs.writeFile(template, Buffer.from(edited));
+      const bye = `${new URL(route.url).origin}/bye`;
+      await until('the template reload', api.localApi.onDidChange, () => api.functionsTree.decorationsOf(fn.templatePath, fn.logicalId).served?.routes.includes(`GET ${bye}`) || undefined, 30_000);
+      assert.deepEqual(JSON.parse((await get(`${bye}?name=Ada`)).body), { message: 'Howdy, Ada!', path: '/bye' });
+    } finally {
+      await vscode.workspace.fs.writeFile(template, saved);
+    }
+
     await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
     assert.equal(api.localApi.running, false);
     assert.equal(api.functionsTree.decorationsOf(fn.templatePath, fn.logicalId).served, undefined);

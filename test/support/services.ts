@@ -41,7 +41,9 @@ export const TEST_IMAGES: readonly { env: string; script: string; args: readonly
   { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['native', 'lambda-workbench-test/provided:al2023'] },
   // The same for arm64 (run under qemu's emulation on an x86_64 machine).
   { env: 'LWB_TEST_IMAGE_PROVIDED_ARM64', script: 'scripts/test-images/provided.sh', args: ['arm64', 'lambda-workbench-test/provided:al2023-arm64'] },
-  { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['lambda-workbench-test/java:21'] },
+  { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['21', 'lambda-workbench-test/java:21'] },
+  // With the JDK and Maven, as AWS's build image has them: Java 21 functions build inside it.
+  { env: 'LWB_TEST_IMAGE_JAVA_BUILD', script: 'scripts/test-images/java.sh', args: ['21-build', 'lambda-workbench-test/java:21-build'] },
 ];
 
 /** A process this run started, and how to stop it. */

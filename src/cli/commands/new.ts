@@ -47,7 +47,7 @@ Required:
   --event EVENT        ${ids(EVENT_SOURCES)}
 
 Options:
-  --language LANG      ${ids(LANGUAGES)} (default: ts for Node.js, python, go for provided.al2023; rust there too)
+  --language LANG      ${ids(LANGUAGES)} (default: ts for Node.js, python, java, go for provided.al2023; rust there too)
   --package TYPE       ${ids(PACKAGE_TYPES)} (default: zip)
   --arch ARCH          ${ids(ARCHITECTURES)} (default: x86_64)
   --dir DIR            code folder, relative to the template's folder (default: the name)

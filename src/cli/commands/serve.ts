@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { CancelledError } from '../../core/cancel';
 import type { LogEntry } from '../../core/local';
-import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT, formatRequest, LocalApi, type ReloadEvent } from '../../core/serve';
+import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT, describeTemplateReload, formatRequest, LocalApi, type ReloadEvent } from '../../core/serve';
 import { BUILD_ARG_USAGE } from '../core';
 import { reportFailure } from '../failures';
 import { type Io, UsageError } from '../io';
@@ -17,7 +17,9 @@ its variables, authorizers, CORS) on one port per API, each FunctionUrlConfig (R
 streams) and each load balancer listener on a port of its own. Each concurrent request runs in a
 container of its own, up to the function's ReservedConcurrentExecutions (else --concurrency);
 more wait. A save to a function's code or dependency manifest rebuilds it; the next request runs
-the new code. Serves until SIGINT or SIGTERM, then removes its containers and exits 0.
+the new code. A save to a template re-reads its routes (one stderr line says what changed; a
+template that cannot be read keeps the old routes). Serves until SIGINT or SIGTERM, then removes
+its containers and exits 0.
 
 Prints on stdout, for each route, one line
   ROUTE <LogicalId> <METHOD or ANY> <url>
@@ -30,7 +32,7 @@ Options:
   --warm N               start N containers per function (through their init) before READY
   --concurrency N        concurrent requests per function without ReservedConcurrentExecutions
                          (default ${DEFAULT_CONCURRENCY})
-  --no-watch             do not rebuild on save
+  --no-watch             do not rebuild or re-read templates on save
   --image IMAGE          run every function in IMAGE instead of its runtime's Lambda base image
   --env-file F, --docker-host URL, --runtime-api-address A, --network bridge|host,
   --label KEY=VALUE, --pass-credentials, --profile P, --region R, --endpoint-url URL
@@ -80,6 +82,7 @@ export async function serveCommand(args: string[], io: Io, cwd = process.cwd()):
       onReload: (e) => {
         if (e.phase !== 'rebuilding') io.err(reloadLine(e));
       },
+      onTemplateReload: (e) => io.err(`RELOAD ${describeTemplateReload(e)}`),
     });
     api = await Promise.race([starting, stopped.then(() => undefined)]);
     if (!api) {

@@ -77,6 +77,11 @@ export function planBuild(fn: FunctionSpec): BuildPlan {
     return { kind: 'build', builder: byFamily(fn, family, unit), unit };
   }
   if (!runtimeFamily) throw new UserError(`${fn.logicalId} has neither a Runtime nor a BuildMethod, so there is no way to build it.`, 'Set the function\'s Runtime (or Metadata.BuildMethod).', 'build-unsupported');
+  // SAM builds a custom runtime's function with make only; a folder with no Makefile that names no
+  // BuildMethod already holds what runs (its bootstrap), as `sam local invoke` runs it.
+  if (runtimeFamily === 'provided' && !existsSync(join(unit.codeDir, 'Makefile'))) {
+    return { kind: 'skip', builder: 'none', reason: 'a custom runtime function with no BuildMethod and no Makefile: its folder (with its bootstrap) is used as it is' };
+  }
   return { kind: 'build', builder: byFamily(fn, runtimeFamily, unit), unit };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { BuildEngine } from '../build/engine';
 import type { CancellationTokenLike } from '../cancel';
+import { unpackedArchive } from '../archive/unpacked';
 import { UserError } from '../errors';
 import { LIMITS } from '../limits';
 import { functionKey } from '../model/key';
@@ -129,7 +130,7 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     throw new UserError(`${fn.logicalId} has no Handler.`, 'Set Handler on the function (e.g. app.handler), or in Globals.Function.', 'no-handler');
   }
   const image = { ...imageForRuntime(fn.runtime, ctx.images, ctx.imagesSource), runtime: fn.runtime };
-  const codeDir = codeFolder(ctx, fn, opts.codeDir);
+  const codeDir = await codeFolder(ctx, fn, opts.codeDir);
   const layers = await layerFolders(fn, { cache: ctx.layers, builds: ctx.builds }, opts.token);
   warnings.push(...layers.warnings);
   const opt = await optFolder(layers.folders, join(ctx.cacheDir, 'opt', createHash('sha256').update(key).digest('hex').slice(0, 16)));
@@ -165,10 +166,16 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
   };
 }
 
-/** The folder mounted at /var/task: the caller's (a build output), the CodeUri folder, or inline code written out. */
-function codeFolder(ctx: PrepareContext, fn: FunctionSpec, override: string | undefined): string {
+/**
+ * The folder mounted at /var/task: the caller's (a build output), the CodeUri folder, a CodeUri
+ * archive (.zip, .jar) unpacked, or inline code written out.
+ */
+async function codeFolder(ctx: PrepareContext, fn: FunctionSpec, override: string | undefined): Promise<string> {
   const dir = override ?? fn.codeUri;
   if (dir) {
+    if (!override && /\.(zip|jar)$/i.test(dir) && existsSync(dir) && statSync(dir).isFile()) {
+      return unpackedArchive(dir, join(ctx.cacheDir, 'archives'), `${fn.logicalId}'s CodeUri ${dir}`);
+    }
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new UserError(`The code folder ${dir} of ${fn.logicalId} does not exist.`, 'Fix CodeUri in the template (it is relative to the template), or build the function first.', 'code-missing');
     }

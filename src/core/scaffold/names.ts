@@ -42,6 +42,18 @@ export function crateNameFor(name: string): string {
   return cleaned.length > 0 ? cleaned : 'lambda-function';
 }
 
+// Java's reserved words and literals: none of them can be a package name.
+const JAVA_RESERVED = new Set(
+  'abstract assert boolean break byte case catch char class const continue default do double else enum extends false final finally float for goto if implements import instanceof int interface long native new null package private protected public return short static strictfp super switch synchronized this throw throws transient true try void volatile while _'.split(' '),
+);
+
+/** A Java package name: lower-case letters and digits, starting with a letter, not a reserved word. */
+export function javaPackageFor(name: string): string {
+  const cleaned = name.toLowerCase().replace(/[^a-z0-9]+/g, '').replace(/^[0-9]+/, '');
+  if (cleaned.length === 0) return 'function';
+  return JAVA_RESERVED.has(cleaned) ? `${cleaned}fn` : cleaned;
+}
+
 /** A Go module path element: letters, digits, '-', '_' and '.', not starting with '-' or '_'. */
 export function goModuleFor(name: string): string {
   return packageNameFor(name);

@@ -6,8 +6,8 @@ import type { Architecture } from '../model/types';
  * CLI's `new` list exactly these, and validation names them when it refuses a value.
  */
 
-export type RuntimeId = 'nodejs24.x' | 'nodejs22.x' | 'python3.13' | 'python3.12' | 'provided.al2023';
-export type LanguageId = 'ts' | 'js' | 'python' | 'go' | 'rust';
+export type RuntimeId = 'nodejs24.x' | 'nodejs22.x' | 'python3.13' | 'python3.12' | 'java21' | 'java17' | 'provided.al2023';
+export type LanguageId = 'ts' | 'js' | 'python' | 'java' | 'go' | 'rust';
 export type PackageTypeId = 'zip' | 'image';
 export type EventSourceId =
   | 'http-api'
@@ -22,7 +22,7 @@ export type EventSourceId =
   | 'dynamodb'
   | 'kinesis';
 
-export type RuntimeFamily = 'node' | 'python' | 'go';
+export type RuntimeFamily = 'node' | 'python' | 'java' | 'go';
 
 export interface RuntimeOption {
   id: RuntimeId;
@@ -34,6 +34,8 @@ export interface RuntimeOption {
   baseImage: string;
   /** esbuild's target for Node runtimes ('node22'). */
   esbuildTarget?: string;
+  /** The Java release javac compiles for (maven.compiler.release), for Java runtimes. */
+  javaRelease?: number;
 }
 
 export interface LanguageOption {
@@ -84,6 +86,8 @@ export const RUNTIMES: readonly RuntimeOption[] = [
   },
   { id: 'python3.13', label: 'Python 3.13', family: 'python', languages: ['python'], baseImage: 'public.ecr.aws/lambda/python:3.13' },
   { id: 'python3.12', label: 'Python 3.12', family: 'python', languages: ['python'], baseImage: 'public.ecr.aws/lambda/python:3.12' },
+  { id: 'java21', label: 'Java 21', family: 'java', languages: ['java'], baseImage: 'public.ecr.aws/lambda/java:21', javaRelease: 21 },
+  { id: 'java17', label: 'Java 17', family: 'java', languages: ['java'], baseImage: 'public.ecr.aws/lambda/java:17', javaRelease: 17 },
   {
     id: 'provided.al2023',
     label: 'OS-only runtime (Amazon Linux 2023), Go or Rust',
@@ -97,6 +101,7 @@ export const LANGUAGES: readonly LanguageOption[] = [
   { id: 'ts', label: 'TypeScript (bundled with esbuild)' },
   { id: 'js', label: 'JavaScript (ES modules)' },
   { id: 'python', label: 'Python' },
+  { id: 'java', label: 'Java (Maven)' },
   { id: 'go', label: 'Go' },
   { id: 'rust', label: 'Rust (cargo; Cargo Lambda when installed)' },
 ];

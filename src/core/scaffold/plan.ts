@@ -82,6 +82,7 @@ export function planNewFunction(request: NewFunctionRequest, project: ProjectSna
     logicalId: fn.logicalId,
     eventFromTest: posix.relative(testDirRel, sampleRel),
     sample: sample.params,
+    sampleEvent: serializeSampleEvent(buildSampleEvent(fn.event.sampleType, sample.params)),
   };
   const folder = codeFolder(fn, codeCtx);
 
@@ -90,7 +91,7 @@ export function planNewFunction(request: NewFunctionRequest, project: ProjectSna
   const inserted = insertIntoTemplate(base, additions, project.templatePath);
 
   const edits: (CreateFile | UpdateFile)[] = folder.files.map((f) => ({ kind: 'create', path: join(codeDirAbs, ...f.path.split('/')), content: f.content }));
-  edits.push({ kind: 'create', path: sampleAbs, content: serializeSampleEvent(buildSampleEvent(fn.event.sampleType, sample.params)) });
+  edits.push({ kind: 'create', path: sampleAbs, content: codeCtx.sampleEvent });
   edits.push(
     before === undefined
       ? { kind: 'create', path: project.templatePath, content: inserted.text }
@@ -178,6 +179,7 @@ function checkNamesFree(
 function languageNotes(fn: ResolvedFunction): string[] {
   const notes: string[] = [];
   if (fn.language === 'ts') notes.push(`Run npm install in ${fn.codeDir} before npm test or sam build (esbuild and the type packages).`);
+  if (fn.language === 'java') notes.push(`Building needs Maven and a JDK ${fn.runtime.javaRelease} or later; mvn test in ${fn.codeDir} runs the unit tests.`);
   if (fn.language === 'go') notes.push(`Building needs Go 1.22 or later; go test ./... in ${fn.codeDir} runs the unit tests.`);
   if (fn.language === 'rust') notes.push(`Building needs Rust (cargo), and Cargo Lambda for the other architecture than this machine's; cargo test in ${fn.codeDir} runs the unit tests.`);
   if (fn.packageType === 'Image') notes.push('The image builds with Docker from the Dockerfile in the code folder.');

@@ -21,7 +21,7 @@ export interface NewFunctionRequest {
   runtime: string;
   /** An event source id (EVENT_SOURCES). */
   event: string;
-  /** ts | js | python | go | rust; the runtime's first language when omitted. */
+  /** ts | js | python | java | go | rust; the runtime's first language when omitted. */
   language?: string;
   /** zip | image; zip when omitted. */
   packageType?: string;

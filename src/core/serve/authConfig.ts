@@ -33,6 +33,8 @@ export function httpApiAuthorizers(auth: Rec, functions: readonly FunctionSpec[]
       payload: 'REQUEST',
       format,
       simpleResponses: format === '2.0' && a.EnableSimpleResponses === true,
+      // An HTTP API caches nothing unless AuthorizerResultTtlInSeconds says so.
+      ttlSeconds: ttl(a.AuthorizerResultTtlInSeconds, 0),
       identity: [
         ...strings(identity.Headers).map((n) => ({ where: 'header' as const, name: n })),
         ...strings(identity.QueryStrings).map((n) => ({ where: 'query' as const, name: n })),
@@ -73,6 +75,8 @@ export function restApiAuthorizers(auth: Rec, functions: readonly FunctionSpec[]
               ...strings(identity.Context).map((n) => ({ where: 'context' as const, name: n })),
             ],
       ...(typeof identity.ValidationExpression === 'string' ? { validationExpression: identity.ValidationExpression } : {}),
+      // A REST API caches results for 300 seconds unless ReauthorizeEvery says otherwise.
+      ttlSeconds: ttl(identity.ReauthorizeEvery, 300),
     });
   }
   return out;
@@ -90,10 +94,20 @@ export function routeAuthorizer(eventAuth: Rec, apiAuth: Rec, declared: Map<stri
   return declared.get(chosen) ?? `the authorizer ${chosen}, which the API's Auth.Authorizers does not declare`;
 }
 
-/** `$request.header.Authorization`, `$request.querystring.q`, `$stageVariables.v`, `$context.x` (HTTP API identity sources). */
-function sources(list: string[]): IdentitySource[] {
+/** A result TTL as API Gateway takes it: whole seconds, at most an hour. */
+export function ttl(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.min(Math.floor(n), 3600) : fallback;
+}
+
+/**
+ * Identity sources as HTTP APIs write them (`$request.header.Authorization`, `$request.querystring.q`,
+ * `$stageVariables.v`, `$context.x`) and as REST APIs do (`method.request.header.Authorization`,
+ * `method.request.querystring.q`, `stageVariables.v`, `context.x`).
+ */
+export function sources(list: string[]): IdentitySource[] {
   return list.flatMap((s): IdentitySource[] => {
-    const m = /^\$(request\.header|request\.querystring|stageVariables|context)\.(.+)$/.exec(s.trim());
+    const m = /^(?:\$|method\.)?(request\.header|request\.querystring|stageVariables|context)\.(.+)$/.exec(s.trim());
     if (!m) return [];
     const where = m[1] === 'request.header' ? 'header' : m[1] === 'request.querystring' ? 'query' : m[1] === 'stageVariables' ? 'stage' : 'context';
     return [{ where, name: m[2] }];

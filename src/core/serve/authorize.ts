@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import type { FunctionSpec } from '../model/types';
+import type { AuthorizerCache } from './authCache';
 import { bearer, claimsProblem, decodeJwt, policyVerdict, stringClaims, tokenScopes } from './authTokens';
 import { eventV1, eventV2, type GatewayContext } from './events';
 import type { GatewayError } from './replies';
@@ -23,7 +24,7 @@ export const UNVERIFIED_HEADER: [string, string] = ['x-lambda-workbench-authoriz
  * event; a JWT or Cognito token is decoded into claims, its time, issuer, audience and scopes
  * checked, its signature not; IAM needs a SigV4 Authorization header, whose signature is not checked.
  */
-export async function authorize(a: AuthorizerConfig, req: HttpRequestData, ctx: GatewayContext, run: RunAuthorizer, nowSeconds = Date.now() / 1000): Promise<AuthOutcome> {
+export async function authorize(a: AuthorizerConfig, req: HttpRequestData, ctx: GatewayContext, run: RunAuthorizer, cache?: AuthorizerCache, nowSeconds = Date.now() / 1000): Promise<AuthOutcome> {
   const http = ctx.listener.kind !== 'rest-api';
   const v2 = ctx.match.route.payload === '2.0';
   switch (a.kind) {
@@ -50,27 +51,34 @@ export async function authorize(a: AuthorizerConfig, req: HttpRequestData, ctx: 
       return { kind: 'allow', authorizer, headers: [UNVERIFIED_HEADER] };
     }
     case 'lambda':
-      return lambdaAuthorizer(a, req, ctx, run);
+      return lambdaAuthorizer(a, req, ctx, run, cache);
   }
 }
 
-async function lambdaAuthorizer(a: Extract<AuthorizerConfig, { kind: 'lambda' }>, req: HttpRequestData, ctx: GatewayContext, run: RunAuthorizer): Promise<AuthOutcome> {
+async function lambdaAuthorizer(a: Extract<AuthorizerConfig, { kind: 'lambda' }>, req: HttpRequestData, ctx: GatewayContext, run: RunAuthorizer, cache: AuthorizerCache | undefined): Promise<AuthOutcome> {
   if (!a.fn) return refuse('authorizer-error', `the authorizer ${a.name} cannot run locally: ${a.unresolved ?? 'no function'}`);
   const values = identityValues(a.identity, req, ctx);
   if (values.length < a.identity.length || values.some((v) => v === '')) return refuse('unauthorized', `the request lacks the authorizer's identity source (${a.identity.map((i) => `${i.where} ${i.name}`).join(', ')})`);
   if (a.validationExpression !== undefined && !safeTest(a.validationExpression, values[0])) return refuse('unauthorized', 'the token does not match the ValidationExpression');
   const arn = `arn:aws:execute-api:${ctx.region}:${ctx.accountId}:${ctx.listener.apiId}/${ctx.listener.stage}/${req.method}${ctx.match.path}`;
-  const event = authorizerEvent(a, req, ctx, values, arn);
+  // Without identity sources there is nothing to key a result by: such an authorizer runs every time.
+  const cacheable = cache !== undefined && a.ttlSeconds > 0 && a.identity.length > 0;
   const started = Date.now();
-  const result = await run(a.fn, event);
-  if (result.errorMessage !== null) return refuse(result.errorMessage === 'Unauthorized' ? 'unauthorized' : 'authorizer-error', `the authorizer ${a.name} failed: ${result.errorMessage}`);
-  let out: unknown;
-  try {
-    out = JSON.parse(result.payload ?? 'null');
-  } catch {
-    out = undefined;
+  let out = cacheable ? cache.get(a.name, values) : undefined;
+  if (out === undefined) {
+    const result = await run(a.fn, authorizerEvent(a, req, ctx, values, arn));
+    if (result.errorMessage !== null) return refuse(result.errorMessage === 'Unauthorized' ? 'unauthorized' : 'authorizer-error', `the authorizer ${a.name} failed: ${result.errorMessage}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(result.payload ?? 'null');
+    } catch {
+      parsed = undefined;
+    }
+    if (!isRecord(parsed)) return refuse('authorizer-error', `the authorizer ${a.name} returned no object`);
+    out = parsed;
+    // Its answer is kept, allow or deny alike; an error (Unauthorized included) is not.
+    if (cacheable) cache.set(a.name, values, out, a.ttlSeconds);
   }
-  if (!isRecord(out)) return refuse('authorizer-error', `the authorizer ${a.name} returned no object`);
   const context = out.context === undefined || out.context === null ? {} : out.context;
   if (!isRecord(context)) return refuse('authorizer-error', `the authorizer ${a.name}'s context is not an object`);
   if (a.simpleResponses) {

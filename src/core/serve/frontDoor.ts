@@ -7,6 +7,7 @@ import type { ResponseStream } from '../local/responseStream';
 import { limitedServer, listenError, readBody } from '../local/runtimeHttp';
 import type { FunctionSpec } from '../model/types';
 import { ALB_BODY_LIMIT_BYTES } from './albTable';
+import { AuthorizerCache } from './authCache';
 import { authorize, type RunAuthorizer } from './authorize';
 import { isPreflight, preflightHeaders, responseCorsHeaders, restPreflightHeaders } from './cors';
 import { eventAlb, eventV1, eventV2, type GatewayContext } from './events';
@@ -47,12 +48,29 @@ const STRIPPED = /^(content-length|transfer-encoding|connection|keep-alive)$/i;
  * to send a request); nothing a client sends can make it throw or wait forever.
  */
 export class FrontDoor {
+  /** Lambda authorizer results of this API, for their TTL (API Gateway caches per API). */
+  private readonly authorizerCache = new AuthorizerCache();
+
   private constructor(
     private readonly server: Server,
-    readonly listener: ListenerSpec,
+    private current: ListenerSpec,
     readonly port: number,
     private readonly ctx: FrontDoorContext,
   ) {}
+
+  /** What this port serves now: the template's reload may replace it (see replace). */
+  get listener(): ListenerSpec {
+    return this.current;
+  }
+
+  /**
+   * Serves the routes of a reloaded template from the next request on; a request already running
+   * keeps the route it matched. Cached authorizer results go with the old configuration.
+   */
+  replace(listener: ListenerSpec): void {
+    this.current = listener;
+    this.authorizerCache.clear();
+  }
 
   static async listen(listener: ListenerSpec, port: number, ctx: FrontDoorContext): Promise<FrontDoor> {
     const server = limitedServer(LIMITS, () => undefined, listener.kind === 'alb' ? undefined : API_HEADER_LIMIT);
@@ -76,16 +94,20 @@ export class FrontDoor {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async close(): Promise<void> {
+  /** Stops at once; with `drain`, requests running finish first (a listener a reload removed). */
+  async close(drain = false): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      if (drain) this.server.closeIdleConnections();
+      else this.server.closeAllConnections();
     });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The listener as it is now: a reload during the request does not change the request's routes.
+    const spec = this.current;
     const started = performance.now();
-    const kind = this.listener.kind;
+    const kind = spec.kind;
     let logged: Omit<RequestLog, 'listener' | 'ms' | 'status' | 'method' | 'path'> = {};
     const { rawPath, rawQuery } = splitTarget(req.url ?? '/');
     try {
@@ -103,35 +125,35 @@ export class FrontDoor {
         port: this.port,
         at: new Date(),
       };
-      const reply = body.kind === 'overflow' ? gatewayError(kind, 'too-large') : await this.answer(data, res, (l) => (logged = { ...logged, ...l }));
+      const reply = body.kind === 'overflow' ? gatewayError(kind, 'too-large') : await this.answer(spec, data, res, (l) => (logged = { ...logged, ...l }));
       if (reply !== 'sent') send(res, reply);
-      this.log(req, rawPath, res.statusCode, started, logged);
+      this.log(spec, req, rawPath, res.statusCode, started, logged);
     } catch (err) {
       // The front door's own bug must not take the process down: an answer, and the reason in the log.
       send(res, gatewayError(kind, 'function-error'));
-      this.log(req, rawPath, 500, started, { ...logged, note: `internal error: ${(err as Error).message}` });
+      this.log(spec, req, rawPath, 500, started, { ...logged, note: `internal error: ${(err as Error).message}` });
     }
   }
 
-  private async answer(data: HttpRequestData, res: ServerResponse, note: (l: Partial<RequestLog>) => void): Promise<HttpReply | 'sent'> {
-    const { kind, cors } = this.listener;
+  private async answer(spec: ListenerSpec, data: HttpRequestData, res: ServerResponse, note: (l: Partial<RequestLog>) => void): Promise<HttpReply | 'sent'> {
+    const { kind, cors } = spec;
     const header = (name: string): string | undefined => firstHeader(data.headers, name);
     if (cors && (kind === 'http-api' || kind === 'function-url') && isPreflight(data.method, header)) {
       return { status: 204, headers: preflightHeaders(cors, header), body: Buffer.alloc(0) };
     }
-    const match = matchRoute(this.listener, data.method, data.rawPath);
+    const match = matchRoute(spec, data.method, data.rawPath);
     if (cors && kind === 'rest-api' && data.method === 'OPTIONS' && match?.route.method !== 'OPTIONS') {
       // SAM's Cors gives every path an OPTIONS method whose mock integration answers.
-      const methods = methodsOfPath(this.listener, data.rawPath);
+      const methods = methodsOfPath(spec, data.rawPath);
       if (methods.length > 0) return { status: 200, headers: [['Content-Type', 'application/json'], ...restPreflightHeaders(cors, methods)], body: Buffer.from('{}') };
     }
     if (!match) return gatewayError(kind, 'not-found');
     note({ logicalId: match.route.fn.logicalId });
-    const ctx = this.context(data, match);
-    const extra = this.gatewayHeaders(ctx, header('origin'));
-    const authorizer = match.route.authorizer ?? (kind === 'function-url' && this.listener.authType === 'AWS_IAM' ? { kind: 'iam' as const, name: 'AWS_IAM' } : undefined);
+    const ctx = this.context(spec, data, match);
+    const extra = this.gatewayHeaders(spec, ctx, header('origin'));
+    const authorizer = match.route.authorizer ?? (kind === 'function-url' && spec.authType === 'AWS_IAM' ? { kind: 'iam' as const, name: 'AWS_IAM' } : undefined);
     if (authorizer) {
-      const outcome = await authorize(authorizer, data, ctx, this.runAuthorizer());
+      const outcome = await authorize(authorizer, data, ctx, this.runAuthorizer(), this.authorizerCache);
       if (outcome.kind === 'refuse') {
         note({ note: outcome.why });
         return withHeaders(gatewayError(kind, outcome.error), extra);
@@ -140,12 +162,12 @@ export class FrontDoor {
       extra.push(...outcome.headers);
     }
     const event = kind === 'alb' ? eventAlb(data, ctx) : match.route.payload === '2.0' ? eventV2(data, ctx) : eventV1(data, ctx);
-    return this.run(match, event, data, res, extra, note);
+    return this.run(spec, match, event, data, res, extra, note);
   }
 
   /** Runs the route's function within its integration timeout and maps what it returned. */
-  private async run(match: RouteMatch, event: unknown, data: HttpRequestData, res: ServerResponse, extra: [string, string][], note: (l: Partial<RequestLog>) => void): Promise<HttpReply | 'sent'> {
-    const { kind } = this.listener;
+  private async run(spec: ListenerSpec, match: RouteMatch, event: unknown, data: HttpRequestData, res: ServerResponse, extra: [string, string][], note: (l: Partial<RequestLog>) => void): Promise<HttpReply | 'sent'> {
+    const { kind } = spec;
     const fail = (error: GatewayError, why: string): HttpReply => {
       note({ note: why });
       return withHeaders(gatewayError(kind, error), extra);
@@ -154,7 +176,7 @@ export class FrontDoor {
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), match.route.timeoutMs)));
     const gone = new Promise<'gone'>((resolve) => res.on('close', () => resolve('gone')));
     let streaming: ReturnType<typeof sendStream> | undefined;
-    const onStream = kind === 'function-url' && this.listener.invokeMode === 'RESPONSE_STREAM' ? (s: ResponseStream) => void (streaming = sendStream(res, s, extra)) : undefined;
+    const onStream = kind === 'function-url' && spec.invokeMode === 'RESPONSE_STREAM' ? (s: ResponseStream) => void (streaming = sendStream(res, s, extra)) : undefined;
     try {
       const result = await Promise.race([this.ctx.invoke(match.route.fn, event, { onStream, abandon: Promise.race([timedOut, gone]) }), timedOut]);
       if (streaming) {
@@ -166,10 +188,10 @@ export class FrontDoor {
       if (result === 'throttled') return fail('throttled', 'too many requests wait for this function');
       if (result === 'abandoned') return fail('timeout', 'the client went away');
       if (result.error) return fail('function-error', `${result.error.errorType}: ${result.error.errorMessage}`);
-      const reply = this.map(result.payload ?? 'null', data, match);
+      const reply = this.map(spec, result.payload ?? 'null', data, match);
       if (reply === 'malformed') return fail('malformed', 'the function returned a response in the wrong format');
       if (kind === 'alb' && reply.body.length > ALB_BODY_LIMIT_BYTES) return fail('malformed', 'the response is over 1 MB, the load balancer limit');
-      return withHeaders(reply, extra, kind === 'http-api' || kind === 'function-url' ? this.listener.cors !== undefined : false);
+      return withHeaders(reply, extra, kind === 'http-api' || kind === 'function-url' ? spec.cors !== undefined : false);
     } catch (err) {
       if (err instanceof UserError && err.code === 'RequestEntityTooLargeException') return fail('too-large', err.message);
       return fail('function-error', `${match.route.fn.logicalId} could not run: ${(err as Error).message}`);
@@ -178,19 +200,19 @@ export class FrontDoor {
     }
   }
 
-  private map(payload: string, data: HttpRequestData, { route }: RouteMatch): HttpReply | 'malformed' {
-    const { kind, binaryMediaTypes } = this.listener;
+  private map(spec: ListenerSpec, payload: string, data: HttpRequestData, { route }: RouteMatch): HttpReply | 'malformed' {
+    const { kind, binaryMediaTypes } = spec;
     if (kind === 'alb') return replyAlb(payload, route.targetGroup?.multiValueHeaders ?? false);
     if (kind === 'function-url') return replyV2(payload, 'function-url');
     if (kind === 'http-api' && route.payload === '2.0') return replyV2(payload, 'http-api');
     return replyV1(payload, { rest: kind === 'rest-api', binaryMediaTypes, accept: firstHeader(data.headers, 'accept') });
   }
 
-  private context(data: HttpRequestData, match: RouteMatch): GatewayContext {
+  private context(spec: ListenerSpec, data: HttpRequestData, match: RouteMatch): GatewayContext {
     const short = randomBytes(11).toString('base64');
-    const kind = this.listener.kind;
+    const kind = spec.kind;
     return {
-      listener: this.listener,
+      listener: spec,
       match,
       accountId: '123456789012',
       region: this.ctx.region,
@@ -201,8 +223,8 @@ export class FrontDoor {
   }
 
   /** The ids each front door puts on its responses, and the CORS headers HTTP APIs and function URLs add. */
-  private gatewayHeaders(ctx: GatewayContext, origin: string | undefined): [string, string][] {
-    const { kind, cors } = this.listener;
+  private gatewayHeaders(spec: ListenerSpec, ctx: GatewayContext, origin: string | undefined): [string, string][] {
+    const { kind, cors } = spec;
     const out: [string, string][] = [];
     if (kind === 'http-api') out.push(['apigw-requestid', ctx.requestId]);
     if (kind === 'rest-api') out.push(['x-amzn-RequestId', ctx.requestId], ['x-amz-apigw-id', ctx.extendedRequestId], ['X-Amzn-Trace-Id', ctx.traceId]);
@@ -219,9 +241,9 @@ export class FrontDoor {
     };
   }
 
-  private log(req: IncomingMessage, path: string, status: number, started: number, l: Partial<RequestLog>): void {
+  private log(spec: ListenerSpec, req: IncomingMessage, path: string, status: number, started: number, l: Partial<RequestLog>): void {
     try {
-      this.ctx.onRequest?.({ listener: this.listener, method: req.method ?? '', path, status, ms: performance.now() - started, ...l });
+      this.ctx.onRequest?.({ listener: spec, method: req.method ?? '', path, status, ms: performance.now() - started, ...l });
     } catch {
       // a listener's bug is its own
     }

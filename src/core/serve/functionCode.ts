@@ -29,9 +29,12 @@ export class FunctionCode {
   version = 0;
   ready: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** Whether a build ever succeeded: until one has, there is no last good build to serve. */
+  private built = false;
 
   constructor(
-    readonly fn: FunctionSpec,
+    /** The function as the template says it now: a template reload replaces it. */
+    public fn: FunctionSpec,
     /** The build stage: builds or bundles the function when it is out of date (LocalRunner.codeFor). */
     private readonly build: (fn: FunctionSpec, progress?: (message: string) => void) => Promise<RunCode>,
   ) {}
@@ -39,6 +42,7 @@ export class FunctionCode {
   /** Builds (or bundles) the code once, before serving; a failure is the start's failure. */
   async prepare(progress: (message: string) => void): Promise<void> {
     this.codeDir = (await this.build(this.fn, progress)).codeDir;
+    this.built = true;
   }
 
   /** A file changed: rebuild after the saves settle (200 ms), and say how it went. */
@@ -46,10 +50,14 @@ export class FunctionCode {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const previous = this.ready;
-      this.ready = previous.then(() => this.rebuild(rel, onReload));
+      this.rebuildNext(rel, onReload);
     }, 200);
     this.timer.unref();
+  }
+
+  /** Rebuilds after any rebuild in progress; requests from now on wait for it. */
+  rebuildNext(rel: string, onReload: (e: ReloadEvent) => void): void {
+    this.ready = this.ready.catch(() => undefined).then(() => this.rebuild(rel, onReload));
   }
 
   dispose(): void {
@@ -62,10 +70,13 @@ export class FunctionCode {
     onReload({ ...base, phase: 'rebuilding', durationMs: 0 });
     try {
       this.codeDir = (await this.build(this.fn)).codeDir;
+      this.built = true;
       this.version++;
       onReload({ ...base, phase: 'rebuilt', durationMs: performance.now() - started });
     } catch (err) {
       onReload({ ...base, phase: 'failed', durationMs: performance.now() - started, error: describeError(err) });
+      // Never built (a function a template reload added): its requests fail until a rebuild succeeds.
+      if (!this.built) throw err;
     }
   }
 }
@@ -85,10 +96,10 @@ export function watchCode(codes: Iterable<FunctionCode>, onReload: (e: ReloadEve
     }
   }
   const watchers = [...byFolder].map(([folder, users]) => watchTree(folder, (rel) => users.forEach((c) => c.changed(rel, onReload))));
+  // Closing leaves rebuilds already scheduled to run: a template reload watches anew without losing a save.
   return {
     close() {
       for (const w of watchers) w.close();
-      for (const users of byFolder.values()) users.forEach((c) => c.dispose());
     },
   };
 }

@@ -3,6 +3,7 @@
 export { formatRequest, type RequestLog } from './requestLog';
 export type { ReloadEvent } from './functionCode';
 export { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from './defaults';
-export { LocalApi, type LocalApiOptions, type ServedRoute } from './localApi';
+export { LocalApi, type LocalApiOptions } from './localApi';
+export { describeTemplateReload, type TemplateReloadEvent } from './templateReload';
 export { buildServeTable } from './table';
-export type { ListenerSpec, RouteSpec, ServeTable } from './types';
+export type { ListenerSpec, RouteSpec, ServedRoute, ServeTable } from './types';

@@ -1,14 +1,17 @@
+import { basename } from 'node:path';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
-import { UserError } from '../errors';
+import { describeError, UserError } from '../errors';
 import type { LocalRunner } from '../local/runner';
 import { functionKey } from '../model/key';
 import type { FunctionSpec, TemplateModel } from '../model/types';
+import { loadTemplate } from '../model/workspace';
 import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from './defaults';
 import { FrontDoor, type InvokeFunction, type RequestLog } from './frontDoor';
 import { FunctionCode, type ReloadEvent, watchCode } from './functionCode';
 import { Gate } from './gate';
 import { buildServeTable } from './table';
-import type { FrontDoor as FrontDoorKind, ListenerSpec } from './types';
+import { changedFunctions, routesMissingFrom, settings, type TemplateReloadEvent, unusableTemplate, watchTemplates } from './templateReload';
+import type { ListenerSpec, ServedRoute, ServeTable } from './types';
 
 export interface LocalApiOptions {
   runner: Pick<LocalRunner, 'invoke' | 'prewarm' | 'region' | 'codeFor'>;
@@ -19,41 +22,39 @@ export interface LocalApiOptions {
   warm?: number;
   /** Concurrent invocations per function when the template sets no ReservedConcurrentExecutions. Default 10. */
   concurrency?: number;
-  /** Rebuild a function when its sources change (default true). */
+  /** Rebuild a function when its sources change, and re-read a template when it is saved (default true). */
   watch?: boolean;
   envFile?: string;
   token?: CancellationTokenLike;
   onProgress?(message: string): void;
   onRequest?(log: RequestLog): void;
   onReload?(event: ReloadEvent): void;
+  onTemplateReload?(event: TemplateReloadEvent): void;
 }
-
-/** One route as `serve` prints it: `ROUTE <LogicalId> <METHOD or ANY> <url>`. */
-export interface ServedRoute {
-  logicalId: string;
-  /** The template of the route's function. */
-  templatePath: string;
-  method: string;
-  url: string;
-  kind: FrontDoorKind;
-  /** The API, URL function or load balancer listener it belongs to. */
-  listener: string;
-}
-
 
 /**
  * The templates' HTTP front doors, served on 127.0.0.1 over the local runner: API routes on a
  * port per API, each function URL and load balancer listener on its own. Functions are built
  * before serving, rebuilt when their sources or dependency manifests change, and run at most
- * their concurrency at once, each concurrent request in a container of its own.
+ * their concurrency at once, each concurrent request in a container of its own. A saved template
+ * is read again: its routes replace the old ones on the same ports, requests running finish on
+ * what they matched, and a template that cannot be read leaves the old routes serving.
  */
 export class LocalApi {
+  /** By listener (see listenerKey), in the order they were opened. */
+  private readonly doors = new Map<string, FrontDoor>();
+  private readonly codes = new Map<string, FunctionCode>();
+  private readonly gates = new Map<string, Gate>();
+  private codeWatcher: { close(): void } | undefined;
+  private templateWatcher: { close(): void } | undefined;
+  private reloads: Promise<void> = Promise.resolve();
+  private stopped = false;
+  routes: ServedRoute[] = [];
+  warnings: string[] = [];
+
   private constructor(
-    private readonly doors: FrontDoor[],
-    private readonly watcher: { close(): void } | undefined,
-    private readonly gates: ReadonlyMap<string, Gate>,
-    readonly routes: ServedRoute[],
-    readonly warnings: string[],
+    private readonly opts: LocalApiOptions,
+    private models: TemplateModel[],
   ) {}
 
   static async start(opts: LocalApiOptions): Promise<LocalApi> {
@@ -65,56 +66,46 @@ export class LocalApi {
         'serve-nothing',
       );
     }
+    const api = new LocalApi(opts, [...opts.models]);
     const progress = (m: string): void => opts.onProgress?.(m);
     const functions = servedFunctions(table.listeners);
-    const codes = new Map<string, FunctionCode>();
-    const gates = new Map<string, Gate>();
-    for (const fn of functions) {
-      codes.set(functionKey(fn), new FunctionCode(fn, (f, progress) => opts.runner.codeFor(f, { token: opts.token, onProgress: progress && ((p) => progress(p.message)) })));
-      gates.set(functionKey(fn), new Gate(Math.max(1, fn.reservedConcurrency ?? opts.concurrency ?? DEFAULT_CONCURRENCY)));
-    }
-    for (const code of codes.values()) {
+    for (const fn of functions) api.adopt(fn);
+    for (const code of api.codes.values()) {
       throwIfCancelled(opts.token, 'starting the local API');
       await code.prepare(progress);
     }
     for (const fn of functions) {
       const zero = fn.reservedConcurrency === 0;
-      if (zero) table.warnings.push(`${fn.logicalId} has ReservedConcurrentExecutions 0: every request to it is throttled, as in Lambda.`);
-      const warm = Math.min(opts.warm ?? 0, gates.get(functionKey(fn))!.limit);
+      if (zero) table.warnings.push(throttledWarning(fn));
+      const warm = Math.min(opts.warm ?? 0, api.gates.get(functionKey(fn))!.limit);
       if (warm <= 0 || zero) continue;
       throwIfCancelled(opts.token, 'starting the local API');
       progress(`Starting ${warm} warm container${warm === 1 ? '' : 's'} for ${fn.logicalId}`);
-      const code = codes.get(functionKey(fn))!;
+      const code = api.codes.get(functionKey(fn))!;
       await opts.runner.prewarm(fn, warm, { codeDir: code.codeDir, codeVersion: String(code.version), envFile: opts.envFile, token: opts.token });
     }
-
-    const invoke: InvokeFunction = async (fn, event, { onStream, abandon }) => {
-      const key = functionKey(fn);
-      const code = codes.get(key)!;
-      if (fn.reservedConcurrency === 0) return 'throttled';
-      await code.ready;
-      const release = await gates.get(key)!.acquire(abandon);
-      if (typeof release === 'string') return release;
-      try {
-        const result = await opts.runner.invoke(fn, { event, codeDir: code.codeDir, codeVersion: String(code.version), envFile: opts.envFile, onResponseStream: onStream });
-        return { payload: result.rawPayload, error: result.error };
-      } finally {
-        release();
-      }
-    };
-
-    const doors: FrontDoor[] = [];
     try {
       const base = opts.port ?? DEFAULT_SERVE_PORT;
-      for (const [i, listener] of table.listeners.entries()) {
-        doors.push(await FrontDoor.listen(listener, base === 0 ? 0 : base + i, { invoke, region: opts.runner.region, accountId: '123456789012', onRequest: opts.onRequest }));
-      }
+      for (const [i, listener] of table.listeners.entries()) api.doors.set(listenerKey(listener), await api.open(listener, base === 0 ? 0 : base + i));
     } catch (err) {
-      await Promise.all(doors.map((d) => d.close()));
+      await Promise.all([...api.doors.values()].map((d) => d.close()));
       throw err;
     }
-    const watcher = opts.watch === false ? undefined : watchCode(codes.values(), (e) => opts.onReload?.(e));
-    return new LocalApi(doors, watcher, gates, doors.flatMap(routesOf), table.warnings);
+    api.routes = [...api.doors.values()].flatMap(routesOf);
+    api.warnings = table.warnings;
+    if (opts.watch !== false) {
+      api.watchCode();
+      api.templateWatcher = watchTemplates(
+        api.models.map((m) => m.path),
+        (path) => {
+          // One reload at a time, in order; a failure is said and the next save is read again.
+          api.reloads = api.reloads
+            .then(() => api.reloadTemplate(path))
+            .catch((err: unknown) => opts.onTemplateReload?.({ templatePath: path, added: [], removed: [], changed: [], error: describeError(err), warnings: [] }));
+        },
+      );
+    }
+    return api;
   }
 
   /** A served function's requests now: running (each in a container of its own) and waiting for one. */
@@ -125,14 +116,147 @@ export class LocalApi {
 
   /** Each listener's base URL. */
   get listeners(): { listener: ListenerSpec; url: string }[] {
-    return this.doors.map((d) => ({ listener: d.listener, url: d.url }));
+    return [...this.doors.values()].map((d) => ({ listener: d.listener, url: d.url }));
   }
 
   /** Stops listening and watching. The runner's containers are the runner's to remove. */
   async stop(): Promise<void> {
-    this.watcher?.close();
-    await Promise.all(this.doors.map((d) => d.close()));
+    this.stopped = true;
+    this.templateWatcher?.close();
+    this.codeWatcher?.close();
+    for (const code of this.codes.values()) code.dispose();
+    await Promise.all([...this.doors.values()].map((d) => d.close()));
   }
+
+  /** Runs a route's function: after its build, within its concurrency. */
+  private readonly invoke: InvokeFunction = async (fn, event, { onStream, abandon }) => {
+    const key = functionKey(fn);
+    const code = this.codes.get(key);
+    if (!code) throw new Error(`${fn.logicalId} is no longer served`);
+    if (fn.reservedConcurrency === 0) return 'throttled';
+    await code.ready;
+    const release = await this.gates.get(key)!.acquire(abandon);
+    if (typeof release === 'string') return release;
+    try {
+      const result = await this.opts.runner.invoke(fn, { event, codeDir: code.codeDir, codeVersion: String(code.version), envFile: this.opts.envFile, onResponseStream: onStream });
+      return { payload: result.rawPayload, error: result.error };
+    } finally {
+      release();
+    }
+  };
+
+  private async open(listener: ListenerSpec, port: number): Promise<FrontDoor> {
+    return FrontDoor.listen(listener, port, { invoke: this.invoke, region: this.opts.runner.region, accountId: '123456789012', onRequest: this.opts.onRequest });
+  }
+
+  /** Takes a served function in (its code and its concurrency), or its new settings after a reload. */
+  private adopt(fn: FunctionSpec): 'new' | 'same' | 'changed' {
+    const key = functionKey(fn);
+    const limit = Math.max(1, fn.reservedConcurrency ?? this.opts.concurrency ?? DEFAULT_CONCURRENCY);
+    // A gate with another limit is replaced; invocations holding the old one release it as they end.
+    if (this.gates.get(key)?.limit !== limit) this.gates.set(key, new Gate(limit));
+    const code = this.codes.get(key);
+    if (!code) {
+      this.codes.set(key, new FunctionCode(fn, (f, progress) => this.opts.runner.codeFor(f, { token: this.opts.token, onProgress: progress && ((p) => progress(p.message)) })));
+      return 'new';
+    }
+    const same = settings(code.fn) === settings(fn);
+    code.fn = fn;
+    return same ? 'same' : 'changed';
+  }
+
+  private watchCode(): void {
+    this.codeWatcher?.close();
+    this.codeWatcher = watchCode(this.codes.values(), (e) => this.opts.onReload?.(e));
+  }
+
+  /** A template was saved: its routes and functions replace the old ones, or the old ones stay and the event says why. */
+  private async reloadTemplate(path: string): Promise<void> {
+    if (this.stopped) return;
+    const say = (e: Omit<TemplateReloadEvent, 'templatePath'>): void => this.opts.onTemplateReload?.({ templatePath: path, ...e });
+    let model: TemplateModel;
+    try {
+      model = await loadTemplate(path);
+    } catch (err) {
+      return say({ added: [], removed: [], changed: [], error: describeError(err), warnings: [] });
+    }
+    const problem = unusableTemplate(model);
+    if (problem) return say({ added: [], removed: [], changed: [], error: problem, warnings: [] });
+    const models = this.models.map((m) => (m.path === path ? model : m));
+    const table = buildServeTable(models);
+    if (this.stopped) return;
+    this.models = models;
+    const before = { routes: this.routes, functions: [...this.codes.values()].map((c) => c.fn) };
+    await this.apply(table, basename(path));
+    this.routes = [...this.doors.values()].flatMap(routesOf);
+    say({
+      added: routesMissingFrom(this.routes, before.routes),
+      removed: routesMissingFrom(before.routes, this.routes),
+      changed: changedFunctions(before.functions, servedFunctions(table.listeners)),
+      warnings: this.warnings,
+    });
+  }
+
+  /** Serves a new route table: listeners kept, replaced, closed (after their requests) or opened on a new port. */
+  private async apply(table: ServeTable, templateName: string): Promise<void> {
+    const functions = servedFunctions(table.listeners);
+    const keep = new Set(functions.map(functionKey));
+    for (const key of [...this.codes.keys()]) {
+      if (keep.has(key)) continue;
+      this.codes.get(key)!.dispose();
+      this.codes.delete(key);
+      this.gates.delete(key);
+    }
+    for (const fn of functions) {
+      const how = this.adopt(fn);
+      const code = this.codes.get(functionKey(fn))!;
+      if (fn.reservedConcurrency === 0) table.warnings.push(throttledWarning(fn));
+      // New, or its build settings may have changed: built again before its next request (a build
+      // that is up to date takes no time).
+      if (how !== 'same') code.rebuildNext(templateName, (e) => this.opts.onReload?.(e));
+    }
+    const next = new Map(table.listeners.map((l) => [listenerKey(l), l]));
+    for (const [key, door] of [...this.doors]) {
+      if (next.has(key)) continue;
+      this.doors.delete(key);
+      void door.close(true);
+    }
+    for (const [key, listener] of next) {
+      const door = this.doors.get(key);
+      if (door) {
+        door.replace(listener);
+        continue;
+      }
+      try {
+        this.doors.set(key, await this.openNext(listener));
+      } catch (err) {
+        table.warnings.push(`${listener.name} could not be served: ${describeError(err)}`);
+      }
+    }
+    this.warnings = table.warnings;
+    if (this.opts.watch !== false) this.watchCode();
+  }
+
+  /** A listener a reload added: the port after the highest in use (a free one with --port 0). */
+  private async openNext(listener: ListenerSpec): Promise<FrontDoor> {
+    if ((this.opts.port ?? DEFAULT_SERVE_PORT) === 0) return this.open(listener, 0);
+    let port = Math.max(0, ...[...this.doors.values()].map((d) => d.port)) + 1;
+    for (let tries = 0; ; tries++, port++) {
+      try {
+        return await this.open(listener, port);
+      } catch (err) {
+        if (!(err instanceof UserError && err.code === 'serve-port') || tries >= 20) throw err;
+      }
+    }
+  }
+}
+
+function listenerKey(l: ListenerSpec): string {
+  return `${l.kind}|${l.templatePath}|${l.name}`;
+}
+
+function throttledWarning(fn: FunctionSpec): string {
+  return `${fn.logicalId} has ReservedConcurrentExecutions 0: every request to it is throttled, as in Lambda.`;
 }
 
 /** The functions routes run, and the authorizer functions they call, once each. */

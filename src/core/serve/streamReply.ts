@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ResponseStream } from '../local/responseStream';
+import { StreamPacer } from './streamPacer';
 
 /** The content type awslambda.HttpResponseStream.from gives a stream: a JSON prelude, 8 NUL bytes, then the body. */
 export const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
@@ -14,10 +16,16 @@ export type StreamReplyOutcome = 'complete' | 'failed-before-head' | 'cut';
  * Streams a function's response to an HTTP client as the function writes it, the way a function
  * URL in RESPONSE_STREAM mode does: the head comes from the HttpResponseStream prelude (status,
  * headers, cookies) or is a 200 with the stream's content type; each chunk is passed on as it
- * arrives. An error the function ends with cuts the response (the client sees it incomplete). A
- * client that goes away leaves the function running, its bytes dropped.
+ * arrives, at the pace Lambda allows (see StreamPacer). An error the function ends with cuts the
+ * response (the client sees it incomplete). A client that goes away leaves the function running,
+ * its bytes dropped.
  */
-export async function sendStream(res: ServerResponse, stream: ResponseStream, extraHeaders: [string, string][]): Promise<StreamReplyOutcome> {
+export async function sendStream(
+  res: ServerResponse,
+  stream: ResponseStream,
+  extraHeaders: [string, string][],
+  pace: { pacer: StreamPacer; wait(ms: number): Promise<unknown> } = { pacer: new StreamPacer(), wait: (ms) => sleep(ms) },
+): Promise<StreamReplyOutcome> {
   const prelude = stream.contentType.split(';')[0].trim().toLowerCase() === HTTP_INTEGRATION_TYPE;
   let pending: Buffer | undefined = prelude ? Buffer.alloc(0) : undefined;
   let headSent = false;
@@ -32,6 +40,9 @@ export async function sendStream(res: ServerResponse, stream: ResponseStream, ex
   });
   for await (const chunk of stream.body as AsyncIterable<Buffer>) {
     if (res.destroyed || malformed) continue;
+    // Held here, the chunk holds the runtime back too (the Runtime API reads at the pace it is read).
+    const delay = pace.pacer.delayFor(chunk.length);
+    if (delay > 0) await pace.wait(delay);
     if (pending !== undefined) {
       pending = Buffer.concat([pending, chunk]);
       const at = pending.indexOf(DELIMITER);

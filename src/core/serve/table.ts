@@ -4,6 +4,8 @@ import type { FunctionSpec, HttpResourceSpec, TemplateModel } from '../model/typ
 import { albListeners } from './albTable';
 import { httpApiAuthorizers, record, restApiAuthorizers, routeAuthorizer, strings } from './authConfig';
 import { functionUrlCors, httpApiCors, restApiCors } from './cors';
+import { definitionOf, definitionOperations } from './openApi';
+import { definitionAuthorizers } from './openApiAuth';
 import type { AuthorizerConfig, ListenerSpec, RouteSpec, ServeTable } from './types';
 
 /** API Gateway's integration timeouts: 30 s for HTTP APIs, 29 s for REST APIs (TimeoutInMillis lowers them). */
@@ -36,14 +38,41 @@ export function buildServeTable(models: readonly TemplateModel[]): ServeTable {
         }
         let listener = apis.get(apiName);
         if (!listener) {
-          listener = apiListener(model.path, apiName, http, resource, ref === undefined, warnings);
+          listener = apiListener(model.path, apiName, http, resource, ref === undefined);
           apis.set(apiName, listener);
           listeners.push(listener);
         }
-        const route = apiRoute(fn, event.name, p, http, resource, model.functions, warnings);
+        const route = apiRoute(fn, `event ${event.name}`, p, http, resource, model.functions, warnings);
         if (route) listener.routes.push(route);
       }
       if (fn.functionUrl) listeners.push(urlListener(fn, warnings));
+    }
+    for (const resource of model.httpResources) {
+      const http = resource.resourceType === 'AWS::Serverless::HttpApi';
+      if (!http && resource.resourceType !== 'AWS::Serverless::Api') continue;
+      const doc = definitionOf(resource, warnings);
+      if (!doc) continue;
+      const operations = definitionOperations(doc, resource.logicalId, http, warnings);
+      if (operations.length === 0) continue;
+      let listener = apis.get(resource.logicalId);
+      if (!listener) {
+        listener = apiListener(model.path, resource.logicalId, http, resource, false);
+        apis.set(resource.logicalId, listener);
+        listeners.push(listener);
+      }
+      const authorizers = definitionAuthorizers(doc, resource.logicalId, http, model.functions, warnings);
+      if (!http) listener.binaryMediaTypes.push(...strings(doc['x-amazon-apigateway-binary-media-types']).map((t) => t.replace(/~1/g, '/')));
+      for (const op of operations) {
+        // SAM writes the events' routes into the definition too: an event's route is the same route.
+        if (listener.routes.some((r) => r.method === op.method && r.path === op.path)) continue;
+        const fn = model.functions.find((f) => f.logicalId === op.functionName) ?? model.functions.find((f) => f.functionName === op.functionName);
+        if (!fn) {
+          warnings.push(`${resource.logicalId}'s OpenAPI operation ${op.method} ${op.path} integrates ${op.functionName}, which is not a function of ${model.path}: it is not served.`);
+          continue;
+        }
+        const route = apiRoute(fn, `OpenAPI operation ${op.method} ${op.path} (in ${resource.logicalId})`, op.properties, http, resource, model.functions, warnings, authorizers);
+        if (route) listener.routes.push(route);
+      }
     }
     listeners.push(...albListeners(model, warnings));
   }
@@ -55,13 +84,10 @@ export function listenerApiId(templatePath: string, name: string, length = 10): 
   return hexFrom(`${templatePath}#${name}`, length).replace(/^\d/, 'a');
 }
 
-function apiListener(templatePath: string, name: string, http: boolean, resource: HttpResourceSpec | undefined, implicit: boolean, warnings: string[]): ListenerSpec {
+function apiListener(templatePath: string, name: string, http: boolean, resource: HttpResourceSpec | undefined, implicit: boolean): ListenerSpec {
   const p = resource?.properties ?? {};
   const stageName = typeof p.StageName === 'string' && p.StageName !== '' ? p.StageName : http ? '$default' : implicit ? 'Prod' : 'Prod';
   const variables = record(http ? p.StageVariables : p.Variables);
-  if (!implicit && (p.DefinitionBody !== undefined || p.DefinitionUri !== undefined)) {
-    warnings.push(`${name} has an OpenAPI definition (DefinitionBody or DefinitionUri): only the routes its functions' events declare are served.`);
-  }
   return {
     kind: http ? 'http-api' : 'rest-api',
     name,
@@ -75,28 +101,39 @@ function apiListener(templatePath: string, name: string, http: boolean, resource
   };
 }
 
-function apiRoute(fn: FunctionSpec, eventName: string, p: Record<string, unknown>, http: boolean, resource: HttpResourceSpec | undefined, functions: readonly FunctionSpec[], warnings: string[]): RouteSpec | undefined {
+/** One route of an API, from an event's properties (or an OpenAPI operation's, read into their shape); `what` names it in warnings. */
+function apiRoute(
+  fn: FunctionSpec,
+  what: string,
+  p: Record<string, unknown>,
+  http: boolean,
+  resource: HttpResourceSpec | undefined,
+  functions: readonly FunctionSpec[],
+  warnings: string[],
+  /** Authorizers the API's OpenAPI definition declares; its Auth's of the same name win. */
+  fromDefinition: ReadonlyMap<string, AuthorizerConfig> = new Map(),
+): RouteSpec | undefined {
   const rawMethod = typeof p.Method === 'string' ? p.Method : undefined;
   const rawPath = typeof p.Path === 'string' ? p.Path : undefined;
   if (!http && (rawMethod === undefined || rawPath === undefined)) {
-    warnings.push(`${fn.logicalId}'s Api event ${eventName} needs Path and Method: it is not served.`);
+    warnings.push(`${fn.logicalId}'s Api ${what} needs Path and Method: it is not served.`);
     return undefined;
   }
   const method = rawMethod === undefined ? 'ANY' : /^(any|x-amazon-apigateway-any-method)$/i.test(rawMethod) ? 'ANY' : rawMethod.toUpperCase();
   const path = rawPath === undefined ? '$default' : rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
   const apiAuth = record(resource?.properties.Auth);
-  const declared = http ? httpApiAuthorizers(apiAuth, functions) : restApiAuthorizers(apiAuth, functions);
+  const declared = new Map([...fromDefinition, ...(http ? httpApiAuthorizers(apiAuth, functions) : restApiAuthorizers(apiAuth, functions))]);
   const eventAuth = record(p.Auth);
   const chosen = routeAuthorizer(eventAuth, apiAuth, declared);
   let authorizer: AuthorizerConfig | undefined;
   if (typeof chosen === 'string') {
-    warnings.push(`${fn.logicalId}'s event ${eventName} uses ${chosen}: its requests are refused (500).`);
-    authorizer = { kind: 'lambda', name: 'unknown', unresolved: chosen, payload: 'REQUEST', format: http ? '2.0' : 'rest', simpleResponses: false, identity: [] };
+    warnings.push(`${fn.logicalId}'s ${what} uses ${chosen}: its requests are refused (500).`);
+    authorizer = { kind: 'lambda', name: 'unknown', unresolved: chosen, payload: 'REQUEST', format: http ? '2.0' : 'rest', simpleResponses: false, identity: [], ttlSeconds: 0 };
   } else {
     authorizer = chosen;
   }
   if (authorizer?.kind === 'lambda' && authorizer.unresolved && typeof chosen !== 'string') {
-    warnings.push(`${fn.logicalId}'s event ${eventName} uses the authorizer ${authorizer.name}, but ${authorizer.unresolved}: its requests are refused (500).`);
+    warnings.push(`${fn.logicalId}'s ${what} uses the authorizer ${authorizer.name}, but ${authorizer.unresolved}: its requests are refused (500).`);
   }
   const timeout = typeof p.TimeoutInMillis === 'number' && p.TimeoutInMillis > 0 ? p.TimeoutInMillis : undefined;
   const payload = http && String(p.PayloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : http ? '2.0' : '1.0';

@@ -35,6 +35,8 @@ export type AuthorizerConfig =
       identity: IdentitySource[];
       /** REST TOKEN: the token must match this regular expression, or 401 without calling. */
       validationExpression?: string;
+      /** How long a result is cached, by the identity sources' values (0: every request calls the authorizer). */
+      ttlSeconds: number;
     }
   | { kind: 'jwt'; name: string; identity: IdentitySource[]; issuer?: string; audience: string[] }
   | { kind: 'cognito'; name: string; identity: IdentitySource[] }
@@ -85,4 +87,16 @@ export interface ListenerSpec {
 export interface ServeTable {
   listeners: ListenerSpec[];
   warnings: string[];
+}
+
+/** One route as `serve` prints it: `ROUTE <LogicalId> <METHOD or ANY> <url>`. */
+export interface ServedRoute {
+  logicalId: string;
+  /** The template of the route's function. */
+  templatePath: string;
+  method: string;
+  url: string;
+  kind: FrontDoor;
+  /** The API, URL function or load balancer listener it belongs to. */
+  listener: string;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { LocalApi, ReloadEvent, ServedRoute } from '../../core/serve';
+import type { LocalApi, ReloadEvent, ServedRoute, TemplateReloadEvent } from '../../core/serve';
+import { describeTemplateReload } from '../../core/serve/templateReload';
 import { formatRequest } from '../../core/serve/requestLog';
 import type { CoreServices } from '../core';
 import type { ModelStore } from '../model/store';
@@ -100,20 +101,15 @@ export class LocalApiService implements vscode.Disposable {
         onProgress: (m) => progress.report({ message: m }),
         onRequest: (r) => this.channel.appendLine(formatRequest(r)),
         onReload: (e) => this.reloaded(e),
+        onTemplateReload: (e) => this.templateReloaded(e),
       });
     });
     this.api = api;
-    for (const r of api.routes) {
-      const key = `${r.templatePath}#${r.logicalId}`;
-      const state = this.served.get(key) ?? { routes: [] };
-      state.routes.push(r);
-      this.served.set(key, state);
-    }
+    this.fileRoutes(api);
     for (const w of api.warnings) this.channel.appendLine(`warning: ${w}`);
     for (const r of api.routes) this.channel.appendLine(`${r.logicalId} ${r.method} ${r.url}`);
     const base = api.listeners[0]?.url ?? '';
     this.item.text = `$(broadcast) ${base}`;
-    this.item.tooltip = `Local API: ${api.routes.length} route${api.routes.length === 1 ? '' : 's'} on ${api.listeners.length} port${api.listeners.length === 1 ? '' : 's'}. Click for the routes.`;
     this.item.command = 'lambdaWorkbench.startLocalApi';
     this.item.show();
     await vscode.commands.executeCommand('setContext', RUNNING_KEY, true);
@@ -132,6 +128,34 @@ export class LocalApiService implements vscode.Disposable {
     const pick = await vscode.window.showQuickPick(picks, { placeHolder: 'Open a route in the browser' });
     if (pick === stop) return this.stop();
     if (pick?.route) await vscode.env.openExternal(vscode.Uri.parse(pick.route.url.replace(/\{[^}]+\}/g, 'x')));
+  }
+
+  /** Each function's routes as the API serves them now (the Functions view shows them), and the status bar's tooltip. */
+  private fileRoutes(api: LocalApi): void {
+    const reloads = new Map([...this.served].map(([k, v]) => [k, v.reload]));
+    this.served.clear();
+    for (const r of api.routes) {
+      const key = `${r.templatePath}#${r.logicalId}`;
+      const state = this.served.get(key) ?? { routes: [], ...(reloads.get(key) ? { reload: reloads.get(key) } : {}) };
+      state.routes.push(r);
+      this.served.set(key, state);
+    }
+    this.item.tooltip = `Local API: ${api.routes.length} route${api.routes.length === 1 ? '' : 's'} on ${api.listeners.length} port${api.listeners.length === 1 ? '' : 's'}. Click for the routes.`;
+  }
+
+  /** A saved template changed the routes (or could not be read): one line in the output and the status bar, the view redrawn. */
+  private templateReloaded(e: TemplateReloadEvent): void {
+    if (!this.api) return;
+    const line = describeTemplateReload(e);
+    this.channel.appendLine(line);
+    void vscode.window.setStatusBarMessage(`$(broadcast) Local API: ${line}`, 8000);
+    if (e.error) {
+      this.wb.log.warn(`local API: ${line}`);
+      return;
+    }
+    for (const w of e.warnings) this.channel.appendLine(`warning: ${w}`);
+    this.fileRoutes(this.api);
+    this.changed.fire();
   }
 
   private reloaded(e: ReloadEvent): void {

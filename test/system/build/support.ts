@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { type BuildSettings, elfMachine, spawnTool, type ToolRunner } from '../../../src/core/build';
 import { loadTemplate } from '../../../src/core/model';
 import type { FunctionSpec } from '../../../src/core/model/types';
+import { toolCache } from '../../support/toolCache';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const SAMPLES = join(ROOT, 'test', 'fixtures', 'build');
@@ -35,10 +36,7 @@ export function offlineSettings(): BuildSettings {
   };
 }
 
-/** scripts/setup.sh's tool cache. */
-export function toolCache(): string {
-  return process.env.LWB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lambda-workbench-dev');
-}
+export { toolCache };
 
 /** The packages scripts/setup.sh (step builddeps) fetched for the build tests. */
 export function buildDeps(): string {

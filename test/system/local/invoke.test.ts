@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/errors';
 import type { LocalRunnerOptions } from '../../../src/core/local/runner';
 import { EDITOR_SOURCES } from '../../../src/core/sources';
-import { functionSpec, type LocalFixture, localFixture } from './fixture';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeZip } from '../../unit/local/zipFixture';
+import { functionSpec, type LocalFixture, localFixture, writeFiles } from './fixture';
 
 describe('local invoke: results, errors and the REPORT (real Docker, aws-lambda-ric)', () => {
   let fx: LocalFixture;
@@ -203,5 +207,28 @@ export const handler = async (event) => { throw new ValidationError('order ' + e
         return true;
       });
     }
+  });
+
+  it('runs a prebuilt .zip CodeUri, unpacked once (again when it changes), as sam local invoke does; refuses a crafted one', async () => {
+    const src = join(fx.root, 'zipped-src');
+    writeFiles(src, { 'index.mjs': "import { v } from './lib/v.mjs';\nexport const handler = async () => v;\n", 'lib/v.mjs': 'export const v = 1;\n' });
+    const archive = join(fx.root, 'Zipped.zip');
+    const zip = (): void => assert.equal(spawnSync('zip', ['-qr', archive, '.'], { cwd: src }).status, 0);
+    zip();
+    const fn = functionSpec(fx.root, 'Zipped', {}, { codeUri: archive });
+    assert.equal((await fx.runner.invoke(fn, {})).payload, 1);
+    const unpacked = join(fx.root, '.cache', 'archives');
+    assert.equal(readdirSync(unpacked).filter((n) => !n.startsWith('.')).length, 1);
+    // A rebuilt archive is unpacked again; the old unpacking goes.
+    writeFiles(src, { 'lib/v.mjs': 'export const v = 2;\n' });
+    zip();
+    utimesSync(archive, new Date(), new Date(Date.now() + 5_000));
+    assert.equal((await fx.runner.invoke(fn, { forceCold: true })).payload, 2);
+    assert.equal(readdirSync(unpacked).filter((n) => !n.startsWith('.')).length, 1);
+
+    const crafted = join(fx.root, 'Crafted.zip');
+    writeFileSync(crafted, makeZip([{ name: 'index.mjs', data: 'export const handler = async () => 1;\n' }, { name: '../escaped.txt', data: 'out' }]));
+    await assert.rejects(fx.runner.invoke(functionSpec(fx.root, 'Crafted', {}, { codeUri: crafted }), {}), (err: unknown) => err instanceof UserError && err.code === 'unsafe-zip' && /Crafted's CodeUri/.test(err.message));
+    assert.ok(!existsSync(join(fx.root, '.cache', 'escaped.txt')) && !existsSync(join(fx.root, 'escaped.txt')));
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { call, serveFixture, type ServeFixture } from './fixture';
+import { call, serveFixture, type ServeFixture, until } from './fixture';
 
 // Authorizers and CORS as the template configures them, over real HTTP: a Lambda authorizer runs
 // in its own container before the route (HTTP API simple responses, REST TOKEN with IAM
@@ -21,6 +21,8 @@ Resources:
         Private: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /private, Method: get, Auth: { Authorizer: LambdaAuth } } }
         Jwt: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /jwt, Method: get, Auth: { Authorizer: Jwt, AuthorizationScopes: [read] } } }
         Token: { Type: Api, Properties: { RestApiId: !Ref Rest, Path: /token, Method: get } }
+        Cached: { Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /cached, Method: get, Auth: { Authorizer: CachedAuth } } }
+        Cognito: { Type: Api, Properties: { RestApiId: !Ref Rest, Path: /cognito, Method: get, Auth: { Authorizer: Pool } } }
   Authorizer:
     Type: AWS::Serverless::Function
     Properties:
@@ -41,6 +43,12 @@ Resources:
             AuthorizerPayloadFormatVersion: '2.0'
             EnableSimpleResponses: true
             Identity: { Headers: [ Authorization ] }
+          CachedAuth:
+            FunctionArn: !GetAtt Authorizer.Arn
+            AuthorizerPayloadFormatVersion: '2.0'
+            EnableSimpleResponses: true
+            AuthorizerResultTtlInSeconds: 300
+            Identity: { Headers: [ Authorization ] }
           Jwt:
             IdentitySource: $request.header.Authorization
             JwtConfiguration: { issuer: 'https://issuer.example', audience: [ my-app ] }
@@ -53,18 +61,21 @@ Resources:
         DefaultAuthorizer: TokenAuth
         Authorizers:
           TokenAuth: { FunctionArn: !GetAtt Authorizer.Arn }
+          Pool: { UserPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Local' }
 `;
 
 const ECHO = `export const handler = async (event) => ({ statusCode: 200, headers: { 'x-echo': 'yes', 'access-control-allow-origin': 'https://evil.example' }, body: JSON.stringify(event) });\n`;
 
-const AUTH = `const policy = (effect, arn) => ({ Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: arn }] });
+const AUTH = `let calls = 0;
+const policy = (effect, arn) => ({ Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: arn }] });
 export const handler = async (event) => {
   if (event.type === 'TOKEN') {
     if (event.authorizationToken === 'deny') return { principalId: 'x', policyDocument: policy('Deny', event.methodArn) };
     if (event.authorizationToken !== 'allow') throw new Error('Unauthorized');
     return { principalId: 'user-1', policyDocument: policy('Allow', event.methodArn), context: { tenant: 'acme', n: 3 } };
   }
-  return { isAuthorized: event.headers.authorization === 'letmein', context: { user: 'u-7', routeArn: event.routeArn, source: event.identitySource } };
+  calls++;
+  return { isAuthorized: event.headers.authorization === 'letmein', context: { user: 'u-7', routeArn: event.routeArn, source: event.identitySource, call: calls } };
 };
 `;
 
@@ -97,9 +108,9 @@ describe('serve: authorizers and CORS (real Docker, aws-lambda-ric)', function (
     const yes = await call(`${http}/private`, { headers: [['Authorization', 'letmein']] });
     assert.equal(yes.status, 200, yes.text);
     const e = yes.json() as Echoed;
-    assert.deepEqual(e.requestContext.authorizer, {
-      lambda: { user: 'u-7', routeArn: `arn:aws:execute-api:us-east-1:123456789012:${e.requestContext.apiId}/$default/GET/private`, source: ['letmein'] },
-    });
+    const { call: count, ...context } = (e.requestContext.authorizer as { lambda: Record<string, unknown> }).lambda;
+    assert.deepEqual(context, { user: 'u-7', routeArn: `arn:aws:execute-api:us-east-1:123456789012:${e.requestContext.apiId}/$default/GET/private`, source: ['letmein'] });
+    assert.equal(typeof count, 'number');
   });
 
   it('runs a REST TOKEN authorizer: its IAM policy decides, its principal and context reach the event', async () => {
@@ -113,6 +124,40 @@ describe('serve: authorizers and CORS (real Docker, aws-lambda-ric)', function (
     assert.equal(allowed.status, 200, allowed.text);
     const a = (allowed.json() as Echoed).requestContext.authorizer!;
     assert.deepEqual({ ...a, integrationLatency: typeof a.integrationLatency }, { principalId: 'user-1', tenant: 'acme', n: 3, integrationLatency: 'number' });
+  });
+
+  it('caches an authorizer result for AuthorizerResultTtlInSeconds by its identity source, and not at all with no TTL', async () => {
+    // The authorizer counts its calls in its (warm) container and says the count in its context.
+    const reports = (): number => fx.logs.filter((l) => l.logicalId === 'Authorizer' && l.line.startsWith('REPORT ')).length;
+    const callOf = async (path: string, token: string): Promise<unknown> => {
+      const r = await call(`${http}${path}`, { headers: [['Authorization', token]] });
+      assert.equal(r.status, 200, r.text);
+      return ((r.json() as Echoed).requestContext.authorizer as { lambda: { call: unknown } }).lambda.call;
+    };
+    const base = reports();
+    const first = await callOf('/cached', 'letmein');
+    await until(() => reports() >= base + 1, "the first call's REPORT");
+    const start = reports();
+    assert.equal(await callOf('/cached', 'letmein'), first, 'the second request with the same token got the cached result');
+    assert.equal(await callOf('/cached', 'letmein'), first);
+    const uncached = await callOf('/private', 'letmein');
+    assert.notEqual(uncached, first, 'a route whose authorizer has no TTL calls it');
+    assert.notEqual(await callOf('/private', 'letmein'), uncached, 'and calls it again');
+    await until(() => reports() >= start + 2, 'the REPORTs of the two uncached calls');
+    assert.equal(reports(), start + 2, 'the cached requests ran no authorizer');
+  });
+
+  it('decodes a Cognito token into the claims of a REST route without verifying it, and says so', async () => {
+    const claims = { sub: 'user-9', 'cognito:username': 'ann', token_use: 'id', exp: Math.floor(Date.now() / 1000) + 3600 };
+    const ok = await call(`${rest}/cognito`, { headers: [['Authorization', jwt(claims)]] });
+    assert.equal(ok.status, 200, ok.text);
+    const authorizer = (ok.json() as Echoed).requestContext.authorizer as { claims: Record<string, string> };
+    assert.deepEqual([authorizer.claims.sub, authorizer.claims['cognito:username']], ['user-9', 'ann']);
+    assert.equal(ok.headers['x-lambda-workbench-authorizer'], 'token decoded, signature not verified locally');
+    const none = await call(`${rest}/cognito`);
+    assert.deepEqual([none.status, none.json()], [401, { message: 'Unauthorized' }]);
+    const expired = await call(`${rest}/cognito`, { headers: [['Authorization', jwt({ ...claims, exp: 1000 })]] });
+    assert.equal(expired.status, 401);
   });
 
   it('decodes a JWT into the claims without verifying it, checks issuer, audience, expiry and scopes, and says so', async () => {

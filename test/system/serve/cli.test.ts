@@ -84,6 +84,10 @@ describe('cli: serve (real Docker)', function () {
       const reply = await call(http[3].replace('{name}', 'ada'));
       assert.deepEqual([reply.status, reply.text], [200, 'hello ada']);
       await until(() => /GET \/hello\/ada 200 \d+ ms Hello/.test(s.stderr), 'the request logged on stderr');
+      writeFiles(root, { 'template.yaml': TEMPLATE.replace("        Any:", "        Bye: { Type: HttpApi, Properties: { Path: /bye, Method: post } }\n        Any:") });
+      await until(() => /RELOAD .*\n/.test(s.stderr), 'the template reload line');
+      assert.match(s.stderr, /^RELOAD template\.yaml reloaded: added POST http:\/\/127\.0\.0\.1:\d+\/bye \(Hello\)$/m, 'one stderr line says what the saved template changed');
+      assert.equal((await call(`${new URL(http[3]).origin}/bye`, { method: 'POST' })).text, 'hello /bye');
       const engine = await openEngine();
       const mine = async (): Promise<number> => (await engine.docker.listContainers({ all: true, filters: { label: Object.entries(runLabels()).map(([k, v]) => `${k}=${v}`).concat('lambda-workbench.function=Hello') } })).length;
       assert.ok((await mine()) >= 1);

@@ -16,7 +16,8 @@ describe('build: choosing the builder like sam build', () => {
           Bundled: 'Runtime: nodejs22.x\nHandler: app.handler\nCodeUri: node/',
           MadePython: 'Runtime: python3.12\nHandler: app.handler\nCodeUri: py/',
           Go: 'Runtime: provided.al2023\nHandler: bootstrap\nCodeUri: go/',
-          Provided: 'Runtime: provided.al2\nHandler: bootstrap\nCodeUri: go/',
+          Provided: 'Runtime: provided.al2\nHandler: bootstrap\nCodeUri: made/',
+          Prebuilt: 'Runtime: provided.al2023\nHandler: bootstrap\nCodeUri: prebuilt/',
           Named: 'Runtime: python3.13\nHandler: app.handler\nCodeUri: py/',
           Maven: 'Runtime: java21\nHandler: a.B::handle\nCodeUri: maven/',
           Gradle: 'Runtime: java17\nHandler: a.B::handle\nCodeUri: gradle/',
@@ -38,7 +39,7 @@ describe('build: choosing the builder like sam build', () => {
           Image: 'Dockerfile: Dockerfile\nDockerContext: ./img',
         },
       ),
-      { 'py/app.py': '', 'node/app.js': '', 'go/main.go': '', 'maven/pom.xml': '<project/>', 'gradle/build.gradle': '', 'gradle/pom.xml': '<project/>', 'rust/Cargo.toml': '', 'img/Dockerfile': '' },
+      { 'py/app.py': '', 'node/app.js': '', 'go/main.go': '', 'maven/pom.xml': '<project/>', 'gradle/build.gradle': '', 'gradle/pom.xml': '<project/>', 'rust/Cargo.toml': '', 'img/Dockerfile': '', 'made/Makefile': 'build-Provided:\n', 'prebuilt/bootstrap': '' },
     );
     fns = await functionsOf(project.template);
   });
@@ -50,6 +51,11 @@ describe('build: choosing the builder like sam build', () => {
     assert.equal(builderOf('Python'), 'python-pip');
     assert.equal(builderOf('Node'), 'nodejs-npm');
     assert.equal(builderOf('Provided'), 'makefile');
+  });
+
+  it('a custom runtime folder with no Makefile and no BuildMethod is used as it is: it holds its bootstrap', () => {
+    const plan = planBuild(fns.Prebuilt);
+    assert.ok(plan.kind === 'skip' && plan.builder === 'none' && /no Makefile/.test(plan.reason), JSON.stringify(plan));
   });
 
   it('BuildMethod first: makefile over the runtime, go1.x on provided.al2023, a runtime name, rust-cargolambda', () => {

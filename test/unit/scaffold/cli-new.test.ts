@@ -63,8 +63,8 @@ describe('cli: new', () => {
 
   it('exits 2 and lists the valid choices for a bad value', async () => {
     const io = capture();
-    assert.equal(await newCommand(['--name', 'x', '--runtime', 'java21', '--event', 'sqs', '--root', dir.path], io), 2);
-    assert.match(io.stderr, /Runtime 'java21' is not offered\. Choose one of: nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, provided\.al2023\./);
+    assert.equal(await newCommand(['--name', 'x', '--runtime', 'java11', '--event', 'sqs', '--root', dir.path], io), 2);
+    assert.match(io.stderr, /Runtime 'java11' is not offered\. Choose one of: nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, java21, java17, provided\.al2023\./);
     assert.equal(io.stdout, '');
     assert.deepEqual(listFiles(dir.path), []);
 

@@ -16,11 +16,13 @@ const EXPECTED_FILES: Record<LanguageId, string[]> = {
   ts: ['.gitignore', 'app.ts', 'package.json', 'tests/app.test.ts', 'tsconfig.json'],
   js: ['app.mjs', 'package.json', 'tests/app.test.mjs'],
   python: ['.gitignore', 'app.py', 'requirements.txt', 'tests/__init__.py', 'tests/test_app.py'],
+  // And a copy of the sample event in src/test/resources.
+  java: ['.gitignore', 'pom.xml', 'src/main/java/myfunc/Handler.java', 'src/test/java/myfunc/HandlerTest.java'],
   go: ['.gitignore', 'go.mod', 'go.sum', 'main.go', 'main_test.go'],
   rust: ['.gitignore', 'Cargo.toml', 'src/main.rs', 'src/tests.rs'],
 };
 
-const HANDLERS = { ts: 'app.handler', js: 'app.handler', python: 'app.lambda_handler', go: 'bootstrap', rust: 'bootstrap' };
+const HANDLERS = { ts: 'app.handler', js: 'app.handler', python: 'app.lambda_handler', java: 'myfunc.Handler::handleRequest', go: 'bootstrap', rust: 'bootstrap' };
 
 describe('scaffold: every runtime, package type and language', () => {
   const combos = RUNTIMES.flatMap((runtime) =>
@@ -43,10 +45,12 @@ describe('scaffold: every runtime, package type and language', () => {
         );
         await applyEdits(plan.edits);
 
-        const expected = [...EXPECTED_FILES[language], ...(pkg === 'image' ? ['.dockerignore', 'Dockerfile'] : [])].sort();
-        assert.deepEqual(listFiles(join(dir.path, 'my-func')), expected);
         const sampleType = EVENT_SOURCES.find((e) => e.id === event)?.sampleType ?? '';
         const samples = listFiles(join(dir.path, 'events', 'MyFunc'));
+        const own = language === 'java' ? [`src/test/resources/${samples[0]}`] : [];
+        const expected = [...EXPECTED_FILES[language], ...own, ...(pkg === 'image' ? ['.dockerignore', 'Dockerfile'] : [])].sort();
+        assert.deepEqual(listFiles(join(dir.path, 'my-func')), expected);
+        if (language === 'java') assert.equal(readFileSync(join(dir.path, 'my-func', own[0]), 'utf8'), readFileSync(join(dir.path, 'events', 'MyFunc', samples[0]), 'utf8'));
         assert.equal(samples.length, 1);
         assert.match(samples[0], new RegExp(`^[a-z-]+\\.${sampleType}\\.json$`));
         const sample: unknown = JSON.parse(readFileSync(join(dir.path, 'events', 'MyFunc', samples[0]), 'utf8'));
@@ -70,6 +74,7 @@ describe('scaffold: every runtime, package type and language', () => {
             assert.match(dockerfile, stage, 'compiled images build in a separate stage');
             assert.match(dockerfile, /^ENTRYPOINT \["\.\/bootstrap"\]$/m);
           } else {
+            if (language === 'java') assert.match(dockerfile, new RegExp(`^FROM public\\.ecr\\.aws/sam/build-${runtime.id} AS build$`, 'm'), 'Maven builds in a separate stage');
             assert.match(dockerfile, new RegExp(`^CMD \\["${HANDLERS[language]}"\\]$`, 'm'));
           }
         } else {

@@ -60,7 +60,9 @@ describe('scaffold validation', () => {
   });
 
   it('refuses choices it does not offer, listing the ones it does', () => {
-    assert.throws(() => resolveRequest({ ...OK, runtime: 'java21' }), refused('runtime', /nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, provided\.al2023/));
+    assert.throws(() => resolveRequest({ ...OK, runtime: 'java11' }), refused('runtime', /nodejs24\.x, nodejs22\.x, python3\.13, python3\.12, java21, java17, provided\.al2023/));
+    assert.equal(resolveRequest({ ...OK, runtime: 'java21' }).language, 'java');
+    assert.throws(() => resolveRequest({ ...OK, language: 'java', runtime: 'python3.13' }), refused('language', /python3\.13 functions cannot be written in Java \(Maven\).*choose: python/));
     assert.throws(() => resolveRequest({ ...OK, event: 'carrier-pigeon' }), refused('event', /http-api, rest-api, function-url, alb, sqs/));
     assert.throws(() => resolveRequest({ ...OK, language: 'rust' }), refused('language', /nodejs22\.x functions cannot be written in Rust.*ts, js/));
     assert.equal(resolveRequest({ ...OK, language: 'rust', runtime: 'provided.al2023' }).language, 'rust');

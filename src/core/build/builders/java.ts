@@ -1,7 +1,9 @@
 // Java. Maven as SAM runs it: in a copy of the code folder, `mvn clean install`, then the runtime
 // dependencies copied out (`dependency:copy-dependencies -DincludeScope=runtime`); the artifact is
-// target/classes with those jars in lib/. Gradle: the toolchain is checked so a missing one is
-// named with where to get it; the build itself is not done here yet.
+// target/classes with those jars in lib/. When javac here refuses the Java release the project
+// compiles for (this machine's JDK is older), the steps run inside the runtime's build image
+// instead, whose JDK is the runtime's, as SAM's --use-container would. Gradle: the toolchain is checked so a
+// missing one is named with where to get it; the build itself is not done here yet.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../errors';
@@ -9,6 +11,7 @@ import { copyTree } from '../copy';
 import { nameMatcher } from '../excludes';
 import { missingToolchain, toolFailed } from '../toolchains';
 import type { Builder, BuildContext } from '../types';
+import { mavenInImage, unsupportedRelease } from './mavenImage';
 import { findTool, runStep } from './step';
 
 export const mavenBuilder: Builder = {
@@ -29,10 +32,16 @@ export const mavenBuilder: Builder = {
       ['mvn clean install', [...quiet, 'clean', 'install', ...extra]],
       ['mvn dependency:copy-dependencies', [...quiet, 'dependency:copy-dependencies', '-DincludeScope=runtime', '-Dmdep.prependGroupId=true', ...extra]],
     ];
-    for (const [what, args] of steps) {
+    for (const [i, [what, args]] of steps.entries()) {
       ctx.log(what);
       const result = await runStep(ctx, 'maven', { command: mvn, args, cwd: work });
       if (result.code === 0) continue;
+      const release = i === 0 ? unsupportedRelease(result.tail) : undefined;
+      if (release !== undefined) {
+        ctx.log(`maven: the JDK on this machine cannot compile for Java ${release}: building inside ${unit.runtime ?? 'the runtime'}'s build image`);
+        await mavenInImage(ctx, work, steps, release);
+        break;
+      }
       const errors = result.tail.filter((l) => l.startsWith('[ERROR]'));
       throw toolFailed(unit, what, errors.length > 0 ? errors : result.tail, 'Fix the error above, then build again.');
     }

@@ -4,14 +4,11 @@
 // and CPU are Lambda's, so the compiled extension loads there.
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { CancelledError } from '../../cancel';
-import { openEngine } from '../../docker';
-import { engineIsLocal } from '../../docker/locality';
 import { UserError } from '../../errors';
 import { ensureImage, imageForRuntime } from '../../local/images';
-import { LABEL_OWNER, ownerLabel } from '../../local/labels';
 import { toolFailed } from '../toolchains';
 import type { BuildContext } from '../types';
+import { localBuildEngine, runInContainer } from './container';
 import { findTool, runStep } from './step';
 
 /** The requirement pip could find no usable distribution for ('docopt==0.6.2'), from its output. */
@@ -68,8 +65,8 @@ async function buildInImage(ctx: BuildContext, requirement: string, version: str
   const name = requirementName(requirement);
   const runtime = unit.runtime ?? `python${version}`;
   const choice = imageForRuntime(runtime, settings.images, sources.images);
-  const engine = await openEngine({ dockerHost: settings.dockerHost, dockerHostSource: sources.dockerHost, sources });
-  if (!(await engineIsLocal(engine))) {
+  const engine = await localBuildEngine(ctx);
+  if (!engine) {
     throw new UserError(
       `${unit.logicalId}: ${name} has no wheel for Lambda and has to be built inside ${choice.image}, but the Docker engine runs on another machine, which cannot see this build's folders.`,
       `Build with a Docker engine on this machine (${sources.chooseDockerHost}), or pin a version of ${name} that publishes manylinux wheels.`,
@@ -90,46 +87,22 @@ async function buildInImage(ctx: BuildContext, requirement: string, version: str
   await fs.mkdir(out, { recursive: true });
   const { args, binds } = inContainer(pipArgs, unit.codeDir);
   ctx.log(`pip: building ${requirement} inside ${choice.image} (${unit.architecture})`);
-  const container = await engine.docker.createContainer({
-    Image: choice.image,
-    Entrypoint: ['/bin/sh', '-c', 'exec python3 -m pip "$@"', 'pip'],
-    Cmd: ['wheel', '--no-deps', '--no-binary', name, '--wheel-dir', `${WORK}/out`, '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', requirement, ...args],
-    Env: ['PIP_ROOT_USER_ACTION=ignore', 'PYTHONDONTWRITEBYTECODE=1'],
-    WorkingDir: '/tmp',
-    Labels: { [LABEL_OWNER]: ownerLabel() },
-    HostConfig: { Binds: [`${out}:${WORK}/out`, ...binds] },
+  const { code, tail } = await runInContainer(ctx, engine, {
+    image: choice.image,
+    entrypoint: ['/bin/sh', '-c', 'exec python3 -m pip "$@"', 'pip'],
+    cmd: ['wheel', '--no-deps', '--no-binary', name, '--wheel-dir', `${WORK}/out`, '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', requirement, ...args],
+    env: ['PIP_ROOT_USER_ACTION=ignore', 'PYTHONDONTWRITEBYTECODE=1'],
+    workingDir: '/tmp',
+    binds: [`${out}:${WORK}/out`, ...binds],
   });
-  const tail: string[] = [];
-  const sub = ctx.token?.onCancellationRequested(() => void container.remove({ force: true }).catch(() => undefined));
-  try {
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    let pending = '';
-    const onData = (chunk: Buffer): void => {
-      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      for (const l of lines) {
-        tail.push(l);
-        if (tail.length > 40) tail.shift();
-        ctx.log(l);
-      }
-    };
-    const sink = { write: (c: Buffer) => (onData(c), true) } as unknown as NodeJS.WritableStream;
-    engine.docker.modem.demuxStream(stream, sink, sink);
-    await container.start();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    if (ctx.token?.isCancellationRequested) throw new CancelledError('the build');
-    if (StatusCode !== 0) {
-      throw toolFailed(
-        unit,
-        `Building ${name} inside ${choice.image}`,
-        tail,
-        `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image (${sources.images}; AWS's build image public.ecr.aws/sam/build-${runtime} has them), or pin a version of ${name} that publishes manylinux wheels.`,
-        'build-image-failed',
-      );
-    }
-  } finally {
-    sub?.dispose();
-    await container.remove({ force: true }).catch(() => undefined);
+  if (code !== 0) {
+    throw toolFailed(
+      unit,
+      `Building ${name} inside ${choice.image}`,
+      tail,
+      `Building ${name} from source needs pip, a C compiler and Python's headers in the image: map ${runtime} to such an image (${sources.images}; AWS's build image public.ecr.aws/sam/build-${runtime} has them), or pin a version of ${name} that publishes manylinux wheels.`,
+      'build-image-failed',
+    );
   }
   const wheels = await wheelsIn(out);
   if (wheels.length === 0) throw toolFailed(unit, `Building ${name} inside ${choice.image}`, tail, 'pip reported success but left no wheel: build it by hand in that image to see why.');

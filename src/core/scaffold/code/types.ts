@@ -10,6 +10,8 @@ export interface CodeContext {
   eventFromTest: string;
   /** The parameters the sample event was built with, for the test's expectations. */
   sample: SampleParams;
+  /** The saved sample event's text (Java tests keep a copy of it among their resources). */
+  sampleEvent: string;
 }
 
 /** A handler and its unit test, as file contents. */

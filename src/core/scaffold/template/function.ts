@@ -1,3 +1,4 @@
+import { javaHandlerFor } from '../code/java/project';
 import type { ResolvedFunction } from '../request';
 import type { SourceWiring } from '../sources/types';
 
@@ -34,6 +35,8 @@ function handlerFor(fn: ResolvedFunction): string {
       return 'app.handler';
     case 'python':
       return 'app.lambda_handler';
+    case 'java':
+      return javaHandlerFor(fn.name);
     case 'go':
     case 'rust':
       // The OS-only runtime runs the executable named bootstrap; the handler name is not used.
