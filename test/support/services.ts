@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { ensureArm64Emulation } from './binfmt';
 import { NETNS_ENV } from './netns';
 import { freePort, run, startDaemon, stopDaemon, waitFor } from './proc';
 
@@ -18,21 +19,28 @@ export interface Services {
 
 export const TEST_IMAGE = 'lambda-workbench-test/nodejs:22';
 export const RUN_LABEL = 'lambda-workbench.test-run';
+/** Tells tests whether this machine runs arm64 code: `ok`, or why not (see binfmt.ts). */
+export const ARM64_ENV = 'LWB_TEST_ARM64_EMULATION';
 
 /**
  * The Lambda-like test images: the script that builds (once, into the tool cache) and imports
- * each, its arguments, and the variable that tells tests its name. Imported side by side at the
- * start of every run; an image whose label matches its inputs is not imported again.
+ * each, its arguments (the image's name last, unless `image` names it), and the variable that
+ * tells tests its name. Imported side by side at the start of every run; an image whose label
+ * matches its inputs is not imported again.
  */
-export const TEST_IMAGES: readonly { env: string; script: string; args: readonly string[] }[] = [
+export const TEST_IMAGES: readonly { env: string; script: string; args: readonly string[]; image?: string }[] = [
   { env: 'LWB_TEST_IMAGE_NODE', script: 'scripts/test-image.sh', args: [TEST_IMAGE] },
+  // Node.js 22 for arm64 (run under qemu's emulation on an x86_64 machine).
+  { env: 'LWB_TEST_IMAGE_NODE_ARM64', script: 'scripts/test-image.sh', args: ['lambda-workbench-test/nodejs:22-arm64', 'arm64'], image: 'lambda-workbench-test/nodejs:22-arm64' },
   // CPython from Debian: 3.13 (trixie) and 3.11 (bookworm); no release ships 3.12.
   { env: 'LWB_TEST_IMAGE_PYTHON313', script: 'scripts/test-images/python.sh', args: ['3.13', 'lambda-workbench-test/python:3.13'] },
   { env: 'LWB_TEST_IMAGE_PYTHON311', script: 'scripts/test-images/python.sh', args: ['3.11', 'lambda-workbench-test/python:3.11'] },
   // With gcc and Python's headers, as AWS's build images have them: builds from source inside the image.
   { env: 'LWB_TEST_IMAGE_PYTHON313_BUILD', script: 'scripts/test-images/python.sh', args: ['3.13-build', 'lambda-workbench-test/python:3.13-build'] },
   // No runtime of its own: a function's bootstrap is the runtime.
-  { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['lambda-workbench-test/provided:al2023'] },
+  { env: 'LWB_TEST_IMAGE_PROVIDED', script: 'scripts/test-images/provided.sh', args: ['native', 'lambda-workbench-test/provided:al2023'] },
+  // The same for arm64 (run under qemu's emulation on an x86_64 machine).
+  { env: 'LWB_TEST_IMAGE_PROVIDED_ARM64', script: 'scripts/test-images/provided.sh', args: ['arm64', 'lambda-workbench-test/provided:al2023-arm64'] },
   { env: 'LWB_TEST_IMAGE_JAVA', script: 'scripts/test-images/java.sh', args: ['21', 'lambda-workbench-test/java:21'] },
   // With the JDK and Maven, as AWS's build image has them: Java 21 functions build inside it.
   { env: 'LWB_TEST_IMAGE_JAVA_BUILD', script: 'scripts/test-images/java.sh', args: ['21-build', 'lambda-workbench-test/java:21-build'] },
@@ -64,6 +72,8 @@ export async function startServices(opts: { root: string; log: (line: string) =>
     rmSync(work, { recursive: true, force: true });
   };
   try {
+    const arm64 = ensureArm64Emulation();
+    opts.log(arm64 ? `arm64 functions cannot run here: ${arm64}` : 'arm64 code runs here (natively or under qemu-aarch64 registered with binfmt_misc)');
     const engine = await startFreshEngine(opts.log);
     started.push(engine);
     // Everything after this (the image script, test processes, the extension host) talks to it.
@@ -78,6 +88,7 @@ export async function startServices(opts: { root: string; log: (line: string) =>
         ...images,
         LWB_TEST_REGISTRY: registry,
         LWB_TEST_MOTO_URL: moto,
+        [ARM64_ENV]: arm64 ?? 'ok',
       },
       stop,
     };
@@ -94,7 +105,7 @@ async function loadTestImages(root: string, log: (line: string) => void): Promis
   log(`loaded ${TEST_IMAGES.length} test images in ${Date.now() - started} ms`);
   const failed = results.findIndex((r) => r.code !== 0);
   if (failed >= 0) throw new Error(`loading the test image ${TEST_IMAGES[failed].args.join(' ')} failed:\n${results[failed].output}`);
-  return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.args[i.args.length - 1]]));
+  return Object.fromEntries(TEST_IMAGES.map((i) => [i.env, i.image ?? i.args[i.args.length - 1]]));
 }
 
 /**

@@ -12,12 +12,13 @@ import { credentialLines, credentialsEntry, feed, openStdin } from './credential
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
 import type { AwsCredentials } from './environment';
 import { type LambdaError, RESPONSE_LIMIT_BYTES, responseTooLarge, runtimeExited, timedOut } from './lambdaErrors';
-import { attachLines } from './logs';
+import { attachLines, loggedLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
 import { allowedOnceRunning, initialAllowed, type RuntimeAddressPlan } from './network';
 import { bufferStream, type ResponseStream } from './responseStream';
 import { type RuntimeInvocation, RuntimeApiServer } from './runtimeApi';
 import { type ColdStartEvidence, runtimeApiReachError } from './runtimeReach';
+import { EXEC_FORMAT_ERROR } from './architecture';
 
 /** Everything a function container is made from. */
 export interface ContainerConfig {
@@ -41,6 +42,8 @@ export interface ContainerConfig {
   debug?: { language: DebugLanguage; port: number };
   /** AWS credentials for the function, handed over on stdin at start (see credentialsIn.ts), never in `env`. */
   credentials?: AwsCredentials;
+  /** The error for a container whose program the kernel could not run (an exec format error: built for another CPU), given the line it printed. */
+  execFormatError?: (line: string) => UserError;
 }
 
 /** How one invocation in this container went, before it becomes a report. */
@@ -236,7 +239,7 @@ export class FunctionContainer {
           this.state = 'dead';
           await fail(init.error, 'error', 0, init.error.errorType);
         } else if (init.kind === 'exit') {
-          const unreachable = this.reachError({ kind: 'exit', code: init.code, oomKilled: init.oomKilled });
+          const unreachable = (await this.otherCpuError(init.code)) ?? this.reachError({ kind: 'exit', code: init.code, oomKilled: init.oomKilled });
           if (unreachable) throw unreachable;
           await onExit(init, 0);
         } else if (init.kind === 'timeout') {
@@ -349,6 +352,10 @@ export class FunctionContainer {
         this.state = 'ready';
         return;
       }
+      if (init.kind === 'exit') {
+        const otherCpu = await this.otherCpuError(init.code);
+        if (otherCpu) throw otherCpu;
+      }
       if (init.kind !== 'init-error') {
         const unreachable = this.reachError(init.kind === 'exit' ? { kind: 'exit', code: init.code, oomKilled: init.oomKilled } : { kind: 'init-timeout', afterMs: INIT_PHASE_MS });
         if (unreachable) throw unreachable;
@@ -399,6 +406,8 @@ export class FunctionContainer {
         );
       }
       if (outcome !== 'listening') {
+        const otherCpu = await this.otherCpuError(outcome.code);
+        if (otherCpu) throw otherCpu;
         throw new UserError(
           `The runtime in ${this.config.image} exited (code ${outcome.code}) before its debugger listened.`,
           'See the function log in the Local Runs output for what the runtime printed.',
@@ -428,6 +437,7 @@ export class FunctionContainer {
       this.stdin = undefined;
     } catch (err) {
       const message = ((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+      if (this.config.execFormatError && EXEC_FORMAT_ERROR.test(message)) throw this.config.execFormatError(message);
       throw new UserError(
         `The container for ${this.config.logicalId} (${this.config.image}) did not start: ${message}`,
         'Check that the image is a Lambda base image (or one built like it) and that the code and layer folders exist.',
@@ -442,6 +452,18 @@ export class FunctionContainer {
     // A remote engine's process ids are not this machine's: its figures come from the engine's stats.
     this.probe = openMemoryProbe(this.container, this.local ? info.State?.Pid || undefined : undefined);
     this.exited = this.watchExit();
+  }
+
+  /**
+   * The container ended before its runtime's first poll because the kernel could not run its
+   * program (an exec format error: the entrypoint or bootstrap is for another CPU), or undefined.
+   * Read from its log, which holds everything it printed by the time it has exited.
+   */
+  private async otherCpuError(code: number): Promise<UserError | undefined> {
+    if (code === 0 || !this.config.execFormatError) return undefined;
+    const lines = await loggedLines(this.container, 20).catch(() => []);
+    const line = lines.find((l) => EXEC_FORMAT_ERROR.test(l));
+    return line ? this.config.execFormatError(line) : undefined;
   }
 
   /** The container could not reach its Runtime API (see runtimeApiReachError), or undefined. */

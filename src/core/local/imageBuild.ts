@@ -4,7 +4,8 @@ import type Docker from 'dockerode';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import { UserError } from '../errors';
 import type { FunctionSpec } from '../model/types';
-import { DOCKER_PLATFORM, type Progress } from './images';
+import { DOCKER_PLATFORM } from './architecture';
+import type { Progress } from './images';
 
 /** The tag a locally built function image gets (SAM's convention: the logical id, lower-cased). */
 export function localImageTag(fn: Pick<FunctionSpec, 'logicalId' | 'image'>): string {

@@ -3,6 +3,7 @@ import { type CancellationTokenLike, CancelledError } from '../cancel';
 import { UserError } from '../errors';
 import { CLI_SOURCES } from '../sources';
 import type { Architecture } from '../limits';
+import { DOCKER_PLATFORM, IMAGE_ARCH, imageArchitectureError } from './architecture';
 
 /** Progress of a slow step (pull, build, container start), for a progress bar. */
 export interface Progress {
@@ -39,8 +40,6 @@ export const BASE_IMAGES: Readonly<Record<string, string>> = {
   'provided.al2023': `${ECR}/provided:al2023`,
 };
 
-export const DOCKER_PLATFORM: Record<Architecture, string> = { x86_64: 'linux/amd64', arm64: 'linux/arm64' };
-const IMAGE_ARCH: Record<Architecture, string> = { x86_64: 'amd64', arm64: 'arm64' };
 
 export interface ImageChoice {
   image: string;
@@ -68,7 +67,9 @@ export function imageForRuntime(runtime: string | undefined, overrides: Readonly
 
 /**
  * Makes sure the image is on the engine, pulling it (with progress) when it is missing or is
- * for another architecture. A mapped image is used as it is: its owner chose it.
+ * for another architecture. A mapped image is used as it is (its owner chose it), but one made
+ * for another CPU than the function's is refused: it would run the function on the wrong CPU
+ * (under emulation, where the engine has it), or not at all.
  */
 export async function ensureImage(
   docker: Docker,
@@ -82,8 +83,16 @@ export async function ensureImage(
       if (err.statusCode === 404) return undefined;
       throw err;
     });
+  const mapIn = opts.mapIn ?? CLI_SOURCES.images;
+  const refuseOtherCpu = (imageArchitecture: string | undefined): void => {
+    if (choice.overridden && imageArchitecture && imageArchitecture !== IMAGE_ARCH[choice.architecture]) {
+      throw imageArchitectureError({ image: choice.image, imageArchitecture, architecture: choice.architecture, runtime: choice.runtime, mapIn });
+    }
+  };
+  refuseOtherCpu(existing?.Architecture);
   if (existing && (choice.overridden || !existing.Architecture || existing.Architecture === IMAGE_ARCH[choice.architecture])) return;
   await pullImage(docker, choice, choice.overridden ? undefined : DOCKER_PLATFORM[choice.architecture], opts);
+  if (choice.overridden) refuseOtherCpu((await docker.getImage(choice.image).inspect()).Architecture);
 }
 
 async function pullImage(

@@ -1,4 +1,5 @@
-import { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 
 /** One line of a function's output, tagged with the invocation it belongs to. */
@@ -59,4 +60,24 @@ export async function attachLines(
   stream.on('end', flush);
   stream.on('error', () => undefined);
   return { flush };
+}
+
+/** The last `tail` lines a container printed, both streams, from the log its engine keeps (for a container that has ended). */
+export async function loggedLines(container: Docker.Container, tail: number): Promise<string[]> {
+  const raw = await container.logs({ stdout: true, stderr: true, tail, follow: false });
+  const lines: string[] = [];
+  const splitter = new LineSplitter((l) => lines.push(l));
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      splitter.push(chunk);
+      done();
+    },
+  });
+  // The engine frames each stream's output (no terminal): docker-modem's demuxer reads the frames.
+  const source = Readable.from([Buffer.from(raw)], { objectMode: false });
+  const ended = once(source, 'end');
+  (container.modem as Docker['modem']).demuxStream(source, sink, sink);
+  await ended;
+  splitter.flush();
+  return lines;
 }

@@ -15,6 +15,7 @@ import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
 import { checkDebugpy, DEBUG_PORTS, DEBUGPY_SITE_DIR, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
+import { execFormatError } from './architecture';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type Collector, eventPayload, type InvokeResult, makeResult, traceId } from './invokeResult';
@@ -430,6 +431,15 @@ export class LocalRunner {
           cpu: this.opts.cpu ?? 'host',
           debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
           credentials: prepared.envInputs.credentials,
+          execFormatError: (line) =>
+            execFormatError({
+              logicalId: fn.logicalId,
+              image: prepared.image.image,
+              architecture: fn.architecture as Architecture,
+              engineArchitecture: this.opts.engine.info.architecture,
+              line,
+              dockerHost: (this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost,
+            }),
         },
         (stream, line) => {
           const requestId = slot.container?.currentRequestId;

@@ -17,7 +17,8 @@ import { pythonTool, runInImage } from '../pythonTools';
 // Python test images: a python3.13 function on 3.13; a python3.12 function, since no CPython
 // 3.12 can be had here, on 3.11 and on 3.13, the versions either side of it. python3.13 zip
 // functions on x86_64 and the python3.13 image functions on x86_64 are also invoked in their
-// image with their sample event (arm64 ones cannot run on this x86_64 machine: no emulation).
+// image with their sample event (arm64 ones are not: the Python test images are x86_64 only; arm64
+// runs under emulation are tested with Go, in local/arm64.test.ts).
 
 const PYTEST = 'pytest==9.2.0';
 const RUNS: Record<string, ('3.13' | '3.11')[]> = { 'python3.13': ['3.13'], 'python3.12': ['3.11', '3.13'] };
