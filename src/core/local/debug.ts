@@ -147,8 +147,8 @@ export async function checkDebugpy(
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     if (StatusCode === 0) return;
     const fix =
-      `Add debugpy to the image: build one FROM it with \`RUN pip install debugpy\` and map the runtime to it (${mapIn}), ` +
-      'or put debugpy in a layer (`pip install debugpy -t <layer>/python`) and add that layer to the function while you debug.';
+      // Not a layer: the debugger starts before the runtime puts the layers on the module path.
+      `Add debugpy to the image: build one FROM it with \`RUN pip install debugpy\` and map the runtime to it (${mapIn}).`;
     throw new UserError(
       StatusCode === 127 ? `The image ${image} has no Python interpreter on its PATH, so debugpy cannot run there.` : `The image ${image} has no debugpy, which Python debugging needs.`,
       fix,

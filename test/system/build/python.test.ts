@@ -143,7 +143,7 @@ describe('build (real pip): Python functions get wheels for their own architectu
     await assert.rejects(plain.build(fns.PyNative, { force: true }), (err: unknown) => {
       assert.ok(err instanceof UserError, String(err));
       assert.match(err.message, /Building netifaces inside lambda-workbench-test\/python:3\.13 failed/);
-      assert.match(err.hint ?? '', /C compiler .*lambdaWorkbench\.local\.images/);
+      assert.match(err.hint ?? '', /C compiler .*\(--image;/);
       return true;
     });
   });
@@ -155,7 +155,7 @@ describe('build (real pip): Python functions get wheels for their own architectu
       assert.ok(err instanceof UserError, String(err));
       assert.equal(err.code, 'build-image-missing');
       assert.match(err.message, /netifaces has no wheel for Lambda, so it has to be built inside python3\.13's image, public\.ecr\.aws\/lambda\/python:3\.13, which is not available/);
-      assert.match(err.hint ?? '', /lambdaWorkbench\.local\.images/);
+      assert.match(err.hint ?? '', /\(--image;/, 'the CLI\'s words: this engine was opened as the CLI opens it');
       return true;
     });
   });

@@ -110,7 +110,7 @@ describe('local debug of Python functions: real debugpy over the Debug Adapter P
     const fn = functionSpec(fx.root, 'PyNoDebugpy', { 'app.py': 'def handler(event, context):\n    return 1\n' }, { runtime: 'python3.13', handler: 'app.handler' });
     await assert.rejects(
       runner.invoke(fn, { debug: { attach: async () => assert.fail('nothing to attach to') } }),
-      (err: unknown) => err instanceof UserError && err.code === 'debugpy-missing' && /has no debugpy/.test(err.message) && /lambdaWorkbench\.local\.images/.test(err.hint ?? ''),
+      (err: unknown) => err instanceof UserError && err.code === 'debugpy-missing' && /has no debugpy/.test(err.message) && /--image/.test(err.hint ?? ''),
     );
   });
 });

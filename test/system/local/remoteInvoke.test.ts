@@ -80,7 +80,7 @@ describe('local invoke on a tcp engine, here and elsewhere (real engine through 
       assert.ok(err instanceof UserError, String(err));
       assert.equal(err.code, 'runtime-api-unreachable');
       assert.match(err.message, /^The container for Unreached could not reach the Runtime API at 127\.0\.0\.1:\d+ \(the lambdaWorkbench\.local\.runtimeApiAddress setting\): it exited \(code \d+\) without ever connecting/);
-      assert.match(err.hint ?? '', /^Set lambdaWorkbench\.local\.runtimeApiAddress/);
+      assert.match(err.hint ?? '', /the Runtime API address \(--runtime-api-address, or the LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS variable\)\.$/);
       return true;
     });
     assert.ok(Date.now() - started < 10_000, 'at once, not after the init phase');
