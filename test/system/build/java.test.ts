@@ -26,12 +26,12 @@ describe('build (real maven): Java functions are their classes plus runtime depe
   });
   after(() => p.cleanup());
 
-  it('mvn clean install, then the runtime-scope dependencies: no test-scope jar, nothing from target/ but classes', async () => {
+  it('mvn clean install, then the runtime-scope dependencies, in one Maven run: no test-scope jar, nothing from target/ but classes', async () => {
     const fns = await p.functions();
     const built = await engine.build(fns.Java);
     assert.deepEqual([built.status, built.builder], ['built', 'java-maven']);
     assert.deepEqual(filesUnder(built.artifactDir!), ['example/Handler.class', 'lib/com.amazonaws.aws-lambda-java-core-1.2.3.jar']);
-    assert.deepEqual(recorder.calls, ['mvn --batch-mode -Dstyle.color=never', 'mvn --batch-mode -Dstyle.color=never']);
+    assert.deepEqual(recorder.calls, ['mvn --batch-mode -Dstyle.color=never'], 'one Maven run: install, then the runtime-scope dependencies copied out');
     assert.equal((await engine.build(fns.Java)).status, 'cached');
   });
 

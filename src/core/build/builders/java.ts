@@ -28,9 +28,10 @@ export const mavenBuilder: Builder = {
     const extra = ctx.settings.mavenArgs ?? [];
     // Batch mode without colours: plain log lines, and no prompt waiting for an answer nobody gives.
     const quiet = ['--batch-mode', '-Dstyle.color=never'];
+    // SAM runs these as two Maven runs; one run does the same goals in the same order and starts
+    // Maven (a JVM, seconds) once. The -D properties are the dependency plugin's only.
     const steps: [string, string[]][] = [
-      ['mvn clean install', [...quiet, 'clean', 'install', ...extra]],
-      ['mvn dependency:copy-dependencies', [...quiet, 'dependency:copy-dependencies', '-DincludeScope=runtime', '-Dmdep.prependGroupId=true', ...extra]],
+      ['mvn clean install', [...quiet, 'clean', 'install', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-Dmdep.prependGroupId=true', ...extra]],
     ];
     for (const [i, [what, args]] of steps.entries()) {
       ctx.log(what);
