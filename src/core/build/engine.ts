@@ -93,7 +93,8 @@ export class BuildEngine {
 
   /** Builds one function or layer; a failure throws (UserError, CancelledError) and leaves the previous artifact as it was. */
   build(fn: Buildable, run: BuildRunOptions = {}): Promise<FunctionBuild> {
-    const id = `${functionKey(fn)}${run.debug ? ' debug' : ''}`;
+    // One run per artifact: the debug one only where the builder makes a separate one.
+    const id = `${functionKey(fn)}${run.debug && makesDebugArtifact(fn) ? ' debug' : ''}`;
     const started = this.running.get(id);
     if (started) return started;
     const work = this.buildNow(fn, run).finally(() => this.running.delete(id));
@@ -226,6 +227,16 @@ function untrustedBuild(fn: Buildable): UserError {
     'Trust the workspace (Manage Workspace Trust) to build it; until then its size is an estimate and it cannot be run or deployed.',
     'build-untrusted',
   );
+}
+
+/** Whether the function's builder makes a Debug Locally artifact of its own (esbuild). */
+function makesDebugArtifact(fn: Buildable): boolean {
+  try {
+    const plan = planFor(fn);
+    return plan.kind === 'build' && BUILDERS[plan.builder].debugArtifact === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The builder a function would get, for reporting a failure (planBuild itself may be what failed). */
