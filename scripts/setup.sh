@@ -138,7 +138,7 @@ step_moto() {
 # against (bookworm has Java 17 only; trixie's Java needs trixie's glibc), as .deb files, and AWS's
 # Java runtime interface client with its dependencies from Maven Central, as jars. For the build
 # image (java:21-build, what AWS's build image is to a Java 21 function): trixie's JDK 21 and
-# Apache Maven's binary distribution from Maven Central, checked against its published SHA-512.
+# Apache Maven's binary distribution from Maven Central (fetched by Maven, checksums enforced).
 step_java21() {
   local debs="$cache/java21/debs" jdk="$cache/java21/jdk-debs" ric="$cache/java21/ric-$JAVA_RIC_VERSION"
   local maven="$cache/java21/apache-maven-$MAVEN_VERSION-bin.tar.gz"
@@ -154,11 +154,13 @@ step_java21() {
   fi
   if [ ! -f "$maven" ]; then
     log "fetching Apache Maven $MAVEN_VERSION"
-    local url="https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/$MAVEN_VERSION/apache-maven-$MAVEN_VERSION-bin.tar.gz"
-    local sum
-    sum=$(curl -fsSL "$url.sha512" | cut -d' ' -f1)
-    curl -fsSL -o "$maven.partial" "$url" &&
-      echo "$sum  $maven.partial" | sha512sum -c --quiet - && mv "$maven.partial" "$maven" || { rm -f "$maven.partial"; return 1; }
+    # Through Maven itself, from the repository it is set to use; -C refuses a file whose checksum
+    # does not match the repository's.
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && mvn --batch-mode --quiet -C -Dstyle.color=never -Dmaven.repo.local="$cache/java21/m2" dependency:copy \
+      -Dartifact="org.apache.maven:apache-maven:$MAVEN_VERSION:tar.gz:bin" -DoutputDirectory="$tmp/out") &&
+      mv "$tmp/out/apache-maven-$MAVEN_VERSION-bin.tar.gz" "$maven" || { rm -rf "$tmp"; return 1; }
+    rm -rf "$tmp"
   fi
   if [ ! -f "$ric/.done" ]; then
     log "fetching aws-lambda-java-runtime-interface-client $JAVA_RIC_VERSION"
