@@ -58,10 +58,6 @@ export interface BuildStatusReport {
   artifactDir: string | null;
   /** True when the artifact exists and was built from the function's current inputs. */
   upToDate: boolean;
-  /** The builder's account of the artifact (esbuild's metafile), when it is up to date and the builder gave one. */
-  metafile?: unknown;
-  /** The builder is quick and runs no project code: a size builds it rather than estimating (esbuild). */
-  quick?: boolean;
 }
 
 /** What a function's artifact would hold, known without building it (see BuildEngine.preview). */
@@ -132,12 +128,15 @@ export class BuildEngine {
     const plan = planFor(fn);
     if (plan.kind === 'skip') return { builder: plan.builder, artifactDir: null, upToDate: true };
     const { builder, unit, name } = this.resolve(plan, run);
-    const quick = builder.quick === true && builder.runsProjectCode === false ? { quick: true } : {};
     const dir = artifactDir(fn.templatePath, name);
-    if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false, ...quick };
+    if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false };
     const [key, state] = await Promise.all([this.key(builder, unit), readState(stateFile(fn.templatePath, name))]);
-    const upToDate = state?.key === key;
-    return { builder: plan.builder, artifactDir: dir, upToDate, ...quick, ...(upToDate && state?.metafile !== undefined ? { metafile: state.metafile } : {}) };
+    return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key };
+  }
+
+  /** The builder's account of the artifact in place (esbuild's metafile), from its state: no input is looked at. */
+  async metafile(fn: Buildable): Promise<unknown> {
+    return (await readState(stateFile(fn.templatePath, fn.logicalId)))?.metafile;
   }
 
   /** The builder, the unit as it builds (the debug artifact where the builder makes one), and the artifact's name. */

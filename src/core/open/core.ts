@@ -150,6 +150,7 @@ export class WorkbenchCore {
       status: async (fn, run) => (await engine()).status(fn, run),
       preview: async (fn) => (await engine()).preview(fn),
       build: async (fn, run) => (await engine()).build(fn, run),
+      metafile: async (fn) => (await engine()).metafile(fn),
       get trusted() {
         return trusted();
       },
