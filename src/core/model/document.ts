@@ -1,5 +1,6 @@
-import { type Document, LineCounter, parseDocument, type YAMLError, YAMLParseError } from 'yaml';
-import { type DuplicateKey, duplicateKeys, isFlowIndentError, parseFlowLenient } from './lenient';
+import { type Alias, type Document, LineCounter, type Node, parseDocument, type YAMLError, YAMLParseError } from 'yaml';
+import { isFlowIndentError, parseFlowLenient } from './lenient';
+import { type DuplicateKey, scanDocument } from './scan';
 import { rangeAt } from './ranges';
 import { CFN_TAGS, SHORT_FORM_TAGS } from './tags';
 import type { TemplateProblem } from './types';
@@ -9,6 +10,8 @@ export interface YamlSource {
   doc: Document.Parsed;
   lines: LineCounter;
   problems: TemplateProblem[];
+  /** Each alias's anchor (see scanDocument), found in the same walk as duplicate keys. */
+  aliases: Map<Alias, Node | null>;
 }
 
 /** How templates are parsed: CloudFormation's tags, and PyYAML's merge keys (SAM CLI reads with PyYAML). */
@@ -18,7 +21,7 @@ const OPTIONS = {
   merge: true,
   prettyErrors: false,
   // yaml looks for a duplicate by scanning every earlier key of the mapping, which is quadratic
-  // in a mapping's size; duplicateKeys does the same check with a hash.
+  // in a mapping's size; scanDocument does the same check with a hash.
   uniqueKeys: false,
 } as const;
 
@@ -43,7 +46,8 @@ export function readYaml(text: string): YamlSource {
       lenientWarnings.push(...lenient.underIndented.map((at) => flowIndentWarning(rangeAt(lenientLines, at, at + 1))));
     }
   }
-  const duplicates = duplicateKeys(doc).map((d) => duplicateKeyWarning(d, lines));
+  const scan = scanDocument(doc);
+  const duplicates = scan.duplicates.map((d) => duplicateKeyWarning(d, lines));
   const errors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
   const problems = [...errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
   // One mistake often trips several of yaml's rules on the same line; the first says it best.
@@ -54,12 +58,12 @@ export function readYaml(text: string): YamlSource {
     seen.add(key);
     return true;
   });
-  return { text, doc, lines, problems: [...unique, ...lenientWarnings, ...duplicates] };
+  return { text, doc, lines, problems: [...unique, ...lenientWarnings, ...duplicates], aliases: scan.aliases };
 }
 
 /** yaml's DUPLICATE_KEY errors, as its own check reports them (at the later key): for edits, where a duplicate is ambiguous. */
 export function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
-  return duplicateKeys(doc).flatMap(({ kept }) => (kept.range ? [new YAMLParseError([kept.range[0], kept.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique')] : []));
+  return scanDocument(doc).duplicates.flatMap(({ kept }) => (kept.range ? [new YAMLParseError([kept.range[0], kept.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique')] : []));
 }
 
 function duplicateKeyWarning({ ignored, kept }: DuplicateKey, lines: LineCounter): TemplateProblem {

@@ -1,4 +1,3 @@
-import { type Alias, type Document, isAlias, type Node, visit } from 'yaml';
 import { isIntrinsic } from './intrinsics';
 import type { SourceRange } from './types';
 
@@ -40,25 +39,6 @@ export class ExpansionBudget {
 
 /** A budget bound to one place in the template, for code that walks plain values. */
 export type Charge = (units: number) => boolean;
-
-/**
- * Each alias's anchor, found in one walk of the document: the last node before it with that
- * anchor, as YAML says. yaml's own Alias.resolve walks the whole document for every alias, which
- * makes a template of many aliases quadratic.
- */
-export function anchorTargets(doc: Document.Parsed): { targets: Map<Alias, Node | null> } {
-  const anchors = new Map<string, Node>();
-  const targets = new Map<Alias, Node | null>();
-  visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) targets.set(node, anchors.get(node.source) ?? null);
-      // A node's anchor counts from the node itself on, so `&a [*a]` refers to itself (a cycle
-      // the readers stop at), as in yaml.
-      else if (node.anchor) anchors.set(node.anchor, node);
-    },
-  });
-  return { targets };
-}
 
 /** The units a plain value (as NodeReader.value makes them) costs to walk. */
 export function chargeWalk(value: unknown, charge: Charge, depth = 0): boolean {

@@ -1,33 +1,10 @@
-import { Composer, type CST, type Document, isScalar, Lexer, type LineCounter, type ParseOptions, Parser, type Scalar, visit, type YAMLError } from 'yaml';
+import { Composer, type CST, type Document, Lexer, type LineCounter, type ParseOptions, Parser, type YAMLError } from 'yaml';
 
 /**
  * What SAM CLI's reader (PyYAML) accepts and YAML 1.2 does not, read the way SAM reads it. Each
  * place is a warning at its line: the template loads as it does for `sam build` and `sam deploy`,
  * and the user learns which lines other YAML tools will reject.
  */
-
-/** A key given twice in one mapping: SAM keeps the last value, so `ignored` has no effect. */
-export interface DuplicateKey {
-  ignored: Scalar;
-  kept: Scalar;
-}
-
-/** Scalar keys with equal values in each mapping (merge keys never), found with a hash: yaml's own check is quadratic in a mapping's size. */
-export function duplicateKeys(doc: Document.Parsed): DuplicateKey[] {
-  const found: DuplicateKey[] = [];
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Map<unknown, Scalar>();
-      for (const { key } of map.items) {
-        if (!isScalar(key) || typeof key.value === 'symbol' || Number.isNaN(key.value)) continue;
-        const earlier = seen.get(key.value);
-        if (earlier) found.push({ ignored: earlier, kept: key });
-        seen.set(key.value, key);
-      }
-    },
-  });
-  return found.sort((a, b) => (a.ignored.range?.[0] ?? 0) - (b.ignored.range?.[0] ?? 0));
-}
 
 /** yaml's error when a line inside `[...]` or `{...}` stands left of the key that holds it. */
 export function isFlowIndentError(e: YAMLError): boolean {

@@ -1,6 +1,6 @@
 import { type Alias, isAlias, isMap, isScalar, isSeq, type Node, type ParsedNode } from 'yaml';
 import type { YamlSource } from './document';
-import { anchorTargets, type Charge, EXPANSION_FACTOR, EXPANSION_FLOOR, ExpansionBudget } from './expansion';
+import { type Charge, EXPANSION_FACTOR, EXPANSION_FLOOR, ExpansionBudget } from './expansion';
 import { IntrinsicValue, longFormIntrinsic, normaliseArgs } from './intrinsics';
 import { spanRange, START_OF_FILE } from './ranges';
 import { intrinsicName, isShortFormTag } from './tags';
@@ -44,7 +44,7 @@ export class NodeReader {
   private current: { key: Node; from: number; to: number } | undefined;
 
   constructor(private readonly src: YamlSource) {
-    this.targets = anchorTargets(src.doc).targets;
+    this.targets = src.aliases;
     this.budget = new ExpansionBudget(EXPANSION_FLOOR + EXPANSION_FACTOR * src.text.length);
   }
 
