@@ -49,6 +49,8 @@ export interface BuildRunOptions {
    * others it is the one artifact.
    */
   debug?: boolean;
+  /** Called when the build runs, after its artifact was found missing or out of date (never for an up-to-date one). */
+  onBuilding?: (builder: BuilderId) => void;
 }
 
 /** Where a function's artifact stands, without building it. */
@@ -179,10 +181,11 @@ export class BuildEngine {
     const statePath = stateFile(fn.templatePath, name);
     const [key, state] = await Promise.all([this.key(builder, unit), readState(statePath)]);
     if (!run.force && state?.key === key && existsSync(dir)) {
-      return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached' };
+      return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached', artifactVersion: artifactVersion(state) };
     }
     if (!this.trusted && builder.runsProjectCode !== false) throw untrustedBuild(fn);
     throwIfCancelled(run.token, 'the build');
+    run.onBuilding?.(builder.id);
     log(`Building ${unit.kind === 'layer' ? 'layer ' : ''}${fn.logicalId}${unit.debug ? ' for Debug Locally' : ''} (${builder.id}, ${unit.runtime ?? unit.method}, ${unit.architecture}) from ${unit.codeDir}`);
     const work = await startWork(fn.templatePath, name);
     let outcome: Awaited<ReturnType<Builder['build']>>;
@@ -211,12 +214,21 @@ export class BuildEngine {
       await work.dispose();
     }
     const durationMs = Math.round(performance.now() - started);
-    await writeState(statePath, { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs, ...(outcome?.metafile !== undefined ? { metafile: outcome.metafile } : {}) });
+    const written = { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs, ...(outcome?.metafile !== undefined ? { metafile: outcome.metafile } : {}) };
+    await writeState(statePath, written);
     log(`Built ${fn.logicalId} in ${durationMs} ms: ${dir}`);
-    const result: FunctionBuild = { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built' };
+    const result: FunctionBuild = { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built', artifactVersion: artifactVersion(written) };
     this.opts.onBuilt?.(fn, result);
     return result;
   }
+}
+
+/**
+ * Names the artifact in place: its inputs' key, and when it was written (a forced rebuild of the
+ * same inputs replaces the folder, which a container's bind mount of the old one would not see).
+ */
+function artifactVersion(state: { key: string; builtAt: string }): string {
+  return `${state.key}@${state.builtAt}`;
 }
 
 /** Building runs the project's own code (install scripts, Makefiles): never in a workspace nobody trusted. */

@@ -163,4 +163,6 @@ export interface FunctionBuild {
   reason?: string;
   /** What to do about a failure. */
   hint?: string;
+  /** Changes whenever a build writes the artifact (built or cached): lets a caller know it is unchanged without reading it. */
+  artifactVersion?: string;
 }

@@ -16,10 +16,12 @@ export interface RunCode {
   sourceRoot?: string;
   /** The code is esbuild's bundle: a debugger maps it back through its source maps. */
   sourceMapped: boolean;
+  /** Names the built artifact as its build wrote it: a run needs not read the folder to know it is unchanged. */
+  version?: string;
 }
 
 export interface RunCodeContext {
-  builds?: Pick<BuildEngine, 'build' | 'status'>;
+  builds?: Pick<BuildEngine, 'build'>;
   /** For Debug Locally: the debug artifact where the builder makes one. */
   debug?: boolean;
   token?: CancellationTokenLike;
@@ -29,13 +31,12 @@ export interface RunCodeContext {
 export async function codeForRun(fn: FunctionSpec, ctx: RunCodeContext): Promise<RunCode> {
   if (fn.packageType !== 'Zip' || !fn.codeUri) return { sourceMapped: false };
   if (!ctx.builds || !isBuilt(fn)) return { sourceMapped: false };
-  const run = { token: ctx.token, debug: ctx.debug };
-  const status = await ctx.builds.status(fn, run);
-  // The build's own output goes to the build log; progress says that one runs.
-  if (!status.upToDate) ctx.progress({ message: `Building ${fn.logicalId} (${status.builder})` });
-  const built = await ctx.builds.build(fn, run);
+  // One call: it finds the artifact up to date (one look at the inputs) or builds it. The build's
+  // own output goes to the build log; progress says that one runs.
+  const built = await ctx.builds.build(fn, { token: ctx.token, debug: ctx.debug, onBuilding: (builder) => ctx.progress({ message: `Building ${fn.logicalId} (${builder})` }) });
+  const version = built.artifactVersion;
   // A bundle's maps lead from the artifact to the sources, relative to the artifact: the debugger
   // reads them there. Sources keep their paths in the artifacts of the builders that copy them (pip, npm).
-  if (built.builder === 'esbuild') return { codeDir: built.artifactDir ?? undefined, sourceMapped: ctx.debug === true };
-  return { codeDir: built.artifactDir ?? undefined, sourceRoot: fn.codeUri, sourceMapped: false };
+  if (built.builder === 'esbuild') return { codeDir: built.artifactDir ?? undefined, sourceMapped: ctx.debug === true, version };
+  return { codeDir: built.artifactDir ?? undefined, sourceRoot: fn.codeUri, sourceMapped: false, version };
 }

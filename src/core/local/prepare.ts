@@ -45,7 +45,7 @@ export interface PrepareOptions {
   envOverrides?: Record<string, string>;
   memoryMb?: number;
   timeoutSeconds?: number;
-  /** A caller-supplied version of the code (a file watcher's counter): skips walking the folders. */
+  /** A caller-supplied version of the code (a file watcher's counter, a build's artifact version): skips walking the code folder. */
   codeVersion?: string;
   token?: CancellationTokenLike;
   onProgress?: (p: Progress) => void;
@@ -147,7 +147,9 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     overrides,
     credentials: ctx.credentials,
   };
-  const folders = opts.codeVersion !== undefined ? [] : [codeDir, ...layers.folders];
+  // The caller's version stands for the code folder only: layers are read (a local layer's folder
+  // can change while the function's does not).
+  const folders = opts.codeVersion !== undefined ? layers.folders : [codeDir, ...layers.folders];
   return {
     key,
     fingerprint: await fingerprint({

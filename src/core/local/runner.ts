@@ -48,7 +48,7 @@ export interface LocalRunnerOptions {
   credentials?: AwsCredentials;
   layerDownloader?: LayerDownloader;
   /** Builds functions a builder makes before they run (the core's build engine); without it, code folders run as they are. */
-  builds?: Pick<BuildEngine, 'build' | 'status'>;
+  builds?: Pick<BuildEngine, 'build'>;
   /** Every log line of every invocation, as it arrives. */
   onLog?: (entry: LogEntry) => void;
   onProgress?: (p: Progress) => void;
@@ -280,7 +280,8 @@ export class LocalRunner {
         builtImages: this.builtImages,
       },
       fn,
-      { ...opts, codeDir: code.codeDir, onProgress: progress },
+      // A built artifact is named by its build: no need to read it again to know it is unchanged.
+      { ...opts, codeDir: code.codeDir, codeVersion: opts.codeVersion ?? code.version, onProgress: progress },
     );
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
     return { code, prepared };

@@ -96,4 +96,17 @@ describe('artifact (real npm, real Docker): a local run mounts the built artifac
     assert.deepEqual([cold.report.cold, progress.some((m) => m.startsWith('Building'))], [true, false]);
     console.log(`      cold invoke, artifact up to date: ${Date.now() - started} ms wall, Init Duration ${cold.report.initDurationMs} ms`);
   });
+
+  it('a rebuild of the same inputs starts a fresh container: the warm one mounts the folder the rebuild replaced', async () => {
+    const fn = (await p.functions()).Node;
+    const { runner } = await core.runner();
+    await runner.invoke(fn, { event: {} });
+    const warm = await runner.invoke(fn, { event: {} });
+    assert.equal(warm.report.cold, false);
+    // A forced build replaces the folder: the next run needs a container that mounts the new one.
+    await (await core.buildEngine()).build(fn, { force: true });
+    const fresh = await runner.invoke(fn, { event: {} });
+    assert.equal(fresh.report.cold, true);
+    assert.deepEqual(fresh.payload, { edited: 172_800_000 });
+  });
 });
