@@ -66,6 +66,31 @@ const vendorSplitFrom = (dir, esm = false) => ({
 const vendorSplit = vendorSplitFrom('.');
 
 /**
+ * The parts of dockerode only some engines need, in bundles of their own that load on first use:
+ * docker-modem's ssh:// transport (ssh2 and its crypto), dockerode's BuildKit session (gRPC and
+ * protobuf) and its BuildKit progress reader (protobuf). Every command that talks to a local engine
+ * used to read and compile them: more than two thirds of dist/vendor/docker.js.
+ */
+const DOCKER_DEFERRED = {
+  'vendor/docker-ssh': 'node_modules/docker-modem/lib/ssh.js',
+  'vendor/docker-session': 'node_modules/dockerode/lib/session.js',
+  'vendor/docker-buildkit': 'node_modules/dockerode/lib/buildkit.js',
+};
+const deferDockerParts = {
+  name: 'defer-docker-parts',
+  setup(build) {
+    const call = (file, name = '') => `function () { return require('./${file}.js')${name}.apply(this, arguments); }`;
+    // session.js and ssh.js export a function; buildkit.js an object of one.
+    const stub = (file) => ({ contents: file === 'docker-buildkit' ? `module.exports = { followProgress: ${call(file, '.followProgress')} };` : `module.exports = ${call(file)};`, loader: 'js' });
+    build.onResolve({ filter: /^\.\/ssh$/ }, (args) => (/docker-modem[\\/]lib$/.test(args.resolveDir) ? { path: 'docker-ssh', namespace: 'deferred' } : undefined));
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) => (/dockerode[\\/]lib$/.test(args.resolveDir) ? { path: `docker-${args.path.slice(2)}`, namespace: 'deferred' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => stub(args.path));
+    // Beside dist/vendor/docker.js, read when first called.
+    build.onResolve({ filter: /^\.\/docker-(ssh|session|buildkit)\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/**
  * The CLI starts fast: ES modules split into chunks, so `--version` and `--help` load only the
  * dispatcher and each command loads its own code (and what it shares with others) when it runs.
  * Bundled CommonJS packages call require(): each chunk gets one. dist/cli.js stays the bin: it
@@ -109,7 +134,8 @@ const configs = [
     chunkNames: '[name]-[hash]',
     banner: { js: CLI_REQUIRE },
   },
-  { ...common, entryPoints: { 'vendor/aws': 'src/vendor/aws.ts', 'vendor/docker': 'src/vendor/docker.ts' }, outdir: 'dist' },
+  { ...common, plugins: [deferDockerParts], entryPoints: { 'vendor/aws': 'src/vendor/aws.ts', 'vendor/docker': 'src/vendor/docker.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: DOCKER_DEFERRED, outdir: 'dist' },
   {
     // test/fixtures holds users' sample code (templates and handlers), not tests.
     entryPoints: [...tsFiles('src'), ...tsFiles('test').filter((f) => !f.startsWith(join('test', 'fixtures')))],

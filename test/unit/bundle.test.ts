@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,5 +45,24 @@ describe('bundles', () => {
     assert.equal(typeof aws.credentialProviders.fromIni, 'function');
     const docker = (await import(join(DIST, 'vendor', 'docker.js'))) as { default: unknown };
     assert.equal(typeof docker.default, 'function');
+  });
+
+  it("dockerode's ssh:// transport and BuildKit session are bundles of their own, read only when an engine needs them", async () => {
+    const vendor = join(DIST, 'vendor');
+    const code = readFileSync(join(vendor, 'docker.js'), 'utf8');
+    assert.doesNotMatch(code, /ssh2|@grpc\/grpc-js|protobufjs/, 'docker.js inlines ssh2 or gRPC');
+    // A new process, so this test's own module cache cannot hide what loading docker.js reads.
+    const script = `
+      const Docker = require(${JSON.stringify(join(vendor, 'docker.js'))}).default;
+      const loaded = () => Object.keys(require.cache).map((f) => require('path').basename(f)).filter((f) => f.startsWith('docker-')).sort();
+      const before = loaded();
+      const docker = new Docker({ protocol: 'ssh', host: '127.0.0.1', port: 1, username: 'nobody', timeout: 5000 });
+      docker.ping().then(() => ({}), (e) => e).then((e) => console.log(JSON.stringify({ before, after: loaded(), error: String(e && (e.code || e.level || e.message)) })));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--no-deprecation', '-e', script], { encoding: 'utf8', timeout: 30_000 })) as { before: string[]; after: string[]; error: string };
+    assert.deepEqual(out.before, []);
+    // ssh2 itself ran: it tried the port and was refused.
+    assert.deepEqual(out.after, ['docker-ssh.js']);
+    assert.match(out.error, /ECONNREFUSED|client-socket/);
   });
 });
