@@ -55,7 +55,12 @@ export async function invokeCommand(args: string[], io: Io, cwd = process.cwd(),
       onProgress: common.json ? undefined : (p) => io.err(`... ${p.message}`),
       debug: values.debug === true ? terminalDebug(io) : undefined,
     });
-    const logs = await result.settleLogs();
+    // Removing the container ends its output stream, so every line it printed is in by then:
+    // no wait for the output to go quiet, and the container's removal is the last step.
+    const closing = session;
+    session = undefined;
+    await closing.close();
+    const logs = await result.settleLogs(0);
     if (common.json) io.out(JSON.stringify(invokeJson(result, logs), null, 2));
     else printHuman(result, io);
     return 0;

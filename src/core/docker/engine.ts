@@ -123,14 +123,17 @@ export async function openEngine(opts: EngineOptions = {}): Promise<Engine> {
     const signal = AbortSignal.timeout(timeoutMs);
     // dockerode takes an abort signal on these calls; its type definitions do not say so.
     const call = <T>(fn: (opts: { abortSignal: AbortSignal }) => Promise<unknown>): Promise<T> => fn.call(docker, { abortSignal: signal }) as Promise<T>;
-    const version = await call<Docker.DockerVersion & { Components?: { Name?: string }[] }>(docker.version as never);
-    const info = await call<{
-      OperatingSystem?: string;
-      Architecture?: string;
-      CgroupVersion?: string;
-      CgroupDriver?: string;
-      Name?: string;
-    }>(docker.info as never);
+    // Side by side: each is a round trip, and /info is one of the engine's slower answers.
+    const [version, info] = await Promise.all([
+      call<Docker.DockerVersion & { Components?: { Name?: string }[] }>(docker.version as never),
+      call<{
+        OperatingSystem?: string;
+        Architecture?: string;
+        CgroupVersion?: string;
+        CgroupDriver?: string;
+        Name?: string;
+      }>(docker.info as never),
+    ]);
     const podman = Boolean(version.Components?.some((c) => /podman/i.test(c.Name ?? ''))) || endpoint.podman === true;
     const os = info.OperatingSystem ?? '';
     return {

@@ -12,7 +12,7 @@ import { credentialLines, credentialsEntry, feed, openStdin } from './credential
 import { type DebugLanguage, DEBUGGER_LISTENING, LISTEN_TIMEOUT_MS } from './debug';
 import type { AwsCredentials } from './environment';
 import { type LambdaError, RESPONSE_LIMIT_BYTES, responseTooLarge, runtimeExited, timedOut } from './lambdaErrors';
-import { attachLines, loggedLines } from './logs';
+import { type AttachedLines, attachLines, loggedLines } from './logs';
 import { type MemoryProbe, openMemoryProbe } from './memory';
 import { allowedOnceRunning, initialAllowed, type RuntimeAddressPlan } from './network';
 import { bufferStream, type ResponseStream } from './responseStream';
@@ -86,7 +86,7 @@ export class FunctionContainer {
   private exited: Promise<Exit> | undefined;
   private probe: MemoryProbe | undefined;
   private removing: Promise<void> | undefined;
-  private logs: { flush(): void } | undefined;
+  private logs: AttachedLines | undefined;
   private exitListener: ((exit: Exit) => void) | undefined;
   private exit: Exit | undefined;
   private started = false;
@@ -512,8 +512,20 @@ export class FunctionContainer {
       this.stdin?.destroy();
       this.probe?.close();
       await this.container.remove({ force: true, v: true }).catch(() => undefined);
+      // The engine ends the output stream once the container is gone: then every line it printed
+      // has been handed on (bounded, for an engine that keeps a stream open).
+      await waitAtMost(this.logs?.ended, LOGS_END_MS);
       await this.server.close();
     })();
     return this.removing;
   }
+}
+
+/** How long a removal waits for the engine to end the container's output stream. */
+const LOGS_END_MS = 2_000;
+
+function waitAtMost(p: Promise<void> | undefined, ms: number): Promise<void> {
+  if (!p) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }

@@ -33,15 +33,19 @@ export class LineSplitter {
   }
 }
 
+/** A container's output as it arrives. */
+export interface AttachedLines {
+  /** Hands on a partial last line (the container ended without a newline). */
+  flush(): void;
+  /** Settles once the engine has ended the stream (the container's output is closed): every line is in. */
+  ended: Promise<void>;
+}
+
 /**
  * Attaches to a created (not yet started) container's stdout and stderr, so no line of its init
  * is missed, and calls onLine for every line as it arrives. Resolves once attached.
  */
-export async function attachLines(
-  docker: Docker,
-  container: Docker.Container,
-  onLine: (stream: 'stdout' | 'stderr', line: string) => void,
-): Promise<{ flush(): void }> {
+export async function attachLines(docker: Docker, container: Docker.Container, onLine: (stream: 'stdout' | 'stderr', line: string) => void): Promise<AttachedLines> {
   const stream = await container.attach({ stream: true, stdout: true, stderr: true });
   const out = new LineSplitter((l) => onLine('stdout', l));
   const err = new LineSplitter((l) => onLine('stderr', l));
@@ -57,9 +61,16 @@ export async function attachLines(
     out.flush();
     err.flush();
   };
-  stream.on('end', flush);
-  stream.on('error', () => undefined);
-  return { flush };
+  const ended = new Promise<void>((resolve) => {
+    const done = (): void => {
+      flush();
+      resolve();
+    };
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+  return { flush, ended };
 }
 
 /** The last `tail` lines a container printed, both streams, from the log its engine keeps (for a container that has ended). */
