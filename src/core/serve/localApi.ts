@@ -172,6 +172,8 @@ export class LocalApi {
     if (!code) throw new Error(`${fn.logicalId} is no longer served`);
     if (fn.reservedConcurrency === 0) return 'throttled';
     await code.ready;
+    // Warm containers being replaced after a rebuild are ready in a moment: the request takes one.
+    await this.pool?.ready(fn);
     const release = await this.gates.get(key)!.acquire(abandon);
     if (typeof release === 'string') return release;
     try {
