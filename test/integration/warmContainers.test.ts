@@ -52,7 +52,10 @@ describe('Warm containers (lambdaWorkbench.local.minWarm)', function () {
       assert.equal(after.error, null);
       assert.equal(after.report.cold, false, 'the first invoke after the save is warm');
       assert.equal((JSON.parse((after.payload as { body: string }).body) as { saved?: string }).saved, 'again', 'and runs the saved code');
-      assert.equal(localRuns.warm.state(fn)?.warm, 2);
+      await until('both containers on the new code', functionsTree.onDidChangeTreeData, () => {
+        const state = localRuns.warm.state(fn);
+        return state && !state.starting && state.warm === 2 ? true : undefined;
+      }, 30_000);
     } finally {
       writeFileSync(handler, before);
     }

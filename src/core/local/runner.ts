@@ -101,8 +101,8 @@ interface Slot {
   watched?: boolean;
 }
 
-/** How a runner's containers changed: one started, or one died or was removed. */
-export type ContainerChange = { key: string; logicalId: string; kind: 'added' | 'removed' };
+/** How a runner's containers changed: one was created, one prewarmed is through its init, or one died or was removed. */
+export type ContainerChange = { key: string; logicalId: string; kind: 'added' | 'ready' | 'removed' };
 
 /** Whether an idle container past its idle timeout stays: `live` counts the function's containers on its current code. */
 export type IdleRetention = (key: string, live: number) => boolean;
@@ -259,8 +259,9 @@ export class LocalRunner {
     if (this.disposed) throw new Error('The local runner was disposed.');
     const progress = this.progressFor(opts);
     const { prepared } = await this.prepare(fn, opts, progress);
-    // The code or configuration changed since these started: fresh ones replace them.
-    for (const s of [...this.slots]) if (s.key === prepared.key && !s.debug && s.fingerprint !== prepared.fingerprint && s.container.idle) void this.drop(s);
+    // The code or configuration changed since these started: fresh ones replace them (removed
+    // once those are up, so the engine's work of removing does not slow their start).
+    const stale = [...this.slots].filter((s) => s.key === prepared.key && !s.debug && s.fingerprint !== prepared.fingerprint);
     const have = [...this.slots].filter((s) => s.key === prepared.key && s.fingerprint === prepared.fingerprint && !s.debug && !s.container.dead).length;
     const started = await Promise.allSettled(
       Array.from({ length: Math.max(0, count - have) }, async () => {
@@ -272,8 +273,10 @@ export class LocalRunner {
           throw err;
         }
         await this.release(slot);
+        this.changed(slot, 'ready');
       }),
     );
+    for (const s of stale) if (s.container.idle && this.slots.has(s)) void this.drop(s);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

@@ -54,12 +54,17 @@ interface Entry {
   running?: Promise<void>;
   /** Another fill was asked for while one ran. */
   again: boolean;
+  /** That fill is for changed code or options: what the running one starts is already stale. */
+  againNewer?: boolean;
   settle?: unknown;
   retry?: unknown;
   retryInMs?: number;
   failures: number;
   error?: string;
+  /** ready(): told when a fresh container is through its init, or nothing runs. */
   waiters: (() => void)[];
+  /** settled(): told when nothing runs. */
+  settledWaiters: (() => void)[];
 }
 
 const NODE_TIMERS: PoolTimers = {
@@ -99,6 +104,8 @@ export class WarmPool {
         if (!entry) return;
         // One died or went: top up (unless a failure's wait is running; its timer tries again).
         if (change.kind === 'removed' && entry.retry === undefined) this.fill(entry);
+        // One is ready on the code of the running start (unless a newer start waits behind it).
+        if (change.kind === 'ready' && !entry.againNewer) for (const w of entry.waiters.splice(0)) w();
         this.emit(entry);
       }),
     ];
@@ -118,7 +125,7 @@ export class WarmPool {
     const key = functionKey(fn);
     const entry = this.entries.get(key);
     if (!entry) {
-      const fresh: Entry = { fn, opts, cap, again: false, failures: 0, waiters: [] };
+      const fresh: Entry = { fn, opts, cap, again: false, failures: 0, waiters: [], settledWaiters: [] };
       this.entries.set(key, fresh);
       this.fill(fresh);
       return;
@@ -184,15 +191,31 @@ export class WarmPool {
   }
 
   /**
-   * Resolves once no change is settling and no start is running for the function: an invocation
-   * that waits for it finds the fresh containers. Never rejects; a cancelled token stops the wait.
+   * Resolves once a container of the function is warm on its current code, or no start is running:
+   * an invocation that waits for it takes a warm one. A change still settling is started at once
+   * (the invocation is the reason to stop waiting for more saves). Never rejects; a cancelled
+   * token stops the wait.
    */
   ready(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>, token?: CancellationTokenLike): Promise<void> {
     const entry = this.entries.get(functionKey(fn));
+    if (entry?.settle !== undefined) {
+      this.timers.clear(entry.settle);
+      entry.settle = undefined;
+      this.restart(entry);
+    }
+    return this.wait(entry, 'waiters', token);
+  }
+
+  /** Resolves once no change is settling and no start is running for the function (all its containers are up, or failed). */
+  settled(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>, token?: CancellationTokenLike): Promise<void> {
+    return this.wait(this.entries.get(functionKey(fn)), 'settledWaiters', token);
+  }
+
+  private wait(entry: Entry | undefined, list: 'waiters' | 'settledWaiters', token?: CancellationTokenLike): Promise<void> {
     if (!entry || !this.busy(entry)) return Promise.resolve();
     return new Promise((resolve) => {
       const sub = token?.onCancellationRequested(resolve);
-      entry.waiters.push(() => {
+      entry[list].push(() => {
         sub?.dispose();
         resolve();
       });
@@ -218,22 +241,30 @@ export class WarmPool {
     if (entry.retry !== undefined) this.timers.clear(entry.retry);
     entry.retry = undefined;
     entry.failures = 0;
-    this.fill(entry);
+    this.fill(entry, true);
   }
 
   private target(entry: Entry): number {
     return Math.min(this.minimum, entry.cap ?? this.minimum);
   }
 
-  private fill(entry: Entry): void {
+  private fill(entry: Entry, newer = false): void {
     if (this.disposed || this.target(entry) <= 0 || this.entries.get(functionKey(entry.fn)) !== entry) return this.wake(entry);
     if (entry.running) {
       entry.again = true;
+      entry.againNewer ||= newer;
       return;
     }
     entry.again = false;
+    entry.againNewer = false;
+    const opts = { ...entry.opts, token: this.stop.token };
+    // One first, alone: an invocation waiting in ready() takes it as soon as a cold start would have
+    // given it a container, with no second init competing for the CPU; then the rest.
     const run = this.runner
-      .prewarm(entry.fn, this.target(entry), { ...entry.opts, token: this.stop.token })
+      .prewarm(entry.fn, 1, opts)
+      .then(async () => {
+        if (this.target(entry) > 1 && !this.disposed) await this.runner.prewarm(entry.fn, this.target(entry), opts);
+      })
       .then(
         () => {
           entry.failures = 0;
@@ -244,6 +275,7 @@ export class WarmPool {
           if (this.disposed || err instanceof CancelledError) return;
           // Whatever was asked meanwhile waits for the retry: a failing start must not loop.
           entry.again = false;
+          entry.againNewer = false;
           entry.failures++;
           entry.error = describeError(err);
           const wait = Math.min(this.opts.maxRetryMs ?? 300_000, (this.opts.firstRetryMs ?? 2_000) * 2 ** (entry.failures - 1));
@@ -269,10 +301,10 @@ export class WarmPool {
     return entry.running !== undefined || entry.settle !== undefined;
   }
 
-  /** Tells those waiting in ready() once nothing is settling or running. */
+  /** Tells those waiting in ready() and settled() once nothing is settling or running. */
   private wake(entry: Entry): void {
     if (this.busy(entry) && !this.disposed && this.entries.get(functionKey(entry.fn)) === entry) return;
-    for (const w of entry.waiters.splice(0)) w();
+    for (const w of [...entry.waiters.splice(0), ...entry.settledWaiters.splice(0)]) w();
   }
 
   private clearTimers(entry: Entry): void {

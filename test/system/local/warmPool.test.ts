@@ -59,7 +59,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       const first = await fx.runner.invoke(fn, {});
       assert.equal(first.report.cold, true);
       pool.keep(fn);
-      await pool.ready(fn);
+      await pool.settled(fn);
       assert.equal(fx.runner.warmCount(fn), 2);
       assert.equal(await running('Pooled'), 2, 'two containers on the engine');
       assert.deepEqual(pool.state(fn), { logicalId: 'Pooled', templatePath: fn.templatePath, target: 2, warm: 2, starting: false });
@@ -70,10 +70,12 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       writeFileSync(join(fn.codeUri!, 'index.mjs'), HANDLER('v2'));
       pool.changed(fn);
       assert.equal(pool.state(fn)?.starting, true, 'the change is settling');
+      // An invoke right after the save waits for the first fresh container, not for every one.
       await pool.ready(fn);
       const after = await fx.runner.invoke(fn, {});
       assert.equal(after.report.cold, false, 'the first invoke after the change is warm');
       assert.equal((after.payload as { version: string }).version, 'v2', 'and runs the new code');
+      await pool.settled(fn);
       assert.equal(fx.runner.warmCount(fn), 2);
       await until(async () => (await fx.containers('Pooled')).length === 2, 'the stale containers to be removed');
     } finally {
@@ -87,7 +89,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
     try {
       const fn = functionSpec(fx.root, 'Kept', { 'index.mjs': HANDLER('v1') });
       pool.keep(fn);
-      await pool.ready(fn);
+      await pool.settled(fn);
       const kept = new Set((await fx.containers('Kept')).map((c) => c.Id));
       assert.equal(kept.size, 2);
 
@@ -108,7 +110,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       const [victim] = (await fx.containers('Kept')).map((c) => c.Id);
       await fx.engine.docker.getContainer(victim).kill();
       await until(() => removed.count > 0, 'the dead container to be noticed');
-      await pool.ready(fn);
+      await pool.settled(fn);
       assert.equal(runner.warmCount(fn), 2, 'the pool replaced it');
       assert.equal(await running('Kept'), 2);
       assert.equal((await runner.invoke(fn, {})).report.cold, false);
@@ -141,7 +143,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       const fn = functionSpec(fx.root, 'Broken', { 'index.mjs': BROKEN });
       const starts = countChanges(fx.runner, fn, 'added');
       pool.keep(fn);
-      await pool.ready(fn);
+      await pool.settled(fn);
       assert.equal(errors.length, 1);
       assert.match(errors[0], /Broken could not start: .*broken at import/);
       const state = pool.state(fn)!;
@@ -155,7 +157,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       assert.equal((await fx.containers('Broken')).length, 0, 'the failed containers are removed');
 
       timers.waits[0].fire();
-      await pool.ready(fn);
+      await pool.settled(fn);
       assert.equal(errors.length, 2);
       assert.deepEqual(timers.waits.map((w) => w.ms), [1_000, 2_000], 'the next wait is twice as long');
       assert.ok(starts.count <= afterFirst * 2, 'nothing started between the two tries');
@@ -164,7 +166,7 @@ describe('local warm pool: minimum warm containers per function (real Docker)', 
       writeFileSync(join(fn.codeUri!, 'index.mjs'), HANDLER('fixed'));
       pool.changed(fn);
       timers.waits[2].fire();
-      await pool.ready(fn);
+      await pool.settled(fn);
       assert.equal(pool.state(fn)?.error, undefined);
       assert.equal(fx.runner.warmCount(fn), 2);
     } finally {
