@@ -83,7 +83,10 @@ export class LocalRuns implements vscode.Disposable {
       const settings = readSettings();
       const envFile = extra.envFile ?? (settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined);
       // Containers being replaced after a save are ready in a moment: this invocation takes one, warm.
-      if (!extra.debug) await this.warm.ready(fn, token);
+      if (!extra.debug && this.warm.state(fn)?.starting) {
+        progress(`Waiting for a warm container of ${fn.logicalId} on the saved code`);
+        await this.warm.ready(fn, token);
+      }
       result = await runner.invoke(fn, {
         payload: current.payload,
         envFile,
