@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsServices } from './aws/sessions';
 import { registerCommands } from './commands/index';
+import { warmText } from '../core/local/warmPool';
 import { CoreServices } from './core';
 import { HandlerCodeLens } from './local/codeLens';
 import { LocalApiService } from './local/localApi';
@@ -61,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   );
   wb.own(runs.onDidChangeEngine((problem) => functions.setEngineProblem(problem)));
   wb.own(runs.onDidInvoke(({ fn, result, summary }) => functions.decorate(fn.templatePath, fn.logicalId, { lastRun: { summary, report: result.reportLine } })));
+  wb.own(runs.warm.onDidChange((c) => functions.decorate(c.templatePath, c.logicalId, { warm: c.state && { ...warmText(c.state), failed: c.state.error !== undefined } })));
+  wb.own(store.onDidChangeCode(({ path }) => runs.warm.codeChanged(path)));
+  wb.own(store.onDidChange(() => runs.warm.templatesChanged((templatePath, logicalId) => store.findFunction(templatePath, logicalId))));
   wb.own(vscode.languages.registerCodeLensProvider(HANDLER_FILES, wb.own(new HandlerCodeLens(store))));
   const sizes = wb.own(new SizeService(wb, store, core));
   const sizeDiagnostics = wb.own(new SizeDiagnostics(store, sizes));

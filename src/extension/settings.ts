@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_MIN_WARM } from '../core/local/warmPool';
 import { DEFAULT_SETTINGS as D, RESTRICTED_SETTINGS, type Settings } from '../core/open/settings';
 
 export type { Settings } from '../core/open/settings';
@@ -33,6 +34,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
       passAwsCredentials: c.get<boolean>('local.passAwsCredentials') ?? D.local.passAwsCredentials,
       envFile: str('local.envFile'),
       runtimeApiAddress: str('local.runtimeApiAddress'),
+      // Warm containers run the workspace's code: none until it is trusted.
+      minWarm: trusted ? clamp(Math.round(c.get<number>('local.minWarm') ?? D.local.minWarm), 0, MAX_MIN_WARM) : 0,
     },
     docker: { host: str('docker.host') },
     deploy: {

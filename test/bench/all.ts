@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Ratio, ratioTable } from './instrument';
 
-const BENCHES = ['cli', 'model', 'size', 'invoke', 'debug', 'deploy', 'functions', 'cloud', 'build', 'api'];
+const BENCHES = ['cli', 'model', 'size', 'invoke', 'debug', 'deploy', 'functions', 'cloud', 'build', 'api', 'warm'];
 const dir = mkdtempSync(join(tmpdir(), 'lwb-bench-'));
 const file = join(dir, 'ratios.jsonl');
 let failed = 0;

@@ -36,6 +36,19 @@ describe('cli', () => {
     assert.equal(await runCli([], capture()), 2);
   });
 
+  it('serve takes --min-warm beside --warm, up to 10 containers per function', async () => {
+    const help = capture();
+    assert.equal(await runCli(['serve', '--help'], help), 0);
+    assert.match(help.stdout, /--warm N /);
+    assert.match(help.stdout, /--min-warm N /);
+    const tooMany = capture();
+    assert.equal(await runCli(['serve', '--min-warm', '11', '--root', ROOT], tooMany), 2);
+    assert.match(tooMany.stderr, /--min-warm is at most 10 containers per function, not '11'/);
+    const notANumber = capture();
+    assert.equal(await runCli(['serve', '--min-warm', 'two', '--root', ROOT], notANumber), 2);
+    assert.match(notANumber.stderr, /--min-warm wants a whole number/);
+  });
+
   it('runs as the installed bin: the bundled dist/cli.js', () => {
     const bin = join(ROOT, pkg.bin['lambda-workbench']);
     assert.match(readFileSync(bin, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node/);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CancelledError } from '../../core/cancel';
-import type { LogEntry } from '../../core/local';
+import { type LogEntry, MAX_MIN_WARM } from '../../core/local';
 import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT, describeTemplateReload, formatRequest, LocalApi, type ReloadEvent } from '../../core/serve';
 import { BUILD_ARG_USAGE } from '../core';
 import { reportFailure } from '../failures';
@@ -9,7 +9,7 @@ import { parseOptions } from '../options';
 import { loadModels, positiveInt } from './awsSetup';
 import { LOCAL_OPTIONS, openRunner } from './localRun';
 
-export const SERVE_USAGE = `Usage: lambda-workbench serve [--port P] [--image IMAGE] [--warm N] [options]
+export const SERVE_USAGE = `Usage: lambda-workbench serve [--port P] [--image IMAGE] [--warm N] [--min-warm N] [options]
 
 Serves the templates' functions over HTTP on 127.0.0.1, called the way AWS calls them: the routes
 of each HttpApi and Api (payload format 2.0 or 1.0, path parameters, {proxy+}, ANY, the stage and
@@ -30,6 +30,11 @@ Options:
   --port P               the first port; the next listeners take the ports after it (default
                          ${DEFAULT_SERVE_PORT}); 0 picks free ports
   --warm N               start N containers per function (through their init) before READY
+  --min-warm N           keep N containers per function started while serving (at most
+                         ${MAX_MIN_WARM}; each holds its memory): started before READY, replaced with
+                         ones on the new code after a rebuild, replaced when one dies, never
+                         removed for being idle; a function whose containers cannot start
+                         is tried again after a wait that doubles, with a stderr line
   --concurrency N        concurrent requests per function without ReservedConcurrentExecutions
                          (default ${DEFAULT_CONCURRENCY})
   --no-watch             do not rebuild or re-read templates on save
@@ -43,7 +48,7 @@ ${BUILD_ARG_USAGE}`;
 export async function serveCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
   const { common, values, positionals } = parseOptions(
     args,
-    { ...LOCAL_OPTIONS, port: { type: 'string' }, warm: { type: 'string' }, concurrency: { type: 'string' }, 'no-watch': { type: 'boolean' } },
+    { ...LOCAL_OPTIONS, port: { type: 'string' }, warm: { type: 'string' }, 'min-warm': { type: 'string' }, concurrency: { type: 'string' }, 'no-watch': { type: 'boolean' } },
     { positionals: true, cwd },
   );
   if (positionals.length > 0) throw new UsageError(`serve takes no functions (it serves every HTTP route of the templates), not '${positionals[0]}'`);
@@ -51,6 +56,8 @@ export async function serveCommand(args: string[], io: Io, cwd = process.cwd()):
   const port = positiveInt(values, 'port', DEFAULT_SERVE_PORT, 0);
   if (port > 65_535) throw new UsageError(`--port is a port number up to 65535, not '${port}'`);
   const warm = positiveInt(values, 'warm', 0, 0);
+  const minWarm = positiveInt(values, 'min-warm', 0, 0);
+  if (minWarm > MAX_MIN_WARM) throw new UsageError(`--min-warm is at most ${MAX_MIN_WARM} containers per function, not '${minWarm}'`);
   const concurrency = positiveInt(values, 'concurrency', DEFAULT_CONCURRENCY, 1);
   const models = await loadModels(common, io);
   if (models.length === 0) throw new UsageError(`no template.yaml or template.yml under ${common.root}; pass --template`);
@@ -73,6 +80,8 @@ export async function serveCommand(args: string[], io: Io, cwd = process.cwd()):
       models,
       port,
       warm,
+      minWarm,
+      onWarmError: (logicalId, error) => io.err(`WARM ${logicalId} could not start its warm containers: ${error}`),
       concurrency,
       watch: values['no-watch'] !== true,
       envFile: typeof values['env-file'] === 'string' ? resolve(cwd, values['env-file']) : undefined,

@@ -188,6 +188,11 @@ export class FunctionContainer {
     return this.state === 'ready';
   }
 
+  /** Settles when the started container has exited (undefined before it was started). */
+  get ended(): Promise<unknown> | undefined {
+    return this.exited;
+  }
+
   /**
    * Runs one invocation; the first one in this container includes its init (cold). A response the
    * runtime streams goes to `onStream` as it comes (without one, it is buffered like Invoke does).
@@ -489,10 +494,13 @@ export class FunctionContainer {
           (i) => i.State,
           () => undefined,
         );
+        // Nothing else will clean up after a runtime that died waiting for work: it goes now.
+        const idle = this.state === 'ready';
         this.state = 'dead';
         const exit = { code: r.StatusCode ?? state?.ExitCode ?? -1, oomKilled: state?.OOMKilled === true, at };
         this.exit = exit;
         this.exitListener?.(exit);
+        if (idle) void this.remove();
         return exit;
       },
       () => ({ code: -1, oomKilled: false, at: performance.now() }),

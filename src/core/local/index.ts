@@ -12,4 +12,5 @@ export type { LogEntry } from './logs';
 export type { NetworkMode } from './network';
 export { billedDurationMs, formatReportLine, type InvokeReport } from './report';
 export type { ResponseStream, StreamEnd } from './responseStream';
-export { type InvokeOptions, type InvokeResult, LocalRunner, type LocalRunnerOptions } from './runner';
+export { type ContainerChange, type InvokeOptions, type InvokeResult, LocalRunner, type LocalRunnerOptions } from './runner';
+export { MAX_MIN_WARM, type PoolTimers, WarmPool, type WarmPoolOptions, type WarmState, warmText } from './warmPool';

@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { BuildEngine } from '../build/engine';
-import { type CancellationTokenLike, CancelledError, throwIfCancelled } from '../cancel';
+import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import type { Engine } from '../docker/engine';
 import { engineIsLocal } from '../docker/locality';
 import { UserError } from '../errors';
@@ -13,7 +11,8 @@ import { codeForRun, type RunCode } from './code';
 import { type ContainerInvocation, FunctionContainer } from './container';
 import { type AwsCredentials, lambdaEnvironment } from './environment';
 import { InvocationClock } from './clock';
-import { checkDebugpy, DEBUG_PORTS, DEBUGPY_SITE_DIR, debuggable, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
+import { checkDebugpy, debuggable, type DebugLanguage, type DebugOptions } from './debug';
+import { addDebugger, attachDebugger } from './debugContainer';
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
 import { execFormatError } from './architecture';
 import { ensureImage, type Progress } from './images';
@@ -98,8 +97,17 @@ interface Slot {
   debug?: boolean;
   /** The folder mounted at /var/task (debug slots: where the debugger finds the sources). */
   codeDir?: string;
+  /** Its exit is watched (it is removed from the pool when it dies while idle). */
+  watched?: boolean;
 }
+
+/** How a runner's containers changed: one was created, one prewarmed is through its init, or one died or was removed. */
+export type ContainerChange = { key: string; logicalId: string; kind: 'added' | 'ready' | 'removed' };
+
+/** Whether an idle container past its idle timeout stays: `live` counts the function's containers on its current code. */
+export type IdleRetention = (key: string, live: number) => boolean;
 const DEFAULT_IDLE_MS = 5 * 60_000;
+const RETAIN_RECHECK_MS = 30_000;
 const ACCOUNT = '123456789012';
 
 /**
@@ -117,6 +125,10 @@ export class LocalRunner {
   private plan: Promise<RuntimeAddressPlan> | undefined;
   private debugNetwork: Promise<DebugNetwork> | undefined;
   private disposed = false;
+  /** Per function, the fingerprint of its last (non-debug) preparation: what "current code" means. */
+  private readonly latest = new Map<string, string>();
+  private readonly changeListeners = new Set<(change: ContainerChange) => void>();
+  private readonly retention = new Set<IdleRetention>();
 
   private constructor(private readonly opts: LocalRunnerOptions) {
     this.layers = new LayerCache(join(opts.cacheDir, 'layers'), opts.layerDownloader, opts.sources?.profile);
@@ -136,6 +148,24 @@ export class LocalRunner {
   containerCount(fn?: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): number {
     const key = fn && functionKey(fn);
     return [...this.slots].filter((s) => !s.container.dead && (!key || s.key === key)).length;
+  }
+
+  /** Containers of the function on its current code and configuration (idle or busy, never a debug one). */
+  warmCount(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): number {
+    const key = functionKey(fn);
+    return [...this.slots].filter((s) => s.key === key && !s.debug && !s.container.dead && s.fingerprint === this.latest.get(key)).length;
+  }
+
+  /** Told whenever a container starts, dies or is removed (a warm pool tops itself up). */
+  onDidChangeContainers(listener: (change: ContainerChange) => void): { dispose(): void } {
+    this.changeListeners.add(listener);
+    return { dispose: () => void this.changeListeners.delete(listener) };
+  }
+
+  /** Lets idle containers outlive the idle timeout while `retain` says so (a warm pool's minimum). */
+  retainIdle(retain: IdleRetention): { dispose(): void } {
+    this.retention.add(retain);
+    return { dispose: () => void this.retention.delete(retain) };
   }
 
   /** Invokes the function once with the event; resolves with its result, REPORT figures and logs. */
@@ -167,7 +197,7 @@ export class LocalRunner {
     const clock = opts.debug?.clock ?? new InvocationClock();
     if (opts.debug && language) {
       try {
-        await this.attachDebugger(fn, target, language, opts.debug, sourceMapped, progress, opts.token);
+        await attachDebugger(fn.logicalId, target.container, target.codeDir ?? '', { language, debug: opts.debug, sourceMapped }, progress, opts.token);
       } catch (err) {
         await this.drop(target);
         this.collectors.delete(requestId);
@@ -229,6 +259,9 @@ export class LocalRunner {
     if (this.disposed) throw new Error('The local runner was disposed.');
     const progress = this.progressFor(opts);
     const { prepared } = await this.prepare(fn, opts, progress);
+    // The code or configuration changed since these started: fresh ones replace them (removed
+    // once those are up, so the engine's work of removing does not slow their start).
+    const stale = [...this.slots].filter((s) => s.key === prepared.key && !s.debug && s.fingerprint !== prepared.fingerprint);
     const have = [...this.slots].filter((s) => s.key === prepared.key && s.fingerprint === prepared.fingerprint && !s.debug && !s.container.dead).length;
     const started = await Promise.allSettled(
       Array.from({ length: Math.max(0, count - have) }, async () => {
@@ -240,8 +273,10 @@ export class LocalRunner {
           throw err;
         }
         await this.release(slot);
+        this.changed(slot, 'ready');
       }),
     );
+    for (const s of stale) if (s.container.idle && this.slots.has(s)) void this.drop(s);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -284,6 +319,7 @@ export class LocalRunner {
       { ...opts, codeDir: code.codeDir, codeVersion: opts.codeVersion ?? code.version, onProgress: progress },
     );
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
+    if (opts.debug === undefined) this.latest.set(prepared.key, prepared.fingerprint);
     return { code, prepared };
   }
 
@@ -293,7 +329,7 @@ export class LocalRunner {
     const doomed = [...this.slots].filter((s) => !key || s.key === key);
     for (const s of doomed) {
       if (s.idleTimer) clearTimeout(s.idleTimer);
-      this.slots.delete(s);
+      if (this.slots.delete(s)) this.changed(s, 'removed');
     }
     await Promise.all(doomed.map((s) => s.container.remove()));
   }
@@ -311,7 +347,7 @@ export class LocalRunner {
     for (const s of this.slots) {
       if (s.key !== prepared.key || s.debug) continue;
       if (s.container.dead) {
-        this.slots.delete(s);
+        if (this.slots.delete(s)) this.changed(s, 'removed');
         continue;
       }
       if (s.fingerprint !== prepared.fingerprint) {
@@ -323,33 +359,6 @@ export class LocalRunner {
     }
     if (found?.idleTimer) clearTimeout(found.idleTimer);
     return found;
-  }
-
-  /** Starts the debuggee, lets the caller attach, and starts the init clock once it has. */
-  private async attachDebugger(
-    fn: FunctionSpec,
-    slot: Slot,
-    language: DebugLanguage,
-    debug: DebugOptions,
-    sourceMapped: boolean,
-    progress: (p: Progress) => void,
-    token?: CancellationTokenLike,
-  ): Promise<void> {
-    progress({ message: `Waiting for ${fn.logicalId}'s debugger` });
-    const port = await slot.container.startDebuggee(token);
-    progress({ message: `Attaching the debugger to ${fn.logicalId}` });
-    const localRoot = slot.codeDir ?? '';
-    const attached = debug.attach({ language, host: '127.0.0.1', port, remoteRoot: '/var/task', localRoot, sourceMapped, containerId: slot.container.id }, token);
-    let sub: { dispose(): void } | undefined;
-    const cancelled = new Promise<never>((_, reject) => {
-      sub = token?.onCancellationRequested(() => reject(new CancelledError(`debugging ${fn.logicalId}`)));
-    });
-    try {
-      await Promise.race([attached, cancelled]);
-    } finally {
-      sub?.dispose();
-    }
-    slot.container.markAttached();
   }
 
   private async coldSlot(
@@ -393,20 +402,7 @@ export class LocalRunner {
       network = net.name;
       containerPlan = debugPlan(plan, net);
     }
-    if (debug) {
-      // On the host network the debugger listens on this machine's loopback: pick a free port there.
-      debugPort = plan.networkMode === 'host' ? await freeLoopbackPort() : DEBUG_PORTS[debug.language];
-      const address = `${plan.networkMode === 'host' ? '127.0.0.1' : '0.0.0.0'}:${debugPort}`;
-      if (debug.language === 'node') env.NODE_OPTIONS = nodeOptionsForDebug(env.NODE_OPTIONS, address);
-      else {
-        const dir = join(this.opts.cacheDir, 'debugpy', String(debugPort));
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'sitecustomize.py'), debugpySiteCustomize(debugPort, plan.networkMode === 'host' ? '127.0.0.1' : '0.0.0.0'));
-        binds.push(`${dir}:${DEBUGPY_SITE_DIR}:ro`);
-        env.PYTHONPATH = [DEBUGPY_SITE_DIR, env.PYTHONPATH].filter(Boolean).join(':');
-        env.LAMBDA_WORKBENCH_DEBUG = '1';
-      }
-    }
+    if (debug) debugPort = await addDebugger(debug.language, plan.networkMode === 'host', this.opts.cacheDir, env, binds);
     const slot: Partial<Slot> & { key: string } = { key: prepared.key, fingerprint: prepared.fingerprint, logicalId: fn.logicalId, debug: Boolean(debug), codeDir: debug?.codeDir };
     let container: FunctionContainer;
     try {
@@ -460,6 +456,7 @@ export class LocalRunner {
       throw new Error('The local runner was disposed.');
     }
     this.slots.add(full);
+    this.changed(full, 'added');
     return full;
   }
 
@@ -467,17 +464,38 @@ export class LocalRunner {
     // A debug container served its one invocation; it goes before the result is returned.
     if (slot.debug) return this.drop(slot);
     if (slot.container.dead || this.disposed) {
-      this.slots.delete(slot);
+      if (this.slots.delete(slot)) this.changed(slot, 'removed');
       return;
     }
-    slot.idleTimer = setTimeout(() => void this.drop(slot), this.opts.idleTimeoutMs ?? DEFAULT_IDLE_MS);
+    if (!slot.watched) {
+      slot.watched = true;
+      // A container whose runtime dies while it waits for work leaves the pool at once.
+      void slot.container.ended?.then(() => {
+        if (this.slots.delete(slot)) this.changed(slot, 'removed');
+      });
+    }
+    this.armIdleTimer(slot);
+  }
+
+  private armIdleTimer(slot: Slot, ms = this.opts.idleTimeoutMs ?? DEFAULT_IDLE_MS): void {
+    slot.idleTimer = setTimeout(() => {
+      const live = [...this.slots].filter((s) => s.key === slot.key && !s.debug && !s.container.dead && s.fingerprint === slot.fingerprint).length;
+      // Kept for a pool: asked again later, never sooner than RETAIN_RECHECK_MS (an idle timeout of 0 must not spin).
+      if (slot.fingerprint === this.latest.get(slot.key) && [...this.retention].some((r) => r(slot.key, live))) this.armIdleTimer(slot, Math.max(ms, RETAIN_RECHECK_MS));
+      else void this.drop(slot);
+    }, ms);
     slot.idleTimer.unref();
   }
 
   private drop(slot: Slot): Promise<void> {
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    this.slots.delete(slot);
+    if (this.slots.delete(slot)) this.changed(slot, 'removed');
     return slot.container.remove();
+  }
+
+  private changed(slot: Slot, kind: ContainerChange['kind']): void {
+    if (this.disposed) return;
+    for (const l of [...this.changeListeners]) l({ key: slot.key, logicalId: slot.logicalId, kind });
   }
 
   private emit(collector: Collector | undefined, entry: LogEntry): void {
@@ -488,14 +506,4 @@ export class LocalRunner {
     }
     this.opts.onLog?.(entry);
   }
-}
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

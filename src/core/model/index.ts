@@ -5,5 +5,5 @@ export { functionKey } from './key';
 export { describeValue, isIntrinsic, IntrinsicValue, toCfnJson } from './intrinsics';
 export { parseTemplate } from './template';
 export { SHORT_FORM_TAGS } from './tags';
-export { loadTemplate, loadWorkspace, templatesAffectedBy } from './workspace';
+export { functionUsesPath, loadTemplate, loadWorkspace, templatesAffectedBy } from './workspace';
 export type * from './types';

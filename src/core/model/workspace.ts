@@ -4,7 +4,7 @@ import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { discoverTemplates, type DiscoverOptions } from './discover';
 import { checkHandlers } from './handlers';
 import { parseTemplate } from './template';
-import type { TemplateModel } from './types';
+import type { FunctionSpec, TemplateModel } from './types';
 
 /**
  * One template, parsed and checked against the disk: what a file watcher calls when that template or
@@ -37,12 +37,19 @@ export async function loadWorkspace(roots: readonly string[], opts: DiscoverOpti
  */
 export function templatesAffectedBy(models: readonly TemplateModel[], changedPath: string): TemplateModel[] {
   const changed = resolve(changedPath);
-  const inside = (dir: string | undefined): boolean => {
-    if (dir === undefined) return false;
-    const rel = relative(dir, changed);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-  };
   return models.filter(
-    (m) => m.path === changed || m.functions.some((f) => inside(f.codeUri) || inside(f.image?.dockerContext)) || m.layers.some((l) => inside(l.contentUri)),
+    (m) => m.path === changed || m.functions.some((f) => inside(f.codeUri, changed) || inside(f.image?.dockerContext, changed)) || m.layers.some((l) => inside(l.contentUri, changed)),
   );
+}
+
+/** Whether a changed file is part of what the function runs: its code folder, its image's build context, or a local layer's folder. */
+export function functionUsesPath(fn: FunctionSpec, changedPath: string): boolean {
+  const changed = resolve(changedPath);
+  return inside(fn.codeUri, changed) || inside(fn.image?.dockerContext, changed) || fn.layers.some((l) => l.kind === 'local' && inside(l.layer.contentUri, changed));
+}
+
+function inside(dir: string | undefined, changed: string): boolean {
+  if (dir === undefined) return false;
+  const rel = relative(dir, changed);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -24,7 +24,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  *   credentials it passes (aws.profile, when local.passAwsCredentials is on). It downloads ARN
  *   layers through the current sessions, so aws.endpointUrl alone leaves it running.
  * - local.* and docker.*: the runner, except local.envFile, which each invoke reads (containers
- *   whose environment changes are replaced then).
+ *   whose environment changes are replaced then), and local.minWarm, which the editor's warm pool
+ *   takes as it is.
  * - size.warnAt: every measurement's status and findings.
  * - build.*: the build engine, and every measurement (artifacts built with other options are stale).
  * - local.images and docker.host: the build engine too (a Python package with no wheel is built in
@@ -36,7 +37,7 @@ export function restartsFor(before: Settings, after: Settings): Restarts {
   const profileChanged = before.aws.profile !== after.aws.profile;
   const region = before.aws.region !== after.aws.region || (profileChanged && !after.aws.region);
   const credentials = profileChanged && after.local.passAwsCredentials;
-  const runnerLocal = (l: Settings['local']): unknown => ({ ...l, envFile: undefined });
+  const runnerLocal = (l: Settings['local']): unknown => ({ ...l, envFile: undefined, minWarm: undefined });
   const runner = !same(runnerLocal(before.local), runnerLocal(after.local)) || before.docker.host !== after.docker.host || region || credentials;
   const options = !same(before.build, after.build);
   const builds = options || !same(before.local.images, after.local.images) || before.docker.host !== after.docker.host;

@@ -13,7 +13,8 @@ import { DEFAULT_CONCURRENCY, DEFAULT_SERVE_PORT } from '../serve/defaults';
 export interface Settings {
   aws: { profile: string; region: string; endpointUrl: string };
   size: { warnAt: number };
-  local: { images: Readonly<Record<string, string>>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string };
+  /** minWarm: containers kept warm per function invoked in this window (the editor's warm pool; 0: none). */
+  local: { images: Readonly<Record<string, string>>; idleTimeoutSeconds: number; passAwsCredentials: boolean; envFile: string; runtimeApiAddress: string; minWarm: number };
   docker: { host: string };
   deploy: { s3Bucket: string; publishAlias: string; concurrency: number };
   /** Extra arguments for the installers builds run: an index or mirror, an offline wheel folder or cache. */
@@ -26,7 +27,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   aws: { profile: '', region: '', endpointUrl: '' },
   size: { warnAt: 0.8 },
-  local: { images: {}, idleTimeoutSeconds: 300, passAwsCredentials: false, envFile: '', runtimeApiAddress: '' },
+  local: { images: {}, idleTimeoutSeconds: 300, passAwsCredentials: false, envFile: '', runtimeApiAddress: '', minWarm: 0 },
   docker: { host: '' },
   deploy: { s3Bucket: '', publishAlias: '', concurrency: 4 },
   build: { pipArgs: [], npmArgs: [], mavenArgs: [] },

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError, UserError } from '../errors';
 import type { LocalRunner } from '../local/runner';
+import { WarmPool } from '../local/warmPool';
 import { functionKey } from '../model/key';
 import type { FunctionSpec, TemplateModel } from '../model/types';
 import { loadTemplate } from '../model/workspace';
@@ -14,12 +15,19 @@ import { changedFunctions, routesMissingFrom, settings, type TemplateReloadEvent
 import type { ListenerSpec, ServedRoute, ServeTable } from './types';
 
 export interface LocalApiOptions {
-  runner: Pick<LocalRunner, 'invoke' | 'prewarm' | 'region' | 'codeFor'>;
+  runner: Pick<LocalRunner, 'invoke' | 'prewarm' | 'region' | 'codeFor' | 'warmCount' | 'onDidChangeContainers' | 'retainIdle'>;
   models: readonly TemplateModel[];
   /** The first listener's port, the next ones after it; 0 picks free ports. Default 3000. */
   port?: number;
   /** Containers per function started (and through their init) before serving. Default 0. */
   warm?: number;
+  /**
+   * Containers per function kept started while serving (see WarmPool): started before serving,
+   * replaced after a rebuild, topped up when one dies, never removed by the idle timeout. Default 0.
+   */
+  minWarm?: number;
+  /** A function's warm containers could not be started; the pool tries again later. */
+  onWarmError?(logicalId: string, error: string): void;
   /** Concurrent invocations per function when the template sets no ReservedConcurrentExecutions. Default 10. */
   concurrency?: number;
   /** Rebuild a function when its sources change, and re-read a template when it is saved (default true). */
@@ -49,6 +57,7 @@ export class LocalApi {
   private templateWatcher: { close(): void } | undefined;
   private reloads: Promise<void> = Promise.resolve();
   private stopped = false;
+  private pool: WarmPool | undefined;
   routes: ServedRoute[] = [];
   warnings: string[] = [];
 
@@ -77,18 +86,23 @@ export class LocalApi {
     for (const fn of functions) {
       const zero = fn.reservedConcurrency === 0;
       if (zero) table.warnings.push(throttledWarning(fn));
-      const warm = Math.min(opts.warm ?? 0, api.gates.get(functionKey(fn))!.limit);
+      const warm = Math.min(Math.max(opts.warm ?? 0, opts.minWarm ?? 0), api.gates.get(functionKey(fn))!.limit);
       if (warm <= 0 || zero) continue;
       throwIfCancelled(opts.token, 'starting the local API');
       progress(`Starting ${warm} warm container${warm === 1 ? '' : 's'} for ${fn.logicalId}`);
       const code = api.codes.get(functionKey(fn))!;
       await opts.runner.prewarm(fn, warm, { codeDir: code.codeDir, codeVersion: String(code.version), envFile: opts.envFile, token: opts.token });
     }
+    if ((opts.minWarm ?? 0) > 0) {
+      api.pool = new WarmPool(opts.runner, { minimum: opts.minWarm ?? 0, onError: (fn, err) => opts.onWarmError?.(fn.logicalId, describeError(err)) });
+      for (const fn of functions) api.keepWarm(fn);
+    }
     try {
       const base = opts.port ?? DEFAULT_SERVE_PORT;
       for (const [i, listener] of table.listeners.entries()) api.doors.set(listenerKey(listener), await api.open(listener, base === 0 ? 0 : base + i));
     } catch (err) {
       await Promise.all([...api.doors.values()].map((d) => d.close()));
+      await api.pool?.dispose();
       throw err;
     }
     api.routes = [...api.doors.values()].flatMap(routesOf);
@@ -126,7 +140,30 @@ export class LocalApi {
     this.codeWatcher?.close();
     for (const code of this.codes.values()) code.dispose();
     await Promise.all([...this.doors.values()].map((d) => d.close()));
+    await this.pool?.dispose();
   }
+
+  /** Warm containers of a served function, as its pool keeps them (undefined without --min-warm). */
+  warmState(fn: Pick<FunctionSpec, 'templatePath' | 'logicalId'>): ReturnType<WarmPool['state']> {
+    return this.pool?.state(fn);
+  }
+
+  /** Keeps the function's containers warm on the code it serves now (a throttled one has none). */
+  private keepWarm(fn: FunctionSpec): void {
+    const key = functionKey(fn);
+    const code = this.codes.get(key);
+    const gate = this.gates.get(key);
+    if (!this.pool || !code || !gate) return;
+    if (fn.reservedConcurrency === 0) return this.pool.forget(fn);
+    this.pool.keep(fn, { codeDir: code.codeDir, codeVersion: String(code.version), envFile: this.opts.envFile }, gate.limit);
+  }
+
+  /** A rebuild's event: told on, and a rebuilt function's warm containers are replaced with ones on the new code. */
+  private readonly reloaded = (e: ReloadEvent): void => {
+    this.opts.onReload?.(e);
+    const code = this.codes.get(functionKey(e));
+    if (e.phase === 'rebuilt' && code && !this.stopped) this.keepWarm(code.fn);
+  };
 
   /** Runs a route's function: after its build, within its concurrency. */
   private readonly invoke: InvokeFunction = async (fn, event, { onStream, abandon }) => {
@@ -135,6 +172,8 @@ export class LocalApi {
     if (!code) throw new Error(`${fn.logicalId} is no longer served`);
     if (fn.reservedConcurrency === 0) return 'throttled';
     await code.ready;
+    // Warm containers being replaced after a rebuild are ready in a moment: the request takes one.
+    await this.pool?.ready(fn);
     const release = await this.gates.get(key)!.acquire(abandon);
     if (typeof release === 'string') return release;
     try {
@@ -167,7 +206,7 @@ export class LocalApi {
 
   private watchCode(): void {
     this.codeWatcher?.close();
-    this.codeWatcher = watchCode(this.codes.values(), (e) => this.opts.onReload?.(e));
+    this.codeWatcher = watchCode(this.codes.values(), this.reloaded);
   }
 
   /** A template was saved: its routes and functions replace the old ones, or the old ones stay and the event says why. */
@@ -203,6 +242,7 @@ export class LocalApi {
     const keep = new Set(functions.map(functionKey));
     for (const key of [...this.codes.keys()]) {
       if (keep.has(key)) continue;
+      this.pool?.forget(this.codes.get(key)!.fn);
       this.codes.get(key)!.dispose();
       this.codes.delete(key);
       this.gates.delete(key);
@@ -213,7 +253,8 @@ export class LocalApi {
       if (fn.reservedConcurrency === 0) table.warnings.push(throttledWarning(fn));
       // New, or its build settings may have changed: built again before its next request (a build
       // that is up to date takes no time).
-      if (how !== 'same') code.rebuildNext(templateName, (e) => this.opts.onReload?.(e));
+      if (how !== 'same') code.rebuildNext(templateName, this.reloaded);
+      else if (fn.reservedConcurrency === 0) this.pool?.forget(fn);
     }
     const next = new Map(table.listeners.map((l) => [listenerKey(l), l]));
     for (const [key, door] of [...this.doors]) {

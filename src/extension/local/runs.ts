@@ -11,6 +11,7 @@ import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 import { type ChosenEvent, readEvent } from './events';
 import { ResultDocuments, RESULT_SCHEME, summary } from './results';
+import { WarmContainers } from './warm';
 
 /**
  * Local invocations for the extension, on the core's runner: one set of warm containers for the
@@ -31,13 +32,26 @@ export class LocalRuns implements vscode.Disposable {
   /** The Docker engine could not be reached (the error says why and how to fix it), or can be again (undefined). */
   readonly onDidChangeEngine = this.engineState.event;
   engineProblem: UserError | undefined;
+  /** Containers kept warm for the functions invoked in this window (lambdaWorkbench.local.minWarm). */
+  readonly warm: WarmContainers;
 
   constructor(
     private readonly wb: Workbench,
     private readonly services: CoreServices,
   ) {
     this.channel = vscode.window.createOutputChannel('Lambda Workbench: Local Runs');
+    this.warm = new WarmContainers(
+      (line) => this.channel.appendLine(line),
+      () => this.ready(() => undefined),
+    );
     this.disposables.push(
+      services.onDidApplySettings((r) => {
+        // The runner is being replaced: the new one warms the same functions.
+        if (r.runner) {
+          this.warm.detach();
+          this.warm.warmKept();
+        }
+      }),
       this.channel,
       this.results,
       this.finished,
@@ -68,6 +82,11 @@ export class LocalRuns implements vscode.Disposable {
       const { runner } = await this.ready(progress);
       const settings = readSettings();
       const envFile = extra.envFile ?? (settings.local.envFile ? this.resolveEnvFile(fn, settings.local.envFile) : undefined);
+      // Containers being replaced after a save are ready in a moment: this invocation takes one, warm.
+      if (!extra.debug && this.warm.state(fn)?.starting) {
+        progress(`Waiting for a warm container of ${fn.logicalId} on the saved code`);
+        await this.warm.ready(fn, token);
+      }
       result = await runner.invoke(fn, {
         payload: current.payload,
         envFile,
@@ -75,6 +94,7 @@ export class LocalRuns implements vscode.Disposable {
         debug: extra.debug,
         onProgress: (p) => progress(p.message),
       });
+      this.warm.keep(fn, { envFile });
     } catch (err) {
       // The channel tells the run's whole story: a run that never started says why here too.
       this.channel.appendLine(err instanceof CancelledError ? `--- ${fn.logicalId}: cancelled` : `--- ${fn.logicalId} could not run: ${describeError(err)}`);
@@ -100,6 +120,7 @@ export class LocalRuns implements vscode.Disposable {
       throw err;
     }
     this.setEngineProblem(undefined);
+    this.warm.attach(run.runner);
     if (run.runner !== this.announced) {
       this.announced = run.runner;
       this.wb.log.info(`local runs use the Docker engine at ${run.engine.endpoint.url} (Docker ${run.engine.info.version})`);
@@ -126,10 +147,13 @@ export class LocalRuns implements vscode.Disposable {
 
   /** Drops the runner (its warm containers go with it); the next invoke makes a new one. */
   reset(): Promise<void> {
+    this.warm.detach();
     return this.services.core.restartRunner();
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    // The pool stops before the runner (disposed later, with the core) removes the containers.
+    await this.warm.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

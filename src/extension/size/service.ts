@@ -34,7 +34,7 @@ export class SizeService implements vscode.Disposable {
   ) {
     this.disposables.push(
       store.onDidChange(() => this.scheduleChanged()),
-      store.onDidChangeCode((m) => this.schedule(m.functions)),
+      store.onDidChangeCode(({ model }) => this.schedule(model.functions)),
       services.onDidApplySettings((r) => this.settingsChanged(r)),
       // A new artifact: the function (or every function using the layer) is measured as built now.
       services.onDidBuild(({ spec }) => this.schedule(isLayer(spec) ? this.store.functions().filter((fn) => usesLayer(fn, spec)) : [spec])),

@@ -13,6 +13,7 @@ export const CONTEXT = {
   event: 'lambdaWorkbench.event',
   lastRun: 'lambdaWorkbench.lastRun',
   served: 'lambdaWorkbench.served',
+  warm: 'lambdaWorkbench.warm',
   group: 'lambdaWorkbench.group',
   message: 'lambdaWorkbench.message',
 } as const;
@@ -25,6 +26,8 @@ export interface FunctionDecorations {
   /** The figures estimate an artifact not built yet. */
   sizeEstimate?: boolean;
   lastRun?: { summary: string; report: string };
+  /** Its warm containers (lambdaWorkbench.local.minWarm): the row's note, the child row's words, and whether they could not start. */
+  warm?: { short: string; detail: string; failed: boolean };
   /** Served by the running local API: its routes, and its last rebuild after a save. */
   served?: { routes: string[]; reload?: string; reloadFailed?: boolean };
 }
@@ -59,11 +62,13 @@ export class FunctionNode extends Node {
     this.id = `function:${functionKey(fn)}`;
     this.contextValue = fn.packageType === 'Image' ? CONTEXT.imageFunction : CONTEXT.function;
     this.iconPath = runtimeIcon(fn, media);
-    this.description = decorations.sizeText ?? (fn.packageType === 'Image' ? 'image' : fn.runtime ?? '');
+    const base = decorations.sizeText ?? (fn.packageType === 'Image' ? 'image' : fn.runtime ?? '');
+    this.description = decorations.warm?.short ? `${base} · ${decorations.warm.short}` : base;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${fn.logicalId}**${fn.functionName ? ` (${fn.functionName})` : ''}\n\n`);
     md.appendMarkdown(`${fn.packageType === 'Image' ? 'Image' : `${fn.runtime ?? 'no runtime'} · ${fn.handler ?? 'no handler'}`} · ${fn.architecture} · ${fn.memorySize} MB · ${fn.timeout} s\n\n`);
     if (decorations.sizeTooltip) md.appendMarkdown(`${decorations.sizeTooltip}\n\n`);
+    if (decorations.warm?.short) md.appendMarkdown(`Kept warm: ${decorations.warm.detail}\n\n`);
     if (decorations.lastRun) md.appendMarkdown(`Last local run: ${decorations.lastRun.summary}`);
     this.tooltip = md;
     if (decorations.sizeStatus === 'over' || decorations.sizeStatus === 'warn') {
@@ -78,6 +83,7 @@ export class FunctionNode extends Node {
     for (const ref of fn.layers) nodes.push(new LayerRefNode(fn, ref));
     nodes.push(new EventsNode(fn));
     if (this.decorations.served) nodes.push(new ServedNode(this.decorations.served));
+    if (this.decorations.warm?.short) nodes.push(new WarmNode(this.decorations.warm));
     if (this.decorations.lastRun) nodes.push(new LastRunNode(fn, this.decorations.lastRun));
     return nodes;
   }
@@ -188,6 +194,17 @@ export class ServedNode extends Node {
     this.tooltip = served.routes.join('\n');
     this.iconPath = new vscode.ThemeIcon(served.reloadFailed ? 'warning' : served.reload === 'rebuilding…' ? 'sync~spin' : 'broadcast');
     this.command = { command: 'lambdaWorkbench.startLocalApi', title: 'Show the routes' };
+  }
+}
+
+/** The function's warm containers (lambdaWorkbench.local.minWarm), or why they could not start. */
+export class WarmNode extends Node {
+  constructor(warm: NonNullable<FunctionDecorations['warm']>) {
+    super(warm.detail, vscode.TreeItemCollapsibleState.None);
+    this.contextValue = CONTEXT.warm;
+    this.tooltip = `${warm.detail}\n\nKept started for Invoke Locally (lambdaWorkbench.local.minWarm); each holds the function's memory until the window closes.`;
+    this.iconPath = new vscode.ThemeIcon(warm.failed ? 'warning' : 'flame');
+    this.command = { command: 'workbench.action.openSettings', title: 'Warm containers setting', arguments: ['lambdaWorkbench.local.minWarm'] };
   }
 }
 

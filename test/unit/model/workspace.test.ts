@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadTemplate, loadWorkspace, templatesAffectedBy } from '../../../src/core/model';
+import { functionUsesPath, loadTemplate, loadWorkspace, templatesAffectedBy } from '../../../src/core/model';
 import { fixture, FIXTURES, fn, problemList, ROOT } from './fixtures';
 
 describe('model: workspace', () => {
@@ -41,5 +41,15 @@ describe('model: workspace', () => {
     assert.deepEqual(names(fixture('layers', 'app', 'index.js')), [fixture('layers', 'template.yaml')]);
     assert.deepEqual(names(join(ROOT, 'examples', 'hello-node-other', 'a.js')), [], 'a sibling folder with a longer name is not inside');
     assert.deepEqual(names(join(ROOT, 'README.md')), []);
+  });
+
+  it('tells whether a changed file is part of what a function runs: its code folder or a local layer', async () => {
+    const [model] = await loadWorkspace([join(ROOT, 'examples')]);
+    const node = fn(model, 'HelloNode');
+    assert.equal(functionUsesPath(node, join(ROOT, 'examples', 'hello-node', 'app.mjs')), true);
+    assert.equal(functionUsesPath(node, join(ROOT, 'examples', 'layers', 'shared', 'nodejs', 'x.js')), true, 'its layer');
+    assert.equal(functionUsesPath(node, join(ROOT, 'examples', 'hello-python', 'app.py')), false, "another function's code");
+    assert.equal(functionUsesPath(fn(model, 'HelloPython'), join(ROOT, 'examples', 'hello-node', 'app.mjs')), false);
+    assert.equal(functionUsesPath(node, join(ROOT, 'examples', 'hello-node-other', 'a.js')), false);
   });
 });

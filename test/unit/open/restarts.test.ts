@@ -16,6 +16,7 @@ describe('open: what a change of settings restarts', () => {
   it('restarts nothing for settings only a deploy reads, nor for the env file each invoke reads', () => {
     assert.deepEqual(restartsFor(settings(), settings({ deploy: { s3Bucket: 'staging', publishAlias: 'live', concurrency: 8 } })), NOTHING);
     assert.deepEqual(restartsFor(settings(), settings({ local: { envFile: '.env.local' } })), NOTHING);
+    assert.deepEqual(restartsFor(settings(), settings({ local: { minWarm: 2 } })), NOTHING, 'the warm pool takes a new minimum as it runs');
     assert.deepEqual(restartsFor(settings(), settings()), NOTHING);
   });
 

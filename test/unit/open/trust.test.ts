@@ -18,6 +18,7 @@ const WORKSPACE_MAY_SET: Record<string, string> = {
   'aws.region': 'a region sends nothing anywhere the user did not already allow',
   'size.warnAt': 'a threshold for warnings',
   'local.idleTimeoutSeconds': 'how long a container of a run the user started stays warm',
+  'local.minWarm': 'how many containers stay warm for the functions the user ran in this window (at most 10); none until the workspace is trusted',
   'deploy.publishAlias': 'deploys are refused in an untrusted workspace, and the alias names a version in the same function',
   'deploy.concurrency': 'how many deploys at once',
   'serve.port': 'the loopback port of a local API the user starts; a taken port is an error, nothing listens elsewhere',
