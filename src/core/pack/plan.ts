@@ -183,7 +183,10 @@ async function planOrdered(o: Ordered, opts: PlanOptions, cache: CompressionCach
     const outcomes = await (inline ? ON_THIS_THREAD : (pool as WorkerPool)).compress(job);
     outcomes.forEach((out, k) => done(idx[k], checked(out, o.inputs[idx[k]].name), false));
   };
-  const work: Promise<void>[] = batch(small, (i) => o.inputs[i].size).map(runBatch);
+  // Biggest files first: the last jobs are then small ones, and no worker is left deflating one
+  // big file while the other waits with nothing to do.
+  const biggestFirst = [...small].sort((a, b) => o.inputs[b].size - o.inputs[a].size);
+  const work: Promise<void>[] = batch(biggestFirst, (i) => o.inputs[i].size).map(runBatch);
   work.push(
     runLimited(streamed, STREAM_CONCURRENCY, async (i) => {
       throwIfCancelled(token, 'measuring the package');

@@ -94,6 +94,11 @@ export class SizeEngine {
     this.folders = new FolderReader(dir ? (root) => join(dir, `listings-${rootKey(root)}.bin`) : undefined);
   }
 
+  /** Starts the worker threads now (a new process's first measurement waits for them otherwise). */
+  warmUp(): void {
+    this.pool.warmUp();
+  }
+
   /** One function: sizes, layers, status, findings and top contributors. */
   async measure(fn: FunctionSpec, opts: MeasureOptions = {}): Promise<FunctionSize> {
     return this.measureWith(fn, opts, new Map());
