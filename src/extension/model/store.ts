@@ -22,8 +22,8 @@ export class ModelStore implements vscode.Disposable {
   private loaded: Promise<void> | undefined;
   private disposables: vscode.Disposable[] = [];
 
-  private readonly codeChanged = new vscode.EventEmitter<TemplateModel>();
-  /** A file under a function's or layer's code folder changed (sizes and handler checks are stale). */
+  private readonly codeChanged = new vscode.EventEmitter<{ model: TemplateModel; path: string }>();
+  /** A file or folder (`path`) under a function's or layer's code folder changed (sizes and handler checks are stale). */
   readonly onDidChangeCode = this.codeChanged.event;
 
   constructor(private readonly wb: Workbench) {
@@ -33,7 +33,7 @@ export class ModelStore implements vscode.Disposable {
       if (u.scheme !== 'file' || this.isTemplate(u) || /[\\/]\.git[\\/]/.test(u.fsPath)) return;
       for (const m of templatesAffectedBy(this.templates(), u.fsPath)) {
         this.schedule(m.path);
-        this.codeChanged.fire(m);
+        this.codeChanged.fire({ model: m, path: u.fsPath });
       }
     };
     this.disposables.push(
