@@ -8,6 +8,7 @@ import { functionKey } from '../model/key';
 import type { FunctionSpec, LayerRef, LayerSpec } from '../model/types';
 import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipFileDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
 import { attribute, pythonRootsOf } from './attribution';
+import { attributeEntries, type AttributionState } from './attributionUpdate';
 import { checkWarnAt, classify, DEFAULT_WARN_AT, worst } from './classify';
 import { type ArtifactSource, chooseCode, type CodeChoice, notBuiltError } from './code';
 import { FolderReader, type FolderContents } from './contents';
@@ -108,6 +109,8 @@ export class SizeEngine {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** The last plan of each code folder: the next measurement reuses its unchanged entries. */
   private readonly lastPlans = new Map<string, ZipPlan>();
+  /** Each function's last attribution (by code folder key, as measurements are locked), updated after an edit. */
+  private readonly attributions = new Map<string, AttributionState>();
   /** The code folder each function's last measurement read (by function key): see changedFor. */
   private readonly lastRoots = new Map<string, string>();
   /** Caches written a moment after a measurement, off its critical path (and at dispose). */
@@ -294,9 +297,14 @@ export class SizeEngine {
     const zippedBytes = m.plan ? m.plan.bytes + (extra?.zippedBytes ?? 0) : (m.archive?.bytes ?? null);
     const unzippedBytes = m.plan ? m.plan.unzippedBytes + (extra?.unzippedBytes ?? 0) : (m.archive?.unzippedBytes ?? null);
     const pieces = extra && extra.pieces.length > 0 ? [...piecesOf(m), ...extra.pieces] : piecesOf(m);
-    const pythonRoots = pythonRootsOf(pieces);
+    const zipEntries = !m.metafile && !extra?.pieces.length;
+    // A zip's entries without Python distributions: updated from the last attribution of the function.
+    const quick = zipEntries && m.plan ? attributeEntries(pieces, unzippedBytes ?? 0, opts.top ?? 10, this.attributions.get(key)) : undefined;
+    if (quick) this.attributions.set(key, quick.state);
+    else this.attributions.delete(key);
+    const pythonRoots = quick ? quick.state.pythonRoots : pythonRootsOf(pieces);
     const distributions = pythonRoots.size > 0 ? new Map([...(await pythonDistributions(m.plan?.entries ?? [])), ...(extra?.distributions ?? [])]) : undefined;
-    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.metafile && !extra?.pieces.length, distributions);
+    const { top: contributors, packages } = quick ? quick.attribution : attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, zipEntries, distributions);
     const categories = categoriesOf(m);
     const requiredBy = pythonRoots.size > 0 ? await pythonRequiredBy(m.plan?.entries ?? [], m.build?.sourceDir ?? m.codePath) : undefined;
     // An artifact's package.json is a copy: fixes edit the one in the code folder.
