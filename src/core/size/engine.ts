@@ -53,8 +53,14 @@ function respelled(paths: readonly string[] | undefined, dir: string, root: stri
   return out;
 }
 
-/** How long after a measurement its cache is written: long enough to batch a burst of edits. */
-const SAVE_DELAY_MS = 1500;
+/**
+ * Caches are written once measurements pause this long, and at the latest this long after the
+ * first unsaved one: writing the cache of a folder of 20,000 files takes the main thread about
+ * 100 ms, which a re-measure after an edit should not wait behind. (A process's last measurement
+ * is saved at dispose.)
+ */
+const SAVE_QUIET_MS = 10_000;
+const SAVE_MAX_WAIT_MS = 60_000;
 
 export interface SizeEngineOptions {
   /** Folder for the compression cache (one small file per code folder). Without it the cache lives in memory only. */
@@ -116,6 +122,8 @@ export class SizeEngine {
   /** Caches written a moment after a measurement, off its critical path (and at dispose). */
   private readonly unsaved = new Map<string, CompressionCache>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** When the oldest measurement not yet saved was made (performance.now()). */
+  private unsavedSince: number | undefined;
   private readonly builds: ArtifactSource | undefined;
 
   constructor(private readonly options: SizeEngineOptions = {}) {
@@ -447,6 +455,7 @@ export class SizeEngine {
   async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    this.unsavedSince = undefined;
     const pending = [...this.unsaved];
     this.unsaved.clear();
     // Keeps the entries of the folder's latest plan: files deleted since are dropped.
@@ -463,8 +472,10 @@ export class SizeEngine {
 
   private saveLater(root: string, cache: CompressionCache): void {
     this.unsaved.set(root, cache);
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+    const now = performance.now();
+    this.unsavedSince ??= now;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), Math.max(0, Math.min(SAVE_QUIET_MS, this.unsavedSince + SAVE_MAX_WAIT_MS - now)));
     this.saveTimer.unref();
   }
 
