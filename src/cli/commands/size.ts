@@ -34,8 +34,22 @@ ${BUILD_ARG_USAGE}
 export async function sizeCommand(args: string[], io: Io, cwd = process.cwd()): Promise<number> {
   const { common, values, positionals } = parseOptions(args, { ...SIZE_AWS_OPTIONS, 'warn-at': { type: 'string' }, build: { type: 'boolean' } }, { positionals: true, cwd });
   const warnAt = parseWarnAt(values['warn-at']);
-  const functions = await selectFunctions(common, positionals, io);
-  const { engine, builds, token, close } = await openSizeEngine(values, common.json ? undefined : io);
+  // The engine's worker threads start while the templates are read: in a new process their
+  // start-up is otherwise on the measurement's path.
+  const opening = openSizeEngine(values, common.json ? undefined : io).then((opened) => {
+    opened.engine.warmUp();
+    return opened;
+  });
+  // Awaited below; a failure to open is reported there, not as an unhandled rejection meanwhile.
+  opening.catch(() => undefined);
+  let functions;
+  try {
+    functions = await selectFunctions(common, positionals, io);
+  } catch (err) {
+    await opening.then((o) => o.close()).catch(() => undefined);
+    throw err;
+  }
+  const { engine, builds, token, close } = await opening;
   try {
     let buildFailed = false;
     if (values.build === true) {

@@ -4,11 +4,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
-import { compressSync, type CompressResult, type DeflateConfig } from './compressCore';
+import { compressSync, type CompressResult, type DeflateConfig, probeSaysStore } from './compressCore';
 import type { Compressed, EntrySource, ZipMethod } from './types';
 
 /** zlib's default level (what `zip` uses too): the balance Lambda packages are usually built with. */
-export const DEFLATE_CONFIG: DeflateConfig = Object.freeze({ level: 6, memLevel: 8, windowBits: 15, strategy: 0, probeBytes: 64 * 1024 });
+export const DEFLATE_CONFIG: DeflateConfig = Object.freeze({ level: 6, memLevel: 8, windowBits: 15, strategy: 0, probeBytes: 64 * 1024, sampleBytes: 4 * 1024, sampleShare: 0.75 });
 
 /** Entries this big or bigger are streamed in chunks, never held in memory whole. */
 export const STREAM_THRESHOLD = 8 * 1024 * 1024;
@@ -19,7 +19,7 @@ const CHUNK = 1024 * 1024;
  * Names everything that decides compressed bytes. A cache made under another id (another zlib
  * build, another level) is not reused, since its sizes would not match what this process writes.
  */
-export const COMPRESSION_ID = `deflate-raw level=${DEFLATE_CONFIG.level} mem=${DEFLATE_CONFIG.memLevel} window=${DEFLATE_CONFIG.windowBits} strategy=${DEFLATE_CONFIG.strategy} probe=${DEFLATE_CONFIG.probeBytes} zlib=${process.versions.zlib} ${process.arch}`;
+export const COMPRESSION_ID = `deflate-raw level=${DEFLATE_CONFIG.level} mem=${DEFLATE_CONFIG.memLevel} window=${DEFLATE_CONFIG.windowBits} strategy=${DEFLATE_CONFIG.strategy} probe=${DEFLATE_CONFIG.probeBytes} sample=${DEFLATE_CONFIG.sampleBytes}/${DEFLATE_CONFIG.sampleShare} zlib=${process.versions.zlib} ${process.arch}`;
 
 function zlibOptions(cfg: DeflateConfig): zlib.ZlibOptions {
   return { level: cfg.level, memLevel: cfg.memLevel, windowBits: cfg.windowBits, strategy: cfg.strategy, chunkSize: CHUNK };
@@ -84,8 +84,7 @@ export async function compressStreamed(
       const r = compressSync(zlib, prefix, cfg, false);
       return { crc32: r.crc32, method: r.method, size: r.size, compressedSize: r.compressedSize };
     }
-    const probe = zlib.deflateRawSync(prefix.subarray(0, cfg.probeBytes), zlibOptions(cfg));
-    method = probe.length >= cfg.probeBytes ? 0 : 8;
+    method = probeSaysStore(zlib, prefix, cfg) ? 0 : 8;
   }
   let crc32 = 0;
   let size = 0;

@@ -1,6 +1,7 @@
 // The per-entry compression rule, written to run both on the main thread and inside worker threads:
-// the functions here take node's modules as parameters and use nothing outside their own bodies,
-// because workers receive them as source text (see workerSource.ts).
+// the functions here take node's modules as parameters and use nothing outside their own bodies
+// (but compressSync calls probeSaysStore, which the workers' source declares under the same name),
+// because workers receive them as source text (see workerPool.ts).
 import type * as Fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import type * as Zlib from 'node:zlib';
@@ -16,6 +17,13 @@ export interface DeflateConfig {
    * compressed content (images, archives, random data) is then stored without deflating it all.
    */
   probeBytes: number;
+  /**
+   * The probe itself costs a second deflate of the first `probeBytes` of every big file that does
+   * compress. A sample this long at the start that deflates to under `sampleShare` of its size
+   * skips it: the file is deflated whole, and stored if that did not shrink it.
+   */
+  sampleBytes: number;
+  sampleShare: number;
 }
 
 export interface CompressResult {
@@ -38,15 +46,27 @@ export function compressSync(zlib: typeof Zlib, data: Uint8Array, cfg: DeflateCo
   if (keep) stored.data = data;
   if (data.length === 0) return stored;
   const opts = { level: cfg.level, memLevel: cfg.memLevel, windowBits: cfg.windowBits, strategy: cfg.strategy };
-  if (data.length > cfg.probeBytes) {
-    const probe = zlib.deflateRawSync(data.subarray(0, cfg.probeBytes), opts);
-    if (probe.length >= cfg.probeBytes) return stored;
-  }
+  if (data.length > cfg.probeBytes && probeSaysStore(zlib, data, cfg)) return stored;
   const deflated = zlib.deflateRawSync(data, opts);
   if (deflated.length >= data.length) return stored;
   const result: CompressResult = { crc32, method: 8, size: data.length, compressedSize: deflated.length };
   if (keep) result.data = deflated;
   return result;
+}
+
+/**
+ * For an entry longer than probeBytes, given (at least) its first probeBytes: whether it is stored
+ * without deflating it whole. A sample that deflates well answers no at once; otherwise the first
+ * probeBytes are deflated, and the entry is stored when they did not shrink. Every store the old
+ * probe-only rule made that this one does not is a file deflated whole and stored anyway unless it
+ * shrank, so a zip is never bigger for it.
+ */
+export function probeSaysStore(zlib: typeof Zlib, prefix: Uint8Array, cfg: DeflateConfig): boolean {
+  const opts = { level: cfg.level, memLevel: cfg.memLevel, windowBits: cfg.windowBits, strategy: cfg.strategy };
+  const sample = zlib.deflateRawSync(prefix.subarray(0, cfg.sampleBytes), opts);
+  if (sample.length < cfg.sampleBytes * cfg.sampleShare) return false;
+  const probe = zlib.deflateRawSync(prefix.subarray(0, cfg.probeBytes), opts);
+  return probe.length >= cfg.probeBytes;
 }
 
 /**

@@ -37,6 +37,8 @@ const STREAM_CONCURRENCY = 2;
  * edit then costs little more than the walk.
  */
 export async function planZip(inputs: readonly PackInput[], opts: PlanOptions = {}): Promise<ZipPlan> {
+  const again = opts.previous ? await replanChanged(inputs, opts.previous, opts) : undefined;
+  if (again) return again;
   const { cache, pool, token } = opts;
   const kept = opts.previous ? (inSamePlaces(inputs, opts.previous, cache) ?? inPreviousOrder(inputs, opts.previous, cache)) : undefined;
   const ordered = kept ?? sortedByName(inputs);
@@ -45,6 +47,50 @@ export async function planZip(inputs: readonly PackInput[], opts: PlanOptions = 
   const index = kept && opts.previous ? indexes.get(opts.previous) : undefined;
   if (index) indexes.set(plan, index);
   origins.set(plan, { inputs, at: ordered.at });
+  return plan;
+}
+
+/** Above this many changed inputs a re-plan goes through every entry (inSamePlaces). */
+const MAX_REPLANNED = 64;
+
+/**
+ * When the caller lists the very input objects of the previous plan but a few (a re-walk after
+ * an edit hands back the same object for every file whose stat did not change), under the same
+ * names: the previous plan's entries, with only those few planned again. Nothing is done per
+ * unchanged entry but an identity check and the layout. Undefined otherwise.
+ */
+async function replanChanged(inputs: readonly PackInput[], previous: ZipPlan, opts: PlanOptions): Promise<ZipPlan | undefined> {
+  const origin = origins.get(previous);
+  const n = inputs.length;
+  if (!origin || origin.inputs.length !== n) return undefined;
+  const changed: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i];
+    // An input without a stamp (bytes in memory) is compressed again each time, as inSamePlaces does.
+    if (input === origin.inputs[i] && input.stamp) continue;
+    if (input.name !== origin.inputs[i].name || changed.length === MAX_REPLANNED) return undefined;
+    changed.push(i);
+  }
+  const { cache } = opts;
+  if (cache) for (const e of previous.entries) if (e.source.kind === 'file') cache.touch(e.source.path);
+  const few: Ordered = { inputs: [], nameBytes: [], utf8: [], prev: [], at: new Int32Array(0) };
+  for (const i of changed) {
+    const prev = previous.entries[origin.at[i]];
+    few.inputs.push(inputs[i]);
+    few.nameBytes.push(prev.nameBytes);
+    few.utf8.push(prev.utf8);
+    few.prev.push(unchanged(prev, inputs[i]) ? prev : undefined);
+  }
+  const part = await planOrdered(few, { ...opts, onProgress: undefined }, cache, opts.pool, opts.token);
+  const entries = previous.entries.slice();
+  changed.forEach((i, j) => (entries[origin.at[i]] = part.entries[j]));
+  const layout = layoutZip(entries);
+  const stats: PlanStats = { entries: n, compressed: part.stats.compressed, cacheHits: n - part.stats.compressed, bytesCompressed: part.stats.bytesCompressed };
+  const plan: ZipPlan = { entries, bytes: layout.bytes, unzippedBytes: sumSizes(entries), zip64: layout.zip64, stats };
+  opts.onProgress?.(plan.unzippedBytes, plan.unzippedBytes);
+  const index = indexes.get(previous);
+  if (index) indexes.set(plan, index);
+  origins.set(plan, { inputs, at: origin.at });
   return plan;
 }
 
@@ -166,12 +212,20 @@ async function planOrdered(o: Ordered, opts: PlanOptions, cache: CompressionCach
   const streamed: number[] = [];
   for (let i = 0; i < n; i++) {
     const input = o.inputs[i];
-    const hit = o.prev[i] ?? (input.source.kind === 'file' && input.stamp ? cache?.get(input.source.path, input.stamp) : undefined);
+    // The previous plan's entry is taken over below as it is: only counted here (a re-plan after
+    // one edit passes tens of thousands of these).
+    if (o.prev[i]) {
+      stats.cacheHits++;
+      doneBytes += input.size;
+      continue;
+    }
+    const hit = input.source.kind === 'file' && input.stamp ? cache?.get(input.source.path, input.stamp) : undefined;
     if (hit) done(i, hit, true);
     else if (input.source.kind === 'buffer') done(i, compressBuffer(input.source.data, false), false);
     else if (isStreamed(input.source, input.size)) streamed.push(i);
     else small.push(i);
   }
+  if (doneBytes > 0) opts.onProgress?.(doneBytes, totalBytes);
   throwIfCancelled(token, 'measuring the package');
 
   const smallBytes = small.reduce((sum, i) => sum + o.inputs[i].size, 0);
@@ -183,7 +237,10 @@ async function planOrdered(o: Ordered, opts: PlanOptions, cache: CompressionCach
     const outcomes = await (inline ? ON_THIS_THREAD : (pool as WorkerPool)).compress(job);
     outcomes.forEach((out, k) => done(idx[k], checked(out, o.inputs[idx[k]].name), false));
   };
-  const work: Promise<void>[] = batch(small, (i) => o.inputs[i].size).map(runBatch);
+  // Biggest files first: the last jobs are then small ones, and no worker is left deflating one
+  // big file while the other waits with nothing to do.
+  const biggestFirst = [...small].sort((a, b) => o.inputs[b].size - o.inputs[a].size);
+  const work: Promise<void>[] = batch(biggestFirst, (i) => o.inputs[i].size).map(runBatch);
   work.push(
     runLimited(streamed, STREAM_CONCURRENCY, async (i) => {
       throwIfCancelled(token, 'measuring the package');

@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { type CompressOutcome, compressSync, type KnownStats, type RestatResult, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
+import { type CompressOutcome, compressSync, type KnownStats, probeSaysStore, type RestatResult, runJob, type StatColumns, type WorkerJob, workerMain } from './compressCore';
 
 /**
  * Workers get their code as source text: the extension ships as one bundled file, so there is no
  * separate worker script to point at. The functions are self-contained (see compressCore.ts).
  */
-const WORKER_SOURCE = `"use strict";(${workerMain.toString()})(require, ${runJob.toString()}, ${compressSync.toString()});`;
+const WORKER_SOURCE = `"use strict";${probeSaysStore.toString()}\n(${workerMain.toString()})(require, ${runJob.toString()}, ${compressSync.toString()});`;
 
 /** One worker per core, leaving none idle: the main thread mostly waits while workers compress. */
 export function defaultPoolSize(): number {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CancellationTokenLike } from '../cancel';
 import type { PackInput } from '../pack/types';
 import type { WorkerPool } from '../pack/workerPool';
+import { applyChangedPaths } from './changedFiles';
 import { analyseDependencies, type DependencyAnalysis, isCurrent } from './dependencies';
 import { loadIgnore } from './ignore';
 import { compileRules, type CompiledRules } from './rules';
@@ -16,6 +17,18 @@ export interface FolderContents {
   walk: WalkResult;
   /** The npm projects found (the folder itself, and nodejs/ for layers), with what they say about dev-only packages. */
   dependencies: { dir: string; analysis: DependencyAnalysis }[];
+}
+
+export interface ReadOptions {
+  excludes?: readonly string[];
+  pool?: WorkerPool;
+  token?: CancellationTokenLike;
+  /**
+   * The only paths that changed since this root was last read (absolute, spelled as `root` is),
+   * from a file watcher whose events are complete. Only those files are looked at again when they
+   * can be accounted for that way (see changedFiles.ts); otherwise everything is checked.
+   */
+  changed?: readonly string[];
 }
 
 /** Folders holding package.json + node_modules: the package root, and a layer's nodejs/ folder. */
@@ -41,7 +54,7 @@ export class FolderReader {
   /** Reads of each root, one after another: a read checks and updates what the last one saw. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  read(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike } = {}): Promise<FolderContents> {
+  read(root: string, opts: ReadOptions = {}): Promise<FolderContents> {
     const before = this.queues.get(root) ?? Promise.resolve();
     const run = before.then(
       () => this.readNow(root, opts),
@@ -53,7 +66,7 @@ export class FolderReader {
     return run;
   }
 
-  private async readNow(root: string, opts: { excludes?: readonly string[]; pool?: WorkerPool; token?: CancellationTokenLike }): Promise<FolderContents> {
+  private async readNow(root: string, opts: ReadOptions): Promise<FolderContents> {
     const dependencies: FolderContents['dependencies'] = [];
     const devOnly = new Set<string>();
     for (const dir of NPM_PROJECT_DIRS) {
@@ -67,6 +80,11 @@ export class FolderReader {
     const inputs = JSON.stringify([ignore.map((p) => p.source), [...devOnly].sort()]);
     const last = this.lastWalks.get(root);
     let walkNumber: number | undefined;
+    const quick = opts.changed && last && last.inputs === inputs ? applyChangedPaths(last.walk, root, opts.changed) : undefined;
+    if (quick) {
+      this.lastWalks.set(root, { inputs, walk: quick });
+      return { root, inputs: quick.files, walk: quick, dependencies };
+    }
     if (opts.pool && opts.pool.size > 0 && last && last.inputs === inputs) {
       const again = await rewalk(last.walk, listings, opts.pool, opts.token);
       if (again.result) {

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CancellationTokenLike } from '../cancel';
 import { UserError } from '../errors';
@@ -8,6 +8,7 @@ import { functionKey } from '../model/key';
 import type { FunctionSpec, LayerRef, LayerSpec } from '../model/types';
 import { CompressionCache, defaultPoolSize, EntryChangedError, planZip, readZipFileDirectory, WorkerPool, writeZipFile, type PackInput, type ZipPlan } from '../pack';
 import { attribute, pythonRootsOf } from './attribution';
+import { attributeEntries, type AttributionState } from './attributionUpdate';
 import { checkWarnAt, classify, DEFAULT_WARN_AT, worst } from './classify';
 import { type ArtifactSource, chooseCode, type CodeChoice, notBuiltError } from './code';
 import { FolderReader, type FolderContents } from './contents';
@@ -36,8 +37,30 @@ import { compileRules } from './rules';
 import type { FunctionSize, LayerSize, PackageResult } from './types';
 import { walkPackage } from './walk';
 
-/** How long after a measurement its cache is written: long enough to batch a burst of edits. */
-const SAVE_DELAY_MS = 1500;
+/**
+ * The changed paths under a folder given as `dir` (other functions' folders' paths are dropped),
+ * spelled from its real path `root` as the walk spells them.
+ */
+function respelled(paths: readonly string[] | undefined, dir: string, root: string): readonly string[] | undefined {
+  if (!paths) return undefined;
+  const given = resolve(dir);
+  const out: string[] = [];
+  for (const p of paths) {
+    if (p === given || p === root) return undefined;
+    if (p.startsWith(`${root}/`)) out.push(p);
+    else if (p.startsWith(`${given}/`)) out.push(root + p.slice(given.length));
+  }
+  return out;
+}
+
+/**
+ * Caches are written once measurements pause this long, and at the latest this long after the
+ * first unsaved one: writing the cache of a folder of 20,000 files takes the main thread about
+ * 100 ms, which a re-measure after an edit should not wait behind. (A process's last measurement
+ * is saved at dispose.)
+ */
+const SAVE_QUIET_MS = 10_000;
+const SAVE_MAX_WAIT_MS = 60_000;
 
 export interface SizeEngineOptions {
   /** Folder for the compression cache (one small file per code folder). Without it the cache lives in memory only. */
@@ -67,6 +90,16 @@ export interface MeasureOptions {
   top?: number;
   /** Bytes compressed of bytes to compress, while compressing. */
   onProgress?(doneBytes: number, totalBytes: number): void;
+  /**
+   * Every path (absolute) under the functions' code folders that changed since this engine last
+   * measured them, as a file watcher reported them (paths elsewhere are passed over, so one list
+   * serves several functions): only those files are looked at again, instead
+   * of every file in the folder, where they can be accounted for that way (changed files the last
+   * measurement packed); anything else (a new or deleted file, a folder, a link) has everything
+   * checked as without them. Pass them only when the watcher's events are complete (no burst it
+   * may have dropped, nothing it does not watch): a change they leave out is not seen.
+   */
+  changedPaths?: readonly string[];
 }
 
 
@@ -82,9 +115,15 @@ export class SizeEngine {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** The last plan of each code folder: the next measurement reuses its unchanged entries. */
   private readonly lastPlans = new Map<string, ZipPlan>();
+  /** Each function's last attribution (by code folder key, as measurements are locked), updated after an edit. */
+  private readonly attributions = new Map<string, AttributionState>();
+  /** The code folder each function's last measurement read (by function key): see changedFor. */
+  private readonly lastRoots = new Map<string, string>();
   /** Caches written a moment after a measurement, off its critical path (and at dispose). */
   private readonly unsaved = new Map<string, CompressionCache>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** When the oldest measurement not yet saved was made (performance.now()). */
+  private unsavedSince: number | undefined;
   private readonly builds: ArtifactSource | undefined;
 
   constructor(private readonly options: SizeEngineOptions = {}) {
@@ -92,6 +131,11 @@ export class SizeEngine {
     this.pool = new WorkerPool(options.workers ?? defaultPoolSize());
     const dir = options.cacheDir;
     this.folders = new FolderReader(dir ? (root) => join(dir, `listings-${rootKey(root)}.bin`) : undefined);
+  }
+
+  /** Starts the worker threads now (a new process's first measurement waits for them otherwise). */
+  warmUp(): void {
+    this.pool.warmUp();
   }
 
   /** One function: sizes, layers, status, findings and top contributors. */
@@ -261,9 +305,14 @@ export class SizeEngine {
     const zippedBytes = m.plan ? m.plan.bytes + (extra?.zippedBytes ?? 0) : (m.archive?.bytes ?? null);
     const unzippedBytes = m.plan ? m.plan.unzippedBytes + (extra?.unzippedBytes ?? 0) : (m.archive?.unzippedBytes ?? null);
     const pieces = extra && extra.pieces.length > 0 ? [...piecesOf(m), ...extra.pieces] : piecesOf(m);
-    const pythonRoots = pythonRootsOf(pieces);
+    const zipEntries = !m.metafile && !extra?.pieces.length;
+    // A zip's entries without Python distributions: updated from the last attribution of the function.
+    const quick = zipEntries && m.plan ? attributeEntries(pieces, unzippedBytes ?? 0, opts.top ?? 10, this.attributions.get(key)) : undefined;
+    if (quick) this.attributions.set(key, quick.state);
+    else this.attributions.delete(key);
+    const pythonRoots = quick ? quick.state.pythonRoots : pythonRootsOf(pieces);
     const distributions = pythonRoots.size > 0 ? new Map([...(await pythonDistributions(m.plan?.entries ?? [])), ...(extra?.distributions ?? [])]) : undefined;
-    const { top: contributors, packages } = attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, !m.metafile && !extra?.pieces.length, distributions);
+    const { top: contributors, packages } = quick ? quick.attribution : attribute(pieces, unzippedBytes ?? 0, pythonRoots, opts.top ?? 10, zipEntries, distributions);
     const categories = categoriesOf(m);
     const requiredBy = pythonRoots.size > 0 ? await pythonRequiredBy(m.plan?.entries ?? [], m.build?.sourceDir ?? m.codePath) : undefined;
     // An artifact's package.json is a copy: fixes edit the one in the code folder.
@@ -316,8 +365,26 @@ export class SizeEngine {
     };
   }
 
+  /**
+   * The watcher's changed paths for the function's folder `root`, spelled as the walk spells them:
+   * only when this engine's last measurement of the function read that same folder, which is what
+   * the paths are counted from (after one of its artifact, edits in its sources went unread).
+   */
+  private changedFor(fn: FunctionSpec, dir: string, root: string, opts: MeasureOptions): readonly string[] | undefined {
+    const k = functionKey(fn);
+    const last = this.lastRoots.get(k);
+    this.lastRoots.set(k, root);
+    return last === root ? respelled(opts.changedPaths, dir, root) : undefined;
+  }
+
   /** What the function's zip holds: the code folder, esbuild's output, a prebuilt archive, or inline code. */
   private async functionPackage(fn: FunctionSpec, opts: MeasureOptions): Promise<Measured> {
+    const m = await this.functionContents(fn, opts);
+    if (m.source !== 'folder' || !m.folder) this.lastRoots.delete(functionKey(fn));
+    return m;
+  }
+
+  private async functionContents(fn: FunctionSpec, opts: MeasureOptions): Promise<Measured> {
     if (fn.inlineCode !== undefined) {
       const name = fn.runtime?.startsWith('python') ? 'index.py' : 'index.js';
       const data = Buffer.from(fn.inlineCode, 'utf8');
@@ -336,7 +403,8 @@ export class SizeEngine {
       return { ...m, source: 'artifact', codePath: choice.dir, build: choice.state };
     }
     if (choice.kind === 'estimate') return this.measureEstimate(fn, choice, opts);
-    return { ...(await this.measureFolder(canonical(codeUri), opts)), codePath: codeUri, notBuildable: choice.notBuildable };
+    const root = canonical(codeUri);
+    return { ...(await this.measureFolder(root, opts, this.changedFor(fn, codeUri, root, opts))), codePath: codeUri, notBuildable: choice.notBuildable };
   }
 
   /** An artifact not built (or out of date), estimated from its sources and whatever counts its dependencies. */
@@ -348,8 +416,12 @@ export class SizeEngine {
     this.pool.warmUp();
     const root = canonical(preview.codeDir);
     const cached = this.cacheFor(root);
+    // The watcher's paths speak of the code folder only: the dependency cache's install is checked whole.
+    const changed = this.changedFor(fn, preview.codeDir, root, opts);
     const read = (dir: string, excludes: readonly string[]): Promise<FolderContents> =>
-      this.folders.read(dir === preview.codeDir ? root : canonical(dir), { excludes: [...excludes, ...(opts.excludes ?? [])], pool: this.pool, token: opts.token });
+      dir === preview.codeDir
+        ? this.folders.read(root, { excludes: [...excludes, ...(opts.excludes ?? [])], pool: this.pool, token: opts.token, changed })
+        : this.folders.read(canonical(dir), { excludes: [...excludes, ...(opts.excludes ?? [])], pool: this.pool, token: opts.token });
     const parts = await estimateParts(preview, read, pythonVersionOf(fn), fn.architecture);
     const cache = await cached;
     const plan = await planZip(parts.inputs, { cache, pool: this.pool, token: opts.token, onProgress: opts.onProgress, previous: this.lastPlans.get(root) });
@@ -366,11 +438,12 @@ export class SizeEngine {
     };
   }
 
-  private async measureFolder(root: string, opts: MeasureOptions): Promise<Measured> {
+  /** A folder as it is; `changed` (the watcher's paths, spelled from `root`) only for a function's own code folder. */
+  private async measureFolder(root: string, opts: MeasureOptions, changed?: readonly string[]): Promise<Measured> {
     // In a new process the workers start, and the cache file loads, while the folder is read.
     this.pool.warmUp();
     const cached = this.cacheFor(root);
-    const folder = await this.folders.read(root, { excludes: opts.excludes, pool: this.pool, token: opts.token });
+    const folder = await this.folders.read(root, { excludes: opts.excludes, pool: this.pool, token: opts.token, changed });
     const cache = await cached;
     const plan = await planZip(folder.inputs, { cache, pool: this.pool, token: opts.token, onProgress: opts.onProgress, previous: this.lastPlans.get(root) });
     this.lastPlans.set(root, plan);
@@ -382,6 +455,7 @@ export class SizeEngine {
   async flush(): Promise<void> {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    this.unsavedSince = undefined;
     const pending = [...this.unsaved];
     this.unsaved.clear();
     // Keeps the entries of the folder's latest plan: files deleted since are dropped.
@@ -398,8 +472,10 @@ export class SizeEngine {
 
   private saveLater(root: string, cache: CompressionCache): void {
     this.unsaved.set(root, cache);
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);
+    const now = performance.now();
+    this.unsavedSince ??= now;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), Math.max(0, Math.min(SAVE_QUIET_MS, this.unsavedSince + SAVE_MAX_WAIT_MS - now)));
     this.saveTimer.unref();
   }
 

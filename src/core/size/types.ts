@@ -1,6 +1,12 @@
 import type { ReportCategory } from './rules';
 
 /**
+ * More changed paths than this from a file watcher are a burst (a checkout, an install): checking
+ * every file is as quick then, and does not depend on the watcher having reported them all.
+ */
+export const MAX_CHANGED_PATHS = 256;
+
+/**
  * ok: within limits; warn: at or past the warning fraction of one, or an estimate that leaves
  * declared dependencies out (never ok while they are not counted); over: past one; unknown: a
  * part could not be measured.

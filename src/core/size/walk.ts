@@ -84,8 +84,8 @@ export interface Listing {
  */
 export type ListingCache = Map<string, Listing>;
 
-/** What a walk looked at, so the next one can check it all in one pass (see rewalk). */
-interface WalkTrace {
+/** What a walk looked at, so the next one can check it all in one pass (see rewalk), or check only named files (see changedFiles.ts). */
+export interface WalkTrace {
   /** The folders listed, by their listing key. */
   dirs: string[];
   /** The listed entry behind each of result.files, in the same order. */
@@ -93,6 +93,10 @@ interface WalkTrace {
   /** Links found pointing to nothing: one that comes to point somewhere changes the package. */
   brokenLinks: string[];
   foldersRead: number;
+  /** The walk met a symbolic link: a change behind it is reported under the target's path, not the link's. */
+  sawLinks: boolean;
+  /** Each packed file's index in `entries` by its path, made when first asked for. */
+  byPath?: Map<string, number>;
   /** Every path above (folders, files, links), NUL-joined in pool-sized chunks, made once. */
   chunks?: { joined: string; from: number }[];
   /** What was last seen of each of those paths, shared with the workers that re-check them. */
@@ -100,6 +104,19 @@ interface WalkTrace {
 }
 
 const traces = new WeakMap<WalkResult, WalkTrace>();
+
+/** What the walk that gave `walk` looked at (for a walk made with listings). */
+export function traceOf(walk: WalkResult): WalkTrace | undefined {
+  return traces.get(walk);
+}
+
+/** Hands the trace of `from` on to `to`, a result that describes the files as they are now. */
+export function passTrace(from: WalkResult, to: WalkResult): void {
+  const trace = traces.get(from);
+  if (!trace) return;
+  traces.delete(from);
+  traces.set(to, trace);
+}
 
 /** The folders a walk listed (listing keys), for saving their listings. */
 export function listedFolders(walk: WalkResult): readonly string[] {
@@ -183,7 +200,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
     throw new UserError(`The code folder ${root} does not exist.`, 'Check CodeUri in the template, or create the folder.');
   }
   const result: WalkResult = { files: [], excluded: [], symlinksOutside: [], linksLeftOut: [], secretsLeftOut: [], brokenSymlinks: [], symlinkLoops: [], specialFiles: [], foldersRead: 0 };
-  const trace: WalkTrace = { dirs: [], entries: [], brokenLinks: [], foldersRead: 0 };
+  const trace: WalkTrace = { dirs: [], entries: [], brokenLinks: [], foldersRead: 0, sawLinks: false };
   const stack: DirFrame[] = [{ abs: root, rel: '', real: rootReal, jumps: [rootReal], outsideRoots: [] }];
   const guard = opts.secrets !== 'keep';
   const statted: Promise<void>[] = [];
@@ -218,6 +235,7 @@ export async function walkPackage(root: string, opts: WalkOptions): Promise<Walk
       if (e.type === 'dir') kind = 'dir';
       else if (e.type === 'file') kind = 'file';
       else if (e.type === 'link') {
+        trace.sawLinks = true;
         const target = followLink(abs);
         if (!target) {
           result.brokenSymlinks.push(rel);

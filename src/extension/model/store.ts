@@ -23,7 +23,7 @@ export class ModelStore implements vscode.Disposable {
   private disposables: vscode.Disposable[] = [];
 
   private readonly codeChanged = new vscode.EventEmitter<{ model: TemplateModel; path: string }>();
-  /** A file (path) under a function's or layer's code folder changed (sizes, handler checks and warm containers are stale). */
+  /** A file or folder (`path`) under a function's or layer's code folder changed (sizes, handler checks and warm containers are stale). */
   readonly onDidChangeCode = this.codeChanged.event;
 
   constructor(private readonly wb: Workbench) {

@@ -4,12 +4,19 @@ import { functionKey as key, usesLayer } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
 import type { Restarts } from '../../core/open';
 import type { FunctionSize } from '../../core/size';
+import { MAX_CHANGED_PATHS } from '../../core/size/types';
 import type { CoreServices } from '../core';
 import type { ModelStore } from '../model/store';
 import { readSettings } from '../settings';
 import type { Workbench } from '../workbench';
 
 const MEASURE_DELAY_MS = 500;
+/**
+ * After a re-measure from the watcher's changed paths, every file is checked once the edits pause:
+ * the watcher does not report what files.watcherExclude leaves out (node_modules' packages by
+ * default), so a change made there meanwhile shows then.
+ */
+const VERIFY_DELAY_MS = 5000;
 
 /**
  * Keeps every function's exact package size current: measured after the model loads, and again
@@ -21,10 +28,17 @@ export class SizeService implements vscode.Disposable {
   private readonly sizes = new Map<string, FunctionSize>();
   private readonly generations = new Map<string, number>();
   private readonly pending = new Set<string>();
+  /**
+   * Per pending function: the paths the file watcher reported changed since its last measurement,
+   * or 'all' when something else asks for the measurement (or the watcher reported a burst).
+   */
+  private readonly changed = new Map<string, Set<string> | 'all'>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly changed = new vscode.EventEmitter<FunctionSize[]>();
-  readonly onDidMeasure = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private verifyTimer: NodeJS.Timeout | undefined;
+  private readonly unverified = new Set<string>();
+  private readonly measured = new vscode.EventEmitter<FunctionSize[]>();
+  readonly onDidMeasure = this.measured.event;
+  private readonly disposables: vscode.Disposable[] = [this.measured];
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -34,7 +48,7 @@ export class SizeService implements vscode.Disposable {
   ) {
     this.disposables.push(
       store.onDidChange(() => this.scheduleChanged()),
-      store.onDidChangeCode(({ model }) => this.schedule(model.functions)),
+      store.onDidChangeCode(({ model, path }) => this.schedule(model.functions, path)),
       services.onDidApplySettings((r) => this.settingsChanged(r)),
       // A new artifact: the function (or every function using the layer) is measured as built now.
       services.onDidBuild(({ spec }) => this.schedule(isLayer(spec) ? this.store.functions().filter((fn) => usesLayer(fn, spec)) : [spec])),
@@ -85,8 +99,19 @@ export class SizeService implements vscode.Disposable {
     this.schedule(this.store.functions());
   }
 
-  schedule(fns: readonly FunctionSpec[]): void {
-    for (const fn of fns) this.pending.add(key(fn));
+  /**
+   * Measures the functions after a short delay. `changedPath`: the file watcher reported that path
+   * changed, and nothing else asks for it; the engine then looks only at the reported paths, as
+   * long as they are few (a burst, a checkout or an install, has every file checked).
+   */
+  schedule(fns: readonly FunctionSpec[], changedPath?: string): void {
+    for (const fn of fns) {
+      const k = key(fn);
+      const known = this.pending.has(k) ? this.changed.get(k) : new Set<string>();
+      this.pending.add(k);
+      if (changedPath === undefined || known === undefined || known === 'all' || known.size >= MAX_CHANGED_PATHS) this.changed.set(k, 'all');
+      else this.changed.set(k, known.add(changedPath));
+    }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), MEASURE_DELAY_MS);
   }
@@ -108,20 +133,44 @@ export class SizeService implements vscode.Disposable {
   private async measurePending(): Promise<void> {
     const keys = [...this.pending];
     this.pending.clear();
+    const changed = new Map(this.changed);
+    this.changed.clear();
     const fns = keys.map((k) => this.store.functions().find((f) => key(f) === k)).filter((f): f is FunctionSpec => f !== undefined);
+    if (fns.length === 0) return;
+    // A function seen for the first time is measured whole, whatever the watcher said.
+    const quick = fns.filter((f) => this.sizes.has(key(f)) && changed.get(key(f)) instanceof Set);
+    const whole = fns.filter((f) => !quick.includes(f));
+    const paths = [...new Set(quick.flatMap((f) => [...(changed.get(key(f)) as Set<string>)]))];
+    await this.measure(whole, undefined);
+    await this.measure(quick, paths);
+    if (quick.length > 0) this.verifyLater(quick);
+  }
+
+  private async measure(fns: FunctionSpec[], changedPaths: readonly string[] | undefined): Promise<void> {
     if (fns.length === 0) return;
     const gens = new Map(fns.map((f) => [key(f), this.bump(key(f))]));
     const started = Date.now();
     try {
       const engine = await this.services.core.sizeEngine();
-      const results = await engine.measureAll(fns, { warnAt: readSettings().size.warnAt });
+      const results = await engine.measureAll(fns, { warnAt: readSettings().size.warnAt, changedPaths });
       const fresh = results.filter((r) => this.generations.get(key(r)) === gens.get(key(r)));
       for (const r of fresh) this.sizes.set(key(r), r);
-      this.wb.log.info(`measured ${fns.length} function(s) in ${Date.now() - started} ms`);
-      if (fresh.length) this.changed.fire(fresh);
+      this.wb.log.info(`measured ${fns.length} function(s) in ${Date.now() - started} ms${changedPaths ? ` from ${changedPaths.length} changed path(s)` : ''}`);
+      if (fresh.length) this.measured.fire(fresh);
     } catch (err) {
       this.wb.log.error(`measuring package sizes failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** Every file of these functions checked once the edits pause (see VERIFY_DELAY_MS). */
+  private verifyLater(fns: readonly FunctionSpec[]): void {
+    for (const fn of fns) this.unverified.add(key(fn));
+    clearTimeout(this.verifyTimer);
+    this.verifyTimer = setTimeout(() => {
+      const due = this.store.functions().filter((f) => this.unverified.has(key(f)));
+      this.unverified.clear();
+      if (due.length > 0) this.schedule(due);
+    }, VERIFY_DELAY_MS);
   }
 
   private bump(k: string): number {
@@ -132,6 +181,7 @@ export class SizeService implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.verifyTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

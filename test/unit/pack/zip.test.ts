@@ -134,6 +134,30 @@ describe('pack: deterministic zip writer', () => {
     );
   });
 
+  it('re-plans from the previous plan after one input changed to exactly the plan made from scratch, and writes it to the byte', async () => {
+    const src = join(t.dir, 'src');
+    const files: Record<string, string | Buffer> = { 'r.bin': randomBytes(90_000) };
+    for (let i = 0; i < 120; i++) files[`d${i % 5}/f${i}.js`] = TEXT.slice(0, 200 + i * 53);
+    writeTree(src, files);
+    const inputs = inputsOf(src);
+    const first = await planZip(inputs, { pool });
+    // The walk hands back the same object for every unchanged file, a new one for the edited file.
+    writeFileSync(join(src, 'd3/f8.js'), `${TEXT}// edited, and longer\n`);
+    const now = inputsOf(src);
+    const edited = now.find((x) => x.name === 'd3/f8.js') as PackInput;
+    const again = await planZip(inputs.map((x) => (x.name === 'd3/f8.js' ? edited : x)), { pool, previous: first });
+    assert.equal(again.stats.compressed, 1);
+    const scratch = await planZip(now, { pool });
+    const fields = (p: typeof again) => p.entries.map((e) => [e.name, e.size, e.crc32, e.method, e.compressedSize, e.executable]);
+    assert.deepEqual(fields(again), fields(scratch));
+    assert.deepEqual([again.bytes, again.unzippedBytes, again.zip64, again.stats.entries], [scratch.bytes, scratch.unzippedBytes, scratch.zip64, scratch.stats.entries]);
+    const out = join(t.dir, 'again.zip');
+    const written = await writeZipFile(again, out, { pool });
+    assert.equal(statSync(out).size, again.bytes);
+    assert.equal(written.bytes, again.bytes);
+    assert.deepEqual((await readZip(out)).get('d3/f8.js')?.data, readFileSync(join(src, 'd3/f8.js')));
+  });
+
   it('streams entries over the threshold, deciding store or deflate the same way, to the predicted byte', async function () {
     this.timeout(60_000);
     const src = join(t.dir, 'src');

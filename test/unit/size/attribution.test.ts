@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { attribute, packageOf } from '../../../src/core/size';
 import { pythonRootsOf } from '../../../src/core/size/attribution';
+import { attributeEntries, type AttributionState } from '../../../src/core/size/attributionUpdate';
 
 const piece = (name: string, size: number) => ({ name, size, compressedSize: Math.round(size / 2) });
 
@@ -46,5 +47,34 @@ describe('size: attribution', () => {
         ['src/a.ts', 120],
       ],
     );
+  });
+
+  it('updates the last attribution after a few entries changed to exactly what adding everything up gives', () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Loose files of equal sizes too, where which ones make the top depends on their order.
+    let pieces = Array.from({ length: 400 }, (_, i) => piece(i % 3 === 0 ? `src/f${i}.js` : `node_modules/${i % 5 === 0 ? '@s/' : ''}p${i % 17}/x${i}.js`, 10 * (1 + rand(20))));
+    let state: AttributionState | undefined;
+    for (let round = 0; round < 60; round++) {
+      const got = attributeEntries(pieces, 100_000, 10, state);
+      assert.ok(got);
+      const want = attribute(pieces, 100_000, new Set(), 10, true);
+      assert.deepEqual(got.attribution.top, want.top, `round ${round}`);
+      assert.deepEqual([...got.attribution.packages], [...want.packages], `round ${round}`);
+      state = got.state;
+      // The next plan: the same entries, a few replaced (an edited file is a new entry object).
+      pieces = [...pieces];
+      for (let k = 0; k < 1 + rand(4); k++) {
+        const i = rand(pieces.length);
+        pieces[i] = piece(pieces[i].name, 10 * (1 + rand(20)));
+      }
+    }
+    const renamed = [...pieces];
+    renamed[5] = piece('src/renamed.js', 10);
+    assert.deepEqual(attributeEntries(renamed, 100_000, 10, state)?.attribution.top, attribute(renamed, 100_000, new Set(), 10, true).top, 'a new name is added up from scratch');
+    assert.equal(attributeEntries([piece('requests-2.31.0.dist-info/RECORD', 10)], 10, 10, undefined), undefined, 'Python distributions are left to attribute()');
   });
 });
