@@ -520,9 +520,11 @@ export class FunctionContainer {
       this.stdin?.destroy();
       this.probe?.close();
       await this.container.remove({ force: true, v: true }).catch(() => undefined);
-      // The engine ends the output stream once the container is gone: then every line it printed
-      // has been handed on (bounded, for an engine that keeps a stream open).
-      await waitAtMost(this.logs?.ended, LOGS_END_MS);
+      // The engine ends the output stream of a container that ran once it is gone: then every line
+      // it printed has been handed on (bounded, for an engine that keeps a stream open). One that
+      // never started printed nothing, and its stream is never ended.
+      if (this.started) await waitAtMost(this.logs?.ended, LOGS_END_MS);
+      this.logs?.close();
       await this.server.close();
     })();
     return this.removing;

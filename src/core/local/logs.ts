@@ -39,6 +39,8 @@ export interface AttachedLines {
   flush(): void;
   /** Settles once the engine has ended the stream (the container's output is closed): every line is in. */
   ended: Promise<void>;
+  /** Lets go of the stream (the engine never ends one of a container that never started). */
+  close(): void;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function attachLines(docker: Docker, container: Docker.Container, o
     stream.once('close', done);
     stream.once('error', done);
   });
-  return { flush, ended };
+  return { flush, ended, close: () => (stream as NodeJS.ReadWriteStream & { destroy(): void }).destroy() };
 }
 
 /** The last `tail` lines a container printed, both streams, from the log its engine keeps (for a container that has ended). */

@@ -45,8 +45,10 @@ export interface PrepareOptions {
   envOverrides?: Record<string, string>;
   memoryMb?: number;
   timeoutSeconds?: number;
-  /** A caller-supplied version of the code (a file watcher's counter, a build's artifact version): skips walking the code folder. */
+  /** A caller-supplied version of what is mounted (a file watcher's counter): skips walking the code and layer folders. */
   codeVersion?: string;
+  /** The build's name for the artifact mounted as the code folder (FunctionBuild.artifactVersion): skips walking that folder. */
+  artifactVersion?: string;
   token?: CancellationTokenLike;
   onProgress?: (p: Progress) => void;
   onBuildOutput?: (line: string) => void;
@@ -147,14 +149,14 @@ export async function prepareFunction(ctx: PrepareContext, fn: FunctionSpec, opt
     overrides,
     credentials: ctx.credentials,
   };
-  // The caller's version stands for the code folder only: layers are read (a local layer's folder
-  // can change while the function's does not).
-  const folders = opts.codeVersion !== undefined ? layers.folders : [codeDir, ...layers.folders];
+  // The caller's version stands for everything mounted (its watcher sees the layers too); a build's
+  // version stands for the code folder only, and the layers are read.
+  const folders = opts.codeVersion !== undefined ? [] : opts.artifactVersion !== undefined ? layers.folders : [codeDir, ...layers.folders];
   return {
     key,
     fingerprint: await fingerprint({
       folders,
-      values: { codeVersion: opts.codeVersion, image, binds, entrypoint, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
+      values: { codeVersion: opts.codeVersion, artifactVersion: opts.artifactVersion, image, binds, entrypoint, envInputs: { ...envInputs, credentials: Boolean(envInputs.credentials) }, memoryMb, timeoutSeconds, salt: ctx.salt },
     }),
     image,
     built: false,

@@ -316,7 +316,7 @@ export class LocalRunner {
       },
       fn,
       // A built artifact is named by its build: no need to read it again to know it is unchanged.
-      { ...opts, codeDir: code.codeDir, codeVersion: opts.codeVersion ?? code.version, onProgress: progress },
+      { ...opts, codeDir: code.codeDir, artifactVersion: code.version, onProgress: progress },
     );
     throwIfCancelled(opts.token, `invoking ${fn.logicalId}`);
     if (opts.debug === undefined) this.latest.set(prepared.key, prepared.fingerprint);
