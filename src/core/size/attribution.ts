@@ -83,6 +83,27 @@ export interface Attribution {
  * with their share of `totalBytes`. `distinctNames`: every piece is a different file (a zip's
  * entries), so files need no adding up and only the biggest few are ever allocated.
  */
+/** One package's running sums: its bytes, zipped bytes, files and the first few paths. */
+export interface PackageSums {
+  bytes: number;
+  zippedBytes: number;
+  files: number;
+  paths: string[];
+}
+
+/** Counts a piece into its package's sums. */
+export function addToPackage(packages: Map<string, PackageSums>, pkg: string, p: Pick<Piece, 'name' | 'size' | 'compressedSize'>): void {
+  let g = packages.get(pkg);
+  if (!g) {
+    g = { bytes: 0, zippedBytes: 0, files: 0, paths: [] };
+    packages.set(pkg, g);
+  }
+  g.bytes += p.size;
+  g.zippedBytes += p.compressedSize;
+  g.files++;
+  if (g.paths.length < 3) g.paths.push(p.name);
+}
+
 export function attribute(
   pieces: readonly Piece[],
   totalBytes: number,
@@ -91,7 +112,7 @@ export function attribute(
   distinctNames = false,
   distributions?: ReadonlyMap<string, string>,
 ): Attribution {
-  const packages = new Map<string, { bytes: number; zippedBytes: number; files: number; paths: string[] }>();
+  const packages = new Map<string, PackageSums>();
   const loose = new Map<string, Contributor>();
   // The biggest loose files so far, largest first (distinct names only).
   const biggest: Piece[] = [];
@@ -107,15 +128,7 @@ export function attribute(
       pkg = packageOf(p.name, pythonRoots, distributions);
     }
     if (pkg) {
-      let g = packages.get(pkg);
-      if (!g) {
-        g = { bytes: 0, zippedBytes: 0, files: 0, paths: [] };
-        packages.set(pkg, g);
-      }
-      g.bytes += p.size;
-      g.zippedBytes += p.compressedSize;
-      g.files++;
-      if (g.paths.length < 3) g.paths.push(p.name);
+      addToPackage(packages, pkg, p);
     } else if (distinctNames) {
       if (biggest.length === top && p.size <= biggest[top - 1].size) continue;
       let at = biggest.length;

@@ -1,18 +1,11 @@
 // Attributing a zip's entries again after a few files changed, from what the last attribution of
 // the same package worked out: an editor's re-measure after one edit should not add up tens of
 // thousands of files again. The answer is the one attribute() gives (same packages, same top).
-import { type Attribution, packageOf, type Piece, pythonRootsOf } from './attribution';
+import { addToPackage, type Attribution, type PackageSums, packageOf, type Piece, pythonRootsOf } from './attribution';
 import type { Contributor } from './types';
 
 /** Beyond this many changed entries, adding everything up again is as quick. */
 const MAX_UPDATES = 512;
-
-interface PackageSums {
-  bytes: number;
-  zippedBytes: number;
-  files: number;
-  paths: string[];
-}
 
 /** The running sums of one package's attribution, kept between measurements. */
 export interface AttributionState {
@@ -58,15 +51,7 @@ function fromScratch(pieces: readonly Piece[]): AttributionState | undefined {
       state.loose.push(i);
       continue;
     }
-    let g = packages.get(pkg);
-    if (!g) {
-      g = { bytes: 0, zippedBytes: 0, files: 0, paths: [] };
-      packages.set(pkg, g);
-    }
-    g.bytes += p.size;
-    g.zippedBytes += p.compressedSize;
-    g.files++;
-    if (g.paths.length < 3) g.paths.push(p.name);
+    addToPackage(packages, pkg, p);
   }
   state.loose.sort((a, b) => pieces[b].size - pieces[a].size || a - b);
   return state;
