@@ -310,8 +310,11 @@ describe('Cloud view', function () {
       await settings().update('region', 'us-east-1', vscode.ConfigurationTarget.Workspace);
       await sleep(1_200);
       assert.equal(changes.length, 2);
-      const bursts = changes.filter((at, i) => i === 0 || at - changes[i - 1] >= DEBOUNCE_MS).length;
-      assert.equal(fired.length, bursts, `${bursts} burst(s) of changes (${changes[1] - changes[0]} ms apart), one refresh each`);
+      // Changes further apart than the debounce are separate bursts; near the boundary either reading
+      // is right, since this listener and the extension's see each change at slightly different times.
+      const bursts = (gap: number): number => changes.filter((at, i) => i === 0 || at - changes[i - 1] >= gap).length;
+      const [fewest, most] = [bursts(DEBOUNCE_MS + 150), bursts(DEBOUNCE_MS - 150)];
+      assert.ok(fired.length >= fewest && fired.length <= most, `${fired.length} refresh(es) for changes ${changes[1] - changes[0]} ms apart: one per burst`);
       assert.ok(fired[fired.length - 1] - changes[1] >= DEBOUNCE_MS - 50, `the refresh waited for the changes to settle (${fired[fired.length - 1] - changes[1]} ms)`);
 
       await vscode.commands.executeCommand('workbench.view.explorer');
