@@ -70,14 +70,16 @@ export function project(template: string, samples: Record<string, string>): Proj
 }
 
 /** Real toolchain runs, with each command line recorded ("pip install", "npm ci", "go build"...). */
-export function recordingTools(): { tools: ToolRunner; calls: string[] } {
+export function recordingTools(): { tools: ToolRunner; calls: string[]; envs: Record<string, string>[] } {
   const calls: string[] = [];
+  const envs: Record<string, string>[] = [];
   const tools: ToolRunner = (run, io) => {
     const args = run.args[0] === '-m' ? run.args.slice(1) : run.args;
     calls.push(`${basename(run.command).replace(/^python3?$/, 'python')} ${args.slice(0, 2).join(' ')}`);
+    envs.push({ ...run.env });
     return spawnTool(run, io);
   };
-  return { tools, calls };
+  return { tools, calls, envs };
 }
 
 /** Every file under dir (relative, '/'-separated), sorted. */

@@ -11,7 +11,7 @@ import { copyTree } from '../copy';
 import { nameMatcher } from '../excludes';
 import { missingToolchain, toolFailed } from '../toolchains';
 import type { Builder, BuildContext } from '../types';
-import { mavenInImage, unsupportedRelease } from './mavenImage';
+import { mavenInImage, mavenOpts, unsupportedRelease } from './mavenImage';
 import { findTool, runStep } from './step';
 
 export const mavenBuilder: Builder = {
@@ -35,7 +35,7 @@ export const mavenBuilder: Builder = {
     ];
     for (const [i, [what, args]] of steps.entries()) {
       ctx.log(what);
-      const result = await runStep(ctx, 'maven', { command: mvn, args, cwd: work });
+      const result = await runStep(ctx, 'maven', { command: mvn, args, cwd: work, env: { MAVEN_OPTS: mavenOpts({ ...process.env, ...ctx.settings.env }) } });
       if (result.code === 0) continue;
       const release = i === 0 ? unsupportedRelease(result.tail) : undefined;
       if (release !== undefined) {
