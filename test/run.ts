@@ -22,7 +22,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const TIERS = ['checks', 'unit', 'integration', 'system', 'ui', 'fuzz'] as const;
 type Tier = (typeof TIERS)[number];
 const NEEDS_SERVICES: readonly Tier[] = ['integration', 'system', 'ui'];
-/** Tiers that run beside the others (see main). */
+/** Tiers that run beside the others when the system tier cannot have a runner of its own (see main). */
 const BESIDE: readonly Tier[] = ['checks', 'fuzz'];
 
 function log(line: string): void {
@@ -115,7 +115,7 @@ function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false
     log(`no ${tier} tests found`);
     return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
-  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier] }, TIER_LIMIT_MS[tier], held);
+  return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier], LWB_TEST_TIMINGS: join(ROOT, 'test-output', `timings-${tier}.txt`) }, TIER_LIMIT_MS[tier], held);
 }
 
 /**
@@ -126,7 +126,12 @@ function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false
 async function runIntegration(env: Record<string, string>): Promise<TierResult> {
   const trusted = await runHost(env, 'trusted');
   const untrusted = await runHost(env, 'untrusted');
-  return { passed: trusted.passed + untrusted.passed, failed: trusted.failed + untrusted.failed, skipped: trusted.skipped + untrusted.skipped };
+  return {
+    passed: trusted.passed + untrusted.passed,
+    failed: trusted.failed + untrusted.failed,
+    skipped: trusted.skipped + untrusted.skipped,
+    failures: [...(trusted.failures ?? []), ...(untrusted.failures ?? []).map((f) => `(untrusted) ${f}`)],
+  };
 }
 
 /** What the untrusted host's workspace asks for in its .vscode/settings.json: none of it may count. */
@@ -233,13 +238,13 @@ async function main(): Promise<number> {
     }
     results.set(tier, [r, Date.now() - started]);
   };
-  // On two cores the tiers that need neither services nor each other's output (checks: tsc and
-  // eslint; fuzz) run one after the other beside the rest, and the services start while the unit
-  // tier runs. Where namespaces can be had, the system tier runs after them in a runner of its own,
-  // with an engine, registry and emulator of its own, beside integration and ui: the run takes the
-  // time of its longest path, not of every step.
+  // On two cores the system tier is the longest path: where namespaces can be had it runs from the
+  // start in a runner of its own, with an engine, registry and emulator of its own, and every other
+  // tier runs one after the other beside it (the services start while the checks run). Without
+  // namespaces, the tiers that need neither services nor each other's output (checks: tsc and
+  // eslint; fuzz) run beside the rest. The run takes the time of its longest path, not of every step.
   const own = tiers.includes('system') && tiers.some((t) => t !== 'system' && NEEDS_SERVICES.includes(t)) && canIsolateNetwork();
-  const besideTiers = tiers.filter((t) => BESIDE.includes(t) || (own && t === 'system'));
+  const besideTiers = own ? (['system'] as Tier[]) : tiers.filter((t) => BESIDE.includes(t));
   const beside = (async () => {
     for (const tier of besideTiers) {
       await timed(tier, () => {
@@ -262,6 +267,7 @@ async function main(): Promise<number> {
       await timed(tier, async () => {
         const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
         if (tier === 'integration') return runIntegration(env);
+        if (tier === 'checks') return runChecks();
         return runMochaTier(tier as MochaTier, env);
       });
     }
@@ -270,7 +276,9 @@ async function main(): Promise<number> {
     await stopServices();
     rmSync(productCache, { recursive: true, force: true });
   }
-  const total: TierResult = { passed: 0, failed: 0, skipped: 0 };
+  const total: TierResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  // What failed, by name, next to the counts: a run's log is often read from its end only.
+  for (const tier of tiers) for (const f of results.get(tier)?.[0].failures ?? []) log(`FAILED ${tier}: ${f}`);
   for (const tier of tiers) {
     const [r, ms] = results.get(tier) ?? [{ passed: 0, failed: 1, skipped: 0 }, 0];
     // A tier that ran nothing has not passed, whatever its process said.
@@ -282,6 +290,7 @@ async function main(): Promise<number> {
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
+    total.failures!.push(...(r.failures ?? []));
   }
   // A runner started by another reports to it with the marker; the closing line is the outer one's.
   if (process.env[APART_ENV]) console.log(formatResult(total));

@@ -3,6 +3,8 @@ export interface TierResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** Each failed test's full title and the first line of its error, for the run's closing summary. */
+  failures?: string[];
 }
 
 /** The line a test process prints so its parent can count it (the host's console is all we get back). */
@@ -19,6 +21,7 @@ export function parseResult(line: string): TierResult | undefined {
   try {
     const r = JSON.parse(m[1]) as TierResult;
     const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+    if (r.failures !== undefined && !(Array.isArray(r.failures) && r.failures.every((f) => typeof f === 'string'))) return undefined;
     return count(r.passed) && count(r.failed) && count(r.skipped) ? r : undefined;
   } catch {
     return undefined;

@@ -9,6 +9,10 @@ describe('test runner: how a tier is counted', () => {
     assert.equal(parseResult(`${line} and more`), undefined);
     assert.equal(parseResult('LWB-RESULT {"passed":-1,"failed":0,"skipped":0}'), undefined);
     assert.equal(parseResult('LWB-RESULT {"passed":1}'), undefined);
+    // Failed tests travel by name with the count; anything else there is not a count.
+    const failed = { passed: 1, failed: 1, skipped: 0, failures: ['suite a test: expected 1'] };
+    assert.deepEqual(parseResult(formatResult(failed)), failed);
+    assert.equal(parseResult('LWB-RESULT {"passed":1,"failed":0,"skipped":0,"failures":[1]}'), undefined);
   });
 
   it('fails a tier whose process ended without a count, or whose exit code disagrees with it', () => {
