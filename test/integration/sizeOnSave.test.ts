@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SizeEngine } from '../../src/core/size';
 import { until, workbenchApi, workspaceRoot } from './api';
 
@@ -58,6 +58,43 @@ describe('size after an edit', function () {
         await fresh.dispose();
       }
       last = now;
+    }
+  });
+
+  it('sees an edit deep in a folder tree moved in at once, where the file watcher does not watch', async () => {
+    const { model, sizes } = await workbenchApi();
+    const fn = model.functions().find((f) => f.logicalId === 'Edited');
+    assert.ok(fn);
+    await sizes.flush();
+    const measured = (): number | null | undefined => sizes.get(fn)?.zippedBytes;
+    const before = measured();
+    // Built beside the workspace (same file system), then renamed in: the watcher is told of the
+    // top folder only, and on Linux never watches the folders inside it.
+    const outside = mkdtempSync(join(dirname(root()), 'lwb-moved-'));
+    const deep = join(outside, 'tree', 'a', 'b', 'c', 'deep.mjs');
+    mkdirSync(dirname(deep), { recursive: true });
+    writeFileSync(deep, `export const deep = ${JSON.stringify('deep '.repeat(40))};\n`);
+    renameSync(join(outside, 'tree'), join(dir(), 'moved'));
+    rmSync(outside, { recursive: true, force: true });
+    let measurements = 0;
+    const counting = sizes.onDidMeasure(() => measurements++);
+    let withTree: number | null | undefined;
+    try {
+      withTree = await until('the size with the moved tree', sizes.onDidMeasure, () => (measured() !== before ? measured() : undefined), 30_000);
+      // The check of every file that follows a re-measure from the watcher's paths: after it, only
+      // the check of functions holding a created folder can see the edit below.
+      const seen = measurements;
+      await until('the check of every file after the move', sizes.onDidMeasure, () => (measurements > seen ? true : undefined), 30_000);
+    } finally {
+      counting.dispose();
+    }
+    appendFileSync(join(dir(), 'moved', 'a', 'b', 'c', 'deep.mjs'), `// ${'edited deep '.repeat(300)}\n`);
+    const now = await until('the size after editing the deep file', sizes.onDidMeasure, () => (measured() !== withTree ? measured() : undefined), 30_000);
+    const fresh = new SizeEngine({ workers: 0 });
+    try {
+      assert.equal(now, (await fresh.measure(fn)).zippedBytes);
+    } finally {
+      await fresh.dispose();
     }
   });
 });

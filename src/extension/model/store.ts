@@ -22,26 +22,32 @@ export class ModelStore implements vscode.Disposable {
   private loaded: Promise<void> | undefined;
   private disposables: vscode.Disposable[] = [];
 
-  private readonly codeChanged = new vscode.EventEmitter<{ model: TemplateModel; path: string }>();
-  /** A file or folder (`path`) under a function's or layer's code folder changed (sizes, handler checks and warm containers are stale). */
+  private readonly codeChanged = new vscode.EventEmitter<{ model: TemplateModel; path: string; created: boolean }>();
+  /**
+   * A file or folder (`path`) under a function's or layer's code folder changed (sizes, handler
+   * checks and warm containers are stale), as the file watcher reports it or as the editor saved it;
+   * `created`: the watcher says it is new.
+   */
   readonly onDidChangeCode = this.codeChanged.event;
 
   constructor(private readonly wb: Workbench) {
     const watcher = vscode.workspace.createFileSystemWatcher(TEMPLATE_GLOB);
     const code = vscode.workspace.createFileSystemWatcher('**/*');
-    const onCode = (u: vscode.Uri): void => {
+    const onCode = (u: vscode.Uri, created = false): void => {
       if (u.scheme !== 'file' || this.isTemplate(u) || /[\\/]\.git[\\/]/.test(u.fsPath)) return;
       for (const m of templatesAffectedBy(this.templates(), u.fsPath)) {
         this.schedule(m.path);
-        this.codeChanged.fire({ model: m, path: u.fsPath });
+        this.codeChanged.fire({ model: m, path: u.fsPath, created });
       }
     };
     this.disposables.push(
       this.codeChanged,
       code,
-      code.onDidCreate(onCode),
-      code.onDidChange(onCode),
-      code.onDidDelete(onCode),
+      code.onDidCreate((u) => onCode(u, true)),
+      code.onDidChange((u) => onCode(u)),
+      code.onDidDelete((u) => onCode(u)),
+      // A save in the editor is reported even where the watcher sees nothing (see SizeService's createdFolders).
+      vscode.workspace.onDidSaveTextDocument((d) => onCode(d.uri)),
       this.changed,
       this.diagnostics,
       watcher,

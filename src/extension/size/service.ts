@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { isLayer } from '../../core/build/choose';
+import { functionUsesPath } from '../../core/model';
 import { functionKey as key, usesLayer } from '../../core/model/key';
 import type { FunctionSpec } from '../../core/model/types';
 import type { Restarts } from '../../core/open';
@@ -17,6 +19,8 @@ const MEASURE_DELAY_MS = 500;
  * default), so a change made there meanwhile shows then.
  */
 const VERIFY_DELAY_MS = 5000;
+/** How often a function holding a folder the watcher may not see into is checked whole (see createdFolders). */
+const GAP_CHECK_MS = 10_000;
 
 /**
  * Keeps every function's exact package size current: measured after the model loads, and again
@@ -36,6 +40,17 @@ export class SizeService implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private verifyTimer: NodeJS.Timeout | undefined;
   private readonly unverified = new Set<string>();
+  /**
+   * Folders created under code folders while the editor runs. On Linux VS Code's file watcher does
+   * not watch into a folder tree that appears at once (mkdir -p, a checkout, a folder renamed in, or
+   * one created while the machine is busy: parcel-bundler/watcher#97), and edits beneath it go
+   * unreported for the rest of the session. The functions holding one are checked whole every
+   * GAP_CHECK_MS; their figures are announced only when they change.
+   */
+  private readonly createdFolders = new Set<string>();
+  private gapTimer: NodeJS.Timeout | undefined;
+  /** Functions whose pending measurement only the gap check asked for. */
+  private readonly quiet = new Set<string>();
   private readonly measured = new vscode.EventEmitter<FunctionSize[]>();
   readonly onDidMeasure = this.measured.event;
   private readonly disposables: vscode.Disposable[] = [this.measured];
@@ -48,7 +63,10 @@ export class SizeService implements vscode.Disposable {
   ) {
     this.disposables.push(
       store.onDidChange(() => this.scheduleChanged()),
-      store.onDidChangeCode(({ model, path }) => this.schedule(model.functions, path)),
+      store.onDidChangeCode(({ model, path, created }) => {
+        this.schedule(model.functions, path);
+        if (created) void this.noteCreated(path);
+      }),
       services.onDidApplySettings((r) => this.settingsChanged(r)),
       // A new artifact: the function (or every function using the layer) is measured as built now.
       services.onDidBuild(({ spec }) => this.schedule(isLayer(spec) ? this.store.functions().filter((fn) => usesLayer(fn, spec)) : [spec])),
@@ -104,9 +122,11 @@ export class SizeService implements vscode.Disposable {
    * changed, and nothing else asks for it; the engine then looks only at the reported paths, as
    * long as they are few (a burst, a checkout or an install, has every file checked).
    */
-  schedule(fns: readonly FunctionSpec[], changedPath?: string): void {
+  schedule(fns: readonly FunctionSpec[], changedPath?: string, quiet = false): void {
     for (const fn of fns) {
       const k = key(fn);
+      if (!quiet) this.quiet.delete(k);
+      else if (!this.pending.has(k)) this.quiet.add(k);
       const known = this.pending.has(k) ? this.changed.get(k) : new Set<string>();
       this.pending.add(k);
       if (changedPath === undefined || known === undefined || known === 'all' || known.size >= MAX_CHANGED_PATHS) this.changed.set(k, 'all');
@@ -154,9 +174,11 @@ export class SizeService implements vscode.Disposable {
       const engine = await this.services.core.sizeEngine();
       const results = await engine.measureAll(fns, { warnAt: readSettings().size.warnAt, changedPaths });
       const fresh = results.filter((r) => this.generations.get(key(r)) === gens.get(key(r)));
+      // A gap check that found nothing new says nothing (the views would redraw the same figures).
+      const told = fresh.filter((r) => !this.quiet.delete(key(r)) || figures(this.sizes.get(key(r))) !== figures(r));
       for (const r of fresh) this.sizes.set(key(r), r);
       this.wb.log.info(`measured ${fns.length} function(s) in ${Date.now() - started} ms${changedPaths ? ` from ${changedPaths.length} changed path(s)` : ''}`);
-      if (fresh.length) this.measured.fire(fresh);
+      if (told.length) this.measured.fire(told);
     } catch (err) {
       this.wb.log.error(`measuring package sizes failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -173,6 +195,31 @@ export class SizeService implements vscode.Disposable {
     }, VERIFY_DELAY_MS);
   }
 
+  /** A created path that is a folder starts (or widens) the gap check. */
+  private async noteCreated(path: string): Promise<void> {
+    const isFolder = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) return;
+    this.createdFolders.add(path);
+    this.gapTimer ??= setInterval(() => void this.checkGaps(), GAP_CHECK_MS);
+  }
+
+  /** Checks whole the functions holding a created folder that still exists; stops when there are none. */
+  private async checkGaps(): Promise<void> {
+    for (const dir of [...this.createdFolders]) {
+      if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) this.createdFolders.delete(dir);
+    }
+    const due = this.store.functions().filter((fn) => [...this.createdFolders].some((dir) => functionUsesPath(fn, dir)));
+    if (due.length > 0) this.schedule(due, undefined, true);
+    else {
+      clearInterval(this.gapTimer);
+      this.gapTimer = undefined;
+      this.createdFolders.clear();
+    }
+  }
+
   private bump(k: string): number {
     const g = (this.generations.get(k) ?? 0) + 1;
     this.generations.set(k, g);
@@ -181,9 +228,15 @@ export class SizeService implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearInterval(this.gapTimer);
     clearTimeout(this.verifyTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** What a size announcement shows: the same figures, findings and status need no redraw. */
+function figures(s: FunctionSize | undefined): string {
+  return s ? JSON.stringify([s.zippedBytes, s.unzippedBytes, s.totalUnzippedBytes, s.status, s.findings, s.estimate]) : '';
 }
 
 function packagingInputs(fn: FunctionSpec): string {
