@@ -110,13 +110,12 @@ const TEST_TIMEOUT_MS: Record<MochaTier, string> = { unit: '20000', fuzz: '60000
 const TIER_LIMIT_MS: Record<MochaTier, number> = { unit: 20 * 60_000, fuzz: 20 * 60_000, system: 35 * 60_000, ui: 20 * 60_000 };
 
 /**
- * System test files that need no service (real toolchains only: builds, SAM CLI, cfn-lint). When
- * the system tier has a runner of its own they run from the start in a third process beside the
- * two paths, while the engines load their images: the system tier's path is otherwise the longest
- * by minutes.
+ * System test files that need no service of the system tier (real toolchains only), run on the
+ * main path after the other tiers when the system tier has a runner of its own: the two paths then
+ * take about as long (the system tier's is otherwise the longest by minutes).
  */
-const SYSTEM_TOOLCHAIN_FILES = ['build/go.test.js', 'build/java.test.js', 'build/layers.test.js', 'build/makefile.test.js', 'build/node.test.js', 'build/parity.test.js', 'build/rust.test.js', 'build/scaffold.test.js', 'templates/cfn-lint.test.js'];
-/** Tells the system tier's own runner to leave SYSTEM_TOOLCHAIN_FILES to the outer one. */
+const SYSTEM_ON_MAIN_PATH = ['build/scaffold.test.js'];
+/** Tells the system tier's own runner to leave SYSTEM_ON_MAIN_PATH to the main one. */
 const SPLIT_ENV = 'LWB_TEST_SYSTEM_SPLIT';
 
 function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false, only?: (file: string) => boolean): Promise<TierResult> {
@@ -125,14 +124,14 @@ function runMochaTier(tier: MochaTier, env: Record<string, string>, held = false
     log(`no ${tier} tests found`);
     return Promise.resolve({ passed: 0, failed: 1, skipped: 0 });
   }
-  const timings = join(ROOT, 'test-output', `timings-${tier}${only && !process.env[SPLIT_ENV] ? '-toolchains' : ''}.txt`);
+  const timings = join(ROOT, 'test-output', `timings-${tier}${only && !process.env[SPLIT_ENV] ? '-main-path' : ''}.txt`);
   return runCounted(process.execPath, [join(ROOT, 'out/test/support/mocha.js'), ...files], { ...env, LWB_TEST_TIMEOUT_MS: TEST_TIMEOUT_MS[tier], LWB_TEST_TIMINGS: timings }, TIER_LIMIT_MS[tier], held);
 }
 
-/** Whether a compiled system test file is one of SYSTEM_TOOLCHAIN_FILES. */
-function toolchainsOnly(file: string): boolean {
+/** Whether a compiled system test file is one of SYSTEM_ON_MAIN_PATH. */
+function onMainPath(file: string): boolean {
   const rel = file.slice(join(ROOT, 'out', 'test', 'system').length + 1).split('\\').join('/');
-  return SYSTEM_TOOLCHAIN_FILES.includes(rel);
+  return SYSTEM_ON_MAIN_PATH.includes(rel);
 }
 
 /**
@@ -243,8 +242,8 @@ async function main(): Promise<number> {
     ...(values.grep ? { LWB_TEST_GREP: values.grep } : {}),
   };
   const results = new Map<Tier, [TierResult, number]>();
-  /** The system tier's SYSTEM_TOOLCHAIN_FILES, run by this runner: counted with the tier. */
-  let toolchainPart: [TierResult, number] | undefined;
+  /** The system tier's SYSTEM_ON_MAIN_PATH files, run on the main path: counted with the tier. */
+  let mainPart: [TierResult, number] | undefined;
   const timed = async (tier: Tier, body: () => Promise<TierResult>): Promise<void> => {
     const started = Date.now();
     log(`tier ${tier}`);
@@ -259,8 +258,7 @@ async function main(): Promise<number> {
   };
   // On two cores the system tier is the longest path: where namespaces can be had it runs from the
   // start in a runner of its own, with an engine, registry and emulator of its own, and every other
-  // tier runs one after the other beside it (the services start while the checks run); its tests
-  // that need only toolchains run in a third process (SYSTEM_TOOLCHAIN_FILES). Without
+  // tier runs one after the other beside it (the services start while the checks run). Without
   // namespaces, the tiers that need neither services nor each other's output (checks: tsc and
   // eslint; fuzz) run beside the rest. The run takes the time of its longest path, not of every step.
   const own = tiers.includes('system') && tiers.some((t) => t !== 'system' && NEEDS_SERVICES.includes(t)) && canIsolateNetwork();
@@ -274,14 +272,6 @@ async function main(): Promise<number> {
       });
     }
   })();
-  const toolchains = own
-    ? (async () => {
-        const started = Date.now();
-        log(`tier system: the tests that need only toolchains, in a process of their own`);
-        const r = await runMochaTier('system', baseEnv, true, toolchainsOnly).catch(() => ({ passed: 0, failed: 1, skipped: 0 }));
-        toolchainPart = [r, Date.now() - started];
-      })()
-    : undefined;
   const needsServices = tiers.some((t) => NEEDS_SERVICES.includes(t) && !besideTiers.includes(t));
   const services: Promise<Services> | undefined = needsServices ? startServices({ root: ROOT, log }) : undefined;
   services?.catch(() => undefined);
@@ -296,19 +286,24 @@ async function main(): Promise<number> {
         const env = { ...baseEnv, ...(NEEDS_SERVICES.includes(tier) ? (await services!).env : {}) };
         if (tier === 'integration') return runIntegration(env);
         if (tier === 'checks') return runChecks();
-        if (tier === 'system' && process.env[SPLIT_ENV]) return runMochaTier('system', env, false, (f) => !toolchainsOnly(f));
+        if (tier === 'system' && process.env[SPLIT_ENV]) return runMochaTier('system', env, false, (f) => !onMainPath(f));
         return runMochaTier(tier as MochaTier, env);
       });
     }
+    if (own) {
+      const started = Date.now();
+      log(`tier system: ${SYSTEM_ON_MAIN_PATH.join(', ')} on the main path`);
+      const env = { ...baseEnv, ...(await services!).env };
+      mainPart = [await runMochaTier('system', env, false, onMainPath).catch(() => ({ passed: 0, failed: 1, skipped: 0 })), Date.now() - started];
+    }
     await beside;
-    await toolchains;
   } finally {
     await stopServices();
     rmSync(productCache, { recursive: true, force: true });
   }
   const system = results.get('system');
-  if (toolchainPart && system) {
-    const [a, b] = [system[0], toolchainPart[0]];
+  if (mainPart && system) {
+    const [a, b] = [system[0], mainPart[0]];
     results.set('system', [{ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, failures: [...(a.failures ?? []), ...(b.failures ?? [])] }, system[1]]);
   }
   const total: TierResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
@@ -321,8 +316,8 @@ async function main(): Promise<number> {
       log(`tier ${tier} ran no test`);
       r.failed = 1;
     }
-    const extra = tier === 'system' && toolchainPart ? `, and ${(toolchainPart[1] / 1000).toFixed(1)} s for the toolchain tests beside it` : '';
-    log(`${tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(ms / 1000).toFixed(1)} s${extra})`);
+    const alsoMain = tier === 'system' && mainPart ? `, and ${(mainPart[1] / 1000).toFixed(1)} s on the main path` : '';
+    log(`${tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(ms / 1000).toFixed(1)} s${alsoMain})`);
     total.passed += r.passed;
     total.failed += r.failed;
     total.skipped += r.skipped;
