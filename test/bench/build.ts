@@ -1,12 +1,15 @@
 /**
  * Build benchmark: `npm run bench:build`.
  *
- * The Python sample (numpy and pandas, python3.11) and the Node.js sample (sharp with its native
- * parts), each a one-function template, built in one run by `sam build` (AWS SAM CLI from the tool
- * cache) and by `lambda-workbench build` (this repository's CLI), as the wall time of each process.
- * Both run in the same environment, offline from the same local package folders that scripts/setup.sh
- * (steps builddeps and samcli) fills: pip with PIP_NO_INDEX and PIP_FIND_LINKS, npm with
- * npm_config_offline and npm_config_cache. So both install the same packages from the same places.
+ * The Python sample (numpy and pandas, python3.11), the Node.js sample (sharp with its native
+ * parts) and the Java sample (Maven, java17, a runtime and a test dependency), each a one-function
+ * template, built in one run by `sam build` (AWS SAM CLI from the tool cache) and by
+ * `lambda-workbench build` (this repository's CLI), as the wall time of each process. Both run in
+ * the same environment, offline from the same local package folders that scripts/setup.sh (steps
+ * builddeps and samcli) fills: pip with PIP_NO_INDEX and PIP_FIND_LINKS, npm with
+ * npm_config_offline and npm_config_cache, Maven through a settings.xml (offline, the same local
+ * repository) in a HOME of the benchmark's own. So both install the same packages from the same
+ * places. For Java there is no dependency cache of ours: its two cold figures are the same work.
  *
  * Printed, each the median of several runs, as ratios to `sam build` of the same project:
  *   cold:      an empty artifact folder and no build state, with our dependency cache already holding
@@ -15,15 +18,16 @@
  *   cold, empty dependency cache: the same with nothing cached at all (for information).
  *   no change: a rebuild with nothing changed. Goal: at most 0.05x `sam build` run again on the
  *              unchanged project (its default, which rebuilds); `sam build --cached` is printed too.
- * Everything it creates is removed at the end.   LWB_BENCH_RUNS=N (default 3)
+ * Everything it creates is removed at the end.   LWB_BENCH_RUNS=N (default 3);
+ * LWB_BENCH_SAMPLES=java-maven,... (the sample folders to run; default all)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { samEnv, samTool } from '../system/build/sam';
-import { project } from '../system/build/support';
+import { buildDeps, project } from '../system/build/support';
 import { median, ratio } from './instrument';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -31,20 +35,29 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const RUNS = Number(process.env.LWB_BENCH_RUNS ?? 3);
 
 const SAMPLES = [
-  { name: 'Python (numpy, pandas)', sample: 'parity-python', runtime: 'python3.11' },
-  { name: 'Node.js (sharp)', sample: 'parity-node', runtime: 'nodejs20.x' },
+  { name: 'Python (numpy, pandas)', sample: 'parity-python', runtime: 'python3.11', handler: 'app.handler' },
+  { name: 'Node.js (sharp)', sample: 'parity-node', runtime: 'nodejs20.x', handler: 'app.handler' },
+  { name: 'Java (Maven)', sample: 'java-maven', runtime: 'java17', handler: 'example.Handler::handleRequest' },
 ];
 
-const template = (runtime: string): string => `AWSTemplateFormatVersion: '2010-09-09'
+const template = (s: (typeof SAMPLES)[number]): string => `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: fn/
-      Handler: app.handler
-      Runtime: ${runtime}
+      Handler: ${s.handler}
+      Runtime: ${s.runtime}
 `;
+
+/** A HOME whose Maven settings make both sides' Maven runs offline, from the build tests' local repository. */
+function mavenHome(scratch: string): string {
+  const home = join(scratch, 'home');
+  mkdirSync(join(home, '.m2'), { recursive: true });
+  writeFileSync(join(home, '.m2', 'settings.xml'), `<settings><localRepository>${join(buildDeps(), 'm2')}</localRepository><offline>true</offline></settings>\n`);
+  return home;
+}
 
 /** Runs a command to the end in the benchmark's environment; its wall time in ms and stdout. */
 function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
@@ -82,13 +95,16 @@ interface Figures {
   noChange: number[];
   noChangeEngine: number[];
   nodeStart: number[];
+  /** Java only: ours cold with MAVEN_OPTS set empty, so Maven's JVM runs with its default compilers. */
+  coldDefaultJvm: number[];
 }
 
 /** One run of everything for a sample: fresh copies of the project for each side. */
 function runOnce(s: (typeof SAMPLES)[number], env: NodeJS.ProcessEnv, cache: string, f: Figures): void {
-  const theirs = project(template(s.runtime), { fn: s.sample });
-  const first = project(template(s.runtime), { fn: s.sample });
-  const second = project(template(s.runtime), { fn: s.sample });
+  const theirs = project(template(s), { fn: s.sample });
+  const first = project(template(s), { fn: s.sample });
+  const second = project(template(s), { fn: s.sample });
+  const third = project(template(s), { fn: s.sample });
   try {
     f.samCold.push(sam(theirs.dir, env));
     f.samAgain.push(sam(theirs.dir, env));
@@ -105,8 +121,9 @@ function runOnce(s: (typeof SAMPLES)[number], env: NodeJS.ProcessEnv, cache: str
     f.noChange.push(again.ms);
     f.noChangeEngine.push(again.engineMs);
     f.nodeStart.push(timed(process.execPath, ['-e', '0'], second.dir, env).ms);
+    if (s.runtime.startsWith('java')) f.coldDefaultJvm.push(ours(third.dir, { ...env, MAVEN_OPTS: '' }, cache).ms);
   } finally {
-    for (const p of [theirs, first, second]) p.cleanup();
+    for (const p of [theirs, first, second, third]) p.cleanup();
   }
 }
 
@@ -118,6 +135,7 @@ function report(name: string, f: Figures): void {
   console.log(`  ours, cold, the shared dependency cache holding them   ${secs(m.cold)}`);
   console.log(`  ours, cold, empty dependency cache                     ${secs(m.coldEmpty)}`);
   console.log(`  ours, no-change rebuild                                ${secs(m.noChange)}   (node -e 0: ${secs(m.nodeStart)}; the engine's own check ${m.noChangeEngine.toFixed(0)} ms)`);
+  if (f.coldDefaultJvm.length > 0) console.log(`  ours, cold, MAVEN_OPTS empty (the JVM's default compilers) ${secs(m.coldDefaultJvm)}`);
   console.log(`  runs (s): sam cold ${list(f.samCold)} | sam again ${list(f.samAgain)} | ours cold ${list(f.cold)} | ours cold, empty cache ${list(f.coldEmpty)} | ours no change ${list(f.noChange)}`);
   const bench = 'build';
   ratio({
@@ -154,13 +172,17 @@ function report(name: string, f: Figures): void {
 }
 
 function main(): void {
-  const env = samEnv();
-  console.log(`machine: ${availableParallelism()} cores, node ${process.version}; median of ${RUNS} runs; pip and npm offline from the tool cache's packages\n`);
+  console.log(`machine: ${availableParallelism()} cores, node ${process.version}; median of ${RUNS} runs; pip, npm and Maven offline from the tool cache's packages\n`);
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-bench-build-'));
+  const env = samEnv();
+  // Maven's settings come from HOME: the Java sample's own, for both sides (the others keep the user's).
+  const javaEnv: NodeJS.ProcessEnv = { ...env, HOME: mavenHome(scratch) };
+  delete javaEnv.MAVEN_OPTS;
+  const only = process.env.LWB_BENCH_SAMPLES?.split(',');
   try {
-    for (const s of SAMPLES) {
-      const f: Figures = { samCold: [], samAgain: [], samCached: [], coldEmpty: [], cold: [], noChange: [], noChangeEngine: [], nodeStart: [] };
-      for (let r = 0; r < RUNS; r++) runOnce(s, env, join(scratch, `cache-${s.sample}-${r}`), f);
+    for (const s of SAMPLES.filter((x) => !only || only.includes(x.sample))) {
+      const f: Figures = { samCold: [], samAgain: [], samCached: [], coldEmpty: [], cold: [], noChange: [], noChangeEngine: [], nodeStart: [], coldDefaultJvm: [] };
+      for (let r = 0; r < RUNS; r++) runOnce(s, s.runtime.startsWith('java') ? javaEnv : env, join(scratch, `cache-${s.sample}-${r}`), f);
       report(s.name, f);
     }
   } catch (err) {
