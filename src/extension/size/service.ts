@@ -202,6 +202,10 @@ export class SizeService implements vscode.Disposable {
       () => false,
     );
     if (!isFolder) return;
+    // One folder per function is enough to keep it checked; this bounds the set by the functions.
+    const tracked = [...this.createdFolders];
+    const holders = this.store.functions().filter((fn) => functionUsesPath(fn, path));
+    if (holders.every((fn) => tracked.some((dir) => functionUsesPath(fn, dir)))) return;
     this.createdFolders.add(path);
     this.gapTimer ??= setInterval(() => void this.checkGaps(), GAP_CHECK_MS);
   }
