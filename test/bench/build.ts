@@ -104,7 +104,7 @@ function runOnce(s: (typeof SAMPLES)[number], env: NodeJS.ProcessEnv, cache: str
   const theirs = project(template(s), { fn: s.sample });
   const first = project(template(s), { fn: s.sample });
   const second = project(template(s), { fn: s.sample });
-  const third = project(template(s), { fn: s.sample });
+  const third = s.runtime.startsWith('java') ? project(template(s), { fn: s.sample }) : undefined;
   try {
     f.samCold.push(sam(theirs.dir, env));
     f.samAgain.push(sam(theirs.dir, env));
@@ -121,9 +121,9 @@ function runOnce(s: (typeof SAMPLES)[number], env: NodeJS.ProcessEnv, cache: str
     f.noChange.push(again.ms);
     f.noChangeEngine.push(again.engineMs);
     f.nodeStart.push(timed(process.execPath, ['-e', '0'], second.dir, env).ms);
-    if (s.runtime.startsWith('java')) f.coldDefaultJvm.push(ours(third.dir, { ...env, MAVEN_OPTS: '' }, cache).ms);
+    if (third) f.coldDefaultJvm.push(ours(third.dir, { ...env, MAVEN_OPTS: '' }, cache).ms);
   } finally {
-    for (const p of [theirs, first, second, third]) p.cleanup();
+    for (const p of [theirs, first, second, third]) p?.cleanup();
   }
 }
 

@@ -78,11 +78,6 @@ export interface Attribution {
   packages: Map<string, { bytes: number; paths: string[] }>;
 }
 
-/**
- * Adds the pieces up by package (files outside any package stand alone) and returns the biggest,
- * with their share of `totalBytes`. `distinctNames`: every piece is a different file (a zip's
- * entries), so files need no adding up and only the biggest few are ever allocated.
- */
 /** One package's running sums: its bytes, zipped bytes, files and the first few paths. */
 export interface PackageSums {
   bytes: number;
@@ -104,6 +99,11 @@ export function addToPackage(packages: Map<string, PackageSums>, pkg: string, p:
   if (g.paths.length < 3) g.paths.push(p.name);
 }
 
+/**
+ * Adds the pieces up by package (files outside any package stand alone) and returns the biggest,
+ * with their share of `totalBytes`. `distinctNames`: every piece is a different file (a zip's
+ * entries), so files need no adding up and only the biggest few are ever allocated.
+ */
 export function attribute(
   pieces: readonly Piece[],
   totalBytes: number,

@@ -197,11 +197,7 @@ export class SizeService implements vscode.Disposable {
 
   /** A created path that is a folder starts (or widens) the gap check. */
   private async noteCreated(path: string): Promise<void> {
-    const isFolder = await stat(path).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!isFolder) return;
+    if (!(await isFolder(path))) return;
     // One folder per function is enough to keep it checked; this bounds the set by the functions.
     const tracked = [...this.createdFolders];
     const holders = this.store.functions().filter((fn) => functionUsesPath(fn, path));
@@ -213,7 +209,7 @@ export class SizeService implements vscode.Disposable {
   /** Checks whole the functions holding a created folder that still exists; stops when there are none. */
   private async checkGaps(): Promise<void> {
     for (const dir of [...this.createdFolders]) {
-      if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) this.createdFolders.delete(dir);
+      if (!(await isFolder(dir))) this.createdFolders.delete(dir);
     }
     const due = this.store.functions().filter((fn) => [...this.createdFolders].some((dir) => functionUsesPath(fn, dir)));
     if (due.length > 0) this.schedule(due, undefined, true);
@@ -236,6 +232,13 @@ export class SizeService implements vscode.Disposable {
     clearTimeout(this.verifyTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** What a size announcement shows: the same figures, findings and status need no redraw. */

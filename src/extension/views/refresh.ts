@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 
-const AUTO_REFRESH_DELAY_MS = 500;
+/** How long a change that came by itself waits for more before the tree redraws. */
+export const AUTO_REFRESH_DELAY_MS = 500;
 
 /**
  * When a tree redraws: at once when the user asks; debounced when something changed by itself;
