@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { FileMemo } from './fingerprint';
 import type { BuilderId } from './types';
 
 /** What the artifact in place was built from: written after it is in place, removed before it is replaced. */
@@ -12,10 +13,19 @@ export interface BuildState {
   metafile?: unknown;
 }
 
-export async function readState(path: string): Promise<BuildState | undefined> {
+/** Parsed once per version of the file (it is replaced whole, by rename); callers only read it. */
+const states = new FileMemo<BuildState | undefined>((bytes) => {
   try {
-    const parsed = JSON.parse(await fs.readFile(path, 'utf8')) as Partial<BuildState>;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Partial<BuildState>;
     return typeof parsed.key === 'string' && typeof parsed.builder === 'string' ? (parsed as BuildState) : undefined;
+  } catch {
+    return undefined;
+  }
+});
+
+export async function readState(path: string): Promise<Readonly<BuildState> | undefined> {
+  try {
+    return await states.get(path);
   } catch {
     return undefined;
   }

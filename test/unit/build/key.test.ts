@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILDERS, buildKey, type BuildSettings, planBuild } from '../../../src/core/build';
 import type { FunctionSpec } from '../../../src/core/model/types';
@@ -67,6 +67,36 @@ describe('build: the input key', () => {
     const later = new Date(Date.now() + 5000);
     utimesSync(join(project.dir, 'py/app.py'), later, later);
     assert.notEqual(await keyOf(fns.Py), base);
+  });
+
+  it('a manifest rewritten in place with its size and modification time kept still moves the key (its digest is not kept past a change)', async () => {
+    const manifest = join(project.dir, 'node/package.json');
+    // Whole seconds: a time that survives being set again exactly.
+    const when = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(manifest, when, when);
+    const before = statSync(manifest);
+    const base = await keyOf(fns.Node);
+    writeFileSync(manifest, '{"name":"n","version":"1.0.0","dependencies":{"ms":"2.1.2"}}');
+    utimesSync(manifest, when, when);
+    const after = statSync(manifest);
+    assert.equal(after.size, before.size);
+    assert.equal(after.mtimeMs, before.mtimeMs);
+    assert.notEqual(await keyOf(fns.Node), base);
+  });
+
+  it('a large tree is walked a slice at a time: the event loop runs while it is fingerprinted', async () => {
+    for (let d = 0; d < 40; d++) {
+      mkdirSync(join(project.dir, `py/pkg${d}`));
+      for (let f = 0; f < 250; f++) writeFileSync(join(project.dir, `py/pkg${d}/m${f}.py`), '');
+    }
+    let ticks = 0;
+    const tick = setInterval(() => ticks++, 0);
+    try {
+      await keyOf(fns.Py);
+    } finally {
+      clearInterval(tick);
+    }
+    assert.ok(ticks > 0, 'no timer ran during a walk of 10,000 files');
   });
 
   it('ignores what the builder leaves out: bytecode, environments, SAM output, its own build folder; node_modules for npm', async () => {

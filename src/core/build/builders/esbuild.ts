@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleFunction } from '../esbuild';
+import { FileMemo } from '../fingerprint';
 import type { Builder, BuildUnit } from '../types';
 
 export const esbuildBuilder: Builder = {
@@ -44,10 +45,13 @@ export const esbuildBuilder: Builder = {
   },
 };
 
+/** esbuild's version by its package.json, read once per version of that file (every build check asks). */
+const versions = new FileMemo((bytes) => (JSON.parse(bytes.toString('utf8')) as { version?: string }).version ?? null);
+
 async function projectEsbuildVersion(unit: BuildUnit): Promise<string | null> {
   try {
     const manifest = createRequire(join(unit.codeDir, 'package.json')).resolve('esbuild/package.json');
-    return (JSON.parse(await fs.readFile(manifest, 'utf8')) as { version?: string }).version ?? null;
+    return (await versions.get(manifest)) ?? null;
   } catch {
     return null;
   }
