@@ -7,9 +7,10 @@ import { functionKey } from '../model/key';
 import { BUILDERS } from './builders';
 import { type Buildable, type BuildPlan, isLayer, planFor } from './choose';
 import { DependencyCache } from './depsCache';
+import { readsFingerprint } from './fingerprint';
 import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
-import { readState, removeState, writeState } from './state';
+import { type BuildState, readState, removeState, writeState } from './state';
 import { spawnTool, type ToolRunner } from './tools';
 import { CLI_SOURCES } from '../sources';
 import type { EsbuildLoader } from './esbuild';
@@ -133,7 +134,7 @@ export class BuildEngine {
     const dir = artifactDir(fn.templatePath, name);
     if (!existsSync(dir)) return { builder: plan.builder, artifactDir: null, upToDate: false };
     const [key, state] = await Promise.all([this.key(builder, unit), readState(stateFile(fn.templatePath, name))]);
-    return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key };
+    return { builder: plan.builder, artifactDir: dir, upToDate: state?.key === key && readsUnchanged(unit.codeDir, state) };
   }
 
   /** The builder's account of the artifact in place (esbuild's metafile), from its state: no input is looked at. */
@@ -180,7 +181,7 @@ export class BuildEngine {
     const dir = artifactDir(fn.templatePath, name);
     const statePath = stateFile(fn.templatePath, name);
     const [key, state] = await Promise.all([this.key(builder, unit), readState(statePath)]);
-    if (!run.force && state?.key === key && existsSync(dir)) {
+    if (!run.force && state?.key === key && existsSync(dir) && readsUnchanged(unit.codeDir, state)) {
       return { ...base, builder: builder.id, artifactDir: dir, cached: true, durationMs: Math.round(performance.now() - started), status: 'cached', artifactVersion: artifactVersion(state) };
     }
     if (!this.trusted && builder.runsProjectCode !== false) throw untrustedBuild(fn);
@@ -214,7 +215,10 @@ export class BuildEngine {
       await work.dispose();
     }
     const durationMs = Math.round(performance.now() - started);
-    const written = { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs, ...(outcome?.metafile !== undefined ? { metafile: outcome.metafile } : {}) };
+    // The reads' fingerprint is taken after the build: a file changed while it ran is missed (as
+    // a source saved during the build would be, but for the next save).
+    const reads = outcome?.reads?.length ? { paths: outcome.reads, fingerprint: readsFingerprint(unit.codeDir, outcome.reads) } : undefined;
+    const written: BuildState = { key, builder: builder.id, builtAt: new Date().toISOString(), durationMs, ...(outcome?.metafile !== undefined ? { metafile: outcome.metafile } : {}), ...(reads ? { reads } : {}) };
     await writeState(statePath, written);
     log(`Built ${fn.logicalId} in ${durationMs} ms: ${dir}`);
     const result: FunctionBuild = { ...base, builder: builder.id, artifactDir: dir, cached: false, durationMs, status: 'built', artifactVersion: artifactVersion(written) };
@@ -257,4 +261,9 @@ function builderOf(fn: Buildable): BuilderId | NotBuiltKind {
   } catch {
     return 'none';
   }
+}
+
+/** Whether what the last build read beyond its key's sources is as it was (true when it recorded nothing). */
+function readsUnchanged(codeDir: string, state: Readonly<BuildState>): boolean {
+  return !state.reads || readsFingerprint(codeDir, state.reads.paths) === state.reads.fingerprint;
 }

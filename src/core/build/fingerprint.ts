@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, promises as fs, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { NameMatcher } from './excludes';
 
 /**
@@ -65,6 +65,55 @@ async function walk(root: string, rel: string, excluded: NameMatcher, hash: Hash
     } else {
       hash.update(`f:${path}:${st.size}:${st.mtimeMs}:${st.mode}\0`);
     }
+  }
+}
+
+/**
+ * A cheap identity of the files a build read from outside its walked sources (esbuild's inputs from
+ * node_modules, or from outside the code folder), by their paths relative to the code folder: each
+ * file's size, modification time and inode; and every folder it was found through (its own and
+ * those above it up to the code folder, the code folder, and the code folder's parents as high as
+ * any read reaches) by its modification time and its package.json. A package added, removed or
+ * replaced where resolution looks changes it, and only these are looked at, not the thousands of
+ * files in node_modules that the bundle never read.
+ */
+export function readsFingerprint(codeDir: string, paths: readonly string[]): string {
+  const hash = createHash('sha256');
+  const root = resolve(codeDir);
+  const folders = new Set<string>();
+  let top = root;
+  for (const rel of paths) {
+    const file = resolve(root, rel);
+    hash.update(`f:${rel}:${identity(file)}\0`);
+    for (let dir = dirname(file); ; ) {
+      const up = relative(dir, root);
+      if (up !== '..' && !up.startsWith(`..${sep}`) && !isAbsolute(up)) {
+        // The code folder or one above it: those are added below, from the code folder up.
+        if (dir.length < top.length) top = dir;
+        break;
+      }
+      if (folders.has(dir)) break;
+      folders.add(dir);
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  for (let dir = root; ; dir = dirname(dir)) {
+    folders.add(dir);
+    if (dir === top || dirname(dir) === dir) break;
+  }
+  for (const dir of [...folders].sort()) hash.update(`d:${relative(root, dir)}:${identity(dir)}:${identity(join(dir, 'package.json'))}\0`);
+  return hash.digest('hex');
+}
+
+/** Size, modification time and inode, or '-' when there is nothing (or nothing readable) there. */
+function identity(path: string): string {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.size}:${st.mtimeMs}:${st.ino}` : '-';
+  } catch {
+    return '-';
   }
 }
 

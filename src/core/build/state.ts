@@ -11,6 +11,8 @@ export interface BuildState {
   durationMs: number;
   /** esbuild's metafile for the artifact (see BuildOutcome). */
   metafile?: unknown;
+  /** BuildOutcome.reads, and their fingerprint when the artifact was written (see readsFingerprint). */
+  reads?: { paths: string[]; fingerprint: string };
 }
 
 /** Parsed once per version of the file (it is replaced whole, by rename); callers only read it. */

@@ -88,6 +88,12 @@ export interface BuildContext {
 export interface BuildOutcome {
   /** esbuild's metafile, its output paths relative to the artifact: which input each output byte came from. */
   metafile?: unknown;
+  /**
+   * Files the build read that the key's source walk leaves out (esbuild: what it bundled from
+   * node_modules, or from outside the code folder), relative to the code folder. The artifact is
+   * up to date only while they, and the folders they are found through, stay as they were.
+   */
+  reads?: string[];
 }
 
 /** One way of turning a unit into an artifact (pip, npm, go...). */

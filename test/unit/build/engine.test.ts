@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BuildEngine, stateFile } from '../../../src/core/build';
 import { cancellationSource, CancelledError } from '../../../src/core/cancel';
 import { UserError } from '../../../src/core/errors';
@@ -117,6 +117,45 @@ describe('build: the engine', () => {
     await engine.build(fns.Py, { onLog: (l) => lines.push(l) });
     assert.deepEqual(files(artifact('Py')), ['app.py', 'lib/util.py', 'lib2/util.py']);
     assert.ok(lines.some((l) => /outside\.py.*out of the code folder/.test(l)), lines.join('\n'));
+  });
+
+  it('esbuild: what the bundle read from node_modules and from outside the folder is checked file by file, the rest of node_modules not at all', async () => {
+    const write = (rel: string, text: string): void => {
+      mkdirSync(dirname(join(project.dir, rel)), { recursive: true });
+      writeFileSync(join(project.dir, rel), text);
+    };
+    write('node/app.js', "const local = require('local');\nconst shared = require('../shared/util');\nexports.handler = async () => [local, shared];\n");
+    write('node/node_modules/other/index.js', 'module.exports = "not bundled";\n');
+    write('shared/util.js', 'module.exports = "shared 1";\n');
+    const bundle = (): string => readFileSync(join(artifact('Esb'), 'app.js'), 'utf8');
+    assert.equal((await engine.build(fns.Esb)).status, 'built');
+    assert.match(bundle(), /shared 1/);
+    assert.equal((await engine.build(fns.Esb)).status, 'cached');
+
+    // A package the bundle never read, edited in place: nothing to rebuild.
+    write('node/node_modules/other/index.js', 'module.exports = "still not bundled";\n');
+    assert.equal((await engine.status(fns.Esb)).upToDate, true);
+    assert.equal((await engine.build(fns.Esb)).status, 'cached');
+
+    // A bundled package edited in place.
+    write('node/node_modules/local/index.js', 'module.exports = "local 2";\n');
+    assert.equal((await engine.status(fns.Esb)).upToDate, false);
+    assert.equal((await engine.build(fns.Esb)).status, 'built');
+    assert.match(bundle(), /local 2/);
+
+    // A file outside the code folder (a monorepo's shared code): before, no part of the key.
+    write('shared/util.js', 'module.exports = "shared 2";\n');
+    assert.equal((await engine.build(fns.Esb)).status, 'built');
+    assert.match(bundle(), /shared 2/);
+
+    // A package.json appearing where resolution looks, and a package added beside the others.
+    write('node/node_modules/local/package.json', '{"main":"main.js"}');
+    write('node/node_modules/local/main.js', 'module.exports = "local 3";\n');
+    assert.equal((await engine.build(fns.Esb)).status, 'built');
+    assert.match(bundle(), /local 3/);
+    assert.equal((await engine.build(fns.Esb)).status, 'cached');
+    write('node/node_modules/added/index.js', '');
+    assert.equal((await engine.build(fns.Esb)).status, 'built');
   });
 
   it('buildAll reports each function, failures and skips included, instead of throwing', async () => {

@@ -1,8 +1,10 @@
 // esbuild (BuildMethod esbuild): the function bundled the way SAM's esbuild build method bundles it
 // (see ../esbuild/options.ts), written as the artifact. Its metafile is kept with the build's state,
 // so size can say which source or package each byte of the bundle came from. The bundle is made
-// from the code folder as it is, node_modules included: that is what esbuild reads, so all of it is
-// part of the build's key.
+// from the code folder as it is, node_modules included. The key walks the sources without
+// node_modules (often tens of thousands of files, and every warm invoke checks the key); what the
+// bundle took from node_modules, or from outside the folder, is recorded as the build's reads and
+// checked file by file (see readsFingerprint).
 import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +15,7 @@ import type { Builder, BuildUnit } from '../types';
 export const esbuildBuilder: Builder = {
   id: 'esbuild',
   manifests: ['package.json', 'package-lock.json'],
-  excludes: [],
+  excludes: ['node_modules'],
   // esbuild runs no code of the project's: in an untrusted workspace it is this tool's own copy
   // (the engine's loader never loads the project's there).
   runsProjectCode: false,
@@ -41,7 +43,7 @@ export const esbuildBuilder: Builder = {
       await fs.writeFile(file, o.contents);
     }
     ctx.log(`esbuild ${result.esbuildVersion}: ${result.outputs.map((o) => `${o.path} (${o.contents.length} bytes)`).join(', ')}`);
-    return { metafile: result.metafile };
+    return { metafile: result.metafile, reads: readsOutsideSources(Object.keys(result.metafile.inputs)) };
   },
 };
 
@@ -55,4 +57,13 @@ async function projectEsbuildVersion(unit: BuildUnit): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * The metafile's inputs the source walk does not see: those in a node_modules folder or outside the
+ * code folder (paths are relative to it, with /). Inputs of a namespace of esbuild's own
+ * ("(disabled):fs", "data:...") are no files.
+ */
+export function readsOutsideSources(inputs: readonly string[]): string[] {
+  return inputs.filter((p) => !/^\(|^[a-z][\w+.-]*:/i.test(p) && (p.startsWith('../') || p.split('/').includes('node_modules')));
 }
