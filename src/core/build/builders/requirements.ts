@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { FileMemo } from '../fingerprint';
 
 /** What a requirements.txt asks pip for, as far as caching its install goes. */
 export interface Requirements {
@@ -19,6 +20,9 @@ export interface Requirements {
   findLinks: string[];
 }
 
+/** Every build check of a pip function reads its requirements: once per version of each file. */
+const texts = new FileMemo((bytes) => bytes.toString('utf8'));
+
 const INCLUDE = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)/;
 const FIND_LINKS = /^(?:-f|--find-links)(?:\s*=\s*|\s+)(\S+)/;
 
@@ -35,7 +39,8 @@ export async function readRequirements(path: string): Promise<Requirements> {
   const read = async (file: string, as: string, constraints: boolean): Promise<void> => {
     if (seen.has(file)) return;
     seen.add(file);
-    const text = await fs.readFile(file, 'utf8');
+    // Missing or not a file: readFile throws what pip would say.
+    const text = (await texts.get(file)) ?? (await fs.readFile(file, 'utf8'));
     hash.update(`${as}\0${text}\0`);
     for (const line of logicalLines(text)) {
       const include = INCLUDE.exec(line);
