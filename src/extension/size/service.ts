@@ -95,6 +95,9 @@ export class SizeService implements vscode.Disposable {
   /** What a function's package depends on in the template; an edit elsewhere needs no re-measure. */
   private readonly inputs = new Map<string, string>();
 
+  /** Whether the model was seen once: functions appearing after that may stand in folders made just before. */
+  private primed = false;
+
   /** After a template re-parse: only new functions and those whose packaging inputs changed. */
   private scheduleChanged(): void {
     const fns = this.store.functions();
@@ -108,6 +111,11 @@ export class SizeService implements vscode.Disposable {
       return true;
     });
     if (changed.length) this.schedule(changed);
+    // A function added (New Function writes its folder, then the template) or pointed at another
+    // folder: that folder was often made moments before, when no function held it, so its creation
+    // started no gap check, and the watcher may not see into it.
+    if (this.primed) for (const fn of changed) if (fn.codeUri) void this.noteCreated(fn.codeUri);
+    this.primed = true;
   }
 
   scheduleAll(): void {
