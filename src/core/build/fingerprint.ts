@@ -124,11 +124,14 @@ function identity(path: string): string {
  * not a thread-pool round trip per open, stat, read and close) on every warm invoke.
  */
 export class FileMemo<T> {
-  private readonly known = new Map<string, { id: string; value: T }>();
+  private readonly known = new Map<string, { id: string; value: T; size: number }>();
+  private bytesKept = 0;
 
+  /** At most `maxFiles` files and `maxBytes` of their bytes (a build state holds esbuild's metafile); past either, it starts over. */
   constructor(
     private readonly derive: (bytes: Buffer) => T,
-    private readonly max = 1024,
+    private readonly maxFiles = 1024,
+    private readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
   /** The value for the file's current bytes; undefined when it is missing or not a file. Errors other than those throw. */
@@ -156,8 +159,16 @@ export class FileMemo<T> {
       throw err;
     }
     const value = this.derive(bytes);
-    if (this.known.size >= this.max) this.known.clear();
-    this.known.set(path, { id, value });
+    // What another call may have kept for this path meanwhile is replaced, and no longer counted.
+    this.bytesKept -= this.known.get(path)?.size ?? 0;
+    this.known.delete(path);
+    if (bytes.length > this.maxBytes) return value;
+    if (this.known.size >= this.maxFiles || this.bytesKept + bytes.length > this.maxBytes) {
+      this.known.clear();
+      this.bytesKept = 0;
+    }
+    this.known.set(path, { id, value, size: bytes.length });
+    this.bytesKept += bytes.length;
     return value;
   }
 }
