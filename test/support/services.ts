@@ -62,7 +62,7 @@ export async function startServices(opts: { root: string; log: (line: string) =>
   const started: Started[] = [];
   const runId = `${process.pid}-${Date.now()}`;
   const stop = async (): Promise<void> => {
-    await removeContainers().catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
+    await withinLimit(removeContainers(), REMOVE_LIMIT_MS).catch((err: Error) => opts.log(`could not remove test containers: ${err.message}`));
     for (const s of started.reverse()) {
       await s.stop().then(
         () => opts.log(`stopped ${s.name} (pid ${s.pid})`),
@@ -245,6 +245,21 @@ async function findMotoPython(): Promise<string> {
  * Every container on the run's own engine (what failed tests left, and warm containers of a host
  * the runner shut down), removed before the engine stops so its shutdown waits for none.
  */
+/**
+ * How long the test containers' removal may take at the end. An engine that does not answer (seen
+ * once: a removal that never returned, after a test timed out with requests in flight) must not
+ * hold the run; stopping the engine next ends its containers anyway.
+ */
+const REMOVE_LIMIT_MS = 60_000;
+
+function withinLimit(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the engine had not removed them after ${ms / 1000} s; stopping it`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
 async function removeContainers(): Promise<void> {
   const docker = new Docker();
   if (!(await docker.ping().then(() => true, () => false))) return;
