@@ -242,13 +242,10 @@ async function findMotoPython(): Promise<string> {
 }
 
 /**
- * Every container on the run's own engine (what failed tests left, and warm containers of a host
- * the runner shut down), removed before the engine stops so its shutdown waits for none.
- */
-/**
- * How long the test containers' removal may take at the end. An engine that does not answer (seen
- * once: a removal that never returned, after a test timed out with requests in flight) must not
- * hold the run; stopping the engine next ends its containers anyway.
+ * How long the test containers' removal may take at the end. An engine that does not answer must not
+ * hold the run (once a system tier's runner stayed alive after its tests had ended, a test's
+ * containers still up, and this was its only unbounded step); stopping the engine next ends its
+ * containers anyway.
  */
 const REMOVE_LIMIT_MS = 60_000;
 
@@ -260,6 +257,10 @@ function withinLimit(work: Promise<void>, ms: number): Promise<void> {
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Every container on the run's own engine (what failed tests left, and warm containers of a host
+ * the runner shut down), removed before the engine stops so its shutdown waits for none.
+ */
 async function removeContainers(): Promise<void> {
   const docker = new Docker();
   if (!(await docker.ping().then(() => true, () => false))) return;

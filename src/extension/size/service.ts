@@ -104,17 +104,20 @@ export class SizeService implements vscode.Disposable {
     const live = new Set(fns.map(key));
     for (const k of [...this.sizes.keys()]) if (!live.has(k)) this.sizes.delete(k);
     for (const k of [...this.inputs.keys()]) if (!live.has(k)) this.inputs.delete(k);
+    const moved: string[] = [];
     const changed = fns.filter((fn) => {
       const now = packagingInputs(fn);
-      if (this.inputs.get(key(fn)) === now) return false;
+      const was = this.inputs.get(key(fn));
+      if (was === now) return false;
       this.inputs.set(key(fn), now);
+      if (fn.codeUri && (was === undefined || (JSON.parse(was) as { codeUri?: string }).codeUri !== fn.codeUri)) moved.push(fn.codeUri);
       return true;
     });
     if (changed.length) this.schedule(changed);
     // A function added (New Function writes its folder, then the template) or pointed at another
     // folder: that folder was often made moments before, when no function held it, so its creation
     // started no gap check, and the watcher may not see into it.
-    if (this.primed) for (const fn of changed) if (fn.codeUri) void this.noteCreated(fn.codeUri);
+    if (this.primed) for (const dir of moved) void this.noteCreated(dir);
     this.primed = true;
   }
 
