@@ -12,10 +12,11 @@ mkdir -p "$cache"
 log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# openjdk-17-jdk-headless: jdb, the JDWP debugger the Java debug test drives (and the host JDK Maven uses).
 # iproute2: the test runner gives its Docker engine a network namespace of its own.
 # debootstrap: the Python test images are Debian rootfs folders.
 # qemu-user-static: runs arm64 functions on an x86_64 machine (see step_arm64).
-APT_PACKAGES=(docker.io docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap qemu-user-static)
+APT_PACKAGES=(docker.io openjdk-17-jdk-headless docker-registry chromium libkrb5-dev ripgrep busybox-static cmake zip unzip iproute2 debootstrap qemu-user-static)
 CODE_SERVER_VERSION=4.100.3
 RIC_VERSION=4.0.2 # keep in step with scripts/test-image.sh
 JAVA_RIC_VERSION=2.10.1 # keep in step with scripts/test-images/java.sh

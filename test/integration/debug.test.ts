@@ -217,4 +217,11 @@ describe('Debug Locally', function () {
     assert.equal(vscode.extensions.getExtension('ms-python.debugpy'), undefined, 'this host has no Python extension');
     assert.throws(() => api.localDebugger.languageOf(py), /needs the Python Debugger extension \(ms-python\.debugpy\)/);
   });
+
+  it('says what Java debugging needs when the Debugger for Java extension is missing', async () => {
+    const api = await workbenchApi();
+    const java = { ...api.model.functions().find((f) => f.logicalId === 'HelloPython')!, logicalId: 'HelloJava', runtime: 'java21' };
+    assert.equal(vscode.extensions.getExtension('vscjava.vscode-java-debug'), undefined, 'this host has no Java extension');
+    assert.throws(() => api.localDebugger.languageOf(java), /Debugging Java functions needs the Debugger for Java extension \(vscjava\.vscode-java-debug\)/);
+  });
 });

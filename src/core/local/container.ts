@@ -20,6 +20,13 @@ import { type RuntimeInvocation, RuntimeApiServer } from './runtimeApi';
 import { type ColdStartEvidence, runtimeApiReachError } from './runtimeReach';
 import { EXEC_FORMAT_ERROR } from './architecture';
 
+/** What an image must do for its runtime's debugger to open, by language. */
+const LISTEN_HINTS: Record<DebugLanguage, string> = {
+  node: "The image's bootstrap must start node so that it honours NODE_OPTIONS (the AWS base images do).",
+  python: 'The image must run its Python runtime with the site module (the AWS base images do).',
+  java: "The image's JVM must honour JAVA_TOOL_OPTIONS and include the JDWP agent (jdk.jdwp.agent; the AWS base images do).",
+};
+
 /** Everything a function container is made from. */
 export interface ContainerConfig {
   logicalId: string;
@@ -404,9 +411,7 @@ export class FunctionContainer {
       if (outcome === 'timeout') {
         throw new UserError(
           `The runtime in ${this.config.image} did not open its debugger within ${LISTEN_TIMEOUT_MS / 1000} s.`,
-          debug.language === 'node'
-            ? "The image's bootstrap must start node so that it honours NODE_OPTIONS (the AWS base images do)."
-            : 'The image must run its Python runtime with the site module (the AWS base images do).',
+          LISTEN_HINTS[debug.language],
           'debugger-not-listening',
         );
       }

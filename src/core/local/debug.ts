@@ -6,7 +6,7 @@ import { CLI_SOURCES } from '../sources';
 import type { InvocationClock } from './clock';
 import { LABEL_OWNER, ownerLabel } from './labels';
 
-export type DebugLanguage = 'node' | 'python';
+export type DebugLanguage = 'node' | 'python' | 'java';
 
 /** Where a debugger attaches to a function waiting in its container. */
 export interface DebugTarget {
@@ -35,16 +35,20 @@ export interface DebugOptions {
   detach?(): Promise<void>;
 }
 
-/** Ports inside the container: the Node inspector's and debugpy's defaults. */
-export const DEBUG_PORTS: Record<DebugLanguage, number> = { node: 9229, python: 5678 };
+/** Ports inside the container: the Node inspector's, debugpy's and the usual JDWP defaults. */
+export const DEBUG_PORTS: Record<DebugLanguage, number> = { node: 9229, python: 5678, java: 5005 };
 
-/** What each debugger prints when it listens, on stderr (node) or stdout (our debugpy start). */
-export const DEBUGGER_LISTENING = /^Debugger listening on (ws:\/\/|debugpy )/;
+/**
+ * What each debugger prints when it listens: node on stderr, our debugpy start on stdout, and the
+ * JVM's JDWP agent on stdout.
+ */
+export const DEBUGGER_LISTENING = /^(Debugger listening on (ws:\/\/|debugpy )|Listening for transport dt_socket at address: )/;
 
-/** The debugger for a runtime, or undefined when there is none here (Java, .NET, Go, custom runtimes). */
+/** The debugger for a runtime, or undefined when there is none here (.NET, Go, custom runtimes). */
 export function debugLanguage(runtime: string | undefined): DebugLanguage | undefined {
   if (runtime?.startsWith('nodejs')) return 'node';
   if (runtime?.startsWith('python')) return 'python';
+  if (runtime?.startsWith('java')) return 'java';
   return undefined;
 }
 
@@ -60,7 +64,7 @@ export function debuggable(fn: FunctionSpec): DebugLanguage {
   const language = debugLanguage(fn.runtime);
   if (!language) {
     throw new UserError(
-      `Debug Locally supports Node.js and Python functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
+      `Debug Locally supports Node.js, Python and Java functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
       `${debugInstead(fn)} Invoke Locally runs it in its container with its log and REPORT.`,
       'debug-unsupported',
     );
@@ -77,7 +81,6 @@ function debugInstead(fn: FunctionSpec): string {
       ? 'Debug its handler through its unit test on this machine instead (cargo test, with the CodeLLDB extension: Debug on the test).'
       : 'Debug its handler through its unit test on this machine instead (go test: the Go extension\'s "debug test", which runs Delve).';
   }
-  if (/^java/.test(runtime)) return 'Debug its handler through its unit test on this machine instead (the Java extension\'s Debug Test).';
   return 'Debug its handler through its unit test on this machine instead.';
 }
 
@@ -92,6 +95,16 @@ export const LISTEN_TIMEOUT_MS = 15_000;
 export function nodeOptionsForDebug(existing: string | undefined, address: string): string {
   const own = (existing ?? '').replace(/--inspect(-brk|-wait)?(=\S*)?/g, '').trim();
   return [own, `--inspect-brk=${address}`].filter(Boolean).join(' ');
+}
+
+/**
+ * JAVA_TOOL_OPTIONS that load the JVM's JDWP agent, paused before the runtime's first line, added to
+ * the function's own options (any earlier JDWP agent taken out). Every JVM honours the variable, so
+ * any Lambda-compatible Java image works without changing its entrypoint.
+ */
+export function javaToolOptionsForDebug(existing: string | undefined, address: string): string {
+  const own = (existing ?? '').replace(/(-agentlib:jdwp|-Xrunjdwp:?)\S*/g, '').replace(/\s+/g, ' ').trim();
+  return [own, `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=${address}`].filter(Boolean).join(' ');
 }
 
 /** Where the runner mounts the sitecustomize below, put first on PYTHONPATH. */

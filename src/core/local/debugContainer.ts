@@ -3,12 +3,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 import type { FunctionContainer } from './container';
-import { DEBUG_PORTS, DEBUGPY_SITE_DIR, type DebugLanguage, type DebugOptions, debugpySiteCustomize, nodeOptionsForDebug } from './debug';
+import { DEBUG_PORTS, DEBUGPY_SITE_DIR, type DebugLanguage, type DebugOptions, debugpySiteCustomize, javaToolOptionsForDebug, nodeOptionsForDebug } from './debug';
 import type { Progress } from './images';
 
 /**
  * What a debug container adds to its environment and mounts: the runtime's debugger listening on
- * its port (NODE_OPTIONS, or debugpy through a sitecustomize.py mounted from cacheDir). On the host
+ * its port (NODE_OPTIONS, JAVA_TOOL_OPTIONS, or debugpy through a sitecustomize.py mounted from cacheDir). On the host
  * network the debugger listens on this machine's loopback, on a free port; otherwise on the
  * container's own address, at the language's usual port. Returns that port.
  */
@@ -17,6 +17,11 @@ export async function addDebugger(language: DebugLanguage, hostNetwork: boolean,
   const host = hostNetwork ? '127.0.0.1' : '0.0.0.0';
   if (language === 'node') {
     env.NODE_OPTIONS = nodeOptionsForDebug(env.NODE_OPTIONS, `${host}:${port}`);
+    return port;
+  }
+  if (language === 'java') {
+    // JDWP's own spelling of "every address" is `*`.
+    env.JAVA_TOOL_OPTIONS = javaToolOptionsForDebug(env.JAVA_TOOL_OPTIONS, `${hostNetwork ? host : '*'}:${port}`);
     return port;
   }
   const dir = join(cacheDir, 'debugpy', String(port));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { debugLanguage } from '../../core/local/debug';
 import { locateHandler } from '../../core/model';
 import type { ModelStore } from '../model/store';
 
@@ -24,7 +25,7 @@ export class HandlerCodeLens implements vscode.CodeLensProvider, vscode.Disposab
       const range = new vscode.Range(found.line, 0, found.line, 0);
       const arg = { templatePath: fn.templatePath, logicalId: fn.logicalId };
       lenses.push(new vscode.CodeLens(range, { title: `$(play) Invoke ${fn.logicalId} Locally`, command: 'lambdaWorkbench.invokeLocally', arguments: [arg] }));
-      if (fn.runtime?.startsWith('nodejs') || fn.runtime?.startsWith('python')) {
+      if (debugLanguage(fn.runtime)) {
         lenses.push(new vscode.CodeLens(range, { title: '$(debug-alt) Debug Locally', command: 'lambdaWorkbench.debugLocally', arguments: [arg] }));
       }
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
@@ -22,7 +23,10 @@ const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', '
 const DEBUGGERS: Record<DebugLanguage, { type: string; extension: string; name: string }> = {
   node: { type: 'node', extension: 'ms-vscode.js-debug', name: 'JavaScript Debugger' },
   python: { type: 'debugpy', extension: 'ms-python.debugpy', name: 'Python Debugger' },
+  java: { type: 'java', extension: 'vscjava.vscode-java-debug', name: 'Debugger for Java' },
 };
+/** How messages name each language's functions. */
+const LANGUAGE_NAMES: Record<DebugLanguage, string> = { node: 'Node.js', python: 'Python', java: 'Java' };
 
 export interface LambdaDebugConfiguration extends vscode.DebugConfiguration {
   /** The function's logical id. */
@@ -147,7 +151,7 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
     const debuggerInfo = DEBUGGERS[language];
     if (!vscode.extensions.getExtension(debuggerInfo.extension)) {
       throw new UserError(
-        `Debugging ${language === 'node' ? 'Node.js' : 'Python'} functions needs the ${debuggerInfo.name} extension (${debuggerInfo.extension}), which is not installed.`,
+        `Debugging ${LANGUAGE_NAMES[language]} functions needs the ${debuggerInfo.name} extension (${debuggerInfo.extension}), which is not installed.`,
         `Install ${debuggerInfo.extension} from the Extensions view, then run Debug Locally again.`,
         'debugger-missing',
       );
@@ -159,7 +163,19 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fn.templatePath));
     const name = `${fn.logicalId} (local)`;
     const config: vscode.DebugConfiguration =
-      language === 'node'
+      language === 'java'
+        ? {
+            type: DEBUGGERS.java.type,
+            request: 'attach',
+            name,
+            hostName: target.host,
+            port: target.port,
+            // The JVM waits (suspend=y) until the debugger attaches; the Java debugger finds sources
+            // through the Java language server, and in the Maven or Gradle source folder besides.
+            ...javaSourcePaths(fn),
+            [RUN_KEY]: id,
+          }
+        : language === 'node'
         ? {
             type: DEBUGGERS.node.type,
             request: 'attach',
@@ -296,4 +312,10 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
     for (const run of this.runs.values()) run.cancel.cancel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The function's Java source folder (Maven's and Gradle's layout), when it has one. */
+function javaSourcePaths(fn: FunctionSpec): { sourcePaths?: string[] } {
+  const dir = fn.codeUri && path.join(fn.codeUri, 'src', 'main', 'java');
+  return dir && existsSync(dir) ? { sourcePaths: [dir] } : {};
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BuildEngine } from '../../../src/core/build';
+import type { DebugTarget } from '../../../src/core/local';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { offlineSettings, type Project, project } from '../build/support';
 import { type LocalFixture, localFixture } from './fixture';
@@ -93,4 +97,116 @@ describe('local invoke: Java 21 on AWS\'s Java runtime interface client (real Ma
     assert.deepEqual(result.error, { errorType: 'java.lang.ExceptionInInitializerError', errorMessage: 'Error loading class example.Outcomes' });
     assert.match(await result.settleLogs(), /init failed on purpose/);
   });
+
+  // Debug Locally's Java path, driven by the JDK's own command-line debugger over JDWP (what the
+  // Java extension's debugger speaks to the JVM too). Without one attached, the JVM does not start.
+  it('Debug Locally: the JVM waits for a JDWP debugger; jdb stops in the handler with the event in scope', async () => {
+    const jdb = new Jdb();
+    const source = readFileSync(join(p.dir, 'java', 'src', 'main', 'java', 'example', 'Outcomes.java'), 'utf8').split('\n');
+    const firstLine = source.findIndex((l) => l.includes('invocations++;')) + 1;
+    assert.ok(firstLine > 0);
+    let target: DebugTarget | undefined;
+    let hostIps: string[] = [];
+    let stopped: Promise<{ line: number; event: string }> | undefined;
+    try {
+      const result = await fx.runner.invoke(fn, {
+        event: { action: 'hello', n: 21 },
+        debug: {
+          detach: async () => jdb.close(),
+          attach: async (t) => {
+            target = t;
+            const info = await fx.engine.docker.getContainer(t.containerId).inspect();
+            hostIps = ((info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['5005/tcp'] ?? []).map((p) => p.HostIp);
+            await jdb.attach(t.host, t.port);
+            // The JVM was paused before its first line (suspend=y): it starts now, and its runtime
+            // loads the handler's class and waits for the event, which is sent once this returns.
+            jdb.send('cont');
+            await jdb.poll('class example.Outcomes', /Class: example\.Outcomes/);
+            await jdb.command(`stop at example.Outcomes:${firstLine}`, new RegExp(`Set breakpoint example\\.Outcomes:${firstLine}`));
+            stopped = (async () => {
+              const hit = await jdb.command(undefined, /Breakpoint hit: "thread=[^"]+", example\.Outcomes\.handleRequest\(\), line=(\d+)/);
+              const event = await jdb.command('print event', /event = (.*)\n/);
+              jdb.send('cont');
+              return { line: Number(hit[1]), event: event[1] };
+            })();
+          },
+        },
+      });
+      assert.equal(result.error, null, `${JSON.stringify(result.error)}\n${jdb.transcript}`);
+      assert.equal((result.payload as { message: string }).message, 'hello from Java');
+      assert.ok(stopped, 'the debugger attached');
+      const stop = await stopped;
+      assert.equal(stop.line, firstLine, "stopped on the handler's first line");
+      assert.equal(stop.event, '"{action=hello, n=21}"', 'the event is in scope at the breakpoint');
+      assert.deepEqual(hostIps, ['127.0.0.1'], 'JDWP is published on loopback only');
+      assert.equal(target?.language, 'java');
+      assert.equal(fx.runner.containerCount(fn), 0, 'a debug container is not kept warm');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\njdb said:\n${jdb.transcript}`);
+    } finally {
+      jdb.close();
+    }
+  });
 });
+
+/** jdb, the JDK's command-line debugger, driven through its prompt. */
+class Jdb {
+  transcript = '';
+  private proc: ChildProcessWithoutNullStreams | undefined;
+  private read = 0;
+  private waiters: (() => void)[] = [];
+
+  async attach(host: string, port: number): Promise<void> {
+    this.proc = spawn('jdb', ['-attach', `${host}:${port}`]);
+    const take = (chunk: Buffer): void => {
+      this.transcript += chunk.toString();
+      for (const w of this.waiters.splice(0)) w();
+    };
+    this.proc.stdout.on('data', take);
+    this.proc.stderr.on('data', take);
+    this.proc.on('error', (err) => take(Buffer.from(`jdb could not start: ${err.message}\n`)));
+    // The JVM's start event, handled: it stands on main's first line, paused.
+    await this.command(undefined, /VM Started:[^]*No frames on the current call stack/);
+  }
+
+  send(line: string): void {
+    this.proc?.stdin.write(`${line}\n`);
+  }
+
+  /** Sends a command (if any), then waits for output after what was already read to match. */
+  async command(line: string | undefined, expect: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    if (line !== undefined) this.send(line);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = expect.exec(this.transcript.slice(this.read));
+      if (m) {
+        this.read += m.index + m[0].length;
+        return m;
+      }
+      if (Date.now() > deadline || this.proc?.exitCode !== null) throw new Error(`jdb: no ${expect} in:\n${this.transcript}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Sends a command every half second until its answer matches. */
+  async poll(line: string, expect: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.command(line, expect, 500);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+    }
+  }
+
+  close(): void {
+    this.proc?.kill();
+  }
+}

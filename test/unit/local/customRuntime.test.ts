@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../../../src/core/errors';
-import { debuggable } from '../../../src/core/local/debug';
+import { DEBUG_PORTS, debuggable, DEBUGGER_LISTENING, javaToolOptionsForDebug } from '../../../src/core/local/debug';
+import { addDebugger } from '../../../src/core/local/debugContainer';
 import { LayerCache } from '../../../src/core/local/layerCache';
 import { type PrepareContext, prepareFunction } from '../../../src/core/local/prepare';
 import type { LayerSpec } from '../../../src/core/model/types';
@@ -52,7 +53,6 @@ describe('local: Debug Locally refuses what it cannot attach to, saying what to 
   const cases: [string, Parameters<typeof testFunctionSpec>[0], RegExp][] = [
     ['Go', { runtime: 'provided.al2023', build: { method: 'go1.x', properties: {} } }, /go test: the Go extension's "debug test", which runs Delve/],
     ['Rust', { runtime: 'provided.al2023', build: { method: 'rust-cargolambda', properties: {} } }, /cargo test, with the CodeLLDB extension/],
-    ['Java', { runtime: 'java21' }, /the Java extension's Debug Test/],
   ];
   for (const [name, patch, hint] of cases) {
     it(name, () => {
@@ -65,4 +65,34 @@ describe('local: Debug Locally refuses what it cannot attach to, saying what to 
       });
     });
   }
+});
+
+describe('local: Debug Locally attaches to Java through the JVM\'s own JDWP agent', () => {
+  it('java runtimes take the JDWP debugger', () => {
+    assert.equal(debuggable(testFunctionSpec({ runtime: 'java21' })), 'java');
+    assert.equal(debuggable(testFunctionSpec({ runtime: 'java17' })), 'java');
+  });
+
+  it("JAVA_TOOL_OPTIONS keeps the function's own options and loads one JDWP agent, paused until a debugger attaches", async () => {
+    const env: Record<string, string> = { JAVA_TOOL_OPTIONS: '-XX:+UseSerialGC -agentlib:jdwp=transport=dt_socket,server=y,address=8000 -Dx=1' };
+    const binds: string[] = [];
+    const port = await addDebugger('java', false, tmpdir(), env, binds);
+    assert.equal(port, DEBUG_PORTS.java);
+    assert.equal(env.JAVA_TOOL_OPTIONS, '-XX:+UseSerialGC -Dx=1 -agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:5005');
+    assert.deepEqual(binds, [], 'nothing is mounted: the agent is part of the JVM');
+    assert.equal(javaToolOptionsForDebug(undefined, '127.0.0.1:4000'), '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:4000');
+    assert.equal(javaToolOptionsForDebug('-Xrunjdwp:transport=dt_socket', '*:5005'), '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:5005');
+  });
+
+  it("on the host network the agent listens on this machine's loopback only", async () => {
+    const env: Record<string, string> = {};
+    const port = await addDebugger('java', true, tmpdir(), env, []);
+    assert.notEqual(port, DEBUG_PORTS.java);
+    assert.equal(env.JAVA_TOOL_OPTIONS, `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:${port}`);
+  });
+
+  it('the JVM\'s "listening" line is what the runner waits for', () => {
+    assert.match('Listening for transport dt_socket at address: 5005', DEBUGGER_LISTENING);
+    assert.doesNotMatch('Picked up JAVA_TOOL_OPTIONS: -agentlib:jdwp=transport=dt_socket', DEBUGGER_LISTENING);
+  });
 });
