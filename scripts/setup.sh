@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps samcli pywheels pyimages java21 arm64 arm64node
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps delve samcli pywheels pyimages java21 arm64 arm64node
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -378,6 +378,27 @@ step_samcli() {
   echo "$want" >"$venv/.stamp"
 }
 
+# Delve's modules in the build tests' module cache (Debug Locally builds Delve with the machine's Go;
+# the Go debug test does so offline), and Go's build cache warmed with one build of it.
+DELVE_VERSION=v1.27.2 # keep in step with src/core/build/delve.ts
+step_delve() {
+  local dir="$cache/build-deps" tmp
+  local stamp="$dir/.delve-$DELVE_VERSION"
+  [ -f "$stamp" ] && return 0
+  log "fetching Delve $DELVE_VERSION's modules into $dir/gomod"
+  tmp=$(mktemp -d)
+  if ! (cd "$tmp" && printf 'module lambda-workbench-delve\n' >go.mod \
+    && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' go get "github.com/go-delve/delve/cmd/dlv@$DELVE_VERSION" \
+    && GOMODCACHE="$dir/gomod" GOFLAGS='-mod=mod -buildvcs=false' GOPROXY=off GOOS=linux GOARCH=amd64 CGO_ENABLED=0 \
+      go build -o /dev/null github.com/go-delve/delve/cmd/dlv) >"$tmp.log" 2>&1; then
+    cat "$tmp.log" >&2
+    rm -rf "$tmp" "$tmp.log"
+    return 1
+  fi
+  rm -rf "$tmp" "$tmp.log"
+  touch "$stamp"
+}
+
 steps=("$@")
 if [ ${#steps[@]} -gt 0 ]; then
   for s in "${steps[@]}"; do "step_$s"; done
@@ -387,7 +408,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps builddeps samcli pyimages java21 "arm64 arm64node"; do
+for group in "node22 ric" codeserver moto deps "builddeps delve" samcli pyimages java21 "arm64 arm64node"; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done

@@ -218,10 +218,13 @@ describe('Debug Locally', function () {
     assert.throws(() => api.localDebugger.languageOf(py), /needs the Python Debugger extension \(ms-python\.debugpy\)/);
   });
 
-  it('says what Java debugging needs when the Debugger for Java extension is missing', async () => {
+  it('says what Java and Go debugging need when their debugger extensions are missing', async () => {
     const api = await workbenchApi();
     const java = { ...api.model.functions().find((f) => f.logicalId === 'HelloPython')!, logicalId: 'HelloJava', runtime: 'java21' };
     assert.equal(vscode.extensions.getExtension('vscjava.vscode-java-debug'), undefined, 'this host has no Java extension');
     assert.throws(() => api.localDebugger.languageOf(java), /Debugging Java functions needs the Debugger for Java extension \(vscjava\.vscode-java-debug\)/);
+    const go = { ...java, logicalId: 'HelloGo', runtime: 'provided.al2023', build: { method: 'go1.x', properties: {} } };
+    assert.equal(vscode.extensions.getExtension('golang.go'), undefined, 'this host has no Go extension');
+    assert.throws(() => api.localDebugger.languageOf(go), /Debugging Go functions needs the Go extension \(golang\.go\)/);
   });
 });

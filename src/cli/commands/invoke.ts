@@ -25,7 +25,7 @@ Options:
                          (default: chosen automatically; also LAMBDA_WORKBENCH_RUNTIME_API_ADDRESS)
   --network bridge|host  the container's network (default bridge)
   --debug                start the runtime waiting for a debugger on 127.0.0.1 (Node inspector, JDWP,
-                         or debugpy when the image has it), print where, and send the event once one
+                         Delve, or debugpy when the image has it), print where, and send the event once one
                          attaches and lets it run; the function's timeout is off while debugging
   --label KEY=VALUE      an extra label on the container (repeatable)
 ${BUILD_ARG_USAGE}
@@ -85,6 +85,7 @@ function terminalDebug(io: Io): DebugOptions {
         node: `Node inspector at ${t.host}:${t.port}: attach with chrome://inspect, or VS Code's Node "attach" (port ${t.port}, localRoot ${t.localRoot}, remoteRoot ${t.remoteRoot})`,
         python: `debugpy at ${t.host}:${t.port}: attach with a debugpy "attach" (pathMappings ${t.localRoot} -> ${t.remoteRoot})`,
         java: `JDWP at ${t.host}:${t.port}: attach with \`jdb -attach ${t.host}:${t.port}\`, or VS Code's Java "attach" (hostName ${t.host}, port ${t.port})`,
+        go: `Delve at ${t.host}:${t.port}: attach with \`dlv connect ${t.host}:${t.port}\`, or VS Code's Go "attach" (mode remote, port ${t.port})`,
       }[t.language];
       io.err(`Debugger waiting: ${how}. The runtime starts, and the event is sent, once it attaches.`);
     },

@@ -4,9 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { type CancellationTokenLike, throwIfCancelled } from '../cancel';
 import { describeError, UserError } from '../errors';
 import { functionKey } from '../model/key';
+import type { Architecture } from '../model/types';
 import { BUILDERS } from './builders';
 import { type Buildable, type BuildPlan, isLayer, planFor } from './choose';
 import { DependencyCache } from './depsCache';
+import { ensureDelve } from './delve';
 import { readsFingerprint } from './fingerprint';
 import { buildKey } from './key';
 import { artifactDir, stateFile } from './layout';
@@ -77,12 +79,27 @@ export class BuildEngine {
   private readonly settings: BuildSettings;
   private readonly opts: BuildEngineOptions;
   private readonly running = new Map<string, Promise<FunctionBuild>>();
+  private readonly delves = new Map<Architecture, Promise<string>>();
 
   constructor(opts: BuildEngineOptions) {
     this.deps = new DependencyCache(opts.cacheDir);
     this.tools = opts.tools ?? spawnTool;
     this.settings = opts.settings ?? {};
     this.opts = opts;
+  }
+
+  /**
+   * The folder holding Delve for Linux on the CPU, for Debug Locally of a Go function: built with
+   * the machine's Go and this engine's toolchain environment the first time (see delve.ts).
+   */
+  delve(architecture: Architecture, run: { token?: CancellationTokenLike; log?: (line: string) => void } = {}): Promise<string> {
+    let running = this.delves.get(architecture);
+    if (!running) {
+      running = ensureDelve(architecture, { cacheDir: this.opts.cacheDir, settings: this.settings, tools: this.tools, ...run });
+      this.delves.set(architecture, running);
+      void running.catch(() => this.delves.delete(architecture));
+    }
+    return running;
   }
 
   /** Whether builds may run now (see BuildEngineOptions.trusted). */

@@ -25,6 +25,7 @@ const LISTEN_HINTS: Record<DebugLanguage, string> = {
   node: "The image's bootstrap must start node so that it honours NODE_OPTIONS (the AWS base images do).",
   python: 'The image must run its Python runtime with the site module (the AWS base images do).',
   java: "The image's JVM must honour JAVA_TOOL_OPTIONS and include the JDWP agent (jdk.jdwp.agent; the AWS base images do).",
+  go: 'Delve starts the bootstrap itself: see the function log in the Local Runs output for what it said.',
 };
 
 /** Everything a function container is made from. */
@@ -153,6 +154,9 @@ export class FunctionContainer {
           // Published to loopback only, on a port the engine picks: nothing else on the network reaches the debugger.
           ...(debugPort ? { PortBindings: { [debugPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
           Binds: code.binds,
+          // Delve traces the function with ptrace, and turns address randomisation off for it (a
+          // syscall Docker's default seccomp profile refuses): allowed for a debug container only.
+          ...(config.debug?.language === 'go' ? { CapAdd: ['SYS_PTRACE'], SecurityOpt: ['seccomp=unconfined'] } : {}),
           NetworkMode: config.network ?? config.plan.networkMode,
           // The Runtime API's secret name, for this container only (see RuntimeApiServer.hostName).
           ExtraHosts: [server.hostsEntry(config.plan.containerHost)],

@@ -6,7 +6,7 @@ import { CLI_SOURCES } from '../sources';
 import type { InvocationClock } from './clock';
 import { LABEL_OWNER, ownerLabel } from './labels';
 
-export type DebugLanguage = 'node' | 'python' | 'java';
+export type DebugLanguage = 'node' | 'python' | 'java' | 'go';
 
 /** Where a debugger attaches to a function waiting in its container. */
 export interface DebugTarget {
@@ -35,20 +35,25 @@ export interface DebugOptions {
   detach?(): Promise<void>;
 }
 
-/** Ports inside the container: the Node inspector's, debugpy's and the usual JDWP defaults. */
-export const DEBUG_PORTS: Record<DebugLanguage, number> = { node: 9229, python: 5678, java: 5005 };
+/** Ports inside the container: the Node inspector's, debugpy's, the usual JDWP and Delve defaults. */
+export const DEBUG_PORTS: Record<DebugLanguage, number> = { node: 9229, python: 5678, java: 5005, go: 2345 };
 
 /**
- * What each debugger prints when it listens: node on stderr, our debugpy start on stdout, and the
- * JVM's JDWP agent on stdout.
+ * What each debugger prints when it listens: node on stderr, our debugpy start on stdout, the
+ * JVM's JDWP agent on stdout, and Delve's headless server on stdout.
  */
-export const DEBUGGER_LISTENING = /^(Debugger listening on (ws:\/\/|debugpy )|Listening for transport dt_socket at address: )/;
+export const DEBUGGER_LISTENING = /^(Debugger listening on (ws:\/\/|debugpy )|Listening for transport dt_socket at address: |API server listening at: )/;
 
-/** The debugger for a runtime, or undefined when there is none here (.NET, Go, custom runtimes). */
-export function debugLanguage(runtime: string | undefined): DebugLanguage | undefined {
+/**
+ * The debugger for a function, or undefined when there is none here (.NET, Rust, other custom
+ * runtimes). Go runs on the custom runtimes, known by its BuildMethod.
+ */
+export function debugLanguage(fn: Pick<FunctionSpec, 'runtime' | 'build'>): DebugLanguage | undefined {
+  const runtime = fn.runtime;
   if (runtime?.startsWith('nodejs')) return 'node';
   if (runtime?.startsWith('python')) return 'python';
   if (runtime?.startsWith('java')) return 'java';
+  if (runtime?.startsWith('provided') && fn.build?.method === 'go1.x') return 'go';
   return undefined;
 }
 
@@ -61,10 +66,10 @@ export function debuggable(fn: FunctionSpec): DebugLanguage {
       'debug-unsupported',
     );
   }
-  const language = debugLanguage(fn.runtime);
+  const language = debugLanguage(fn);
   if (!language) {
     throw new UserError(
-      `Debug Locally supports Node.js, Python and Java functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
+      `Debug Locally supports Node.js, Python, Java and Go functions; ${fn.logicalId} uses ${fn.runtime ?? 'no runtime'}.`,
       `${debugInstead(fn)} Invoke Locally runs it in its container with its log and REPORT.`,
       'debug-unsupported',
     );
@@ -79,7 +84,7 @@ function debugInstead(fn: FunctionSpec): string {
     const rust = fn.build?.method === 'rust-cargolambda';
     return rust
       ? 'Debug its handler through its unit test on this machine instead (cargo test, with the CodeLLDB extension: Debug on the test).'
-      : 'Debug its handler through its unit test on this machine instead (go test: the Go extension\'s "debug test", which runs Delve).';
+      : 'A Go function is debugged when its template builds it (BuildMethod: go1.x in its Metadata); otherwise debug its handler through its unit test on this machine.';
   }
   return 'Debug its handler through its unit test on this machine instead.';
 }
@@ -105,6 +110,20 @@ export function nodeOptionsForDebug(existing: string | undefined, address: strin
 export function javaToolOptionsForDebug(existing: string | undefined, address: string): string {
   const own = (existing ?? '').replace(/(-agentlib:jdwp|-Xrunjdwp:?)\S*/g, '').replace(/\s+/g, ' ').trim();
   return [own, `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=${address}`].filter(Boolean).join(' ');
+}
+
+/** Where the runner mounts Delve (see build/delve.ts). */
+export const DELVE_DIR = '/var/lambda-workbench-delve';
+
+/**
+ * A Go function's entrypoint under Delve's headless server, which speaks the Debug Adapter Protocol
+ * to the Go extension's "remote" attach: the function is stopped before its first instruction
+ * until a debugger attaches and lets it run. Any debugger may connect (--only-same-user=false): the
+ * container's user is not the editor's, and the port is reached on 127.0.0.1 only.
+ */
+export function delveEntrypoint(entrypoint: readonly string[], address: string): string[] {
+  const [program, ...args] = entrypoint;
+  return [`${DELVE_DIR}/dlv`, 'exec', program, '--headless', `--listen=${address}`, '--api-version=2', '--accept-multiclient', '--only-same-user=false', ...(args.length > 0 ? ['--', ...args] : [])];
 }
 
 /** Where the runner mounts the sitecustomize below, put first on PYTHONPATH. */

@@ -47,7 +47,7 @@ export interface LocalRunnerOptions {
   credentials?: AwsCredentials;
   layerDownloader?: LayerDownloader;
   /** Builds functions a builder makes before they run (the core's build engine); without it, code folders run as they are. */
-  builds?: Pick<BuildEngine, 'build'>;
+  builds?: Pick<BuildEngine, 'build' | 'delve'>;
   /** Every log line of every invocation, as it arrives. */
   onLog?: (entry: LogEntry) => void;
   onProgress?: (p: Progress) => void;
@@ -361,6 +361,14 @@ export class LocalRunner {
     return found;
   }
 
+  /** Delve for the function's CPU, built by the build engine the first time (see build/delve.ts). */
+  private async delveFor(fn: FunctionSpec, progress: (p: Progress) => void, token?: CancellationTokenLike): Promise<string> {
+    const builds = this.opts.builds;
+    if (!builds) throw new UserError(`Debugging ${fn.logicalId} needs the build stage, which builds it for the debugger.`, 'Debug it from the editor or the CLI, which build functions first.', 'delve-missing');
+    progress({ message: `Getting Delve ready for ${fn.logicalId}` });
+    return builds.delve(fn.architecture as Architecture, { token });
+  }
+
   private async coldSlot(
     fn: FunctionSpec,
     prepared: PreparedFunction,
@@ -402,7 +410,13 @@ export class LocalRunner {
       network = net.name;
       containerPlan = debugPlan(plan, net);
     }
-    if (debug) debugPort = await addDebugger(debug.language, plan.networkMode === 'host', this.opts.cacheDir, env, binds);
+    let entrypoint = prepared.entrypoint;
+    if (debug) {
+      const go = debug.language === 'go' ? { delveDir: await this.delveFor(fn, progress, token), entrypoint: prepared.entrypoint ?? [] } : undefined;
+      const added = await addDebugger(debug.language, plan.networkMode === 'host', this.opts.cacheDir, env, binds, go);
+      debugPort = added.port;
+      entrypoint = added.entrypoint ?? entrypoint;
+    }
     const slot: Partial<Slot> & { key: string } = { key: prepared.key, fingerprint: prepared.fingerprint, logicalId: fn.logicalId, debug: Boolean(debug), codeDir: debug?.codeDir };
     let container: FunctionContainer;
     try {
@@ -412,7 +426,7 @@ export class LocalRunner {
           logicalId: fn.logicalId,
           image: prepared.image.image,
           cmd: prepared.cmd,
-          entrypoint: prepared.entrypoint,
+          entrypoint,
           env,
           binds,
           memoryMb: prepared.memoryMb,

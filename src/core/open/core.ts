@@ -143,13 +143,14 @@ export class WorkbenchCore {
   }
 
   /** Builds as size, local runs and deploys see them: through the current build engine, so new build settings need no new size engine. */
-  private artifacts(): ArtifactSource & Pick<BuildEngine, 'build'> {
+  private artifacts(): ArtifactSource & Pick<BuildEngine, 'build' | 'delve'> {
     const engine = (): Promise<BuildEngine> => this.buildEngine();
     const trusted = (): boolean => this.trusted;
     return {
       status: async (fn, run) => (await engine()).status(fn, run),
       preview: async (fn) => (await engine()).preview(fn),
       build: async (fn, run) => (await engine()).build(fn, run),
+      delve: async (architecture, run) => (await engine()).delve(architecture, run),
       metafile: async (fn) => (await engine()).metafile(fn),
       get trusted() {
         return trusted();

@@ -8,7 +8,7 @@ import { pickFunction } from './pick';
 
 /** Lambda: Debug Locally — from the palette, a tree row, an event row or the handler's CodeLens. */
 export async function debugLocally(store: ModelStore, debuggers: LocalDebugger, prompts: Prompts, arg: unknown): Promise<InvokeResult | undefined> {
-  const fn = await pickFunction(store, arg, 'debug locally', (f) => f.packageType === 'Zip' && debugLanguage(f.runtime) !== undefined);
+  const fn = await pickFunction(store, arg, 'debug locally', (f) => f.packageType === 'Zip' && debugLanguage(f) !== undefined);
   if (!fn) return undefined;
   // Before any question: a function that cannot be debugged here says so at once.
   debuggers.languageOf(fn);

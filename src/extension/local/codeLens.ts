@@ -25,7 +25,7 @@ export class HandlerCodeLens implements vscode.CodeLensProvider, vscode.Disposab
       const range = new vscode.Range(found.line, 0, found.line, 0);
       const arg = { templatePath: fn.templatePath, logicalId: fn.logicalId };
       lenses.push(new vscode.CodeLens(range, { title: `$(play) Invoke ${fn.logicalId} Locally`, command: 'lambdaWorkbench.invokeLocally', arguments: [arg] }));
-      if (debugLanguage(fn.runtime)) {
+      if (debugLanguage(fn)) {
         lenses.push(new vscode.CodeLens(range, { title: '$(debug-alt) Debug Locally', command: 'lambdaWorkbench.debugLocally', arguments: [arg] }));
       }
     }

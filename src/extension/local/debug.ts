@@ -24,9 +24,10 @@ const DEBUGGERS: Record<DebugLanguage, { type: string; extension: string; name: 
   node: { type: 'node', extension: 'ms-vscode.js-debug', name: 'JavaScript Debugger' },
   python: { type: 'debugpy', extension: 'ms-python.debugpy', name: 'Python Debugger' },
   java: { type: 'java', extension: 'vscjava.vscode-java-debug', name: 'Debugger for Java' },
+  go: { type: 'go', extension: 'golang.go', name: 'Go' },
 };
 /** How messages name each language's functions. */
-const LANGUAGE_NAMES: Record<DebugLanguage, string> = { node: 'Node.js', python: 'Python', java: 'Java' };
+const LANGUAGE_NAMES: Record<DebugLanguage, string> = { node: 'Node.js', python: 'Python', java: 'Java', go: 'Go' };
 
 export interface LambdaDebugConfiguration extends vscode.DebugConfiguration {
   /** The function's logical id. */
@@ -163,7 +164,20 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fn.templatePath));
     const name = `${fn.logicalId} (local)`;
     const config: vscode.DebugConfiguration =
-      language === 'java'
+      language === 'go'
+        ? {
+            type: DEBUGGERS.go.type,
+            request: 'attach',
+            // Delve's headless server in the container speaks the Debug Adapter Protocol itself; the
+            // debug build keeps this machine's source paths, so breakpoints need no path mapping.
+            mode: 'remote',
+            debugAdapter: 'dlv-dap',
+            name,
+            host: target.host,
+            port: target.port,
+            [RUN_KEY]: id,
+          }
+        : language === 'java'
         ? {
             type: DEBUGGERS.java.type,
             request: 'attach',
@@ -294,7 +308,7 @@ export class LocalDebugger implements vscode.Disposable, vscode.DebugConfigurati
     const root = folder?.uri.fsPath;
     return this.store
       .functions()
-      .filter((f) => f.packageType === 'Zip' && debugLanguage(f.runtime) !== undefined && (!root || f.templatePath.startsWith(root)))
+      .filter((f) => f.packageType === 'Zip' && debugLanguage(f) !== undefined && (!root || f.templatePath.startsWith(root)))
       .map((f) => ({
         type: DEBUG_TYPE,
         request: 'launch',

@@ -239,6 +239,6 @@ describe('local debug: the runtime waits for a debugger on 127.0.0.1 (real Docke
 
   it('says which runtimes it can debug', async () => {
     const fn = functionSpec(fx.root, 'GoFn', { bootstrap: '' }, { runtime: 'provided.al2023', handler: 'bootstrap' });
-    await assert.rejects(fx.runner.invoke(fn, { debug: { attach: async () => undefined } }), /supports Node\.js, Python and Java functions; GoFn uses provided\.al2023/);
+    await assert.rejects(fx.runner.invoke(fn, { debug: { attach: async () => undefined } }), /supports Node\.js, Python, Java and Go functions; GoFn uses provided\.al2023/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../../../src/core/errors';
-import { DEBUG_PORTS, debuggable, DEBUGGER_LISTENING, javaToolOptionsForDebug } from '../../../src/core/local/debug';
+import { DEBUG_PORTS, debuggable, DEBUGGER_LISTENING, debugLanguage, delveEntrypoint, javaToolOptionsForDebug } from '../../../src/core/local/debug';
 import { addDebugger } from '../../../src/core/local/debugContainer';
 import { LayerCache } from '../../../src/core/local/layerCache';
 import { type PrepareContext, prepareFunction } from '../../../src/core/local/prepare';
@@ -51,7 +51,7 @@ describe("local: a custom runtime's bootstrap is the container's entrypoint, fou
 
 describe('local: Debug Locally refuses what it cannot attach to, saying what to do instead', () => {
   const cases: [string, Parameters<typeof testFunctionSpec>[0], RegExp][] = [
-    ['Go', { runtime: 'provided.al2023', build: { method: 'go1.x', properties: {} } }, /go test: the Go extension's "debug test", which runs Delve/],
+    ['Go built another way', { runtime: 'provided.al2023', build: { method: 'makefile', properties: {} } }, /BuildMethod: go1\.x/],
     ['Rust', { runtime: 'provided.al2023', build: { method: 'rust-cargolambda', properties: {} } }, /cargo test, with the CodeLLDB extension/],
   ];
   for (const [name, patch, hint] of cases) {
@@ -76,8 +76,9 @@ describe('local: Debug Locally attaches to Java through the JVM\'s own JDWP agen
   it("JAVA_TOOL_OPTIONS keeps the function's own options and loads one JDWP agent, paused until a debugger attaches", async () => {
     const env: Record<string, string> = { JAVA_TOOL_OPTIONS: '-XX:+UseSerialGC -agentlib:jdwp=transport=dt_socket,server=y,address=8000 -Dx=1' };
     const binds: string[] = [];
-    const port = await addDebugger('java', false, tmpdir(), env, binds);
+    const { port, entrypoint } = await addDebugger('java', false, tmpdir(), env, binds);
     assert.equal(port, DEBUG_PORTS.java);
+    assert.equal(entrypoint, undefined, "the image's own entrypoint starts the JVM");
     assert.equal(env.JAVA_TOOL_OPTIONS, '-XX:+UseSerialGC -Dx=1 -agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=*:5005');
     assert.deepEqual(binds, [], 'nothing is mounted: the agent is part of the JVM');
     assert.equal(javaToolOptionsForDebug(undefined, '127.0.0.1:4000'), '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:4000');
@@ -86,7 +87,7 @@ describe('local: Debug Locally attaches to Java through the JVM\'s own JDWP agen
 
   it("on the host network the agent listens on this machine's loopback only", async () => {
     const env: Record<string, string> = {};
-    const port = await addDebugger('java', true, tmpdir(), env, []);
+    const { port } = await addDebugger('java', true, tmpdir(), env, []);
     assert.notEqual(port, DEBUG_PORTS.java);
     assert.equal(env.JAVA_TOOL_OPTIONS, `-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:${port}`);
   });
@@ -94,5 +95,26 @@ describe('local: Debug Locally attaches to Java through the JVM\'s own JDWP agen
   it('the JVM\'s "listening" line is what the runner waits for', () => {
     assert.match('Listening for transport dt_socket at address: 5005', DEBUGGER_LISTENING);
     assert.doesNotMatch('Picked up JAVA_TOOL_OPTIONS: -agentlib:jdwp=transport=dt_socket', DEBUGGER_LISTENING);
+  });
+});
+
+describe('local: Debug Locally runs a Go function under Delve', () => {
+  it('a function the build stage builds with Go takes Delve; Rust and other custom runtimes do not', () => {
+    assert.equal(debuggable(testFunctionSpec({ runtime: 'provided.al2023', build: { method: 'go1.x', properties: {} } })), 'go');
+    assert.equal(debugLanguage({ runtime: 'provided.al2', build: { method: 'go1.x', properties: {} } }), 'go');
+    assert.equal(debugLanguage({ runtime: 'provided.al2023', build: { method: 'rust-cargolambda', properties: {} } }), undefined);
+    assert.equal(debugLanguage({ runtime: 'provided.al2023' }), undefined);
+  });
+
+  it("Delve, mounted read-only, starts the bootstrap headless, stopped until a debugger lets it run; the bootstrap's arguments follow --", async () => {
+    const env: Record<string, string> = {};
+    const binds: string[] = [];
+    const added = await addDebugger('go', false, tmpdir(), env, binds, { delveDir: '/cache/delve', entrypoint: ['/var/task/bootstrap'] });
+    assert.equal(added.port, DEBUG_PORTS.go);
+    assert.deepEqual(added.entrypoint, ['/var/lambda-workbench-delve/dlv', 'exec', '/var/task/bootstrap', '--headless', '--listen=0.0.0.0:2345', '--api-version=2', '--accept-multiclient', '--only-same-user=false']);
+    assert.deepEqual(binds, ['/cache/delve:/var/lambda-workbench-delve:ro']);
+    assert.deepEqual(env, {}, 'the function sees its own environment');
+    assert.deepEqual(delveEntrypoint(['/opt/bootstrap', '--flag'], '127.0.0.1:4000').slice(-3), ['--only-same-user=false', '--', '--flag']);
+    assert.match('API server listening at: [::]:2345', DEBUGGER_LISTENING);
   });
 });

@@ -14,16 +14,20 @@ export const goBuilder: Builder = {
   id: 'go-modules',
   manifests: ['go.mod', 'go.sum'],
   excludes: [],
-  options: (unit) => ({ trimGoPath: unit.properties.TrimGoPath === true || unit.properties.TrimGoPath === 'true' }),
+  // Debug Locally's artifact: optimisations and inlining off, and the sources' own paths kept, so
+  // Delve's breakpoints bind to the files on this machine.
+  debugArtifact: true,
+  options: (unit) => ({ trimGoPath: unit.properties.TrimGoPath === true || unit.properties.TrimGoPath === 'true', debug: unit.debug === true }),
   async build(ctx) {
     const { unit } = ctx;
     const go = findTool(ctx, 'go');
     if (!go) throw missingToolchain('go', unit, 'no go on PATH');
     const output = join(ctx.staging, binaryName(ctx));
-    const trim = goBuilder.options(unit, ctx.settings) as { trimGoPath: boolean };
-    const args = ['build', ...(trim.trimGoPath ? ['-trimpath'] : []), '-o', output];
+    const opts = goBuilder.options(unit, ctx.settings) as { trimGoPath: boolean; debug: boolean };
+    const flags = opts.debug ? ['-gcflags=all=-N -l'] : opts.trimGoPath ? ['-trimpath'] : [];
+    const args = ['build', ...flags, '-o', output];
     const env = { GOOS: 'linux', GOARCH: GOARCH[unit.architecture], CGO_ENABLED: ctx.settings.env?.CGO_ENABLED ?? '0' };
-    ctx.log(`go: building for linux/${env.GOARCH} (CGO_ENABLED=${env.CGO_ENABLED})`);
+    ctx.log(`go: building for linux/${env.GOARCH} (CGO_ENABLED=${env.CGO_ENABLED})${opts.debug ? ' for the debugger' : ''}`);
     let result = await runStep(ctx, 'go', { command: go, args: [...args, '.'], cwd: unit.codeDir, env });
     // SAM's second try: the package in the folder the Handler names, when the code folder has none.
     const handlerDir = unit.handler ? join(unit.codeDir, unit.handler) : undefined;

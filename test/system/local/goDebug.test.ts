@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BuildEngine } from '../../../src/core/build';
+import { DELVE_VERSION } from '../../../src/core/build/delve';
+import { type DebugTarget, InvocationClock } from '../../../src/core/local';
+import type { FunctionSpec } from '../../../src/core/model/types';
+import { Dap } from '../../support/dap';
+import { offlineSettings, type Project, project } from '../build/support';
+import { type LocalFixture, localFixture } from './fixture';
+
+const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  GoDebuggee:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: go/
+      Runtime: provided.al2023
+      Handler: bootstrap
+      MemorySize: 128
+      Timeout: 1
+    Metadata:
+      BuildMethod: go1.x
+`;
+
+interface StackFrame {
+  id: number;
+  line: number;
+  name: string;
+  source?: { path?: string };
+}
+
+// Debug Locally of a Go function: the build stage makes its debug build (no optimisation, this
+// machine's source paths), the build engine builds Delve with this machine's Go (from the module
+// cache setup fills), and the function starts under Delve's headless server in the provided.al2023
+// test image. Driven here over the Debug Adapter Protocol the way the Go extension's "remote"
+// attach drives it.
+describe('local debug of Go functions: Delve over the Debug Adapter Protocol (real go build, real Docker)', function () {
+  this.timeout(600_000);
+  let p: Project;
+  let fx: LocalFixture;
+  let fn: FunctionSpec;
+  let engine: BuildEngine;
+
+  before(async () => {
+    const image = process.env.LWB_TEST_IMAGE_PROVIDED;
+    assert.ok(image, 'the runner imports the provided.al2023 test image (test/support/services.ts)');
+    p = project(TEMPLATE, { go: 'go-outcomes' });
+    engine = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
+    fx = await localFixture({ images: { 'provided.al2023': image }, builds: engine });
+    fn = (await p.functions()).GoDebuggee;
+  });
+  after(async () => {
+    await fx?.dispose();
+    p?.cleanup();
+  });
+
+  it('stops on a breakpoint in the handler with the event in scope; the paused time does not count against the timeout', async () => {
+    const source = join(p.dir, 'go', 'main.go');
+    const line = readFileSync(source, 'utf8').split('\n').findIndex((l) => l.includes('invocations++')) + 1;
+    assert.ok(line > 0);
+    const clock = new InvocationClock();
+    let dap: Dap | undefined;
+    let seen: { target: DebugTarget; frame: StackFrame; event: string; hostIps: string[] } | undefined;
+    const result = await fx.runner.invoke(fn, {
+      event: { action: 'hello' },
+      debug: {
+        clock,
+        detach: async () => dap?.close(),
+        attach: async (target) => {
+          const info = await fx.engine.docker.getContainer(target.containerId).inspect();
+          const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['2345/tcp'];
+          dap = await Dap.connect(target.host, target.port);
+          const d = dap;
+          d.on<{ reason: string; threadId: number }>('stopped', (stop) => {
+            void (async () => {
+              clock.pause();
+              const { stackFrames } = await d.request<{ stackFrames: StackFrame[] }>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
+              const evaluated = await d.request<{ result: string }>('evaluate', { expression: 'e', frameId: stackFrames[0].id, context: 'watch' });
+              seen = { target, frame: stackFrames[0], event: evaluated.result, hostIps: ports.map((x) => x.HostIp) };
+              // Stay stopped longer than the function's 1 s timeout.
+              await new Promise((r) => setTimeout(r, 1500));
+              clock.resume();
+              await d.request('continue', { threadId: stop.threadId });
+            })();
+          });
+          await d.request('initialize', { clientID: 'lambda-workbench-test', adapterID: 'go', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+          const initialized = d.once('initialized');
+          await d.request('attach', { mode: 'remote' });
+          await initialized;
+          const set = await d.request<{ breakpoints: { verified: boolean }[] }>('setBreakpoints', { source: { path: source }, breakpoints: [{ line }] });
+          assert.equal(set.breakpoints[0]?.verified, true, 'the debug build binds the breakpoint to the file on this machine');
+          // Delve lets the function run once the configuration is done.
+          await d.request('configurationDone');
+        },
+      },
+    });
+    dap?.close();
+    assert.equal(result.error, null, `paused past the timeout, yet not timed out: ${JSON.stringify(result.error)}`);
+    assert.equal((result.payload as { message: string }).message, 'hello from Go');
+    assert.ok(seen, 'the breakpoint was hit');
+    assert.equal(seen.frame.name, 'main.handle');
+    assert.equal(seen.frame.line, line);
+    assert.equal(seen.frame.source?.path, source, 'the frame is the file on this machine');
+    assert.match(seen.event, /^main\.event \{Action: "hello", Ms: 0, Mb: 0\}$/, 'the event is in scope at the breakpoint');
+    assert.deepEqual(seen.hostIps, ['127.0.0.1'], 'Delve is published on loopback only');
+    assert.deepEqual([seen.target.language, seen.target.localRoot], ['go', fn.codeUri]);
+    assert.ok(existsSync(join(p.cacheDir, 'delve', `${DELVE_VERSION}-linux-amd64`, 'dlv')), 'Delve was built into the cache, once');
+    assert.equal(fx.runner.containerCount(fn), 0, 'a debug container is not kept warm');
+    // Invoke (not debug) runs the deploy build, not the debug one.
+    const plain = await fx.runner.invoke(fn, { event: { action: 'hello' } });
+    assert.equal(plain.error, null, JSON.stringify(plain.error));
+  });
+});
