@@ -14,7 +14,7 @@ import { InvocationClock } from './clock';
 import { checkDebugpy, debuggable, type DebugLanguage, type DebugOptions } from './debug';
 import { addDebugger, attachDebugger } from './debugContainer';
 import { createDebugNetwork, type DebugNetwork, debugPlan, removeDebugNetwork } from './debugNetwork';
-import { execFormatError } from './architecture';
+import { execFormatError, lambdaArchitecture } from './architecture';
 import { ensureImage, type Progress } from './images';
 import { LABEL_FUNCTION, LABEL_OWNER, LABEL_SESSION, ownerLabel, removeLeftovers } from './labels';
 import { type Collector, eventPayload, type InvokeResult, makeResult, traceId } from './invokeResult';
@@ -180,6 +180,15 @@ export class LocalRunner {
         `Debugging needs a Docker engine on this machine; ${this.opts.engine.endpoint.url} (${this.opts.engine.endpoint.source}) runs containers elsewhere, where the debugger's port is published to that machine's loopback.`,
         `Debug with an engine on this machine (${(this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost}), or invoke without the debugger on this engine.`,
         'debug-remote-engine',
+      );
+    }
+    const engineCpu = lambdaArchitecture(this.opts.engine.info.architecture);
+    if (language === 'go' && engineCpu && engineCpu !== fn.architecture) {
+      // Delve traces with ptrace, which an emulated CPU (QEMU's user mode) does not provide.
+      throw new UserError(
+        `${fn.logicalId} is an ${fn.architecture} function and the Docker engine runs ${engineCpu} code: Delve cannot debug a program the engine runs under emulation.`,
+        `Debug it as ${engineCpu} (Architectures: [${engineCpu}] in the template while debugging), or with an engine on an ${fn.architecture} machine (${(this.opts.engine.sources ?? CLI_SOURCES).chooseDockerHost}).`,
+        'debug-emulated',
       );
     }
     const { code, prepared } = await this.prepare(fn, opts, progress);

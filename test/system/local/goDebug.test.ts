@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildEngine } from '../../../src/core/build';
 import { DELVE_VERSION } from '../../../src/core/build/delve';
+import { UserError } from '../../../src/core/errors';
 import { type DebugTarget, InvocationClock } from '../../../src/core/local';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { Dap } from '../../support/dap';
@@ -110,5 +111,15 @@ describe('local debug of Go functions: Delve over the Debug Adapter Protocol (re
     // Invoke (not debug) runs the deploy build, not the debug one.
     const plain = await fx.runner.invoke(fn, { event: { action: 'hello' } });
     assert.equal(plain.error, null, JSON.stringify(plain.error));
+  });
+
+  it('an arm64 function on this x86_64 engine: refused before anything is built, since Delve cannot trace an emulated CPU', async function () {
+    if (process.arch !== 'x64') this.skip();
+    const arm = { ...fn, architecture: 'arm64' as const };
+    await assert.rejects(
+      fx.runner.invoke(arm, { debug: { attach: async () => assert.fail('nothing to attach to') } }),
+      (err: unknown) => err instanceof UserError && err.code === 'debug-emulated' && /Architectures: \[x86_64\]/.test(err.hint ?? ''),
+    );
+    assert.equal(existsSync(join(p.cacheDir, 'delve', `${DELVE_VERSION}-linux-arm64`)), false);
   });
 });
