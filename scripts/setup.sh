@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps delve samcli pywheels pyimages java21 arm64 arm64node
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps delve samcli pywheels pywheelsarm64 pyimages java21 arm64 arm64node
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -352,12 +352,26 @@ step_pywheels() {
   echo "$want" >"$dir/.stamp"
 }
 
+# awslambdaric's aarch64 wheel (and the others of the list) for the arm64 Python 3.13 test image,
+# stamped on its own so that the x86_64 images' archives stay as they are.
+step_pywheelsarm64() {
+  local dir="$cache/python-wheels" list="$here/scripts/test-images/python-wheels.txt"
+  local want; want=$(sha256sum "$list" | cut -d' ' -f1)
+  if [ -f "$dir/.stamp-aarch64" ] && [ "$(cat "$dir/.stamp-aarch64")" = "$want" ]; then return 0; fi
+  log "fetching the arm64 Python test image's wheels into $dir"
+  mkdir -p "$dir"
+  python3 -m pip download --quiet --disable-pip-version-check --dest "$dir" --only-binary=:all: --implementation cp \
+    --python-version 3.13 --platform manylinux2014_aarch64 --platform manylinux_2_17_aarch64 --platform manylinux_2_28_aarch64 -r "$list"
+  echo "$want" >"$dir/.stamp-aarch64"
+}
+
 # The Python test images' rootfs archives (Debian's CPython by debootstrap, which downloads): made
 # here, where the network is, so each test run only imports them. Skipped when already made.
 step_pyimages() {
   step_pywheels
   local flavour pids=() failed=0
-  for flavour in 3.13 3.11 3.13-build; do
+  step_pywheelsarm64
+  for flavour in 3.13 3.11 3.13-build 3.13-arm64; do
     LWB_TEST_IMAGE_MAKE_ONLY=1 bash "$here/scripts/test-images/python.sh" "$flavour" &
     pids+=($!)
   done

@@ -6,28 +6,47 @@
 # CPython comes from Debian: bookworm has 3.11, trixie 3.13. (3.12 is in no Debian release and no
 # registry this project reaches ships a CPython build, so it has no image here.)
 # The `-build` flavour adds what AWS's build images add for native code: gcc, the C library's
-# headers and Python's own, to build a package from source inside the image.
-#   scripts/test-images/python.sh 3.13|3.11|3.13-build|3.11-build [IMAGE]
+# headers and Python's own, to build a package from source inside the image. The `-arm64` flavour
+# is the same image for arm64: Debian's arm64 packages, set up under QEMU's emulation (binfmt_misc,
+# scripts/setup.sh arm64), with awslambdaric's aarch64 wheel.
+#   scripts/test-images/python.sh 3.13|3.11|3.13-build|3.11-build|3.13-arm64 [IMAGE]
 #   default IMAGE: lambda-workbench-test/python:<first argument>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=import.sh
 . "$here/import.sh"
-flavour=${1:?usage: python.sh 3.13|3.11|3.13-build|3.11-build [IMAGE]}
+flavour=${1:?usage: python.sh 3.13|3.11|3.13-build|3.11-build|3.13-arm64 [IMAGE]}
 image=${2:-lambda-workbench-test/python:$flavour}
-version=${flavour%-build}
+arch=x86_64
+base=$flavour
+if [ "${flavour%-arm64}" != "$flavour" ]; then
+  arch=arm64
+  base=${flavour%-arm64}
+  # shellcheck source=arm64.sh
+  . "$here/arm64.sh"
+fi
+version=${base%-build}
 case "$version" in
   3.13) suite=trixie ;;
   3.11) suite=bookworm ;;
   *) log "no Debian release ships CPython $version: choose 3.13 or 3.11"; exit 2 ;;
 esac
 packages="python$version,libpython$version-stdlib,ca-certificates"
-[ "$flavour" != "$version" ] && packages="$packages,gcc,libc6-dev,python$version-dev"
+[ "$base" != "$version" ] && packages="$packages,gcc,libc6-dev,python$version-dev"
+case "$arch" in
+  arm64) debian_arch=arm64 wheel_arch=aarch64 ;;
+  *) debian_arch=amd64 wheel_arch=x86_64 ;;
+esac
 
-bash "$here/../setup.sh" apt pywheels
 wheels="$cache/python-wheels"
 pin() { grep -E "^$1==" "$here/python-wheels.txt"; }
-want=$( { cat "$0" "$here/import.sh" "$wheels/.stamp"; echo "$packages"; } | sha256sum | cut -c1-16)
+if [ "$arch" = x86_64 ]; then
+  bash "$here/../setup.sh" apt pywheels
+  want=$( { cat "$0" "$here/import.sh" "$wheels/.stamp"; echo "$packages"; } | sha256sum | cut -c1-16)
+else
+  bash "$here/../setup.sh" apt pywheelsarm64
+  want=$( { cat "$0" "$here/import.sh" "$here/arm64.sh" "$here/set-architecture.py" "$wheels/.stamp-aarch64"; echo "$packages $debian_arch"; } | sha256sum | cut -c1-16)
+fi
 
 # The Debian mirror this machine's apt already uses.
 mirror() {
@@ -45,9 +64,21 @@ python_rootfs() {
     return 1
   fi
   mkdir -p "$debs"
-  log "debootstrap $suite ($packages), about a minute"
-  debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 ||
-    { tail -n 20 "$root.log" >&2; rm -f "$root.log"; return 1; }
+  log "debootstrap $suite for $debian_arch ($packages), about a minute"
+  if [ "$arch" = x86_64 ]; then
+    debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 ||
+      { tail -n 20 "$root.log" >&2; rm -f "$root.log"; return 1; }
+  else
+    # Nothing arm64 runs here: debootstrap's first stage resolves, downloads and unpacks the base,
+    # and the rest of what it downloaded is unpacked the same way. Packages' own scripts do not run
+    # (nothing a function's image needs comes from them but the CA bundle, made below).
+    debootstrap --foreign --arch="$debian_arch" --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$root" "$(mirror)" >"$root.log" 2>&1 ||
+      { tail -n 20 "$root.log" >&2; rm -f "$root.log"; return 1; }
+    local deb
+    for deb in "$root"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    rm -rf "$root/debootstrap"
+    cat "$root"/usr/share/ca-certificates/mozilla/*.crt >"$root/etc/ssl/certs/ca-certificates.crt"
+  fi
   rm -f "$root.log"
   # What a function's image does not need: package manager state, documentation, translations.
   rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/usr/share/{doc,man,info,locale}/*
@@ -57,7 +88,7 @@ python_rootfs() {
   # The interpreter itself, not a version manager's shim (pyenv's rehashes after pip, racing side-by-side runs).
   local python
   python=$(python3 -c 'import sys; print(sys.executable)')
-  local tags=(--platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64
+  local tags=(--platform "manylinux2014_$wheel_arch" --platform "manylinux_2_17_$wheel_arch" --platform "manylinux_2_28_$wheel_arch"
     --implementation cp --python-version "$version" --only-binary=:all: --no-index --find-links "$wheels"
     --no-compile --disable-pip-version-check --quiet)
   # The runtime interface client where AWS's images keep it, and pip for builds inside the image.
@@ -95,6 +126,25 @@ ric.main([sys.argv[0], os.environ["_HANDLER"]])
 PY
   chmod 755 "$root/var/runtime/bootstrap"
   lambda_entrypoint "$root"
+  [ "$arch" = x86_64 ] || compile_natively "$root"
+}
+
+# compile_natively ROOT: byte-compiles the arm64 rootfs's Python modules (Debian's scripts, which
+# would have, did not run), as AWS's images ship them: a read-only container cannot keep what it
+# compiles, and under emulation compiling the modules at each cold start takes seconds. The .pyc
+# files are the same on every CPU: the same CPython for x86_64 compiles them here, natively (it
+# needs trixie's C library, so it runs through its own loader).
+compile_natively() {
+  local root=$1 tool
+  tool=$(mktemp -d)
+  debootstrap --foreign --arch=amd64 --variant=minbase --cache-dir="$cache/debootstrap-debs/$version" --include="python$version" \
+    "$suite" "$tool" "$(mirror)" >"$tool.log" 2>&1 || { tail -n 20 "$tool.log" >&2; rm -rf "$tool" "$tool.log"; return 1; }
+  local deb
+  for deb in "$tool"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$tool"; done
+  "$tool/usr/lib64/ld-linux-x86-64.so.2" --library-path "$tool/usr/lib/x86_64-linux-gnu" "$tool/usr/bin/python$version" \
+    -m compileall -q -s "$root" -p / -x '/(test|idlelib|tkinter|turtledemo|lib2to3)/' "$root/usr/lib/python$version" "$root/var/runtime" >"$tool.log" 2>&1 ||
+    { tail -n 20 "$tool.log" >&2; rm -rf "$tool" "$tool.log"; return 1; }
+  rm -rf "$tool" "$tool.log"
 }
 
 import_image "$image" "$want" python_rootfs \

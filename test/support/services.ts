@@ -35,6 +35,8 @@ export const TEST_IMAGES: readonly { env: string; script: string; args: readonly
   // CPython from Debian: 3.13 (trixie) and 3.11 (bookworm); no release ships 3.12.
   { env: 'LWB_TEST_IMAGE_PYTHON313', script: 'scripts/test-images/python.sh', args: ['3.13', 'lambda-workbench-test/python:3.13'] },
   { env: 'LWB_TEST_IMAGE_PYTHON311', script: 'scripts/test-images/python.sh', args: ['3.11', 'lambda-workbench-test/python:3.11'] },
+  // Python 3.13 for arm64 (run under qemu's emulation on an x86_64 machine).
+  { env: 'LWB_TEST_IMAGE_PYTHON313_ARM64', script: 'scripts/test-images/python.sh', args: ['3.13-arm64', 'lambda-workbench-test/python:3.13-arm64'] },
   // With gcc and Python's headers, as AWS's build images have them: builds from source inside the image.
   { env: 'LWB_TEST_IMAGE_PYTHON313_BUILD', script: 'scripts/test-images/python.sh', args: ['3.13-build', 'lambda-workbench-test/python:3.13-build'] },
   // No runtime of its own: a function's bootstrap is the runtime.

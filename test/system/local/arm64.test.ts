@@ -47,7 +47,45 @@ Resources:
       Architectures: [x86_64]
     Metadata:
       BuildMethod: go1.x
+  PyArm:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Runtime: python3.13
+      Handler: app.handler
+      Architectures: [arm64]
+  PyX86:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: py/
+      Runtime: python3.13
+      Handler: app.handler
+      Architectures: [x86_64]
 `;
+
+/** A Python function with a dependency from requirements.txt, which the build stage installs for each CPU. */
+const PYTHON_CODE = {
+  'app.py': [
+    'import os',
+    'import platform',
+    'import sys',
+    '',
+    'import fastjsonschema',
+    '',
+    'validate = fastjsonschema.compile({"type": "object", "required": ["action"]})',
+    'invocation = 0',
+    '',
+    '',
+    'def handler(event, context):',
+    '    global invocation',
+    '    invocation += 1',
+    '    validate(event)',
+    '    return {"machine": platform.machine(), "python": "%d.%d" % sys.version_info[:2], "invocation": invocation,',
+    '            "requestId": context.aws_request_id, "greeting": os.environ.get("GREETING"), "fastjsonschema": fastjsonschema.VERSION}',
+    '',
+  ].join('\n'),
+  'requirements.txt': 'fastjsonschema==2.22.3\n',
+};
 
 const REPORT = (requestId: string, cold: boolean): RegExp =>
   new RegExp(`^REPORT RequestId: ${requestId}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB${cold ? '\\tInit Duration: \\d+\\.\\d\\d ms' : ''}$`);
@@ -78,6 +116,7 @@ describe('local invoke: arm64 Go and Node.js functions on arm64 images, under em
     release = await holdArm64Emulation();
     const { arm64, native } = images();
     p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    writeFiles(join(p.dir, 'py'), PYTHON_CODE);
     const builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
     arm = await localFixture({ images: { 'provided.al2023': arm64 }, builds });
     x86 = await localFixture({ images: { 'provided.al2023': native }, builds });
@@ -132,6 +171,27 @@ describe('local invoke: arm64 Go and Node.js functions on arm64 images, under em
     printTimings('Node.js', emulated, native);
   });
 
+  it("Python 3.13 with AWS's awslambdaric built for arm64, and a dependency the build stage installs for arm64: platform.machine() aarch64, warm reuse; timed beside x86_64", async () => {
+    const { LWB_TEST_IMAGE_PYTHON313_ARM64: pyArm64, LWB_TEST_IMAGE_PYTHON313: pyNative } = process.env;
+    assert.ok(pyArm64 && pyNative, 'the runner imports the Python test images (test/support/services.ts)');
+    assert.equal((await arm.engine.docker.getImage(pyArm64).inspect()).Architecture, 'arm64');
+    const armRunner = await arm.another({ images: { 'python3.13': pyArm64 } });
+    const x86Runner = await x86.another({ images: { 'python3.13': pyNative } });
+    const check = (machine: string) => (payload: Record<string, unknown>) => {
+      assert.equal(payload.machine, machine);
+      assert.equal(payload.python, '3.13');
+      assert.equal(payload.greeting, 'hello from the template');
+      assert.equal(payload.fastjsonschema, '2.22.3', 'the dependency from requirements.txt is in the artifact');
+    };
+    const emulated = await measure(armRunner, fns.PyArm, check('aarch64'));
+    const native = await measure(x86Runner, fns.PyX86, check('x86_64'));
+    printTimings('Python', emulated, native);
+    // What the handler said is wrong comes back in the Python runtime's own shape, emulated too.
+    const failed = await armRunner.invoke(fns.PyArm, { event: {} });
+    assert.equal(failed.error?.errorType, 'JsonSchemaValueException');
+    assert.match(failed.error?.errorMessage ?? '', /must contain \['action'\] properties/);
+  });
+
   it("a timeout: Lambda's error, and the emulated environment is replaced", async () => {
     const result = await arm.runner.invoke(fns.GoArm, { event: { action: 'sleep', ms: 5000 }, timeoutSeconds: 1 });
     assert.deepEqual(result.error, { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${result.requestId} Error: Task timed out after 1.00 seconds` });
@@ -173,6 +233,7 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
     if (process.arch !== 'x64') this.skip();
     assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
     p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    writeFiles(join(p.dir, 'py'), PYTHON_CODE);
     builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
     fx = await localFixture({ images: { 'provided.al2023': images().arm64 }, builds });
     fns = await p.functions();
