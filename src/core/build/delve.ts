@@ -32,11 +32,13 @@ export async function ensureDelve(architecture: Architecture, ctx: DelveContext)
   if (!go) throw delveError(`no go on PATH to build Delve ${DELVE_VERSION} with`, 'Install Go (https://go.dev/dl), which Go functions need to build too, then debug again.');
   mkdirSync(join(ctx.cacheDir, 'delve'), { recursive: true });
   // A module of its own, so that the version and its dependencies are resolved (and checked
-  // against go.sum's database) the way `go install` does; the result is moved in only when whole.
+  // against Go's checksum database) the way `go install` does; the result is moved in only when whole.
   const work = mkdtempSync(join(ctx.cacheDir, 'delve', '.build-'));
   try {
     writeFileSync(join(work, 'go.mod'), 'module lambda-workbench-delve\n');
-    const goEnv = { ...ctx.settings.env, GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: [ctx.settings.env?.GOFLAGS, '-mod=mod'].filter(Boolean).join(' ') };
+    // The module has no vendor folder: whatever -mod the user's GOFLAGS says gives way to -mod=mod.
+    const flags = (env.GOFLAGS ?? '').replace(/-mod=\S*/g, '').trim();
+    const goEnv = { ...ctx.settings.env, GOOS: 'linux', GOARCH: goarch, CGO_ENABLED: '0', GOFLAGS: [flags, '-mod=mod'].filter(Boolean).join(' ') };
     ctx.log?.(`Building Delve ${DELVE_VERSION} for linux/${goarch} (once; kept in the cache)`);
     for (const args of [
       ['get', `${DELVE_MODULE}/cmd/dlv@${DELVE_VERSION}`],

@@ -11,7 +11,8 @@ import type { Progress } from './images';
  * its port (NODE_OPTIONS, JAVA_TOOL_OPTIONS, debugpy through a sitecustomize.py mounted from cacheDir,
  * or Delve, mounted, starting the bootstrap: the entrypoint returned replaces the container's). On the host
  * network the debugger listens on this machine's loopback, on a free port; otherwise on the
- * container's own address, at the language's usual port. Returns that port.
+ * container's own address, at the language's usual port. Returns that port, and for Go the
+ * entrypoint that replaces the container's.
  */
 export async function addDebugger(
   language: DebugLanguage,

@@ -182,8 +182,8 @@ export class LocalRunner {
         'debug-remote-engine',
       );
     }
-    const engineCpu = lambdaArchitecture(this.opts.engine.info.architecture);
-    if (language === 'go' && engineCpu && engineCpu !== fn.architecture) {
+    const engineCpu = language === 'go' ? lambdaArchitecture(this.opts.engine.info.architecture) : undefined;
+    if (engineCpu && engineCpu !== fn.architecture) {
       // Delve traces with ptrace, which an emulated CPU (QEMU's user mode) does not provide.
       throw new UserError(
         `${fn.logicalId} is an ${fn.architecture} function and the Docker engine runs ${engineCpu} code: Delve cannot debug a program the engine runs under emulation.`,
