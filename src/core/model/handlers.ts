@@ -111,9 +111,11 @@ function handlerCandidates(fn: FunctionSpec, module: string, node: boolean): str
 /**
  * Where a Zip function's handler is written: its source file and the export's name and 0-based line
  * (0 when the definition cannot be pinned down). Undefined when the file does not exist or the
- * runtime is not Node.js or Python.
+ * runtime is not Node.js, Python, Java or Go (a custom runtime the build stage builds with Go).
  */
 export async function locateHandler(fn: FunctionSpec): Promise<{ file: string; exportName: string; line: number } | undefined> {
+  if (fn.handler && fn.codeUri && fn.runtime?.startsWith('java')) return locateJavaHandler(fn.codeUri, fn.handler);
+  if (fn.codeUri && fn.runtime?.startsWith('provided') && fn.build?.method === 'go1.x') return locateGoHandler(fn.codeUri);
   const node = fn.runtime?.startsWith('nodejs') ?? false;
   if (!fn.handler || !fn.codeUri || (!node && !fn.runtime?.startsWith('python'))) return undefined;
   const parsed = node ? splitNodeHandler(fn.handler) : splitPythonHandler(fn.handler);
@@ -127,6 +129,46 @@ export async function locateHandler(fn: FunctionSpec): Promise<{ file: string; e
     : new RegExp(`^(?:async\\s+)?def\\s+${name}\\s*\\(`);
   const line = source.split('\n').findIndex((l) => definition.test(l));
   return { file, exportName: parsed.exportName, line: Math.max(0, line) };
+}
+
+/**
+ * Java's `package.Class::method` (or `package.Class`, a RequestHandler's handleRequest), in the
+ * Maven and Gradle source folder; an inner class (`Outer$Inner`) is written in its outer class's file.
+ */
+async function locateJavaHandler(codeUri: string, handler: string): Promise<{ file: string; exportName: string; line: number } | undefined> {
+  const [className, method = 'handleRequest'] = handler.split('::');
+  if (!/^[\w.$]+$/.test(className) || !/^\w+$/.test(method)) return undefined;
+  const file = join(codeUri, 'src', 'main', 'java', ...className.split('$')[0].split('.')) + '.java';
+  const source = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (source === undefined) return undefined;
+  // A declaration: words before the name (modifiers, the return type), then its parameters; a call
+  // has none before it. Words hold no whitespace, so a long line cannot make the match backtrack.
+  const definition = new RegExp(`^\\s*(?:[\\w.$<>\\[\\],?@]+\\s+)+${method}\\s*\\(`);
+  const line = source.split('\n').findIndex((l) => definition.test(l) && !/^\s*return\b/.test(l));
+  return { file, exportName: method, line: Math.max(0, line) };
+}
+
+/**
+ * A Go function's handler: the function its main package hands to lambda.Start (or StartWithOptions),
+ * where it is defined; else the Start call itself.
+ */
+async function locateGoHandler(codeUri: string): Promise<{ file: string; exportName: string; line: number } | undefined> {
+  const names = await fs.readdir(codeUri).catch(() => [] as string[]);
+  const files = names.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort();
+  const sources = await Promise.all(files.map(async (n) => ({ file: join(codeUri, n), lines: (await fs.readFile(join(codeUri, n), 'utf8').catch(() => '')).split('\n') })));
+  for (const { file, lines } of sources) {
+    const at = lines.findIndex((l) => /\blambda\.Start(?:WithOptions|WithContext)?\(/.test(l));
+    if (at < 0) continue;
+    const name = /\blambda\.Start\w*\(\s*([A-Za-z_][\w.]*)\s*[,)]/.exec(lines[at])?.[1];
+    // A plain function is found where it is defined; a method value (h.Handle) at the call.
+    const definition = name && /^\w+$/.test(name) ? new RegExp(`^func\\s+${name}\\s*[([]`) : undefined;
+    for (const other of definition ? sources : []) {
+      const line = other.lines.findIndex((l) => definition!.test(l));
+      if (line >= 0) return { file: other.file, exportName: name!, line };
+    }
+    return { file, exportName: name ?? 'main', line: at };
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplate, locateHandler } from '../../../src/core/model';
@@ -27,5 +27,48 @@ describe('locateHandler', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('locateHandler: Java and Go', () => {
+  const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'build');
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-locate-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const template = (props: string, metadata = ''): string => `Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n${props}${metadata}`;
+  const lineOf = (file: string, text: string): number => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+
+  it("Java: Class::method in Maven's source folder, at its declaration (not a call of it)", async () => {
+    const code = join(FIXTURES, 'java-outcomes');
+    writeFileSync(join(dir, 'template.yaml'), template(`      Runtime: java21\n      Handler: example.Outcomes::handleRequest\n      CodeUri: ${code}\n`));
+    const [fn] = (await loadTemplate(join(dir, 'template.yaml'))).functions;
+    const file = join(code, 'src', 'main', 'java', 'example', 'Outcomes.java');
+    assert.deepEqual(await locateHandler(fn), { file, exportName: 'handleRequest', line: lineOf(file, 'public Map<String, Object> handleRequest(') });
+    const own = join(dir, 'src', 'main', 'java', 'a', 'b');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, 'H.java'), 'package a.b;\n\nclass H {\n  Object run(Object e) {\n    return run2(e);\n  }\n  static Object run2(Object e) { return e; }\n  static class Inner {\n    public java.util.List<String> handleRequest(String in, Object ctx) { return null; }\n  }\n}\n');
+    const at = async (handler: string) => locateHandler({ ...fn, handler, codeUri: dir });
+    assert.deepEqual(await at('a.b.H::run2'), { file: join(own, 'H.java'), exportName: 'run2', line: 6 }, 'the declaration, not the call on line 5');
+    assert.deepEqual(await at('a.b.H$Inner'), { file: join(own, 'H.java'), exportName: 'handleRequest', line: 8 }, "an inner class is in its outer class's file; the method defaults to handleRequest");
+    assert.equal(await at('a.b.Missing::run'), undefined);
+    assert.equal(await at('a.b.H::x(y'), undefined, 'a handler that is no Java name finds nothing');
+  });
+
+  it('Go: the function main hands to lambda.Start, wherever it is defined in the package; else the Start call', async () => {
+    const code = join(FIXTURES, 'go-outcomes');
+    writeFileSync(join(dir, 'template.yaml'), template(`      Runtime: provided.al2023\n      Handler: bootstrap\n      CodeUri: ${code}\n`, '    Metadata:\n      BuildMethod: go1.x\n'));
+    const [fn] = (await loadTemplate(join(dir, 'template.yaml'))).functions;
+    const file = join(code, 'main.go');
+    assert.deepEqual(await locateHandler(fn), { file, exportName: 'handle', line: lineOf(file, 'func handle(') });
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {\n\tlambda.StartWithOptions(serve, lambda.WithContext(ctx))\n}\n');
+    writeFileSync(join(dir, 'serve.go'), 'package main\n\n// serve answers.\nfunc serve(ctx context.Context) error {\n\treturn nil\n}\n');
+    writeFileSync(join(dir, 'serve_test.go'), 'package main\n\nfunc serve() {}\n');
+    assert.deepEqual(await locateHandler({ ...fn, codeUri: dir }), { file: join(dir, 'serve.go'), exportName: 'serve', line: 3 });
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {\n\th := &Handler{}\n\tlambda.Start(h.Handle)\n}\n');
+    assert.deepEqual(await locateHandler({ ...fn, codeUri: dir }), { file: join(dir, 'main.go'), exportName: 'h.Handle', line: 4 }, 'a method value: the Start call');
+    assert.equal(await locateHandler({ ...fn, build: undefined }), undefined, 'a custom runtime built another way is not known to be Go');
   });
 });
