@@ -133,11 +133,12 @@ PY
 # would have, did not run), as AWS's images ship them: a read-only container cannot keep what it
 # compiles, and under emulation compiling the modules at each cold start takes seconds. The .pyc
 # files are the same on every CPU: the same CPython for x86_64 compiles them here, natively (it
-# needs trixie's C library, so it runs through its own loader).
+# needs trixie's C library, so it runs through its own loader; its packages have a cache folder of
+# their own, since setup makes the x86_64 3.13 image at the same time).
 compile_natively() {
   local root=$1 tool
   tool=$(mktemp -d)
-  debootstrap --foreign --arch=amd64 --variant=minbase --cache-dir="$cache/debootstrap-debs/$version" --include="python$version" \
+  debootstrap --foreign --arch=amd64 --variant=minbase --cache-dir="$cache/debootstrap-debs/$version-compiler" --include="python$version" \
     "$suite" "$tool" "$(mirror)" >"$tool.log" 2>&1 || { tail -n 20 "$tool.log" >&2; rm -rf "$tool" "$tool.log"; return 1; }
   local deb
   for deb in "$tool"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$tool"; done
