@@ -136,9 +136,10 @@ PY
 # needs trixie's C library, so it runs through its own loader; its packages have a cache folder of
 # their own, since setup makes the x86_64 3.13 image at the same time).
 compile_natively() {
-  local root=$1 tool
+  local root=$1 tool debs="$cache/debootstrap-debs/$version-compiler"
   tool=$(mktemp -d)
-  debootstrap --foreign --arch=amd64 --variant=minbase --cache-dir="$cache/debootstrap-debs/$version-compiler" --include="python$version" \
+  mkdir -p "$debs"
+  debootstrap --foreign --arch=amd64 --variant=minbase --cache-dir="$debs" --include="python$version" \
     "$suite" "$tool" "$(mirror)" >"$tool.log" 2>&1 || { tail -n 20 "$tool.log" >&2; rm -rf "$tool" "$tool.log"; return 1; }
   local deb
   for deb in "$tool"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$tool"; done
