@@ -85,6 +85,15 @@ const deferDockerParts = {
     build.onResolve({ filter: /^\.\/ssh$/ }, (args) => (/docker-modem[\\/]lib$/.test(args.resolveDir) ? { path: 'docker-ssh', namespace: 'deferred' } : undefined));
     build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) => (/dockerode[\\/]lib$/.test(args.resolveDir) ? { path: `docker-${args.path.slice(2)}`, namespace: 'deferred' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => stub(args.path));
+    // docker-modem formats every request's options with util.inspect (hidden properties, no depth
+    // limit) for a debug line that is off unless DEBUG=modem: its first call, on the path of every
+    // new process's first engine request, costs about 15 ms. It is formatted only when that line is on.
+    build.onLoad({ filter: /docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = "debug('Sending: %s', util.inspect(options, {";
+      if (!source.includes(call)) throw new Error(`docker-modem's request logging changed (${args.path}): review the defer-docker-parts plugin in scripts/build.mjs`);
+      return { contents: source.replace(call, `if (debug.enabled) ${call}`), loader: 'js' };
+    });
     // Beside dist/vendor/docker.js, read when first called.
     build.onResolve({ filter: /^\.\/docker-(ssh|session|buildkit)\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
