@@ -369,8 +369,8 @@ step_pywheelsarm64() {
 # here, where the network is, so each test run only imports them. Skipped when already made.
 step_pyimages() {
   step_pywheels
-  local flavour pids=() failed=0
   step_pywheelsarm64
+  local flavour pids=() failed=0
   for flavour in 3.13 3.11 3.13-build 3.13-arm64; do
     LWB_TEST_IMAGE_MAKE_ONLY=1 bash "$here/scripts/test-images/python.sh" "$flavour" &
     pids+=($!)

@@ -54,7 +54,8 @@ const DETACH_TIMEOUT_MS = 3_000;
 
 /**
  * Debug Locally: starts the function's container with its runtime waiting for a debugger, starts a
- * VS Code debug session attached to it (Node: js-debug; Python: debugpy), and only then sends the
+ * VS Code debug session attached to it (Node: js-debug; Python: debugpy; Java: the Debugger for
+ * Java over JDWP; Go: the Go extension's remote attach to Delve), and only then sends the
  * event, so a breakpoint on the handler's first line is hit. While the debugger is stopped the
  * invocation's timeout is paused; stopping the session ends the invocation and removes its container.
  */
