@@ -183,7 +183,7 @@ class Jdb {
         this.read += m.index + m[0].length;
         return m;
       }
-      if (Date.now() > deadline || this.proc?.exitCode !== null) throw new Error(`jdb: no ${expect} in:\n${this.transcript}`);
+      if (Date.now() > deadline || this.ended) throw new Error(`jdb: no ${expect} in:\n${this.transcript}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000);
         this.waiters.push(() => {
@@ -201,9 +201,14 @@ class Jdb {
       try {
         return await this.command(line, expect, 500);
       } catch (err) {
-        if (Date.now() > deadline) throw err;
+        if (Date.now() > deadline || this.ended) throw err;
       }
     }
+  }
+
+  /** jdb is gone (it exited, or was never started). */
+  private get ended(): boolean {
+    return !this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null;
   }
 
   close(): void {
