@@ -1,4 +1,19 @@
 import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+export interface StackFrame {
+  id: number;
+  line: number;
+  name: string;
+  source?: { path?: string };
+}
+
+/** What the debugger showed at a stop: the top frame, an expression's value there, and when (performance.now()). */
+export interface Stop {
+  frame: StackFrame;
+  value: string;
+  at: number;
+}
 
 /**
  * A minimal Debug Adapter Protocol client over TCP (Content-Length framed JSON): enough to drive
@@ -53,6 +68,25 @@ export class Dap {
         if (!done) resolve(body);
         done = true;
       });
+    });
+  }
+
+  /**
+   * At each stop, as the editor's tracker does: pauses the invocation's clock, reads the top frame
+   * and evaluates `expression` in it, stays stopped `holdMs`, then resumes the clock and continues.
+   */
+  onStop(clock: { pause(): void; resume(): void }, expression: string, holdMs: number, seen: (stop: Stop) => void): void {
+    this.on<{ threadId: number }>('stopped', (stop) => {
+      const at = performance.now();
+      void (async () => {
+        clock.pause();
+        const { stackFrames } = await this.request<{ stackFrames: StackFrame[] }>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
+        const evaluated = await this.request<{ result: string }>('evaluate', { expression, frameId: stackFrames[0].id, context: 'watch' });
+        seen({ frame: stackFrames[0], value: evaluated.result, at });
+        await new Promise((r) => setTimeout(r, holdMs));
+        clock.resume();
+        await this.request('continue', { threadId: stop.threadId });
+      })();
     });
   }
 

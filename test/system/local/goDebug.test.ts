@@ -7,7 +7,7 @@ import { DELVE_VERSION } from '../../../src/core/build/delve';
 import { UserError } from '../../../src/core/errors';
 import { type DebugTarget, InvocationClock } from '../../../src/core/local';
 import type { FunctionSpec } from '../../../src/core/model/types';
-import { Dap } from '../../support/dap';
+import { Dap, type StackFrame } from '../../support/dap';
 import { offlineSettings, type Project, project } from '../build/support';
 import { type LocalFixture, localFixture } from './fixture';
 
@@ -24,13 +24,6 @@ Resources:
     Metadata:
       BuildMethod: go1.x
 `;
-
-interface StackFrame {
-  id: number;
-  line: number;
-  name: string;
-  source?: { path?: string };
-}
 
 // Debug Locally of a Go function: the build stage makes its debug build (no optimisation, this
 // machine's source paths), the build engine builds Delve with this machine's Go (from the module
@@ -78,18 +71,9 @@ describe('local debug of Go functions: Delve over the Debug Adapter Protocol (re
             const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['2345/tcp'];
             dap = await Dap.connect(target.host, target.port);
             const d = dap;
-            d.on<{ reason: string; threadId: number }>('stopped', (stop) => {
-              const stoppedMs = performance.now() - started;
-              void (async () => {
-                clock.pause();
-                const { stackFrames } = await d.request<{ stackFrames: StackFrame[] }>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
-                const evaluated = await d.request<{ result: string }>('evaluate', { expression: 'e', frameId: stackFrames[0].id, context: 'watch' });
-                seen = { target, frame: stackFrames[0], event: evaluated.result, hostIps: ports.map((x) => x.HostIp), stoppedMs };
-                // Stay stopped longer than the function's 1 s timeout.
-                await new Promise((r) => setTimeout(r, 1500));
-                clock.resume();
-                await d.request('continue', { threadId: stop.threadId });
-              })();
+            // Stays stopped longer than the function's 1 s timeout.
+            d.onStop(clock, 'e', 1500, (stop) => {
+              seen = { target, frame: stop.frame, event: stop.value, hostIps: ports.map((x) => x.HostIp), stoppedMs: stop.at - started };
             });
             await d.request('initialize', { clientID: 'lambda-workbench-test', adapterID: 'go', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
             const initialized = d.once('initialized');

@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors';
 import { type DebugTarget, InvocationClock } from '../../../src/core/local';
-import { Dap } from '../../support/dap';
+import { Dap, type StackFrame } from '../../support/dap';
 import { pythonImages } from '../env';
 import { pythonWheels } from '../pythonTools';
 import { functionSpec, type LocalFixture, localFixture } from './fixture';
 
 const DEBUG_IMAGE = 'lambda-workbench-test/python:3.13-debugpy';
-
-interface StackFrame {
-  id: number;
-  line: number;
-  name: string;
-  source?: { path?: string };
-}
 
 /**
  * What the product tells a user whose image has no debugpy: build one FROM it with
@@ -69,17 +62,9 @@ describe('local debug of Python functions: real debugpy over the Debug Adapter P
           const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['5678/tcp'];
           dap = await Dap.connect(target.host, target.port);
           const d = dap;
-          d.on<{ reason: string; threadId: number }>('stopped', (stop) => {
-            void (async () => {
-              clock.pause();
-              const { stackFrames } = await d.request<{ stackFrames: StackFrame[] }>('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
-              const evaluated = await d.request<{ result: string }>('evaluate', { expression: 'event', frameId: stackFrames[0].id, context: 'watch' });
-              seen = { target, frame: stackFrames[0], event: evaluated.result, hostIps: ports.map((p) => p.HostIp) };
-              // Stay stopped longer than the function's 1 s timeout.
-              await new Promise((r) => setTimeout(r, 1500));
-              clock.resume();
-              await d.request('continue', { threadId: stop.threadId });
-            })();
+          // Stays stopped longer than the function's 1 s timeout.
+          d.onStop(clock, 'event', 1500, (stop) => {
+            seen = { target, frame: stop.frame, event: stop.value, hostIps: ports.map((p) => p.HostIp) };
           });
           await d.request('initialize', { clientID: 'lambda-workbench-test', adapterID: 'debugpy', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
           const initialized = d.once('initialized');
