@@ -63,7 +63,8 @@ export interface CliCore {
  * the workspace counts as trusted.
  */
 export function openCliCore(settings: Settings, local?: CorePlace['local'], io?: Pick<Io, 'err'>): CliCore {
-  const core = openCore(settings, { cacheDir: defaultCacheDir(), sources: CLI_SOURCES, local, buildLog: io ? (line) => io.err(line) : undefined });
+  // The process ends once its containers are removed: it need not wait for the engine's answer.
+  const core = openCore(settings, { cacheDir: defaultCacheDir(), sources: CLI_SOURCES, local: { removal: 'handOff', ...local }, buildLog: io ? (line) => io.err(line) : undefined });
   const source = cancellationSource();
   const onSigint = (): void => source.cancel();
   process.once('SIGINT', onSigint);

@@ -46,6 +46,8 @@ export interface ContainerConfig {
   network?: string;
   /** 'lambda': after init, CPU is limited in proportion to memory as Lambda does (1,769 MB = 1 vCPU). */
   cpu: 'host' | 'lambda';
+  /** When remove() resolves: see LocalRunnerOptions.removal (the runner gives 'confirm' for engines other than Docker). */
+  removal?: 'confirm' | 'handOff';
   /** A debugger's port inside the container, published to 127.0.0.1 (on the host network it is this machine's port already). */
   debug?: { language: DebugLanguage; port: number };
   /** AWS credentials for the function, handed over on stdin at start (see credentialsIn.ts), never in `env`. */
@@ -102,6 +104,8 @@ export class FunctionContainer {
   private resolveListening!: () => void;
   /** The container's stdin while the credentials wait to be handed over at start. */
   private stdin: Duplex | undefined;
+  /** Ends the requests that would outlive a handed-off removal: the wait for the exit, and the removal's own. */
+  private readonly requests = new AbortController();
 
   private constructor(
     readonly config: ContainerConfig,
@@ -495,7 +499,7 @@ export class FunctionContainer {
   }
 
   private watchExit(): Promise<Exit> {
-    return this.container.wait().then(
+    return this.container.wait({ abortSignal: this.requests.signal }).then(
       async (r: { StatusCode?: number }) => {
         const at = performance.now();
         this.logs?.flush();
@@ -528,11 +532,24 @@ export class FunctionContainer {
     this.removing ??= (async () => {
       this.stdin?.destroy();
       this.probe?.close();
-      await this.container.remove({ force: true, v: true }).catch(() => undefined);
-      // The engine ends the output stream of a container that ran once it is gone: then every line
-      // it printed has been handed on (bounded, for an engine that keeps a stream open). One that
-      // never started printed nothing, and its stream is never ended.
-      if (this.started) await waitAtMost(this.logs?.ended, LOGS_END_MS);
+      // Still running as far as is known: its output will end because of this removal.
+      const running = this.started && this.exit === undefined && this.logs !== undefined && !this.logs.isEnded;
+      const removed = this.container.remove({ force: true, v: true, abortSignal: this.requests.signal }).catch(() => undefined);
+      // The engine ends the output stream of a container that ran once its runtime is gone: then
+      // every line it printed has been handed on (bounded, for an engine that keeps a stream open).
+      // One that never started printed nothing, and its stream is never ended.
+      if (this.config.removal === 'handOff' && running) {
+        // The stream ends when the engine has killed the runtime for this removal, some tens of ms
+        // before it has released the container's network and files and answers. It finishes
+        // without us (Docker's removal does not watch its request), so the requests still open
+        // are ended and nothing holds this process. A removal lost all the same (the engine
+        // stopped) leaves a container the next runner removes as a leftover (labels.ts).
+        await waitAtMost(Promise.race([removed, this.logs?.ended]), LOGS_END_MS);
+        this.requests.abort();
+      } else {
+        await removed;
+        if (this.started) await waitAtMost(this.logs?.ended, LOGS_END_MS);
+      }
       this.logs?.close();
       await this.server.close();
     })();

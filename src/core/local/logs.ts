@@ -39,6 +39,8 @@ export interface AttachedLines {
   flush(): void;
   /** Settles once the engine has ended the stream (the container's output is closed): every line is in. */
   ended: Promise<void>;
+  /** Whether `ended` has settled. */
+  readonly isEnded: boolean;
   /** Lets go of the stream (the engine never ends one of a container that never started). */
   close(): void;
 }
@@ -63,16 +65,25 @@ export async function attachLines(docker: Docker, container: Docker.Container, o
     out.flush();
     err.flush();
   };
+  let isEnded = false;
   const ended = new Promise<void>((resolve) => {
     const done = (): void => {
       flush();
+      isEnded = true;
       resolve();
     };
     stream.once('end', done);
     stream.once('close', done);
     stream.once('error', done);
   });
-  return { flush, ended, close: () => (stream as NodeJS.ReadWriteStream & { destroy(): void }).destroy() };
+  return {
+    flush,
+    ended,
+    get isEnded() {
+      return isEnded;
+    },
+    close: () => (stream as NodeJS.ReadWriteStream & { destroy(): void }).destroy(),
+  };
 }
 
 /** The last `tail` lines a container printed, both streams, from the log its engine keeps (for a container that has ended). */

@@ -42,6 +42,14 @@ export interface LocalRunnerOptions {
   cpu?: 'host' | 'lambda';
   /** Extra labels on every container (tests add their run id). */
   labels?: Readonly<Record<string, string>>;
+  /**
+   * When a container's removal is over for this process. 'confirm' (the default): when the engine
+   * answers that it is gone. 'handOff': as soon as its runtime's output has ended (every line it
+   * printed is in), leaving the engine to release its network and files; for a process about to
+   * exit (the CLI). Docker finishes a removal it has begun whether or not anyone waits for the
+   * answer; other engines (Podman) always confirm.
+   */
+  removal?: 'confirm' | 'handOff';
   region?: string;
   /** AWS credentials for the function; passed only when the user opted in. */
   credentials?: AwsCredentials;
@@ -449,6 +457,7 @@ export class LocalRunner {
           plan: containerPlan,
           network,
           cpu: this.opts.cpu ?? 'host',
+          removal: this.opts.removal === 'handOff' && !this.opts.engine.info.podman ? 'handOff' : 'confirm',
           debug: debug && debugPort !== undefined ? { language: debug.language, port: debugPort } : undefined,
           credentials: prepared.envInputs.credentials,
           execFormatError: (line) =>

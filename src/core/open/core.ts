@@ -43,7 +43,7 @@ export interface CorePlace {
   cacheDir: string;
   sources: SettingSources;
   /** Local-run options that are not settings: the CLI's --network, --label and --cpu, the editor's log channel. */
-  local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog'>;
+  local?: Pick<LocalRunnerOptions, 'network' | 'labels' | 'cpu' | 'onLog' | 'removal'>;
   /** For profile lookups; default process.env. */
   env?: NodeJS.ProcessEnv;
   /**

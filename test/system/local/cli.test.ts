@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { benchCommand } from '../../../src/cli/commands/bench';
 import { invokeCommand } from '../../../src/cli/commands/invoke';
 import type { Io } from '../../../src/cli/io';
 import { UsageError } from '../../../src/cli/io';
 import { Cdp } from '../../support/cdp';
+import { openEngine } from '../../../src/core/docker';
 import { testEnv } from '../env';
+import { until } from '../serve/fixture';
 import { writeFiles } from './fixture';
+
+const CLI = resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
 
 function capture(): Io & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`) };
@@ -119,6 +125,29 @@ describe('cli: invoke and bench (real Docker)', () => {
     assert.equal(io.stdout, '');
     assert.match(io.stderr, /Docker is not running: nothing answers at unix:\/\/.*no-docker\.sock \(--docker-host\)/);
     await assert.rejects(invokeCommand(['Nope', ...common], capture(), root), (err: unknown) => err instanceof UsageError && /no function 'Nope'.*Greeter, Failing/.test(err.message));
+  });
+
+  it('a CLI process prints every line its function printed, exits, and the engine then removes the container', async () => {
+    // The CLI ends once the runtime's output has ended and leaves the rest of the removal to the
+    // engine (LocalRunnerOptions.removal): nothing printed may be lost, and nothing may be left.
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-chatty-'));
+    const label = `lambda-workbench.test-chatty=${process.pid}-${Date.now()}`;
+    try {
+      writeFiles(dir, {
+        'template.yaml': 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Chatty:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: app.handler\n      CodeUri: chatty/\n',
+        'chatty/app.mjs': "export const handler = async () => { for (let i = 0; i < 2000; i++) console.log(`line ${i} ${'x'.repeat(100)}`); process.stdout.write('the last words, no newline'); return { done: true }; };\n",
+      });
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'invoke', 'Chatty', '--json', ...common, '--label', label], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+      const out = JSON.parse(stdout) as { payload: unknown; logs: string };
+      assert.deepEqual(out.payload, { done: true });
+      const lines = out.logs.split('\n');
+      assert.equal(lines.filter((l) => /\tINFO\tline \d+ x{100}$/.test(l)).length, 2000, 'every line the handler printed');
+      assert.ok(lines.some((l) => l.endsWith('the last words, no newline')), 'and the partial last one');
+      const engine = await openEngine();
+      await until(async () => (await engine.docker.listContainers({ all: true, filters: { label: [label] } })).length === 0, 'the engine has removed the container', 10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bench --json measures cold and warm per memory size', async () => {
