@@ -106,6 +106,10 @@ describe('cli: invoke and bench (real Docker)', () => {
     assert.equal(code, 0, io.stderr);
     assert.deepEqual((JSON.parse(io.stdout) as { payload: unknown }).payload, { message: 'Hello, Alice' });
     assert.match(io.stderr, /remoteRoot \/var\/task/);
+    // The debug container's network of its own goes with it, once the container is gone.
+    const engine = await openEngine();
+    const networks = await engine.docker.listNetworks({ filters: { label: [`lambda-workbench.test-run=${testEnv().runId}`] } });
+    assert.deepEqual(networks.map((n) => n.Name), [], 'no debug network is left');
   });
 
   it('invoke exits 0 when the handler fails: the error is data', async () => {
