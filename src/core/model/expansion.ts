@@ -31,6 +31,16 @@ export class ExpansionBudget {
     return false;
   }
 
+  /**
+   * Takes `units` when that leaves some budget (true), else takes nothing (false): then take()
+   * says where it ran out. Lets callers make that place only when they need it, not on every take.
+   */
+  tryTake(units: number): boolean {
+    if (this.left < units) return false;
+    this.left -= units;
+    return true;
+  }
+
   /** Where the budget ran out, if it did. */
   get exceededAt(): SourceRange | undefined {
     return this.where;

@@ -22,6 +22,12 @@ interface Listing {
   byKey: Map<string, Entry>;
 }
 
+/** Sets `record[key]` as Object.fromEntries would: a `__proto__` key is an own property, not the prototype. */
+export function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  else record[key] = value;
+}
+
 /** Deeper than any real template; stops alias cycles (`&a [*a]`) from recursing forever. */
 const MAX_DEPTH = 200;
 
@@ -71,7 +77,8 @@ export class NodeReader {
 
   /** Spends from the budget on behalf of code that walks plain values; `where` is reported if it runs out. */
   charge(where: SourceRange): Charge {
-    return (units) => this.budget.take(units, () => (this.expanding ?? this.current ? this.range(this.expanding ?? this.current?.key) : where));
+    // tryTake first: the closure that says where the budget ran out is made only when it does.
+    return (units) => this.budget.tryTake(units) || this.budget.take(units, () => (this.expanding ?? this.current ? this.range(this.expanding ?? this.current?.key) : where));
   }
 
   /**
@@ -116,7 +123,14 @@ export class NodeReader {
 
   /** Plain data for a node: scalars, arrays, objects, and IntrinsicValue for CloudFormation functions. */
   value(node: unknown, depth = 0): unknown {
-    return this.expandingAlias(node, () => this.plain(node, depth));
+    // As expandingAlias() does, without a closure per node: this runs for every node read.
+    if (this.expanding !== undefined || !isAlias(node)) return this.plain(node, depth);
+    this.expanding = node;
+    try {
+      return this.plain(node, depth);
+    } finally {
+      this.expanding = undefined;
+    }
   }
 
   /** Runs `read` with `node` as the alias being expanded, unless it is no alias or one is already. */
@@ -133,20 +147,34 @@ export class NodeReader {
   private plain(node: unknown, depth: number): unknown {
     const n = this.resolve(node);
     if (n === null || depth > MAX_DEPTH) return null;
-    const cost = isScalar(n) && typeof n.value === 'string' ? n.value.length + 1 : 1;
+    const scalar = isScalar(n);
+    const cost = scalar && typeof n.value === 'string' ? n.value.length + 1 : 1;
     if (!this.take(cost, node)) return null;
     const tag = isShortFormTag(n.tag) ? intrinsicName(n.tag) : undefined;
     let plain: unknown;
-    if (isScalar(n)) plain = typeof n.value === 'symbol' ? String(n.value.description) : n.value;
-    else if (isSeq(n)) plain = n.items.map((item) => this.value(item, depth + 1));
-    else plain = Object.fromEntries(this.entries(n, depth).map((e) => [e.key, this.expandingAlias(e.mergedBy, () => this.value(e.alias ?? e.value, depth + 1))]));
+    // Loops rather than map/fromEntries with closures: every value of a template is built here.
+    if (scalar) plain = typeof n.value === 'symbol' ? String(n.value.description) : n.value;
+    else if (isSeq(n)) {
+      const items = n.items;
+      const list = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) list[i] = this.value(items[i], depth + 1);
+      plain = list;
+    } else {
+      const record: Record<string, unknown> = {};
+      for (const e of this.entries(n, depth)) {
+        const value = e.mergedBy === undefined ? this.value(e.alias ?? e.value, depth + 1) : this.expandingAlias(e.mergedBy, () => this.value(e.alias ?? e.value, depth + 1));
+        setEntry(record, e.key, value);
+      }
+      plain = record;
+    }
     if (tag) return new IntrinsicValue(tag, normaliseArgs(tag, plain));
-    if (isMap(n)) return longFormIntrinsic(plain as Record<string, unknown>) ?? plain;
+    if (!scalar && !Array.isArray(plain)) return longFormIntrinsic(plain as Record<string, unknown>) ?? plain;
     return plain;
   }
 
   private take(units: number, node: unknown): boolean {
-    return this.budget.take(units, () => this.range(this.expanding ?? this.within(node as Node | null)));
+    // tryTake first: the closure that says where the budget ran out is made only when it does.
+    return this.budget.tryTake(units) || this.budget.take(units, () => this.range(this.expanding ?? this.within(node as Node | null)));
   }
 
   /** The node if it stands in the resource being read (or none is), else that resource's key. */
@@ -164,12 +192,15 @@ export class NodeReader {
     // Marked before the merge sources are read, so a map that merges itself ends there.
     const listing: Listing = { entries: [], byKey: new Map() };
     this.listings.set(map, listing);
+    const byKey = listing.byKey;
+    // Kept apart until the end: a map that merges itself sees its listing empty, as it was.
     const explicit: Entry[] = [];
-    const merged: Entry[] = [];
+    let merged: Entry[] | undefined;
     for (const pair of map.items) {
-      const keyNode = isScalar(pair.key) || isAlias(pair.key) ? this.resolve(pair.key) : null;
+      const keyNode = isScalar(pair.key) ? pair.key : isAlias(pair.key) ? this.resolve(pair.key) : null;
       if (!isScalar(keyNode)) continue;
       if (typeof keyNode.value === 'symbol') {
+        merged ??= [];
         for (const source of this.mergeSources(pair.value)) {
           const by = source.alias ?? pair.value;
           const entries = this.expandingAlias(by, () => this.entries(source.node, depth + 1));
@@ -177,13 +208,16 @@ export class NodeReader {
         }
         continue;
       }
-      const alias = isAlias(pair.value) ? { alias: pair.value } : {};
-      explicit.push({ key: String(keyNode.value), keyNode: pair.key as Node, value: this.resolve(pair.value), ...alias });
+      const entry: Entry = { key: String(keyNode.value), keyNode: pair.key as Node, value: this.resolve(pair.value) };
+      if (isAlias(pair.value)) entry.alias = pair.value;
+      // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
+      // (A Map keeps the first one's place in the order.)
+      byKey.set(entry.key, entry);
+      explicit.push(entry);
     }
-    // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
-    for (const e of explicit) listing.byKey.set(e.key, e);
-    for (const e of merged) if (!listing.byKey.has(e.key)) listing.byKey.set(e.key, e);
-    listing.entries = [...listing.byKey.values()];
+    if (merged) for (const e of merged) if (!byKey.has(e.key)) byKey.set(e.key, e);
+    // Without duplicate keys or merges the entries are already the map's values, in order.
+    listing.entries = merged || byKey.size !== explicit.length ? [...byKey.values()] : explicit;
     return listing;
   }
 
