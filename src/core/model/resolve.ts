@@ -1,6 +1,6 @@
 import { type Charge, chargeWalk } from './expansion';
 import { isIntrinsic, isRef } from './intrinsics';
-import type { NodeReader } from './nodes';
+import { type NodeReader, setEntry } from './nodes';
 
 /** `!Ref AWS::NoValue`: the property (or list item, or map entry) is absent. */
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -21,38 +21,60 @@ export interface Resolved {
  * default, as SAM CLI does for local runs. Everything else stays as written.
  */
 export function resolveValue(value: unknown, parameters?: ReadonlyMap<string, unknown>, charge: Charge = () => true): Resolved {
-  const state = { conditional: false, fromParameter: false };
-  const walk = (v: unknown, depth: number): unknown => {
-    // Values repeated by Globals and aliases are walked once per function: paid for, so that the
-    // walks of a whole template stay within its expansion budget. Once it is spent, collections left
-    // become null (scalars cost nothing to keep): a value kept unwalked could be shared by every
-    // function and cost its size again in every later walk (JSON output, fingerprints).
-    if (v === null || typeof v !== 'object') return v;
-    if (depth > 100) return chargeWalk(v, charge) ? v : null;
-    if (!charge(1)) return null;
-    if (isIntrinsic(v)) {
-      if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
-        state.conditional = true;
-        return walk(v.args[1], depth + 1);
-      }
-      if (isRef(v) && v.args === 'AWS::NoValue') return NO_VALUE;
-      if (isRef(v) && parameters?.has(v.args)) {
-        state.fromParameter = true;
-        // One default can stand in for many !Refs: each copy costs what walking it later costs.
-        const substitute = parameters.get(v.args);
-        return chargeWalk(substitute, charge) ? substitute : null;
-      }
-      return chargeWalk(v.args, charge) ? v : null;
+  const state: WalkState = { parameters, charge, conditional: false, fromParameter: false };
+  const out = walk(state, value, 0);
+  return { value: out === NO_VALUE ? undefined : out, conditional: state.conditional, fromParameter: state.fromParameter };
+}
+
+interface WalkState {
+  parameters: ReadonlyMap<string, unknown> | undefined;
+  charge: Charge;
+  conditional: boolean;
+  fromParameter: boolean;
+}
+
+/**
+ * One value of resolveValue. A function of its own with loops (not a closure per call with
+ * map/filter/fromEntries): every property of every function is walked here.
+ */
+function walk(state: WalkState, v: unknown, depth: number): unknown {
+  // Values repeated by Globals and aliases are walked once per function: paid for, so that the
+  // walks of a whole template stay within its expansion budget. Once it is spent, collections left
+  // become null (scalars cost nothing to keep): a value kept unwalked could be shared by every
+  // function and cost its size again in every later walk (JSON output, fingerprints).
+  if (v === null || typeof v !== 'object') return v;
+  const { charge, parameters } = state;
+  if (depth > 100) return chargeWalk(v, charge) ? v : null;
+  if (!charge(1)) return null;
+  if (isIntrinsic(v)) {
+    if (v.fn === 'If' && Array.isArray(v.args) && v.args.length === 3) {
+      state.conditional = true;
+      return walk(state, v.args[1], depth + 1);
     }
-    if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1)).filter((item) => item !== NO_VALUE);
-    if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v).map(([k, item]) => [k, walk(item, depth + 1)] as const);
-      return Object.fromEntries(entries.filter(([, item]) => item !== NO_VALUE));
+    if (isRef(v) && v.args === 'AWS::NoValue') return NO_VALUE;
+    if (isRef(v) && parameters?.has(v.args)) {
+      state.fromParameter = true;
+      // One default can stand in for many !Refs: each copy costs what walking it later costs.
+      const substitute = parameters.get(v.args);
+      return chargeWalk(substitute, charge) ? substitute : null;
     }
-    return v;
-  };
-  const out = walk(value, 0);
-  return { value: out === NO_VALUE ? undefined : out, ...state };
+    return chargeWalk(v.args, charge) ? v : null;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const item = walk(state, v[i], depth + 1);
+      if (item !== NO_VALUE) out.push(item);
+    }
+    return out;
+  }
+  const record = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const item = walk(state, record[key], depth + 1);
+    if (item !== NO_VALUE) setEntry(out, key, item);
+  }
+  return out;
 }
 
 /**
