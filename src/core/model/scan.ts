@@ -30,25 +30,38 @@ export function scanDocument(doc: Document.Parsed): DocumentScan {
   const duplicates: DuplicateKey[] = [];
   const aliases = new Map<Alias, Node | null>();
   const anchors = new Map<string, Node>();
+  // A pair's key and value go on the stack themselves (not the pair), scalars are tested first:
+  // most nodes are scalars, and this walk sees every node of every template.
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isPair(node)) {
-      stack.push(node.value, node.key);
+    if (isScalar(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
       continue;
     }
     if (isAlias(node)) {
       aliases.set(node, anchors.get(node.source) ?? null);
       continue;
     }
-    if (!isScalar(node) && !isCollection(node)) continue;
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (!isCollection(node)) continue;
     // A node's anchor counts from the node itself on, so `&a [*a]` refers to itself (a cycle the
     // readers stop at), as in yaml.
     if (node.anchor) anchors.set(node.anchor, node);
-    if (!isCollection(node)) continue;
     const items = node.items as unknown[];
-    if (isMap(node)) findDuplicates(items, duplicates);
-    for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
+    if (isMap(node)) {
+      findDuplicates(items, duplicates);
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i];
+        if (isPair(item)) stack.push(item.value, item.key);
+        else stack.push(item);
+      }
+    } else {
+      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
+    }
   }
   return { duplicates: duplicates.sort((a, b) => (a.ignored.range?.[0] ?? 0) - (b.ignored.range?.[0] ?? 0)), aliases };
 }
@@ -61,12 +74,14 @@ function keyOf(item: unknown): Scalar | undefined {
 
 function findDuplicates(items: unknown[], found: DuplicateKey[]): void {
   if (items.length <= SMALL_MAP) {
-    for (let i = 0; i < items.length; i++) {
-      const key = keyOf(items[i]);
+    // Each item's key once, then compared pair by pair.
+    const keys = items.map(keyOf);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       if (!key) continue;
       // The nearest earlier equal key is the one this key overrides.
       for (let j = i - 1; j >= 0; j--) {
-        const earlier = keyOf(items[j]);
+        const earlier = keys[j];
         if (earlier && earlier.value === key.value) {
           found.push({ ignored: earlier, kept: key });
           break;
