@@ -5,8 +5,19 @@ export const START_OF_FILE: SourceRange = { start: { line: 0, column: 0 }, end: 
 
 /** 0-based position of a character offset (yaml's LineCounter counts from 1). */
 export function positionAt(lines: LineCounter, offset: number): Position {
-  const { line, col } = lines.linePos(offset);
-  return { line: line - 1, column: col - 1 };
+  // LineCounter.linePos's binary search, written out: it makes a { line, col } for every position
+  // only to be turned into this one, and every property of every template has a range.
+  const starts = lines.lineStarts;
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (starts[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low, column: 0 };
+  if (low === 0) return { line: -1, column: offset - 1 };
+  return { line: low - 1, column: offset - starts[low - 1] };
 }
 
 export function rangeAt(lines: LineCounter, start: number, end: number): SourceRange {
