@@ -1,5 +1,5 @@
-import { type Dirent, promises as fs } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { type Dirent, readdir } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { type CancellationTokenLike, CancelledError } from '../cancel';
 
 export const TEMPLATE_NAMES: readonly string[] = ['template.yaml', 'template.yml'];
@@ -38,27 +38,26 @@ export async function discoverTemplates(roots: readonly string[], opts: Discover
       while (active < limit && queue.length > 0) {
         const dir = queue.pop()!;
         active++;
-        void fs
-          .readdir(dir, { withFileTypes: true })
-          .then(
-            (entries) => visit(dir, entries),
-            () => undefined,
-          )
-          .finally(() => {
-            active--;
-            pump();
-          });
+        // The callback form: a workspace has hundreds of folders, and fs.promises adds a promise
+        // and two reactions to each read (a quarter of discovery's time).
+        readdir(dir, { withFileTypes: true }, (err, entries) => {
+          if (!err) visit(dir, entries);
+          active--;
+          pump();
+        });
       }
       if (active > 0 || queue.length > 0) return;
       if (opts.token?.isCancellationRequested) fail(new CancelledError('template discovery'));
       else done();
     };
     const visit = (dir: string, entries: Dirent[]): void => {
+      // Names from readdir hold no separator and are never . or ..: joined without path.join's normalising.
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const e of entries) {
         if (e.isDirectory()) {
-          if (!e.name.startsWith('.') && !skip.has(e.name)) enqueue(join(dir, e.name));
+          if (!e.name.startsWith('.') && !skip.has(e.name)) enqueue(prefix + e.name);
         } else if (e.isFile() && TEMPLATE_NAMES.includes(e.name)) {
-          found.add(join(dir, e.name));
+          found.add(prefix + e.name);
         }
       }
     };
