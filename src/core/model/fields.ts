@@ -23,13 +23,14 @@ export function integerField(
 ): number {
   if (prop === undefined || prop.value === null || prop.value === undefined || isIntrinsic(prop.value)) return limits.fallback;
   const n = typeof prop.value === 'number' ? prop.value : typeof prop.value === 'string' && /^\s*\d+\s*$/.test(prop.value) ? Number(prop.value) : NaN;
-  const expected = `a whole number of ${limits.unit} from ${limits.min} to ${limits.max}`;
+  // Worded only for a problem: this runs for two or three properties of every function.
+  const expected = (): string => `a whole number of ${limits.unit} from ${limits.min} to ${limits.max}`;
   if (!Number.isInteger(n)) {
-    report(ctx, 'error', 'invalid-type', `${name} must be ${expected}; got ${describeValue(prop.value)}.`, prop.range);
+    report(ctx, 'error', 'invalid-type', `${name} must be ${expected()}; got ${describeValue(prop.value)}.`, prop.range);
     return limits.fallback;
   }
   if (n < limits.min || n > limits.max) {
-    report(ctx, 'error', 'out-of-range', `${name} ${n} is outside what Lambda allows: use ${expected}.`, prop.range);
+    report(ctx, 'error', 'out-of-range', `${name} ${n} is outside what Lambda allows: use ${expected()}.`, prop.range);
   }
   return n;
 }

@@ -17,6 +17,11 @@ export function isFunctionType(type: string): type is FunctionSpec['resourceType
   return (FUNCTION_TYPES as readonly string[]).includes(type);
 }
 
+/** What integerField accepts for each number property, and its default. */
+const MEMORY_FIELD = { ...LIMITS.memoryMb, unit: 'MB', fallback: 128 };
+const TIMEOUT_FIELD = { ...LIMITS.timeoutSeconds, unit: 'seconds', fallback: 3 };
+const EPHEMERAL_STORAGE_FIELD = { ...LIMITS.ephemeralStorageMb, unit: 'MB', fallback: 512 };
+
 /** A deployed name or role is whatever the stack is given; a Parameter's Default would be a guess. */
 const KEEP_PARAMETER_REFS = new Set(['FunctionName', 'Role']);
 
@@ -60,8 +65,8 @@ export function readFunction(
     templatePath: ctx.path,
     resourceType: res.type,
     architecture: architecture(ctx, props.get('Architectures')),
-    memorySize: integerField(ctx, 'MemorySize', props.get('MemorySize'), { ...LIMITS.memoryMb, unit: 'MB', fallback: 128 }),
-    timeout: integerField(ctx, 'Timeout', props.get('Timeout'), { ...LIMITS.timeoutSeconds, unit: 'seconds', fallback: 3 }),
+    memorySize: integerField(ctx, 'MemorySize', props.get('MemorySize'), MEMORY_FIELD),
+    timeout: integerField(ctx, 'Timeout', props.get('Timeout'), TIMEOUT_FIELD),
     environment: {},
     layers: [],
     packageType: packageTypeText === 'Image' ? 'Image' : 'Zip',
@@ -90,7 +95,7 @@ export function readFunction(
   const size = asRecord(storage?.value).Size;
   if (storage && size !== undefined) {
     const sizeProp: Prop = { ...storage, value: size, range: basics.ranges.properties['EphemeralStorage.Size'] ?? storage.range };
-    fn.ephemeralStorageMb = integerField(ctx, 'EphemeralStorage.Size', sizeProp, { ...LIMITS.ephemeralStorageMb, unit: 'MB', fallback: 512 });
+    fn.ephemeralStorageMb = integerField(ctx, 'EphemeralStorage.Size', sizeProp, EPHEMERAL_STORAGE_FIELD);
   }
 
   if (sam) readFunctionUrl(fn, props.get('FunctionUrlConfig'));
