@@ -1,6 +1,6 @@
 import type { Charge } from './expansion';
 import { isIntrinsic } from './intrinsics';
-import type { NodeReader } from './nodes';
+import { type NodeReader, setEntry } from './nodes';
 import { type Prop, type Props, readProps } from './props';
 
 /** Globals.Function, read as Props marked as coming from Globals. */
@@ -51,8 +51,13 @@ export function mergeValues(global: unknown, local: unknown, charge: Charge = ()
     const [g, l] = [global as unknown[], local as unknown[]];
     return charge(g.length + l.length) ? [...g, ...l] : local;
   }
-  if (!charge(Object.keys(global as object).length)) return local;
-  const out = new Map(Object.entries(global as Record<string, unknown>));
-  for (const [k, v] of Object.entries(local as Record<string, unknown>)) out.set(k, out.has(k) ? mergeValues(out.get(k), v, charge) : v);
-  return Object.fromEntries(out);
+  const [g, l] = [global as Record<string, unknown>, local as Record<string, unknown>];
+  const globalKeys = Object.keys(g);
+  if (!charge(globalKeys.length)) return local;
+  // Built in place (each function's Environment goes through here): the keys in the order a Map
+  // of them would give, `__proto__` an own key as Object.fromEntries makes it.
+  const out: Record<string, unknown> = {};
+  for (const k of globalKeys) setEntry(out, k, g[k]);
+  for (const k of Object.keys(l)) setEntry(out, k, Object.hasOwn(out, k) ? mergeValues(out[k], l[k], charge) : l[k]);
+  return out;
 }
