@@ -118,7 +118,9 @@ export class NodeReader {
   items(node: unknown): (Node | null)[] {
     const seq = this.resolve(node);
     if (!isSeq(seq) || !this.take(seq.items.length, node)) return [];
-    return seq.items.map((item) => this.resolve(item));
+    const items = new Array<Node | null>(seq.items.length);
+    for (let i = 0; i < items.length; i++) items[i] = this.resolve(seq.items[i]);
+    return items;
   }
 
   /** Plain data for a node: scalars, arrays, objects, and IntrinsicValue for CloudFormation functions. */

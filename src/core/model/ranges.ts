@@ -40,7 +40,9 @@ export function spanRange(
   if (!a || !b) return undefined;
   // Where trailing blank lines end, worked out once per end offset: a value repeated by many
   // aliases would otherwise walk the same blank run every time.
-  let end = trimmed.get(b[1]);
+  // Most nodes end on a printable ASCII character, nothing to trim: no need to ask the map.
+  const last = text.charCodeAt(b[1] - 1);
+  let end = last > 32 && last < 127 ? b[1] : trimmed.get(b[1]);
   if (end === undefined) {
     end = b[1];
     while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--;
