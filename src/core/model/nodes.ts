@@ -19,13 +19,25 @@ export interface Entry {
 
 interface Listing {
   entries: Entry[];
-  byKey: Map<string, Entry>;
+  /** By key, for a mapping with more than SMALL_MAP keys, duplicate keys or merges; else get() looks through entries. */
+  byKey?: Map<string, Entry>;
 }
+
+/**
+ * Up to this many keys, without duplicates or merges, a mapping's entries are looked through instead
+ * of hashed: most mappings of a template are small, and many are only ever listed, never asked for a key.
+ */
+const SMALL_MAP = 8;
 
 /** Sets `record[key]` as Object.fromEntries would: a `__proto__` key is an own property, not the prototype. */
 export function setEntry(record: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
   else record[key] = value;
+}
+
+function hasDuplicateKey(entries: Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) for (let j = 0; j < i; j++) if (entries[i].key === entries[j].key) return true;
+  return false;
 }
 
 /** Deeper than any real template; stops alias cycles (`&a [*a]`) from recursing forever. */
@@ -106,7 +118,10 @@ export class NodeReader {
 
   /** The entry for `key` in a mapping. */
   get(node: unknown, key: string): Entry | undefined {
-    return this.listing(node, 0)?.byKey.get(key);
+    const listing = this.listing(node, 0);
+    if (listing?.byKey) return listing.byKey.get(key);
+    for (const e of listing?.entries ?? []) if (e.key === key) return e;
+    return undefined;
   }
 
   /** Whether the node (through aliases) is a mapping; an empty value is not. */
@@ -192,9 +207,8 @@ export class NodeReader {
     const cached = this.listings.get(map);
     if (cached) return cached;
     // Marked before the merge sources are read, so a map that merges itself ends there.
-    const listing: Listing = { entries: [], byKey: new Map() };
+    const listing: Listing = { entries: [] };
     this.listings.set(map, listing);
-    const byKey = listing.byKey;
     // Kept apart until the end: a map that merges itself sees its listing empty, as it was.
     const explicit: Entry[] = [];
     let merged: Entry[] | undefined;
@@ -212,12 +226,18 @@ export class NodeReader {
       }
       const entry: Entry = { key: String(keyNode.value), keyNode: pair.key as Node, value: this.resolve(pair.value) };
       if (isAlias(pair.value)) entry.alias = pair.value;
-      // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
-      // (A Map keeps the first one's place in the order.)
-      byKey.set(entry.key, entry);
       explicit.push(entry);
     }
+    if (!merged && explicit.length <= SMALL_MAP && !hasDuplicateKey(explicit)) {
+      listing.entries = explicit;
+      return listing;
+    }
+    // Later duplicates win, as in the parsers CloudFormation tools use; yaml reports the duplicate.
+    // (A Map keeps the first one's place in the order.)
+    const byKey = new Map<string, Entry>();
+    for (const e of explicit) byKey.set(e.key, e);
     if (merged) for (const e of merged) if (!byKey.has(e.key)) byKey.set(e.key, e);
+    listing.byKey = byKey;
     // Without duplicate keys or merges the entries are already the map's values, in order.
     listing.entries = merged || byKey.size !== explicit.length ? [...byKey.values()] : explicit;
     return listing;
