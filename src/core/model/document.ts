@@ -66,7 +66,8 @@ export function readYaml(text: string): YamlSource {
       lenientWarnings.push(...lenient.underIndented.map((at) => flowIndentWarning(rangeAt(lenientLines, at, at + 1))));
     }
   }
-  const scan = scanDocument(doc);
+  // An alias is written `*name`: text without a `*` has none, and the scan can skip anchors.
+  const scan = scanDocument(doc, text.includes('*'));
   const duplicates = scan.duplicates.map((d) => duplicateKeyWarning(d, lines));
   const errors = [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0]);
   const problems = [...errors.map((e) => toProblem(e, lines, 'error')), ...doc.warnings.map((w) => toProblem(w, lines, 'warning'))];
@@ -83,7 +84,7 @@ export function readYaml(text: string): YamlSource {
 
 /** yaml's DUPLICATE_KEY errors, as its own check reports them (at the later key): for edits, where a duplicate is ambiguous. */
 export function duplicateKeyErrors(doc: Document.Parsed): YAMLParseError[] {
-  return scanDocument(doc).duplicates.flatMap(({ kept }) => (kept.range ? [new YAMLParseError([kept.range[0], kept.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique')] : []));
+  return scanDocument(doc, false).duplicates.flatMap(({ kept }) => (kept.range ? [new YAMLParseError([kept.range[0], kept.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique')] : []));
 }
 
 function duplicateKeyWarning({ ignored, kept }: DuplicateKey, lines: LineCounter): TemplateProblem {

@@ -24,14 +24,17 @@ const SMALL_MAP = 8;
  * template of a workspace, and two generic visits cost a tenth of the whole read. yaml's own
  * duplicate check is quadratic in a mapping's size, and its Alias.resolve walks the whole
  * document for every alias; here large mappings use a hash and aliases are resolved once. The walk
- * keeps its own stack, so no document is too deep for it.
+ * keeps its own stack, so no document is too deep for it. `withAliases` false: the document has no
+ * aliases (then `aliases` is empty), only duplicate keys are looked for.
  */
-export function scanDocument(doc: Document.Parsed): DocumentScan {
+export function scanDocument(doc: Document.Parsed, withAliases = true): DocumentScan {
   const duplicates: DuplicateKey[] = [];
   const aliases = new Map<Alias, Node | null>();
   const anchors = new Map<string, Node>();
   // A pair's key and value go on the stack themselves (not the pair), scalars are tested first:
-  // most nodes are scalars, and this walk sees every node of every template.
+  // most nodes are scalars, and this walk sees every node of every template. Without aliases
+  // (readYaml knows when the text has no `*`) a scalar's anchor is of no use: scalars in
+  // collections are not even pushed.
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -56,11 +59,14 @@ export function scanDocument(doc: Document.Parsed): DocumentScan {
       findDuplicates(items, duplicates);
       for (let i = items.length - 1; i >= 0; i--) {
         const item = items[i];
-        if (isPair(item)) stack.push(item.value, item.key);
-        else stack.push(item);
+        if (!isPair(item)) stack.push(item);
+        else {
+          if (withAliases || !isScalar(item.value)) stack.push(item.value);
+          if (withAliases || !isScalar(item.key)) stack.push(item.key);
+        }
       }
     } else {
-      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
+      for (let i = items.length - 1; i >= 0; i--) if (withAliases || !isScalar(items[i])) stack.push(items[i]);
     }
   }
   return { duplicates: duplicates.sort((a, b) => (a.ignored.range?.[0] ?? 0) - (b.ignored.range?.[0] ?? 0)), aliases };
