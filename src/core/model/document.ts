@@ -24,19 +24,32 @@ export interface YamlSource {
  * the CloudFormation ones, ends that search where it ended before (at a string) without walking past
  * them. Tags written out (`!Ref x`, `!!str 1`) are looked up by name, as before.
  */
-const { MERGE_TAG, STRING_TAG } = (() => {
-  const tags = new Schema({ merge: true }).tags;
-  const merge = tags.find((tag) => tag.tag === 'tag:yaml.org,2002:merge');
-  const string = tags.find((tag): tag is ScalarTag => tag.tag === 'tag:yaml.org,2002:str' && tag.default === true && !tag.collection);
+const { CORE_TAGS, MERGE_TAG, STRING_TAG, WORD_TAG } = (() => {
+  const core = new Schema({}).tags;
+  const merge = new Schema({ merge: true }).tags.find((tag) => tag.tag === 'tag:yaml.org,2002:merge');
+  const string = core.find((tag): tag is ScalarTag => tag.tag === 'tag:yaml.org,2002:str' && tag.default === true && !tag.collection);
   if (!merge || !string) throw new Error('yaml: no merge key or string tag in the core schema');
-  return { MERGE_TAG: merge, STRING_TAG: { ...string, test: /(?:)/ } satisfies ScalarTag };
+  return {
+    CORE_TAGS: core,
+    MERGE_TAG: merge,
+    STRING_TAG: { ...string, test: /(?:)/ } satisfies ScalarTag,
+    // The same for most keys and values, before the core schema's own tests (null, bool, three
+    // ints, three floats: eight regular expressions). A plain scalar that starts with a letter is
+    // a string in the core schema unless it is one of these nine words: its null and bool tests
+    // match nothing else that starts with a letter, and its numbers start with a digit, a sign or a dot.
+    WORD_TAG: { ...string, test: /^(?![Nn]ull$|NULL$|[Tt]rue$|TRUE$|[Ff]alse$|FALSE$)[A-Za-z]/ } satisfies ScalarTag,
+  };
 })();
 
 /** How templates are parsed: CloudFormation's tags, and PyYAML's merge keys (SAM CLI reads with PyYAML). */
 const OPTIONS = {
   // The schema's own tags (core, or 1.1 under a %YAML 1.1 directive), then as said above; yaml
   // leaves out a tag the list already has, so the merge key stands once, where it first stands.
-  customTags: (tags: Tags): Tags => [...tags, MERGE_TAG, STRING_TAG, ...CFN_TAGS],
+  // WORD_TAG goes first for the core schema only (1.1 reads `yes`, `on` and more as booleans).
+  customTags: (tags: Tags): Tags => {
+    const core = tags.length === CORE_TAGS.length && tags.every((tag, i) => tag === CORE_TAGS[i]);
+    return [...(core ? [WORD_TAG] : []), ...tags, MERGE_TAG, STRING_TAG, ...CFN_TAGS];
+  },
   // `<<: *defaults` is common in templates (PyYAML, which SAM CLI uses, supports merge keys).
   merge: true,
   prettyErrors: false,
