@@ -21,7 +21,16 @@ export function positionAt(lines: LineCounter, offset: number): Position {
 }
 
 export function rangeAt(lines: LineCounter, start: number, end: number): SourceRange {
-  return { start: positionAt(lines, start), end: positionAt(lines, Math.max(start, end)) };
+  const from = positionAt(lines, start);
+  const to = Math.max(start, end);
+  // Most ranges end on the line they start on, past its first character: then the end's
+  // position is known without a second search (positionAt would find this same line).
+  const starts = lines.lineStarts;
+  const line = from.line;
+  if (line >= 0 && starts[line] < to && (line + 1 >= starts.length || to < starts[line + 1])) {
+    return { start: from, end: { line, column: to - starts[line] } };
+  }
+  return { start: from, end: positionAt(lines, to) };
 }
 
 /**
