@@ -73,6 +73,7 @@ export class NodeReader {
 
   /** The node an alias points at, or the node itself. */
   resolve(node: unknown): Node | null {
+    if (isScalar(node)) return node; // most nodes: no alias to follow
     let current = node;
     for (let hops = 0; isAlias(current) && hops < MAX_DEPTH; hops++) current = this.targets.get(current) ?? null;
     return isScalar(current) || isMap(current) || isSeq(current) ? (current as ParsedNode) : null;
