@@ -1,4 +1,4 @@
-import type { Node } from 'yaml';
+import { isScalar, type Node } from 'yaml';
 import type { NodeReader } from './nodes';
 import type { SourceRange } from './types';
 
@@ -35,6 +35,8 @@ export function readProps(reader: NodeReader, node: unknown, fromGlobals = false
 export function nestedRanges(reader: NodeReader, name: string, prop: Prop, out: Record<string, SourceRange>): void {
   let index = 0;
   for (const source of prop.sources) {
+    // Most properties are scalars: nothing below them (items and entries would find nothing, and charge nothing).
+    if (source === null || isScalar(source)) continue;
     for (const item of reader.items(source)) out[`${name}.${index++}`] = reader.range(item, prop.range);
     for (const e of reader.entries(source)) {
       out[`${name}.${e.key}`] = reader.range(e.value ?? e.keyNode, prop.range);
