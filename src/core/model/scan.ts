@@ -79,6 +79,7 @@ function keyOf(item: unknown): Scalar | undefined {
 }
 
 function findDuplicates(items: unknown[], found: DuplicateKey[]): void {
+  if (items.length < 2) return;
   if (items.length <= SMALL_MAP) {
     // Each item's key once, then compared pair by pair.
     const keys = items.map(keyOf);
