@@ -538,14 +538,14 @@ export class FunctionContainer {
       // The engine ends the output stream of a container that ran once its runtime is gone: then
       // every line it printed has been handed on (bounded, for an engine that keeps a stream open).
       // One that never started printed nothing, and its stream is never ended.
-      // A container on a network of its own (debugging) is always seen gone: its network goes next.
       if (this.config.removal === 'handOff' && running && !this.config.network) {
         // The stream ends when the engine has killed the runtime for this removal, some tens of ms
         // before it has released the container's network and files and answers. It finishes
         // without us (Docker's removal does not watch its request), so the requests still open
         // are ended and nothing holds this process. A removal lost all the same (the engine
-        // stopped) leaves a container the next runner removes as a leftover (labels.ts).
-        await waitAtMost(Promise.race([removed, this.logs?.ended]), LOGS_END_MS);
+        // stopped) leaves a container the next runner removes as a leftover (labels.ts). A
+        // container on a network of its own (debugging) is always seen gone: its network goes next.
+        await waitAtMost(this.logs?.ended, LOGS_END_MS);
         this.requests.abort();
       } else {
         await removed;
