@@ -54,12 +54,11 @@ describe('local debug: the runtime waits for a debugger on 127.0.0.1 (real Docke
       debug: {
         clock,
         attach: async (target) => {
-          const info = await fx.engine.docker.getContainer(target.containerId).inspect();
-          const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string; HostPort: string }[]>)['9229/tcp'];
+          const hostIps = await fx.publishedOn(target.containerId, 9229);
           cdp = await attachWithBreakpoint(target, 'index.mjs', 1, async (c, frame) => {
             clock.pause();
             const evaluated = await c.send<{ result: { value: string } }>('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: 'JSON.stringify(event)' });
-            seen = { target, eventText: evaluated.result.value, line: frame.location.lineNumber, hostIps: ports.map((p) => p.HostIp) };
+            seen = { target, eventText: evaluated.result.value, line: frame.location.lineNumber, hostIps };
             // Stay paused longer than the function's 1 s timeout.
             await new Promise((r) => setTimeout(r, 1500));
             clock.resume();

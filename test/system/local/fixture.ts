@@ -33,6 +33,8 @@ export interface LocalFixture {
   another(opts: Partial<LocalRunnerOptions>): Promise<LocalRunner>;
   /** This session's containers on the engine (by the test-run label). */
   containers(logicalId?: string): Promise<Docker.ContainerInfo[]>;
+  /** The host addresses the container's port (a debugger's) is published on. */
+  publishedOn(containerId: string, port: number): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function localFixture(opts: Partial<LocalRunnerOptions> = {}): Prom
       const label = [`lambda-workbench.test-run=${testEnv().runId}`];
       if (logicalId) label.push(`lambda-workbench.function=${logicalId}`);
       return engine.docker.listContainers({ all: true, filters: { label } });
+    },
+    async publishedOn(containerId, port) {
+      const info = await engine.docker.getContainer(containerId).inspect();
+      return ((info.NetworkSettings.Ports as Record<string, { HostIp: string }[] | null>)[`${port}/tcp`] ?? []).map((p) => p.HostIp);
     },
     async dispose() {
       await Promise.all(runners.map((r) => r.dispose()));

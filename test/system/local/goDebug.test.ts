@@ -67,13 +67,12 @@ describe('local debug of Go functions: Delve over the Debug Adapter Protocol (re
           clock,
           detach: async () => dap?.close(),
           attach: async (target) => {
-            const info = await fx.engine.docker.getContainer(target.containerId).inspect();
-            const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['2345/tcp'];
+            const hostIps = await fx.publishedOn(target.containerId, 2345);
             dap = await Dap.connect(target.host, target.port);
             const d = dap;
             // Stays stopped longer than the function's 1 s timeout.
             d.onStop(clock, 'e', 1500, (stop) => {
-              seen = { target, frame: stop.frame, event: stop.value, hostIps: ports.map((x) => x.HostIp), stoppedMs: stop.at - started };
+              seen = { target, frame: stop.frame, event: stop.value, hostIps, stoppedMs: stop.at - started };
             });
             await d.request('initialize', { clientID: 'lambda-workbench-test', adapterID: 'go', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
             const initialized = d.once('initialized');

@@ -115,8 +115,7 @@ describe('local invoke: Java 21 on AWS\'s Java runtime interface client (real Ma
           detach: async () => jdb.close(),
           attach: async (t) => {
             target = t;
-            const info = await fx.engine.docker.getContainer(t.containerId).inspect();
-            hostIps = ((info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['5005/tcp'] ?? []).map((p) => p.HostIp);
+            hostIps = await fx.publishedOn(t.containerId, 5005);
             await jdb.attach(t.host, t.port);
             // The JVM was paused before its first line (suspend=y): it starts now, and its runtime
             // loads the handler's class and waits for the event, which is sent once this returns.

@@ -58,13 +58,12 @@ describe('local debug of Python functions: real debugpy over the Debug Adapter P
         clock,
         detach: async () => dap?.close(),
         attach: async (target) => {
-          const info = await fx.engine.docker.getContainer(target.containerId).inspect();
-          const ports = (info.NetworkSettings.Ports as Record<string, { HostIp: string }[]>)['5678/tcp'];
+          const hostIps = await fx.publishedOn(target.containerId, 5678);
           dap = await Dap.connect(target.host, target.port);
           const d = dap;
           // Stays stopped longer than the function's 1 s timeout.
           d.onStop(clock, 'event', 1500, (stop) => {
-            seen = { target, frame: stop.frame, event: stop.value, hostIps: ports.map((p) => p.HostIp) };
+            seen = { target, frame: stop.frame, event: stop.value, hostIps };
           });
           await d.request('initialize', { clientID: 'lambda-workbench-test', adapterID: 'debugpy', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
           const initialized = d.once('initialized');
