@@ -2,7 +2,7 @@
 # Installs what development and the test tiers need on a Debian machine, idempotently:
 # every step checks first and does nothing when its result is already there.
 #   scripts/setup.sh            everything (system packages, then the rest side by side)
-#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps delve samcli pywheels pywheelsarm64 pyimages java21 arm64 arm64node
+#   scripts/setup.sh STEP...    only these steps, in order: apt node22 ric codeserver deps moto builddeps delve rustarm64 samcli pywheels pywheelsarm64 pyimages java21 arm64 arm64node
 # Heavy tools live in a cache outside the work tree so fresh clones reuse them:
 #   ${LWB_CACHE:-$XDG_CACHE_HOME/lambda-workbench-dev}
 set -euo pipefail
@@ -90,27 +90,40 @@ step_codeserver() {
 # Downloads Debian trixie packages (the next release's) into the current folder (see debian_download).
 trixie_download() { debian_download trixie amd64 "$@"; }
 
-# debian_download SUITE ARCH PACKAGE...: downloads Debian packages of SUITE for the CPU ARCH into the
-# current folder with an apt of its own (this machine's apt sources and architectures are left as
-# they are), from the Debian mirror this machine's apt already uses (its first deb or URIs line that
-# is not a comment and not the security archive).
+# debian_download SUITES ARCHS PACKAGE...: downloads Debian packages into the current folder with an
+# apt of its own (this machine's apt sources and architectures are left as they are). SUITES is one
+# suite or several separated by spaces ("bookworm bookworm-security"), ARCHS one CPU or several
+# separated by commas ("amd64,arm64": then name each package as PACKAGE:ARCH). Packages come from the
+# Debian mirror this machine's apt already uses (its first deb or URIs line that is not the security
+# archive); a suite ending in -security from the security archive it uses.
 debian_download() {
-  local suite=$1 arch=$2
+  local suites=$1 archs=$2
   shift 2
   local d; d=$(mktemp -d)
   mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/etc"
-  local mirror
-  mirror=$(grep -rhE '^[[:space:]]*(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -n 1)
+  local lines sources mirror security suite
+  lines=$(grep -rhE '^[[:space:]]*(deb |URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true)
+  mirror=$(grep -oE 'https?://[^ ]+/debian/?' <<<"$lines" | head -n 1)
+  security=$(grep -oE 'https?://[^ ]+/debian-security/?' <<<"$lines" | head -n 1)
   if [ -z "$mirror" ]; then log "no Debian mirror in this machine's apt sources"; rm -rf "$d"; return 1; fi
-  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $suite main" >"$d/etc/sources.list"
+  for suite in $suites; do
+    case "$suite" in
+      *-security) [ -n "$security" ] || { log "no Debian security archive in this machine's apt sources"; rm -rf "$d"; return 1; }
+        echo "deb [arch=$archs signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${security%/} $suite main" ;;
+      *) echo "deb [arch=$archs signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $suite main" ;;
+    esac
+  done >"$d/etc/sources.list"
+  local arch list=""
+  for arch in ${archs//,/ }; do list="$list \"$arch\";"; done
   cat >"$d/apt.conf" <<CONF
-APT::Architecture "$arch";
-APT::Architectures { "$arch"; };
+APT::Architecture "${archs%%,*}";
+APT::Architectures {$list };
 Dir::Etc::SourceList "$d/etc/sources.list";
 Dir::Etc::SourceParts "/dev/null";
 Dir::State::Lists "$d/lists";
 Dir::State::Status "/dev/null";
 Dir::Cache::Archives "$d/archives";
+APT::Sandbox::User "root";
 CONF
   APT_CONFIG="$d/apt.conf" apt-get update -qq && APT_CONFIG="$d/apt.conf" apt-get download -qq "$@"
   local status=$?
@@ -336,6 +349,66 @@ step_rustdeps() {
   done
 }
 
+# For Rust functions built for arm64 on an x86_64 machine, as SAM builds them (cargo lambda build
+# --arm64): Cargo Lambda from PyPI, which brings the Zig linker it cross-compiles with, in a virtual
+# environment of its own; and a Rust compiler with the aarch64 standard library. rustup downloads
+# other targets' standard library from its own servers; Debian packages it instead, for its rustc-web
+# (bookworm's Rust for building browsers, kept current through the security archive): the compiler
+# and both CPUs' standard library, of one version, with the LLVM it links, unpacked into the cache.
+# rustc runs behind a script that finds those libraries. The Rust sample's crates are then built for
+# arm64 once (a few minutes), so a test's build compiles only the function's own crate.
+CARGO_LAMBDA_VERSION=1.9.2
+step_rustarm64() {
+  local dir="$cache/rust-arm64" deps="$cache/build-deps" samples="$here/test/fixtures/build"
+  local want tmp sample
+  want="cargo-lambda $CARGO_LAMBDA_VERSION $(cat "$samples/rust/Cargo.lock" "$samples/rust-scaffold/Cargo.lock" | sha256sum | cut -c1-16)"
+  [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$want" ] && return 0
+  if [ ! -x "$dir/bin/rustc" ]; then
+    log "downloading Debian's rustc-web with the aarch64 standard library into $dir"
+    tmp=$(mktemp -d)
+    local libstd llvm
+    if ! (cd "$tmp" && debian_download "bookworm bookworm-security" amd64,arm64 rustc-web:amd64 libstd-rust-web-dev:amd64 libstd-rust-web-dev:arm64 &&
+      libstd=$(dpkg-deb -f libstd-rust-web-dev_*_amd64.deb Depends | grep -oE 'libstd-rust-web-[0-9.]+' | head -n 1) &&
+      debian_download "bookworm bookworm-security" amd64,arm64 "$libstd:amd64" "$libstd:arm64" &&
+      llvm=$(dpkg-deb -f "$libstd"_*_amd64.deb Depends | grep -oE 'libllvm[0-9]+' | head -n 1) &&
+      debian_download "bookworm bookworm-security" amd64 "$llvm"); then
+      rm -rf "$tmp"
+      return 1
+    fi
+    # What LLVM's library links against comes from this machine's own apt (bookworm's libraries).
+    # shellcheck disable=SC2046
+    apt_install $(dpkg-deb -f "$tmp"/libllvm*_amd64.deb Depends | tr ',' '\n' | sed -E 's/[|(].*//; s/:any//; s/^ +| +$//g' | grep -v '^$')
+    rm -rf "$dir" && mkdir -p "$dir/bin"
+    local deb
+    for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$dir/toolchain"; done
+    rm -rf "$tmp"
+    cat >"$dir/bin/rustc" <<SH
+#!/bin/sh
+exec env LD_LIBRARY_PATH="$dir/toolchain/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" "$dir/toolchain/usr/bin/rustc" "\$@"
+SH
+    chmod 755 "$dir/bin/rustc"
+    "$dir/bin/rustc" --print target-libdir --target aarch64-unknown-linux-gnu >/dev/null || return 1
+  fi
+  if [ ! -x "$dir/cargo-lambda/bin/cargo-lambda" ]; then
+    log "installing Cargo Lambda $CARGO_LAMBDA_VERSION into $dir/cargo-lambda"
+    python3 -m venv "$dir/cargo-lambda"
+    "$dir/cargo-lambda/bin/python" -m pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION" >/dev/null || return 1
+  fi
+  log "building the Rust samples' crates for arm64 (a few minutes)"
+  for sample in rust rust-scaffold; do
+    tmp=$(mktemp -d)
+    cp -r "$samples/$sample/." "$tmp/"
+    if ! (cd "$tmp" && export CARGO_HOME="$deps/cargo" CARGO_TARGET_DIR="$deps/cargo-target-arm64" RUSTC="$dir/bin/rustc" PATH="$dir/cargo-lambda/bin:$PATH" &&
+      cargo fetch --locked --quiet && CARGO_NET_OFFLINE=true cargo lambda build --release --arm64 --locked >"$tmp.log" 2>&1); then
+      tail -n 20 "$tmp.log" >&2
+      rm -rf "$tmp" "$tmp.log"
+      return 1
+    fi
+    rm -rf "$tmp" "$tmp.log"
+  done
+  echo "$want" >"$dir/.stamp"
+}
+
 # Wheels the Python test images and tests install (scripts/test-images/python-wheels.txt), for
 # both CPython versions the images carry; refetched when that list changes.
 step_pywheels() {
@@ -422,7 +495,7 @@ fi
 # since most of it is waiting on registries and one native build.
 step_apt
 pids=()
-for group in "node22 ric" codeserver moto deps "builddeps delve" samcli pyimages java21 "arm64 arm64node"; do
+for group in "node22 ric" codeserver moto deps "builddeps delve rustarm64" samcli pyimages java21 "arm64 arm64node"; do
   ( for s in $group; do "step_$s"; done ) &
   pids+=($!)
 done
