@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BuildEngine, ELF_MACHINE, elfMachine } from '../../../src/core/build';
 import { compareVersions, glibcNeeded } from '../../../src/core/build/glibc';
 import { UserError } from '../../../src/core/errors';
-import { filesUnder, hasInterpreter, offlineSettings, type Project, project, recordingTools } from './support';
+import { filesUnder, hasInterpreter, offlineSettings, type Project, project, recordingTools, rustArm64Settings } from './support';
 
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Globals:
@@ -50,8 +50,10 @@ Resources:
 
 const HOST = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
-// Cargo Lambda is not installed here and rustup cannot fetch other targets: functions for this
-// machine's CPU are built with plain cargo, and checked against Amazon Linux 2023's glibc.
+// Without Cargo Lambda, functions for this machine's CPU are built with plain cargo, and checked
+// against Amazon Linux 2023's glibc; a function for the other CPU is refused. With it (and a rustc
+// that has the aarch64 standard library, which rustup cannot fetch here: scripts/setup.sh
+// rustarm64), the arm64 function is cross-compiled as SAM does it.
 describe('build (real cargo): Rust functions become a bootstrap for provided.al2023', function () {
   this.timeout(600_000);
   let p: Project;
@@ -91,6 +93,23 @@ describe('build (real cargo): Rust functions become a bootstrap for provided.al2
       assert.match(err.hint ?? '', /pip install cargo-lambda.*Zig.*rustup target add aarch64-unknown-linux-gnu/);
       return true;
     });
+  });
+
+  it('the same arm64 function with Cargo Lambda (from PyPI, with its Zig) and a rustc that has the aarch64 standard library: cargo lambda build --release --arm64 makes an aarch64 bootstrap within glibc 2.34', async () => {
+    const cross = recordingTools();
+    const settings = rustArm64Settings();
+    const arm = new BuildEngine({ cacheDir: p.cacheDir, settings, tools: cross.tools });
+    const fns = await p.functions();
+    const built = await arm.build(fns.RustArm);
+    assert.deepEqual([built.status, built.builder], ['built', 'rust-cargolambda']);
+    assert.deepEqual(filesUnder(built.artifactDir!), ['bootstrap']);
+    const bootstrap = join(built.artifactDir!, 'bootstrap');
+    assert.equal(await elfMachine(bootstrap), ELF_MACHINE.arm64);
+    const needed = await glibcNeeded(bootstrap);
+    assert.ok(needed && compareVersions(needed, '2.34') <= 0, `needs glibc ${needed}`);
+    assert.deepEqual(cross.calls, ['cargo metadata --format-version', 'cargo lambda build']);
+    assert.equal(cross.envs[1].RUSTC, settings.env?.RUSTC, 'the build ran with the settings\' compiler');
+    assert.equal((await arm.build(fns.RustArm)).status, 'cached');
   });
 
   it('several binaries: refused without BuildProperties.Binary, which picks one', async () => {

@@ -7,7 +7,7 @@ import { BuildEngine, ELF_MACHINE, elfMachine } from '../../../src/core/build';
 import { loadTemplate } from '../../../src/core/model';
 import type { FunctionSpec } from '../../../src/core/model/types';
 import { applyEdits, EVENT_SOURCES, planNewFunction, readProject, type ScaffoldPlan } from '../../../src/core/scaffold';
-import { offlineSettings } from './support';
+import { offlineSettings, rustArm64Settings } from './support';
 
 /**
  * Every event source as a zip and as an image function of one language, in one template. Zip
@@ -60,12 +60,12 @@ const LANGUAGES: Language[] = [
     failed: /^--- FAIL/m,
   },
   {
-    // Built for this machine's CPU: without Cargo Lambda an arm64 Rust function is refused (rust.test.ts).
+    // x86_64 functions with cargo (this machine's CPU), arm64 ones with Cargo Lambda (rustArm64Settings).
     language: 'rust',
     label: 'real cargo',
     builder: 'rust-cargolambda',
     passed: /^test result: ok\. [1-9]\d* passed; 0 failed/m,
-    architectures: ['x86_64'],
+    architectures: ['x86_64', 'arm64'],
     breakSqs: ['response.batch_item_failures.push(failure);', 'drop(failure);'],
     failed: /^test result: FAILED/m,
   },
@@ -82,10 +82,13 @@ for (const lang of LANGUAGES) {
     const env = settings.env ?? {};
     let project: Awaited<ReturnType<typeof scaffoldAll>>;
     let engine: BuildEngine;
+    /** Rust for arm64 is cross-compiled: Cargo Lambda and a rustc with the aarch64 standard library. */
+    let crossEngine: BuildEngine;
     before(async function () {
-      if (lang.language === 'rust' && (process.platform !== 'linux' || process.arch !== 'x64')) this.skip(); // the zip functions are x86_64
+      if (lang.language === 'rust' && (process.platform !== 'linux' || process.arch !== 'x64')) this.skip(); // built here as x86_64 natively, arm64 across
       project = await scaffoldAll(lang.language, 'provided.al2023', lang.architectures);
       engine = new BuildEngine({ cacheDir: join(project.dir, '.cache'), settings });
+      crossEngine = lang.language === 'rust' ? new BuildEngine({ cacheDir: join(project.dir, '.cache'), settings: rustArm64Settings() }) : engine;
     });
     after(() => project && rmSync(project.dir, { recursive: true, force: true }));
 
@@ -93,7 +96,7 @@ for (const lang of LANGUAGES) {
       it(`${source.id}: the zip function is built as a bootstrap and its test passes; the image function has the same code`, async () => {
         const plan = project.plans.get(`${source.id}/zip`)!;
         const fn = project.fns[plan.function.logicalId];
-        const built = await engine.build(fn);
+        const built = await (fn.architecture === 'arm64' ? crossEngine : engine).build(fn);
         assert.deepEqual([built.status, built.builder], ['built', lang.builder]);
         assert.equal(await elfMachine(join(built.artifactDir!, 'bootstrap')), ELF_MACHINE[fn.architecture]);
         const r = runTest(plan, env);

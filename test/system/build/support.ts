@@ -38,6 +38,22 @@ export function offlineSettings(): BuildSettings {
 
 export { toolCache };
 
+/**
+ * Offline settings for building Rust functions for arm64 on an x86_64 machine, with what
+ * scripts/setup.sh (step rustarm64) put in the tool cache: Cargo Lambda (from PyPI, with its Zig)
+ * first on the PATH, and a rustc that has the aarch64 standard library, given to cargo as RUSTC, as
+ * any user may. Its own target folder keeps the arm64 builds of the sample's crates.
+ */
+export function rustArm64Settings(): BuildSettings {
+  const dir = join(toolCache(), 'rust-arm64');
+  assert.ok(existsSync(join(dir, '.stamp')), `no arm64 Rust toolchain in ${dir}: run bash scripts/setup.sh rustarm64`);
+  const base = offlineSettings();
+  return {
+    ...base,
+    env: { ...base.env, PATH: `${join(dir, 'cargo-lambda', 'bin')}:${process.env.PATH ?? ''}`, RUSTC: join(dir, 'bin', 'rustc'), CARGO_TARGET_DIR: join(buildDeps(), 'cargo-target-arm64') },
+  };
+}
+
 /** The packages scripts/setup.sh (step builddeps) fetched for the build tests. */
 export function buildDeps(): string {
   const deps = join(toolCache(), 'build-deps');

@@ -11,7 +11,7 @@ import type { FunctionSpec } from '../../../src/core/model/types';
 import { EDITOR_SOURCES } from '../../../src/core/sources';
 import { holdArm64Emulation, withoutArm64Emulation } from '../../support/binfmt';
 import { ARM64_ENV } from '../../support/services';
-import { offlineSettings, type Project, project } from '../build/support';
+import { offlineSettings, type Project, project, rustArm64Settings } from '../build/support';
 import { testEnv } from '../env';
 import { functionSpec, type LocalFixture, localFixture, writeFiles } from './fixture';
 
@@ -20,8 +20,8 @@ import { functionSpec, type LocalFixture, localFixture, writeFiles } from './fix
 // and a Node.js function on the Node.js 22 test image of each (AWS's aws-lambda-ric, its native
 // part cross-compiled for arm64 by scripts/setup.sh arm64node).
 // On an x86_64 machine the arm64 one runs under qemu-aarch64, which the test runner registers with
-// binfmt_misc (test/support/binfmt.ts). A Rust function is not among them: its arm64 build needs a
-// cross linker (or Cargo Lambda's zig), which the build stage refuses without (build/rust.test.ts).
+// binfmt_misc (test/support/binfmt.ts). A Rust function (test/fixtures/build/rust) is built for arm64
+// by Cargo Lambda, with a rustc that has the aarch64 standard library (scripts/setup.sh rustarm64).
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:
@@ -47,6 +47,13 @@ Resources:
       Architectures: [x86_64]
     Metadata:
       BuildMethod: go1.x
+  RustArm:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: rust/
+      Architectures: [arm64]
+    Metadata:
+      BuildMethod: rust-cargolambda
   PyArm:
     Type: AWS::Serverless::Function
     Properties:
@@ -101,7 +108,7 @@ function images(): Images {
   return { arm64, native };
 }
 
-describe('local invoke: arm64 Go and Node.js functions on arm64 images, under emulation (real qemu-aarch64, real build, real Docker)', function () {
+describe('local invoke: arm64 Go, Rust, Node.js and Python functions on arm64 images, under emulation (real qemu-aarch64, real build, real Docker)', function () {
   this.timeout(600_000);
   let p: Project;
   let arm: LocalFixture;
@@ -115,7 +122,7 @@ describe('local invoke: arm64 Go and Node.js functions on arm64 images, under em
     assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
     release = await holdArm64Emulation();
     const { arm64, native } = images();
-    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes', rust: 'rust' });
     writeFiles(join(p.dir, 'py'), PYTHON_CODE);
     const builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
     arm = await localFixture({ images: { 'provided.al2023': arm64 }, builds });
@@ -141,6 +148,17 @@ describe('local invoke: arm64 Go and Node.js functions on arm64 images, under em
       assert.equal(payload.machine, 'x86_64');
     });
     printTimings('Go', emulated, native);
+  });
+
+  it('Rust cross-compiled for arm64 by Cargo Lambda: the aarch64 bootstrap runs on the arm64 image with the REPORT line and warm reuse', async () => {
+    const rustArm = await arm.another({ builds: new BuildEngine({ cacheDir: p.cacheDir, settings: rustArm64Settings() }) });
+    const emulated = await measure(rustArm, fns.RustArm, (payload) => {
+      assert.equal(payload.message, 'hello from Rust');
+      assert.equal(payload.arch, 'aarch64');
+      assert.equal(payload.greeting, 'hello from the template');
+      assert.equal(payload.functionName, 'RustArm');
+    });
+    console.log(`      Rust arm64 (emulated): cold invoke ${emulated.cold.toFixed(0)} ms (Init Duration ${emulated.init.toFixed(0)} ms), warm invoke ${emulated.warm.toFixed(1)} ms (medians of 3 cold, 9 warm)`);
   });
 
   it('Node.js 22 with AWS\'s runtime interface client built for arm64: process.arch arm64, the REPORT line, warm reuse; timed beside x86_64', async () => {
@@ -232,7 +250,7 @@ describe('local invoke: an arm64 function where the engine cannot run arm64 (qem
   before(async function () {
     if (process.arch !== 'x64') this.skip();
     assert.equal(process.env[ARM64_ENV], 'ok', `arm64 code cannot run on this machine: ${process.env[ARM64_ENV]}`);
-    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes' });
+    p = project(TEMPLATE, { arm: 'go-outcomes', x86: 'go-outcomes', rust: 'rust' });
     writeFiles(join(p.dir, 'py'), PYTHON_CODE);
     builds = new BuildEngine({ cacheDir: p.cacheDir, settings: offlineSettings() });
     fx = await localFixture({ images: { 'provided.al2023': images().arm64 }, builds });
