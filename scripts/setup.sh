@@ -363,10 +363,11 @@ step_rustarm64() {
   local want tmp sample
   want="cargo-lambda $CARGO_LAMBDA_VERSION $(cat "$samples/rust/Cargo.lock" "$samples/rust-scaffold/Cargo.lock" | sha256sum | cut -c1-16)"
   [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$want" ] && return 0
+  # The compiler unpacked here runs on x86_64; an arm64 machine builds arm64 functions natively.
+  if [ "$(uname -m)" != x86_64 ]; then log "rustarm64: not needed on a $(uname -m) machine"; return 0; fi
   if [ ! -x "$dir/bin/rustc" ]; then
     log "downloading Debian's rustc-web with the aarch64 standard library into $dir"
     tmp=$(mktemp -d)
-    local libstd llvm
     if ! (cd "$tmp" && debian_download "bookworm bookworm-security" amd64,arm64 rustc-web:amd64 libstd-rust-web-dev:amd64 libstd-rust-web-dev:arm64 &&
       libstd=$(dpkg-deb -f libstd-rust-web-dev_*_amd64.deb Depends | grep -oE 'libstd-rust-web-[0-9.]+' | head -n 1) &&
       debian_download "bookworm bookworm-security" amd64,arm64 "$libstd:amd64" "$libstd:arm64" &&
@@ -387,7 +388,7 @@ step_rustarm64() {
 exec env LD_LIBRARY_PATH="$dir/toolchain/usr/lib/x86_64-linux-gnu\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" "$dir/toolchain/usr/bin/rustc" "\$@"
 SH
     chmod 755 "$dir/bin/rustc"
-    "$dir/bin/rustc" --print target-libdir --target aarch64-unknown-linux-gnu >/dev/null || return 1
+    "$dir/bin/rustc" --print target-libdir --target aarch64-unknown-linux-gnu >/dev/null || { rm -rf "$dir"; return 1; }
   fi
   if [ ! -x "$dir/cargo-lambda/bin/cargo-lambda" ]; then
     log "installing Cargo Lambda $CARGO_LAMBDA_VERSION into $dir/cargo-lambda"
