@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildEngine, ELF_MACHINE, elfMachine } from '../../../src/core/build';
+import { BuildEngine, ELF_MACHINE, type FunctionBuild, elfMachine } from '../../../src/core/build';
 import { compareVersions, glibcNeeded } from '../../../src/core/build/glibc';
 import { UserError } from '../../../src/core/errors';
 import { filesUnder, hasInterpreter, offlineSettings, type Project, project, recordingTools, rustArm64Settings } from './support';
@@ -50,6 +50,17 @@ Resources:
 
 const HOST = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
+/** A fresh build's artifact is one bootstrap, for this ELF machine, needing no newer glibc than Amazon Linux 2023's 2.34; its path. */
+async function builtBootstrap(built: FunctionBuild, machine: number): Promise<string> {
+  assert.deepEqual([built.status, built.builder], ['built', 'rust-cargolambda']);
+  assert.deepEqual(filesUnder(built.artifactDir!), ['bootstrap']);
+  const bootstrap = join(built.artifactDir!, 'bootstrap');
+  assert.equal(await elfMachine(bootstrap), machine);
+  const needed = await glibcNeeded(bootstrap);
+  assert.ok(needed && compareVersions(needed, '2.34') <= 0, `needs glibc ${needed}`);
+  return bootstrap;
+}
+
 // Without Cargo Lambda, functions for this machine's CPU are built with plain cargo, and checked
 // against Amazon Linux 2023's glibc; a function for the other CPU is refused. With it (and a rustc
 // that has the aarch64 standard library, which rustup cannot fetch here: scripts/setup.sh
@@ -72,14 +83,8 @@ describe('build (real cargo): Rust functions become a bootstrap for provided.al2
 
   it("cargo build --release for this machine: the function's binary as bootstrap, within glibc 2.34, and nothing else", async () => {
     const fns = await p.functions();
-    const built = await engine.build(fns.Rust);
-    assert.deepEqual([built.status, built.builder], ['built', 'rust-cargolambda']);
-    assert.deepEqual(filesUnder(built.artifactDir!), ['bootstrap']);
-    const bootstrap = join(built.artifactDir!, 'bootstrap');
-    assert.equal(await elfMachine(bootstrap), ELF_MACHINE.x86_64);
+    const bootstrap = await builtBootstrap(await engine.build(fns.Rust), ELF_MACHINE.x86_64);
     assert.ok(hasInterpreter(bootstrap), 'linked against glibc');
-    const needed = await glibcNeeded(bootstrap);
-    assert.ok(needed && compareVersions(needed, '2.34') <= 0, `needs glibc ${needed}`);
     assert.ok((statSync(bootstrap).mode & 0o111) !== 0, 'executable');
     assert.deepEqual(recorder.calls, ['cargo metadata --format-version', 'cargo build --release']);
     assert.equal((await engine.build(fns.Rust)).status, 'cached');
@@ -100,13 +105,7 @@ describe('build (real cargo): Rust functions become a bootstrap for provided.al2
     const settings = rustArm64Settings();
     const arm = new BuildEngine({ cacheDir: p.cacheDir, settings, tools: cross.tools });
     const fns = await p.functions();
-    const built = await arm.build(fns.RustArm);
-    assert.deepEqual([built.status, built.builder], ['built', 'rust-cargolambda']);
-    assert.deepEqual(filesUnder(built.artifactDir!), ['bootstrap']);
-    const bootstrap = join(built.artifactDir!, 'bootstrap');
-    assert.equal(await elfMachine(bootstrap), ELF_MACHINE.arm64);
-    const needed = await glibcNeeded(bootstrap);
-    assert.ok(needed && compareVersions(needed, '2.34') <= 0, `needs glibc ${needed}`);
+    await builtBootstrap(await arm.build(fns.RustArm), ELF_MACHINE.arm64);
     assert.deepEqual(cross.calls, ['cargo metadata --format-version', 'cargo lambda build']);
     assert.equal(cross.envs[1].RUSTC, settings.env?.RUSTC, 'the build ran with the settings\' compiler');
     assert.equal((await arm.build(fns.RustArm)).status, 'cached');
